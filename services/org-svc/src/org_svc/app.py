@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from org_svc.adapters.orm import Base, messaging, replica
+from org_svc.config import OrgSettings, get_settings
+from org_svc.entrypoints.api.routes import router
+from org_svc.service_layer import handlers
+from platform_shared.api.app import create_service_app
+from platform_shared.messaging.transport import Transport
+from platform_shared.runtime import ServiceDefinition, ServiceRuntime
+from platform_shared.timeutil import Clock, utc_now
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+DEFINITION = ServiceDefinition(
+    name="org",
+    title="org-svc: organisation, people, roles",
+    metadata=Base.metadata,
+    messaging=messaging,
+    replica=replica,
+    alembic_ini=SERVICE_ROOT / "alembic.ini",
+    routers=[router],
+)
+
+
+class OrgRuntime(ServiceRuntime):
+    settings: OrgSettings
+
+    async def start(self) -> None:
+        await super().start()
+        if self.settings.bootstrap_admin_subject:
+            async with self.uow() as uow:
+                await handlers.bootstrap(
+                    uow,
+                    organisation_name=self.settings.organisation_name,
+                    admin_subject=self.settings.bootstrap_admin_subject,
+                    admin_email=self.settings.bootstrap_admin_email,
+                    admin_name=self.settings.bootstrap_admin_name,
+                )
+
+
+def build_runtime(
+    settings: OrgSettings | None = None, *, transport: Transport | None = None, clock: Clock = utc_now
+) -> OrgRuntime:
+    return OrgRuntime(DEFINITION, settings or get_settings(), transport=transport, clock=clock)
+
+
+def create_app(settings: OrgSettings | None = None) -> FastAPI:
+    return create_service_app(build_runtime(settings))

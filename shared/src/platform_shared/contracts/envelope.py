@@ -1,0 +1,68 @@
+"""CloudEvents 1.0 envelope (structured JSON mode), the same on Kafka and on the local transport."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+from platform_shared.contracts.base import EventPayload
+from platform_shared.ids import new_id
+from platform_shared.timeutil import utc_now
+
+SPEC_VERSION = "1.0"
+
+
+def schema_uri(event_type: str, version: int) -> str:
+    return f"urn:kvalitet:events:{event_type}:v{version}"
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: uuid.UUID
+    type: str
+    specversion: str = SPEC_VERSION
+    source: str
+    time: datetime
+    subject: str
+    dataschema: str
+    datacontenttype: str = "application/json"
+    data: dict[str, Any] = Field(default_factory=dict)
+    correlationid: str | None = None
+    actorid: str | None = None
+
+    @property
+    def version(self) -> int:
+        return int(self.dataschema.rsplit(":v", 1)[1])
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> EventEnvelope:
+        return cls.model_validate(orjson.loads(raw))
+
+
+def wrap(
+    payload: EventPayload,
+    *,
+    source: str,
+    actor_id: uuid.UUID | str | None,
+    correlation_id: str | None,
+    time: datetime | None = None,
+) -> EventEnvelope:
+    return EventEnvelope(
+        id=new_id(),
+        type=payload.event_type,
+        source=source,
+        time=time or utc_now(),
+        subject=payload.aggregate_id(),
+        dataschema=schema_uri(payload.event_type, payload.version),
+        data=payload.model_dump(mode="json"),
+        correlationid=correlation_id,
+        actorid=str(actor_id) if actor_id is not None else None,
+    )

@@ -1,0 +1,195 @@
+"""In-process transport for the embedded default and fast tests.
+
+A durable log in one SQLite file (or in memory): one partition per topic, committed offsets per
+consumer group. It keeps Kafka's semantics where our code depends on them: at-least-once delivery,
+order per topic (so per key), resume from the committed offset after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from platform_shared.db import make_engine
+from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, TransportUnavailable
+
+_metadata = MetaData()
+_record = Table(
+    "bus_record",
+    _metadata,
+    Column("topic", String(200), primary_key=True),
+    Column("offset", BigInteger, primary_key=True),
+    Column("key", String(200)),
+    Column("value", LargeBinary, nullable=False),
+    Column("headers", Text, nullable=False),
+)
+_group_offset = Table(
+    "bus_group_offset",
+    _metadata,
+    Column("group_id", String(200), primary_key=True),
+    Column("topic", String(200), primary_key=True),
+    Column("next_offset", BigInteger, nullable=False),
+)
+
+
+class LocalTransport:
+    name = "local"
+
+    def __init__(self, url: str = "sqlite+aiosqlite://") -> None:
+        self._url = url
+        self._engine: AsyncEngine | None = None
+        self._append_lock = asyncio.Lock()
+        self._arrived = asyncio.Condition()
+        self._generation = 0  # bumped on every append, so a fetch never sleeps past new records
+        self.fail_sends: bool = False  # lets tests take the bus "down"
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("LocalTransport not started")
+        return self._engine
+
+    async def start(self) -> None:
+        if self._engine is not None:
+            return
+        self._engine = make_engine(self._url)
+        async with self._engine.begin() as conn:
+            await conn.run_sync(_metadata.create_all)
+
+    async def stop(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def ping(self) -> bool:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    async def send_batch(self, messages: list[OutgoingMessage]) -> None:
+        if self.fail_sends:
+            raise TransportUnavailable("local bus is down (test switch)")
+        if not messages:
+            return
+        async with self._append_lock, self.engine.begin() as conn:
+            next_by_topic: dict[str, int] = {}
+            for message in messages:
+                if message.topic not in next_by_topic:
+                    current = await conn.scalar(
+                        select(func.max(_record.c.offset)).where(_record.c.topic == message.topic)
+                    )
+                    next_by_topic[message.topic] = -1 if current is None else current
+                next_by_topic[message.topic] += 1
+                await conn.execute(
+                    _record.insert().values(
+                        topic=message.topic,
+                        offset=next_by_topic[message.topic],
+                        key=message.key,
+                        value=message.value,
+                        headers=orjson.dumps(message.headers).decode(),
+                    )
+                )
+        async with self._arrived:
+            self._generation += 1
+            self._arrived.notify_all()
+
+    async def subscribe(self, topics: list[str], group: str) -> LocalSubscription:
+        positions: dict[str, int] = {}
+        async with self.engine.connect() as conn:
+            for topic in topics:
+                committed = await conn.scalar(
+                    select(_group_offset.c.next_offset).where(
+                        _group_offset.c.group_id == group, _group_offset.c.topic == topic
+                    )
+                )
+                positions[topic] = committed or 0
+        return LocalSubscription(self, group, positions)
+
+    async def reset_group(self, group: str) -> None:
+        """Forget a group's committed offsets, so it re-reads every topic from the start."""
+        async with self.engine.begin() as conn:
+            await conn.execute(_group_offset.delete().where(_group_offset.c.group_id == group))
+
+    async def _read(self, topic: str, start: int, limit: int) -> list[IncomingMessage]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(_record)
+                .where(_record.c.topic == topic, _record.c.offset >= start)
+                .order_by(_record.c.offset)
+                .limit(limit)
+            )
+            return [
+                IncomingMessage(
+                    topic=row.topic,
+                    partition=0,
+                    offset=row.offset,
+                    key=row.key,
+                    value=row.value,
+                    headers=orjson.loads(row.headers),
+                )
+                for row in rows
+            ]
+
+    async def _wait_for_records(self, seen_generation: int, timeout_s: float) -> None:
+        async with self._arrived:
+            try:
+                await asyncio.wait_for(
+                    self._arrived.wait_for(lambda: self._generation != seen_generation), timeout_s
+                )
+            except TimeoutError:
+                pass
+
+    async def _commit(self, group: str, topic: str, next_offset: int) -> None:
+        async with self.engine.begin() as conn:
+            stmt = sqlite_insert(_group_offset).values(
+                group_id=group, topic=topic, next_offset=next_offset
+            )
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["group_id", "topic"], set_={"next_offset": next_offset}
+                )
+            )
+
+
+class LocalSubscription:
+    def __init__(self, transport: LocalTransport, group: str, positions: dict[str, int]) -> None:
+        self._transport = transport
+        self._group = group
+        self._positions = positions
+
+    async def fetch(self, max_records: int, timeout_s: float) -> list[IncomingMessage]:
+        for attempt in range(2):
+            generation = self._transport._generation
+            batch: list[IncomingMessage] = []
+            for topic, position in self._positions.items():
+                records = await self._transport._read(topic, position, max_records - len(batch))
+                if records:
+                    self._positions[topic] = records[-1].offset + 1
+                    batch.extend(records)
+                if len(batch) >= max_records:
+                    break
+            if batch or attempt == 1:
+                return batch
+            await self._transport._wait_for_records(generation, timeout_s)
+        return []
+
+    async def commit(self, message: IncomingMessage) -> None:
+        await self._transport._commit(self._group, message.topic, message.offset + 1)
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,97 @@
+"""One transaction for a state change and its events: outbox rows are inserted in the same commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from platform_shared.context import child_traceparent, correlation_id_var, traceparent_var
+from platform_shared.contracts.base import EventPayload
+from platform_shared.contracts.envelope import EventEnvelope, wrap
+from platform_shared.messaging.tables import MessagingTables
+from platform_shared.timeutil import Clock, utc_now
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        tables: MessagingTables,
+        *,
+        source: str,
+        actor_id: uuid.UUID | None = None,
+        on_commit: Callable[[], None] | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._factory = session_factory
+        self._tables = tables
+        self._source = source
+        self._on_commit = on_commit
+        self.actor_id = actor_id
+        self.clock = clock
+        self._pending: list[tuple[str, EventEnvelope]] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        await self._session.begin()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._session is not None
+        try:
+            if self._session.in_transaction():
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    def emit(self, payload: EventPayload) -> EventEnvelope:
+        """Queue an event; it is written to the outbox by commit(), in the same transaction."""
+        envelope = wrap(
+            payload,
+            source=self._source,
+            actor_id=self.actor_id,
+            correlation_id=correlation_id_var.get(),
+            time=self.clock(),
+        )
+        self._pending.append((payload.topic, envelope))
+        return envelope
+
+    async def commit(self) -> None:
+        session = self.session
+        if self._pending:
+            traceparent = child_traceparent(traceparent_var.get())
+            await session.execute(
+                self._tables.outbox.insert(),
+                [
+                    {
+                        "event_id": env.id,
+                        "topic": topic,
+                        "key": env.subject,
+                        "event_type": env.type,
+                        "payload": env.model_dump(mode="json"),
+                        "headers": {"ce_type": env.type, "traceparent": traceparent},
+                        "created_at": env.time,
+                    }
+                    for topic, env in self._pending
+                ],
+            )
+        await session.commit()
+        had_events = bool(self._pending)
+        self._pending = []
+        if had_events and self._on_commit is not None:
+            self._on_commit()
+
