@@ -52,10 +52,9 @@ class UnitOfWork:
     ) -> None:
         assert self._session is not None
         try:
-            if self._session.in_transaction():
-                await self._session.rollback()
-        finally:
+            # close() detaches loaded objects and rolls back whatever was not committed.
             await self._session.close()
+        finally:
             self._session = None
 
     def emit(self, payload: EventPayload) -> EventEnvelope:
