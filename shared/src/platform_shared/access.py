@@ -1,4 +1,7 @@
-"""Deny-by-default authorisation from a permission matrix kept as data: action -> roles, scope = unit subtree."""
+"""Deny-by-default authorisation from a permission matrix kept as data.
+
+action -> roles; a role's scope is its unit and that unit's subtree.
+"""
 
 from __future__ import annotations
 
@@ -43,8 +46,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     ),
     Action.REPORTS_READ: frozenset(
         _MANAGERS
-        | {Role.MAS, Role.SAS, Role.KVALITETSLEDARE, Role.VERKSAMHETSUTVECKLARE, Role.CONTROLLER,
-           Role.NAMND_LEDAMOT}
+        | {
+            Role.MAS,
+            Role.SAS,
+            Role.KVALITETSLEDARE,
+            Role.VERKSAMHETSUTVECKLARE,
+            Role.CONTROLLER,
+            Role.NAMND_LEDAMOT,
+        }
     ),
 }
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
 from platform_shared.context import correlation_id_var
 
 
-def _add_correlation(_: object, __: str, event_dict: dict[str, object]) -> dict[str, object]:
+def _add_correlation(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     correlation_id = correlation_id_var.get()
     if correlation_id:
         event_dict.setdefault("correlation_id", correlation_id)

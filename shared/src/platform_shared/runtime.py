@@ -51,6 +51,7 @@ def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
             settings.kafka_bootstrap_servers,
             client_id=client_id,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            metadata_max_age_ms=settings.kafka_metadata_max_age_ms,
         )
     return LocalTransport(settings.local_bus_url)
 

@@ -17,6 +17,7 @@ class ServiceSettings(BaseSettings):
     local_bus_url: str = "sqlite+aiosqlite:///var/bus.sqlite"
     kafka_bootstrap_servers: str = "localhost:9092"
     kafka_fetch_max_wait_ms: int = 100
+    kafka_metadata_max_age_ms: int = 300_000
     # Authentication: "dev" verifies tokens signed with the key generated into var/ (embedded default);
     # "oidc" verifies against the issuer's JWKS.
     auth_mode: Literal["dev", "oidc"] = "dev"

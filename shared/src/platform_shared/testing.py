@@ -188,3 +188,21 @@ async def feed_org(runtime: ServiceRuntime, org: OrgFixture) -> None:
     await publish(runtime.transport, *org.events)
     expected = sum(isinstance(e, RoleAssigned) for e in org.events)
     await wait_until(lambda: replica_role_count_at_least(runtime, expected))
+
+
+_mock_cluster: list[object] = []
+
+
+def kafka_bootstrap_address() -> str:
+    """A real broker when KAFKA_BOOTSTRAP_SERVERS is set; otherwise librdkafka's mock cluster,
+    kept alive for the rest of the test session (see shared/kafka-testing.md)."""
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        return configured
+    from confluent_kafka import Producer
+
+    if not _mock_cluster:
+        _mock_cluster.append(Producer({"test.mock.num.brokers": 1}))
+    holder = _mock_cluster[0]
+    brokers = holder.list_topics(timeout=5).brokers.values()  # type: ignore[attr-defined]
+    return ",".join(f"{b.host}:{b.port}" for b in brokers)

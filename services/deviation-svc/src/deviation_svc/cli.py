@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from deviation_svc.app import build_runtime
 from platform_shared.cli import run_cli
+
+from deviation_svc.app import build_runtime
 
 
 def main() -> None:

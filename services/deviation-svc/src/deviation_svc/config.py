@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic_settings import SettingsConfigDict
-
 from platform_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class DeviationSettings(ServiceSettings):

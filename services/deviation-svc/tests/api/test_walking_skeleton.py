@@ -2,28 +2,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from platform_shared.testing import wait_until
+from sqlalchemy import func, select
 
 OCCURRED = "2026-03-02T08:15:00+01:00"
 
 
 def _body(unit_id: Any, **extra: Any) -> dict[str, Any]:
-    return {"type": "lex_sarah", "unit_id": str(unit_id), "occurred_at": OCCURRED,
-            "description": "Brukaren lämnades utan tillsyn", **extra}
+    return {
+        "type": "lex_sarah",
+        "unit_id": str(unit_id),
+        "occurred_at": OCCURRED,
+        "description": "Brukaren lämnades utan tillsyn",
+        **extra,
+    }
 
 
 async def _outbox_types(svc: Any) -> list[str]:
     async with svc.runtime.session_factory() as session:
-        rows = await session.execute(select(svc.runtime.messaging.outbox.c.event_type).order_by(
-            svc.runtime.messaging.outbox.c.seq))
+        rows = await session.execute(
+            select(svc.runtime.messaging.outbox.c.event_type).order_by(svc.runtime.messaging.outbox.c.seq)
+        )
         return [r[0] for r in rows]
 
 
 async def test_any_staff_member_may_report_for_any_unit(svc: Any) -> None:
     other_unit = svc.org.units["enhet_c"]
-    r = await svc.client.post("/api/v1/deviations", json=_body(other_unit), headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations", json=_body(other_unit), headers=svc.org.auth("medarbetare_a")
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["status"] == "reported"
@@ -32,12 +39,15 @@ async def test_any_staff_member_may_report_for_any_unit(svc: Any) -> None:
 
 
 async def test_reporter_can_read_own_report_and_outsiders_get_404(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]),
-                              headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations", json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("medarbetare_a")
+    )
     deviation_id = r.json()["id"]
     own = await svc.client.get(f"/api/v1/deviations/{deviation_id}", headers=svc.org.auth("medarbetare_a"))
     assert own.status_code == 200
-    in_scope = await svc.client.get(f"/api/v1/deviations/{deviation_id}", headers=svc.org.auth("enhetschef_a"))
+    in_scope = await svc.client.get(
+        f"/api/v1/deviations/{deviation_id}", headers=svc.org.auth("enhetschef_a")
+    )
     assert in_scope.status_code == 200
     outside = await svc.client.get(f"/api/v1/deviations/{deviation_id}", headers=svc.org.auth("enhetschef_c"))
     assert outside.status_code == 404
@@ -54,14 +64,18 @@ async def test_repeat_from_same_source_returns_the_existing_deviation(svc: Any) 
 
 
 async def test_bad_body_is_422_naming_the_field_and_writes_nothing(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json={"type": "lex_sarah", "unit_id": "nope"},
-                              headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations",
+        json={"type": "lex_sarah", "unit_id": "nope"},
+        headers=svc.org.auth("medarbetare_a"),
+    )
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
     fields = {e["field"] for e in r.json()["errors"]}
     assert {"unit_id", "occurred_at", "description"} <= fields
     async with svc.runtime.session_factory() as session:
         from deviation_svc.adapters.orm import Deviation
+
         assert await session.scalar(select(func.count()).select_from(Deviation)) == 0
     assert await _outbox_types(svc) == []
 
@@ -69,67 +83,88 @@ async def test_bad_body_is_422_naming_the_field_and_writes_nothing(svc: Any) -> 
 async def test_missing_or_bad_token_is_401(svc: Any) -> None:
     r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]))
     assert r.status_code == 401
-    r = await svc.client.get("/api/v1/deviations/0190a000-0000-7000-8000-000000000000",
-                             headers={"Authorization": "Bearer not-a-jwt"})
+    r = await svc.client.get(
+        "/api/v1/deviations/0190a000-0000-7000-8000-000000000000",
+        headers={"Authorization": "Bearer not-a-jwt"},
+    )
     assert r.status_code == 401
 
 
 async def test_socialchef_decides_lex_sarah_ivo_anmalan_and_event_is_emitted(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]),
-                              headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations", json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("medarbetare_a")
+    )
     deviation_id = r.json()["id"]
     decision = {"degree": "allvarligt_missforhallande", "rationale": "Allvarlig brist i tillsyn"}
-    r = await svc.client.post(f"/api/v1/deviations/{deviation_id}/ivo-decision", json=decision,
-                              headers=svc.org.auth("socialchef"))
+    r = await svc.client.post(
+        f"/api/v1/deviations/{deviation_id}/ivo-decision", json=decision, headers=svc.org.auth("socialchef")
+    )
     assert r.status_code == 201, r.text
     assert r.json()["kind"] == "lex_sarah"
     assert (await _outbox_types(svc))[-1] == "LexSarahEscalated"
 
 
 async def test_only_socialchef_may_decide_lex_sarah_ivo_others_get_403(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]),
-                              headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations", json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("medarbetare_a")
+    )
     deviation_id = r.json()["id"]
     decision = {"degree": "allvarligt_missforhallande", "rationale": "x"}
     for person in ("enhetschef_a", "mas", "kvalitetsledare"):
-        r = await svc.client.post(f"/api/v1/deviations/{deviation_id}/ivo-decision", json=decision,
-                                  headers=svc.org.auth(person))
+        r = await svc.client.post(
+            f"/api/v1/deviations/{deviation_id}/ivo-decision", json=decision, headers=svc.org.auth(person)
+        )
         assert r.status_code == 403, (person, r.text)
     assert "LexSarahEscalated" not in await _outbox_types(svc)
 
 
 async def test_mas_decides_lex_maria_for_hsl_report(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"], type="hsl"),
-                              headers=svc.org.auth("medarbetare_a"))
+    r = await svc.client.post(
+        "/api/v1/deviations",
+        json=_body(svc.org.units["enhet_a"], type="hsl"),
+        headers=svc.org.auth("medarbetare_a"),
+    )
     deviation_id = r.json()["id"]
-    r = await svc.client.post(f"/api/v1/deviations/{deviation_id}/ivo-decision",
-                              json={"degree": "allvarlig_vardskada", "rationale": "Fallskada"},
-                              headers=svc.org.auth("socialchef"))
+    r = await svc.client.post(
+        f"/api/v1/deviations/{deviation_id}/ivo-decision",
+        json={"degree": "allvarlig_vardskada", "rationale": "Fallskada"},
+        headers=svc.org.auth("socialchef"),
+    )
     assert r.status_code == 403
-    r = await svc.client.post(f"/api/v1/deviations/{deviation_id}/ivo-decision",
-                              json={"degree": "allvarlig_vardskada", "rationale": "Fallskada"},
-                              headers=svc.org.auth("mas"))
+    r = await svc.client.post(
+        f"/api/v1/deviations/{deviation_id}/ivo-decision",
+        json={"degree": "allvarlig_vardskada", "rationale": "Fallskada"},
+        headers=svc.org.auth("mas"),
+    )
     assert r.status_code == 201, r.text
     assert (await _outbox_types(svc))[-1] == "LexMariaEscalated"
 
 
 async def test_non_serious_degree_gives_no_ivo_duty_and_is_422(svc: Any) -> None:
-    r = await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]),
-                              headers=svc.org.auth("medarbetare_a"))
-    r = await svc.client.post(f"/api/v1/deviations/{r.json()['id']}/ivo-decision",
-                              json={"degree": "missforhallande", "rationale": "x"},
-                              headers=svc.org.auth("socialchef"))
+    r = await svc.client.post(
+        "/api/v1/deviations", json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("medarbetare_a")
+    )
+    r = await svc.client.post(
+        f"/api/v1/deviations/{r.json()['id']}/ivo-decision",
+        json={"degree": "missforhallande", "rationale": "x"},
+        headers=svc.org.auth("socialchef"),
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "degree"
 
 
 async def test_outbox_rows_are_published_by_the_relay(svc: Any) -> None:
-    await svc.client.post("/api/v1/deviations", json=_body(svc.org.units["enhet_a"]),
-                          headers=svc.org.auth("medarbetare_a"))
+    await svc.client.post(
+        "/api/v1/deviations", json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("medarbetare_a")
+    )
     outbox = svc.runtime.messaging.outbox
 
     async def published() -> bool:
         async with svc.runtime.session_factory() as session:
-            return (await session.scalar(select(func.count()).select_from(outbox).where(
-                outbox.c.published_at.is_(None)))) == 0
+            return (
+                await session.scalar(
+                    select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+                )
+            ) == 0
+
     await wait_until(published)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from deviation_svc.domain.model import (
     DeviationType,
     HslOutcome,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -59,10 +60,8 @@ def load_or_create_dev_key(key_dir: str | Path) -> ec.EllipticCurvePrivateKey:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pem)
     os.chmod(tmp, 0o600)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.link(tmp, path)  # atomic: several processes may race to create it
-    except FileExistsError:
-        pass
     tmp.unlink(missing_ok=True)
     return load_or_create_dev_key(key_dir)
 

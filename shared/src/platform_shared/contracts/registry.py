@@ -13,12 +13,9 @@ def _collect() -> dict[tuple[str, int], type[EventPayload]]:
     found: dict[tuple[str, int], type[EventPayload]] = {}
     for module in _MODULES:
         for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, EventPayload)
-                and "event_type" in vars(value)
-            ):
-                found[(value.event_type, value.version)] = value
+            if isinstance(value, type) and issubclass(value, EventPayload) and "event_type" in vars(value):
+                model: type[EventPayload] = value
+                found[(model.event_type, model.version)] = model
     return found
 
 

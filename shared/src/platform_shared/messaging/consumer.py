@@ -167,7 +167,11 @@ class EventConsumer:
                         topic=dead_letter_topic(message.topic),
                         key=message.key or "",
                         value=message.value,
-                        headers={**message.headers, "dlq_consumer": self.spec.group, "dlq_error": error[:500]},
+                        headers={
+                            **message.headers,
+                            "dlq_consumer": self.spec.group,
+                            "dlq_error": error[:500],
+                        },
                     )
                 ]
             )

@@ -8,6 +8,7 @@ order per topic (so per key), resume from the committed offset after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import orjson
 from sqlalchemy import (
@@ -147,12 +148,10 @@ class LocalTransport:
 
     async def _wait_for_records(self, seen_generation: int, timeout_s: float) -> None:
         async with self._arrived:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self._arrived.wait_for(lambda: self._generation != seen_generation), timeout_s
                 )
-            except TimeoutError:
-                pass
 
     async def _commit(self, group: str, topic: str, next_offset: int) -> None:
         async with self.engine.begin() as conn:

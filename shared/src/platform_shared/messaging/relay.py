@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import orjson
 import structlog
@@ -120,7 +121,5 @@ class OutboxRelay:
                 continue
             if published == self._batch_size:
                 continue
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._poll_interval_s)
-            except TimeoutError:
-                pass

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.orgreplica.tables import ReplicaTables
@@ -46,7 +46,7 @@ class OrgDirectory:
         ).first()
         return PersonRecord(**row._mapping) if row else None
 
-    def _active_at(self, at: datetime):  # type: ignore[no-untyped-def]
+    def _active_at(self, at: datetime) -> ColumnElement[bool]:
         r = self._t.role.c
         return and_(r.valid_from <= at, or_(r.valid_to.is_(None), r.valid_to > at))
 

@@ -79,9 +79,7 @@ def ivo_kind(deviation_type: DeviationType) -> IvoKind:
         return IvoKind.LEX_SARAH
     if deviation_type is DeviationType.HSL:
         return IvoKind.LEX_MARIA
-    raise RuleViolation(
-        "An avvikelse has no IVO duty; reclassify it as lex_sarah or hsl first", state=True
-    )
+    raise RuleViolation("An avvikelse has no IVO duty; reclassify it as lex_sarah or hsl first", state=True)
 
 
 def check_ivo_decision(deviation_type: DeviationType, status: Status, degree: str) -> IvoKind:

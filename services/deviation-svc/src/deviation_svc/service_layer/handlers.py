@@ -6,6 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from platform_shared.contracts.deviation import DeviationReported, LexMariaEscalated, LexSarahEscalated
+from platform_shared.errors import FieldError, InvalidTransition, ValidationFailed
+from platform_shared.ids import new_id
+from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.references import next_reference
+from platform_shared.timeutil import local_date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,12 +23,6 @@ from deviation_svc.domain.model import (
     Status,
     check_ivo_decision,
 )
-from platform_shared.contracts.deviation import DeviationReported, LexMariaEscalated, LexSarahEscalated
-from platform_shared.errors import FieldError, InvalidTransition, ValidationFailed
-from platform_shared.ids import new_id
-from platform_shared.messaging.unit_of_work import UnitOfWork
-from platform_shared.references import next_reference
-from platform_shared.timeutil import local_date
 
 REFERENCE_PREFIX = "AVV"
 
@@ -70,7 +70,9 @@ async def report(uow: UnitOfWork, cmd: ReportDeviation) -> tuple[Deviation, bool
     now = uow.clock()
     deviation = Deviation(
         id=new_id(),
-        reference=await next_reference(uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year),
+        reference=await next_reference(
+            uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
+        ),
         type=cmd.type.value,
         status=Status.REPORTED.value,
         unit_id=cmd.unit_id,

@@ -3,9 +3,12 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Response, status
+from platform_shared.access import Action, Authorizer, Principal
+from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, DirectoryDep, RuntimeDep
+from platform_shared.errors import PROBLEM_RESPONSES, FieldError, Forbidden, NotFound, ValidationFailed
 
 from deviation_svc.adapters.orm import Deviation
-from deviation_svc.domain.model import DeviationType
+from deviation_svc.domain.model import DeviationType, Status
 from deviation_svc.entrypoints.api.schemas import (
     DeviationCreate,
     DeviationRead,
@@ -14,9 +17,6 @@ from deviation_svc.entrypoints.api.schemas import (
     SourceRef,
 )
 from deviation_svc.service_layer import handlers
-from platform_shared.access import Action, Authorizer, Principal
-from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, DirectoryDep, RuntimeDep
-from platform_shared.errors import PROBLEM_RESPONSES, FieldError, Forbidden, NotFound, ValidationFailed
 
 router = APIRouter(prefix="/api/v1/deviations", tags=["deviations"], responses=PROBLEM_RESPONSES)
 
@@ -31,7 +31,7 @@ def to_read(d: Deviation) -> DeviationRead:
         id=d.id,
         reference=d.reference,
         type=DeviationType(d.type),
-        status=d.status,  # type: ignore[arg-type]
+        status=Status(d.status),
         unit_id=d.unit_id,
         occurred_at=d.occurred_at,
         reported_at=d.reported_at,
@@ -113,7 +113,9 @@ async def decide_ivo(
     async with runtime.uow(principal.person_id) as uow:
         deviation = await visible(principal, await uow.session.get(Deviation, deviation_id), authz)
         action = (
-            Action.IVO_DECISION_LEX_MARIA if deviation.type == DeviationType.HSL else Action.IVO_DECISION_LEX_SARAH
+            Action.IVO_DECISION_LEX_MARIA
+            if deviation.type == DeviationType.HSL
+            else Action.IVO_DECISION_LEX_SARAH
         )
         await authz.require(principal, action, deviation.unit_id)
         notification = await handlers.decide_ivo(
