@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from deviation_svc.app import build_runtime
 from deviation_svc.config import DeviationSettings
 from platform_shared.auth.tokens import DevTokens

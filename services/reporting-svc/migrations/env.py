@@ -1,4 +1,4 @@
-from reporting_svc.adapters.orm import Base
 from platform_shared.migrations import run_env
+from reporting_svc.adapters.orm import Base
 
 run_env(Base.metadata)

@@ -88,9 +88,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return Problem(
-        exc.status, exc.type_, exc.title, exc.detail, [e.__dict__ for e in exc.errors]
-    ).response(headers)
+    return Problem(exc.status, exc.type_, exc.title, exc.detail, [e.__dict__ for e in exc.errors]).response(
+        headers
+    )
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -41,6 +41,8 @@ class ServiceDefinition:
     alembic_ini: Path
     routers: Sequence[APIRouter]
     extra_consumers: Callable[[ServiceRuntime], list[ConsumerSpec]] = field(default=lambda _rt: [])
+    # org-svc writes its replica in the same transaction as its own changes instead.
+    consumes_org_events: bool = True
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
@@ -96,7 +98,10 @@ class ServiceRuntime:
             service=self.name,
             poll_interval_s=settings.relay_poll_interval_s,
         )
-        specs = [replica_consumer(self.name, definition.replica), *definition.extra_consumers(self)]
+        specs = [
+            *([replica_consumer(self.name, definition.replica)] if definition.consumes_org_events else []),
+            *definition.extra_consumers(self),
+        ]
         self.consumers = [
             EventConsumer(
                 spec,

@@ -19,8 +19,14 @@ from ..conftest import Db, thing  # type: ignore[import-not-found]
 
 
 def envelope() -> EventEnvelope:
-    payload = RiskAssessed(risk_id=uuid.uuid4(), unit_id=uuid.uuid4(), probability=2, consequence=2,
-                           risk_value=4, assessed_at=utc_now())
+    payload = RiskAssessed(
+        risk_id=uuid.uuid4(),
+        unit_id=uuid.uuid4(),
+        probability=2,
+        consequence=2,
+        risk_value=4,
+        assessed_at=utc_now(),
+    )
     return wrap(payload, source="risk-svc", actor_id=None, correlation_id="c1")
 
 
@@ -29,7 +35,9 @@ def message(env_or_raw: EventEnvelope | bytes) -> OutgoingMessage:
     return OutgoingMessage(topic="risk.events", key="k", value=raw, headers={})
 
 
-async def make_consumer(db: Db, tmp_path: Path, handler_fails: bool = False) -> tuple[EventConsumer, LocalTransport]:
+async def make_consumer(
+    db: Db, tmp_path: Path, handler_fails: bool = False
+) -> tuple[EventConsumer, LocalTransport]:
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
 
@@ -40,8 +48,15 @@ async def make_consumer(db: Db, tmp_path: Path, handler_fails: bool = False) -> 
         await uow.session.execute(thing.insert().values(id=uuid.uuid4(), name=str(env.id)))
 
     spec = ConsumerSpec(group="test.projection", topics=("risk.events",), handlers={"RiskAssessed": handle})
-    consumer = EventConsumer(spec, service="test", session_factory=db.factory, tables=db.tables,
-                             transport=transport, uow_factory=db.uow, retry_delay_s=0.0)
+    consumer = EventConsumer(
+        spec,
+        service="test",
+        session_factory=db.factory,
+        tables=db.tables,
+        transport=transport,
+        uow_factory=db.uow,
+        retry_delay_s=0.0,
+    )
     await consumer.start()
     return consumer, transport
 

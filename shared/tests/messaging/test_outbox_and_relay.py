@@ -20,8 +20,14 @@ from ..conftest import Db, thing  # type: ignore[import-not-found]
 
 
 def risk_event(n: int = 1) -> RiskAssessed:
-    return RiskAssessed(risk_id=uuid.uuid4(), unit_id=uuid.uuid4(), probability=n, consequence=1,
-                        risk_value=n, assessed_at=utc_now())
+    return RiskAssessed(
+        risk_id=uuid.uuid4(),
+        unit_id=uuid.uuid4(),
+        probability=n,
+        consequence=1,
+        risk_value=n,
+        assessed_at=utc_now(),
+    )
 
 
 async def count(db: Db, table: Any) -> int:
@@ -59,8 +65,15 @@ async def test_failure_at_commit_leaves_neither_state_nor_event(db: Db) -> None:
 async def test_relay_loses_nothing_while_the_bus_is_down(db: Db, tmp_path: Path) -> None:
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
-    relay = OutboxRelay(db.factory, db.tables, transport, service="test", poll_interval_s=0.02,
-                        initial_backoff_s=0.01, max_backoff_s=0.05)
+    relay = OutboxRelay(
+        db.factory,
+        db.tables,
+        transport,
+        service="test",
+        poll_interval_s=0.02,
+        initial_backoff_s=0.01,
+        max_backoff_s=0.05,
+    )
     transport.fail_sends = True
     task = asyncio.create_task(relay.run())
     try:
@@ -74,21 +87,28 @@ async def test_relay_loses_nothing_while_the_bus_is_down(db: Db, tmp_path: Path)
             outbox = db.tables.outbox
             attempts = await session.scalar(select(func.max(outbox.c.attempts)))
             unpublished = await session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
+                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            )
         assert attempts and attempts > 1, "the relay should have retried"
         assert unpublished == 5
         transport.fail_sends = False  # the bus is back
 
         async def all_published() -> bool:
             async with db.factory() as session:
-                return (await session.scalar(select(func.count()).select_from(outbox).where(
-                    outbox.c.published_at.is_(None)))) == 0
+                return (
+                    await session.scalar(
+                        select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+                    )
+                ) == 0
+
         await wait_until(all_published)
     finally:
         task.cancel()
     subscription = await transport.subscribe(["risk.events"], "checker")
     received = await subscription.fetch(100, 0.1)
     async with db.factory() as session:
-        expected = list(await session.scalars(select(db.tables.outbox.c.event_id).order_by(db.tables.outbox.c.seq)))
+        expected = list(
+            await session.scalars(select(db.tables.outbox.c.event_id).order_by(db.tables.outbox.c.seq))
+        )
     assert [EventEnvelope.from_json(m.value).id for m in received] == expected
     await transport.stop()

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from deviation_svc.app import build_runtime as build_deviation
-from deviation_svc.config import DeviationSettings
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+
+from deviation_svc.app import build_runtime as build_deviation
+from deviation_svc.config import DeviationSettings
+from embedded_runner.gateway import Gateway, merged_openapi
+from embedded_runner.seed import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
@@ -24,11 +27,7 @@ from reporting_svc.config import ReportingSettings
 from risk_svc.app import build_runtime as build_risk
 from risk_svc.config import RiskSettings
 
-from embedded_runner.gateway import Gateway, merged_openapi
-from embedded_runner.seed import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
-
 log = structlog.get_logger(__name__)
-
 
 
 @dataclass

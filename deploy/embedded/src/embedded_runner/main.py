@@ -4,9 +4,9 @@ import argparse
 from pathlib import Path
 
 import uvicorn
-from platform_shared.logs import configure_logging
 
 from embedded_runner.app import build_embedded
+from platform_shared.logs import configure_logging
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 import structlog
+from sqlalchemy import func, select
+
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.runtime import ServiceRuntime
-from sqlalchemy import func, select
 
 log = structlog.get_logger(__name__)
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from platform_shared.api.app import create_service_app
-from platform_shared.messaging.transport import Transport
-from platform_shared.runtime import ServiceDefinition, ServiceRuntime
-from platform_shared.timeutil import Clock, utc_now
 
 from deviation_svc.adapters.orm import Base, messaging, replica
 from deviation_svc.config import DeviationSettings, get_settings
 from deviation_svc.entrypoints.api.routes import router
+from platform_shared.api.app import create_service_app
+from platform_shared.messaging.transport import Transport
+from platform_shared.runtime import ServiceDefinition, ServiceRuntime
+from platform_shared.timeutil import Clock, utc_now
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from platform_shared.cli import run_cli
-
 from deviation_svc.app import build_runtime
+from platform_shared.cli import run_cli
 
 
 def main() -> None:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from platform_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from platform_shared.settings import ServiceSettings
 
 
 class DeviationSettings(ServiceSettings):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from platform_shared.testing import wait_until
 from sqlalchemy import func, select
+
+from platform_shared.testing import wait_until
 
 OCCURRED = "2026-03-02T08:15:00+01:00"
 

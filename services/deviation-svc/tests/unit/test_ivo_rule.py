@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from deviation_svc.domain.model import (
     DeviationType,
     HslOutcome,

@@ -23,6 +23,7 @@ DEFINITION = ServiceDefinition(
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
     routers=[router],
+    consumes_org_events=False,
 )
 
 

@@ -38,7 +38,9 @@ def decode_cursor(cursor: str, arity: int) -> list[str]:
         ) from exc
 
 
-async def page_by_id(session: Any, stmt: Any, id_column: Any, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+async def page_by_id(
+    session: Any, stmt: Any, id_column: Any, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
     """Rows of `stmt` in id order (ids are time-ordered UUIDv7), one page after `cursor`."""
     import uuid
 

@@ -140,8 +140,13 @@ class EventConsumer:
         self, message: IncomingMessage, envelope: EventEnvelope | None, error: str, *, attempts: int
     ) -> None:
         self._dead.inc()
-        log.error("message moved to dead letters", consumer=self.spec.group, topic=message.topic,
-                  offset=message.offset, error=error)
+        log.error(
+            "message moved to dead letters",
+            consumer=self.spec.group,
+            topic=message.topic,
+            offset=message.offset,
+            error=error,
+        )
         event_id: uuid.UUID | None = envelope.id if envelope else None
         async with self._factory() as session, session.begin():
             if envelope is not None:

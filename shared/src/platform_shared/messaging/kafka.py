@@ -37,8 +37,9 @@ from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage
 log = structlog.get_logger(__name__)
 
 # Settings the transport's guarantees rest on; they cannot be overridden through the option dicts.
-_PRODUCER_MANAGED = frozenset({"bootstrap_servers", "client_id", "enable_idempotence", "acks",
-                               "transactional_id", "loop"})
+_PRODUCER_MANAGED = frozenset(
+    {"bootstrap_servers", "client_id", "enable_idempotence", "acks", "transactional_id", "loop"}
+)
 _CONSUMER_MANAGED = frozenset({"bootstrap_servers", "group_id", "enable_auto_commit", "loop"})
 _DEFAULT_REQUEST_TIMEOUT_MS = 40000  # aiokafka's default
 _PING_TIMEOUT_S = 5.0
@@ -54,7 +55,10 @@ def _check_options(kind: str, options: dict[str, Any] | None, managed: frozenset
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    name, text = type(exc).__name__, str(exc)
+    if not text:
+        return name
+    return text if text.startswith(name) else f"{name}: {text}"
 
 
 class KafkaTransport:
@@ -93,15 +97,18 @@ class KafkaTransport:
         try:
             await self._ensure_producer()
         except TransportUnavailable as exc:
-            log.warning("kafka not reachable at start; will retry on send", error=str(exc),
-                        bootstrap_servers=self._bootstrap_servers)
+            log.warning(
+                "kafka not reachable at start; will retry on send",
+                error=str(exc),
+                bootstrap_servers=self._bootstrap_servers,
+            )
 
     async def stop(self) -> None:
         for subscription in list(self._subscriptions):
             await subscription.close()
         producer, self._producer = self._producer, None
         if producer is not None:
-            await _stop_quietly(producer)
+            await self._close_producer(producer)
 
     # -- producing ---------------------------------------------------------------------------
 
@@ -116,21 +123,26 @@ class KafkaTransport:
         }
 
     @property
-    def _connect_timeout_s(self) -> float:
+    def _request_timeout_s(self) -> float:
         return float(self._producer_options.get("request_timeout_ms", _DEFAULT_REQUEST_TIMEOUT_MS)) / 1000
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
-        if self._producer is not None:
-            return self._producer
+        producer = self._producer
+        if producer is not None and not _sender_dead(producer):
+            return producer
         async with self._producer_lock:
             if self._producer is not None:
-                return self._producer
+                if not _sender_dead(self._producer):
+                    return self._producer
+                dead, self._producer = self._producer, None
+                log.warning("kafka producer failed fatally; replacing it")
+                await self._close_producer(dead)
             producer = AIOKafkaProducer(**self._producer_config())
             try:
                 # Bounded: with idempotence, start() also waits for a producer id, without a limit.
-                await asyncio.wait_for(producer.start(), self._connect_timeout_s)
+                await asyncio.wait_for(producer.start(), self._request_timeout_s)
             except BaseException as exc:
-                await _stop_quietly(producer)
+                await self._close_producer(producer)
                 if isinstance(exc, KafkaError | OSError | TimeoutError):
                     raise TransportUnavailable(
                         f"Kafka at {self._bootstrap_servers} is not reachable ({_describe(exc)})"
@@ -139,41 +151,88 @@ class KafkaTransport:
             self._producer = producer
             return producer
 
-    async def _discard_producer(self, producer: AIOKafkaProducer) -> None:
-        """After a failed send the producer is replaced, so the next attempt starts with a fresh
-        producer id and no stale sequence state (as the Java client bumps its epoch)."""
-        if self._producer is producer:
-            self._producer = None
-        await _stop_quietly(producer)
+    async def _close_producer(self, producer: AIOKafkaProducer) -> None:
+        """Flush and close; if the cluster does not acknowledge the rest in time, close anyway.
+
+        aiokafka's idempotent producer never expires a batch (it retries until the broker answers),
+        so a plain stop() would wait forever on a cluster that is down."""
+        grace_s = min(_CLOSE_TIMEOUT_S, self._request_timeout_s)
+        try:
+            # flush() only waits (cancelling it cancels nothing); stop() would leave a task behind.
+            await asyncio.wait_for(producer.flush(), grace_s)
+        except Exception as exc:
+            log.warning("kafka producer did not flush in time; closing it anyway", error=_describe(exc))
+        else:
+            try:
+                await asyncio.wait_for(producer.stop(), grace_s)
+                return
+            except Exception as exc:
+                log.warning("kafka producer did not stop cleanly; closing it anyway", error=_describe(exc))
+        # aiokafka 0.14 internals, guarded: cancel the sender task, mark the producer closed and
+        # drop its connections. Unacknowledged records are abandoned; the relay sends them again.
+        sender = getattr(producer, "_sender", None)
+        try:
+            if sender is not None:
+                await asyncio.wait_for(sender.close(), grace_s)
+        except Exception as exc:
+            log.debug("kafka producer sender did not stop cleanly", error=_describe(exc))
+        if hasattr(producer, "_closed"):
+            producer._closed = True
+        try:
+            await asyncio.wait_for(producer.client.close(), grace_s)
+        except Exception as exc:
+            log.debug("kafka producer connections did not close cleanly", error=_describe(exc))
 
     async def send_batch(self, messages: list[OutgoingMessage]) -> None:
+        """Hand every message to the idempotent producer, then wait for all acknowledgements.
+
+        At most the producer's `request_timeout_ms` (default 40 s) passes before this raises
+        `TransportUnavailable`. On such a timeout the producer is kept: it holds the records in
+        order and keeps retrying them without duplicates, so when the relay sends the batch again
+        the copies land after the originals and order per key still holds for the (deduplicating)
+        consumers. After a refused delivery the producer is replaced (fresh producer id)."""
         if not messages:
             return
         producer = await self._ensure_producer()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._request_timeout_s
         deliveries: list[asyncio.Future[Any]] = []
         failure: BaseException | None = None
         try:
-            for message in messages:
-                deliveries.append(
-                    await producer.send(
+            async with asyncio.timeout_at(deadline):
+                for message in messages:
+                    delivery = await producer.send(
                         message.topic,
                         message.value,
                         key=message.key.encode("utf-8"),
                         headers=[(name, value.encode("utf-8")) for name, value in message.headers.items()],
                     )
-                )
-        except KafkaError as exc:
+                    delivery.add_done_callback(_observe)
+                    deliveries.append(delivery)
+        except (KafkaError, TimeoutError) as exc:
             failure = exc
-        # Wait for everything already handed to the producer, also after a failure, so no delivery
-        # result is left unobserved and the producer is idle when it is replaced.
-        results = await asyncio.gather(*deliveries, return_exceptions=True)
-        if failure is None:
-            failure = next((r for r in results if isinstance(r, BaseException)), None)
-        if failure is not None:
+        pending: set[asyncio.Future[Any]] = set()
+        if deliveries:
+            # asyncio.wait, not gather: a timeout must not cancel the producer's futures.
+            _, pending = await asyncio.wait(deliveries, timeout=max(0.0, deadline - loop.time()))
+        refused = next(
+            (d.exception() for d in deliveries if d.done() and not d.cancelled() and d.exception()), None
+        )
+        if refused is not None:
             await self._discard_producer(producer)
             raise TransportUnavailable(
-                f"Kafka did not accept the batch of {len(messages)} ({_describe(failure)})"
-            ) from failure
+                f"Kafka refused a record of a batch of {len(messages)} ({_describe(refused)})"
+            ) from refused
+        if failure is not None or pending:
+            cause = failure or TimeoutError(f"no acknowledgement within {self._request_timeout_s:g} s")
+            raise TransportUnavailable(
+                f"Kafka did not accept the batch of {len(messages)} ({_describe(cause)})"
+            ) from cause
+
+    async def _discard_producer(self, producer: AIOKafkaProducer) -> None:
+        if self._producer is producer:
+            self._producer = None
+        await self._close_producer(producer)
 
     async def ping(self) -> bool:
         """True when the cluster answers a metadata request (no admin API needed)."""
@@ -226,7 +285,7 @@ class KafkaTransport:
         topics = [NewTopic(name, num_partitions=partitions, replication_factor=replication) for name in names]
         if not topics:
             return True
-        timeout_s = self._connect_timeout_s
+        timeout_s = self._request_timeout_s
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self._bootstrap_servers,
             client_id=self._client_id,
@@ -244,8 +303,10 @@ class KafkaTransport:
                     log.warning("kafka topic not created", topic=topic, error=error.__name__, details=details)
             return ok
         except Exception as exc:
-            log.info("kafka admin API unavailable; relying on declared or auto-created topics",
-                     error=_describe(exc))
+            log.info(
+                "kafka admin API unavailable; relying on declared or auto-created topics",
+                error=_describe(exc),
+            )
             return False
         finally:
             try:
@@ -271,6 +332,10 @@ class KafkaSubscription:
     def group(self) -> str:
         return self._group
 
+    def assignment(self) -> set[tuple[str, int]]:
+        """(topic, partition) pairs this member owns now; empty before the group join completes."""
+        return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+
     async def fetch(self, max_records: int, timeout_s: float) -> list[IncomingMessage]:
         try:
             batches = await self._consumer.getmany(
@@ -288,9 +353,14 @@ class KafkaSubscription:
             # The partition went to another member in a rebalance. That member resumes from the
             # last committed offset, so the record is delivered again there (at-least-once; the
             # inbox drops the duplicate). Raising would only stop this consumer's loop.
-            log.warning("kafka offset commit skipped: partition reassigned", group=self._group,
-                        topic=message.topic, partition=message.partition, offset=message.offset,
-                        error=_describe(exc))
+            log.warning(
+                "kafka offset commit skipped: partition reassigned",
+                group=self._group,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                error=_describe(exc),
+            )
         except KafkaError as exc:
             raise TransportUnavailable(f"Kafka offset commit failed ({_describe(exc)})") from exc
 
@@ -318,7 +388,20 @@ def _incoming(record: ConsumerRecord[Any, Any]) -> IncomingMessage:
     )
 
 
-async def _stop_quietly(client: AIOKafkaProducer | AIOKafkaConsumer) -> None:
+def _observe(delivery: asyncio.Future[Any]) -> None:
+    """Retrieve a delivery's exception, so one nobody awaits any more is not reported as lost."""
+    if not delivery.cancelled():
+        delivery.exception()
+
+
+def _sender_dead(producer: AIOKafkaProducer) -> bool:
+    """The sender task ends only on a fatal error (e.g. OutOfOrderSequenceNumber) or on close;
+    a producer without it accepts records and never delivers them."""
+    task = getattr(getattr(producer, "_sender", None), "sender_task", None)
+    return task is not None and task.done()
+
+
+async def _stop_quietly(client: AIOKafkaConsumer) -> None:
     try:
         await asyncio.wait_for(client.stop(), _CLOSE_TIMEOUT_S)
     except Exception as exc:

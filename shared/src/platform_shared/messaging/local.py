@@ -155,9 +155,7 @@ class LocalTransport:
 
     async def _commit(self, group: str, topic: str, next_offset: int) -> None:
         async with self.engine.begin() as conn:
-            stmt = sqlite_insert(_group_offset).values(
-                group_id=group, topic=topic, next_offset=next_offset
-            )
+            stmt = sqlite_insert(_group_offset).values(group_id=group, topic=topic, next_offset=next_offset)
             await conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["group_id", "topic"], set_={"next_offset": next_offset}

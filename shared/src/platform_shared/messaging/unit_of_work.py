@@ -93,4 +93,3 @@ class UnitOfWork:
         self._pending = []
         if had_events and self._on_commit is not None:
             self._on_commit()
-

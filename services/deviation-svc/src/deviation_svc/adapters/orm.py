@@ -3,12 +3,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
 from platform_shared.db import UtcDateTime, make_metadata
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
 from platform_shared.references import attach_reference_counter
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):

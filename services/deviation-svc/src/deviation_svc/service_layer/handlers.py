@@ -6,12 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from platform_shared.contracts.deviation import DeviationReported, LexMariaEscalated, LexSarahEscalated
-from platform_shared.errors import FieldError, InvalidTransition, ValidationFailed
-from platform_shared.ids import new_id
-from platform_shared.messaging.unit_of_work import UnitOfWork
-from platform_shared.references import next_reference
-from platform_shared.timeutil import local_date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +17,12 @@ from deviation_svc.domain.model import (
     Status,
     check_ivo_decision,
 )
+from platform_shared.contracts.deviation import DeviationReported, LexMariaEscalated, LexSarahEscalated
+from platform_shared.errors import FieldError, InvalidTransition, ValidationFailed
+from platform_shared.ids import new_id
+from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.references import next_reference
+from platform_shared.timeutil import local_date
 
 REFERENCE_PREFIX = "AVV"
 

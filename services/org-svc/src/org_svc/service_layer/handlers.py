@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from org_svc.adapters.orm import OrgUnit, Person, RoleAssignment
+from org_svc.adapters.orm import OrgUnit, Person, RoleAssignment, replica
 from org_svc.domain.model import (
     Law,
     OrgRuleViolation,
@@ -17,10 +17,12 @@ from org_svc.domain.model import (
     check_validity,
     parse_role,
 )
+from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.org import OrgUnitCreated, PersonRegistered, RoleAssigned
 from platform_shared.errors import Conflict, FieldError, NotFound, ValidationFailed
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.orgreplica.projector import ReplicaProjector
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class AssignRole:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_replica = ReplicaProjector(replica)
+
+
+async def record(uow: UnitOfWork, event: EventPayload) -> None:
+    """Emit an org event and apply it to org-svc's own replica in the same transaction."""
+    uow.emit(event)
+    await _replica.apply(uow.session, event)
+
+
 def _invalid(err: OrgRuleViolation) -> ValidationFailed:
     return ValidationFailed(err.message, errors=[FieldError(err.field, err.message)])
 
@@ -76,7 +87,8 @@ async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
         valid_from=cmd.valid_from or uow.clock(),
     )
     session.add(unit)
-    uow.emit(
+    await record(
+        uow,
         OrgUnitCreated(
             unit_id=unit.id,
             parent_id=unit.parent_id,
@@ -85,7 +97,7 @@ async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
             level=unit.level,
             laws=unit.laws,
             valid_from=unit.valid_from,
-        )
+        ),
     )
     await uow.commit()
     return unit
@@ -99,7 +111,10 @@ async def register_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person,
         return existing, False
     person = Person(id=new_id(), subject=cmd.subject, email=cmd.email, name=cmd.name, active=True)
     session.add(person)
-    uow.emit(PersonRegistered(person_id=person.id, subject=person.subject, email=person.email, name=person.name))
+    await record(
+        uow,
+        PersonRegistered(person_id=person.id, subject=person.subject, email=person.email, name=person.name),
+    )
     await uow.commit()
     return person, True
 
@@ -126,7 +141,8 @@ async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
         acting=cmd.acting,
     )
     session.add(assignment)
-    uow.emit(
+    await record(
+        uow,
         RoleAssigned(
             assignment_id=assignment.id,
             person_id=assignment.person_id,
@@ -135,7 +151,7 @@ async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
             valid_from=assignment.valid_from,
             valid_to=assignment.valid_to,
             acting=assignment.acting,
-        )
+        ),
     )
     await uow.commit()
     return assignment

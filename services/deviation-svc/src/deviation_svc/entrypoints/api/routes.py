@@ -3,9 +3,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Response, status
-from platform_shared.access import Action, Authorizer, Principal
-from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, DirectoryDep, RuntimeDep
-from platform_shared.errors import PROBLEM_RESPONSES, FieldError, Forbidden, NotFound, ValidationFailed
 
 from deviation_svc.adapters.orm import Deviation
 from deviation_svc.domain.model import DeviationType, Status
@@ -17,6 +14,9 @@ from deviation_svc.entrypoints.api.schemas import (
     SourceRef,
 )
 from deviation_svc.service_layer import handlers
+from platform_shared.access import Action, Authorizer, Principal
+from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, DirectoryDep, RuntimeDep
+from platform_shared.errors import PROBLEM_RESPONSES, FieldError, Forbidden, NotFound, ValidationFailed
 
 router = APIRouter(prefix="/api/v1/deviations", tags=["deviations"], responses=PROBLEM_RESPONSES)
 

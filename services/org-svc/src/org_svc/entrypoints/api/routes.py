@@ -72,9 +72,7 @@ async def get_unit(unit_id: uuid.UUID, principal: CurrentPrincipal, session: Ses
 
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="Register a person")
-async def register_person(
-    body: PersonCreate, principal: CurrentPrincipal, runtime: RuntimeDep
-) -> PersonRead:
+async def register_person(body: PersonCreate, principal: CurrentPrincipal, runtime: RuntimeDep) -> PersonRead:
     if not principal.roles_for(Action.ORG_MANAGE):
         raise Forbidden("Only a systemadministrator registers people")
     async with runtime.uow(principal.person_id) as uow:

@@ -67,4 +67,3 @@ class RoleAssignmentRead(BaseModel):
     valid_from: datetime
     valid_to: datetime | None
     acting: bool
-

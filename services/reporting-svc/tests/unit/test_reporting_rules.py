@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from platform_shared.ids import new_id
+from reporting_svc.domain.model import (
+    EscalationLaw,
+    NotificationKind,
+    RuleViolation,
+    check_period,
+    escalation_notices,
+    summarise,
+)
+
+
+def test_period_may_be_a_single_day() -> None:
+    check_period(date(2026, 3, 1), date(2026, 3, 1))
+
+
+def test_period_from_after_to_is_refused() -> None:
+    with pytest.raises(RuleViolation) as err:
+        check_period(date(2026, 3, 2), date(2026, 3, 1))
+    assert err.value.field == "from"
+
+
+def test_summary_totals_per_type_and_per_unit() -> None:
+    a, b = new_id(), new_id()
+    s = summarise([("lex_sarah", a, 2), ("avvikelse", a, 1), ("lex_sarah", b, 4)])
+    assert s.total == 7
+    assert s.by_type == {"lex_sarah": 6, "avvikelse": 1}
+    assert s.by_unit == {a: 3, b: 4}
+
+
+def test_lex_sarah_decision_maker_is_told_in_swedish_to_file_with_ivo_and_inform_the_namnd() -> None:
+    chef = new_id()
+    (task,) = escalation_notices(
+        EscalationLaw.LEX_SARAH, "AVV-2026-000001", "pataglig_risk_allvarligt", chef, []
+    )
+    assert task.recipient_id == chef
+    assert task.kind is NotificationKind.LEX_SARAH_FILE_ANMALAN
+    assert "AVV-2026-000001" in task.title and "AVV-2026-000001" in task.body
+    assert "lex Sarah" in task.body
+    assert "IVO:s e-tjänst" in task.body
+    assert "informera nämnden" in task.body
+    assert "påtaglig risk för ett allvarligt missförhållande" in task.body
+
+
+def test_every_kvalitetsledare_is_told_once_and_the_decision_maker_gets_the_task_only() -> None:
+    mas, kl1, kl2 = new_id(), new_id(), new_id()
+    notices = escalation_notices(
+        EscalationLaw.LEX_MARIA, "AVV-2026-000002", "allvarlig_vardskada", mas, [kl1, mas, kl2, kl1]
+    )
+    assert [(n.recipient_id, n.kind) for n in notices] == [
+        (mas, NotificationKind.LEX_MARIA_FILE_ANMALAN),
+        (kl1, NotificationKind.LEX_MARIA_ANMALAN_DECIDED),
+        (kl2, NotificationKind.LEX_MARIA_ANMALAN_DECIDED),
+    ]
+    assert all("lex Maria" in n.body and "AVV-2026-000002" in n.body for n in notices)
+    assert "allvarlig vårdskada" in notices[0].body

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from platform_shared.settings import ServiceSettings
+
+
+class RiskSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="RISK_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///var/risk.sqlite"
+
+
+@lru_cache
+def get_settings() -> RiskSettings:
+    return RiskSettings()

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from platform_shared.testing import wait_until
+
+RISKS = "/api/v1/risk/risks"
+
+
+def _body(unit_id: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "unit_id": str(unit_id),
+        "title": "Bemanning under sommaren",
+        "probability": 3,
+        "consequence": 3,
+        **extra,
+    }
+
+
+async def _outbox(svc: Any) -> list[tuple[str, dict[str, Any]]]:
+    outbox = svc.runtime.messaging.outbox
+    async with svc.runtime.session_factory() as session:
+        rows = await session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.seq))
+        return [(r[0], r[1]) for r in rows]
+
+
+async def test_enhetschef_assesses_a_risk_in_own_unit_with_value_band_and_reference(svc: Any) -> None:
+    r = await svc.client.post(
+        RISKS,
+        json=_body(svc.org.units["enhet_a"], description="Semesterperiod"),
+        headers=svc.org.auth("enhetschef_a"),
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert re.fullmatch(r"RISK-\d{4}-000001", body["reference"])
+    assert (body["probability"], body["consequence"], body["risk_value"]) == (3, 3, 9)
+    assert body["band"] == "high"
+    assert body["status"] == "assessed"
+    assert body["description"] == "Semesterperiod"
+    assert body["version"] == 1
+    second = await svc.client.post(
+        RISKS, json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("enhetschef_a")
+    )
+    assert second.json()["reference"].endswith("-000002")
+
+
+async def test_assessing_a_risk_emits_risk_assessed_without_free_text(svc: Any) -> None:
+    r = await svc.client.post(
+        RISKS,
+        json=_body(svc.org.units["enhet_a"], probability=4, consequence=4),
+        headers=svc.org.auth("kvalitetsledare"),
+    )
+    assert r.status_code == 201, r.text
+    events = await _outbox(svc)
+    assert [t for t, _ in events] == ["RiskAssessed"]
+    data = events[0][1]["data"]
+    assert data["risk_id"] == r.json()["id"]
+    assert data["risk_value"] == 16
+    assert "title" not in data and "description" not in data
+
+
+async def test_risk_manage_outside_scope_or_without_role_is_403(svc: Any) -> None:
+    for person, unit in (("enhetschef_a", "enhet_c"), ("medarbetare_a", "enhet_a"), ("namnd", "enhet_a")):
+        r = await svc.client.post(RISKS, json=_body(svc.org.units[unit]), headers=svc.org.auth(person))
+        assert r.status_code == 403, (person, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+    assert await _outbox(svc) == []
+
+
+async def test_unknown_unit_is_422_naming_unit_id(svc: Any) -> None:
+    r = await svc.client.post(
+        RISKS, json=_body("0190a000-0000-7000-8000-000000000000"), headers=svc.org.auth("socialchef")
+    )
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["unit_id"]
+
+
+async def test_probability_or_consequence_outside_1_to_4_is_422_and_writes_nothing(svc: Any) -> None:
+    for extra, field in (
+        ({"probability": 5}, "probability"),
+        ({"probability": 0}, "probability"),
+        ({"consequence": 7}, "consequence"),
+    ):
+        r = await svc.client.post(
+            RISKS, json=_body(svc.org.units["enhet_a"], **extra), headers=svc.org.auth("enhetschef_a")
+        )
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert field in {e["field"] for e in r.json()["errors"]}
+    async with svc.runtime.session_factory() as session:
+        from risk_svc.adapters.orm import Risk
+
+        assert await session.scalar(select(func.count()).select_from(Risk)) == 0
+    assert await _outbox(svc) == []
+
+
+async def test_risk_is_readable_in_scope_and_404_outside(svc: Any) -> None:
+    r = await svc.client.post(
+        RISKS, json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("enhetschef_a")
+    )
+    risk_id = r.json()["id"]
+    for person in ("enhetschef_a", "socialchef", "namnd"):
+        got = await svc.client.get(f"{RISKS}/{risk_id}", headers=svc.org.auth(person))
+        assert got.status_code == 200, person
+        assert got.json() == r.json()
+    for person in ("enhetschef_c", "medarbetare_a", "admin"):
+        got = await svc.client.get(f"{RISKS}/{risk_id}", headers=svc.org.auth(person))
+        assert got.status_code == 404, person
+        assert got.headers["content-type"] == "application/problem+json"
+    missing = await svc.client.get(
+        f"{RISKS}/0190a000-0000-7000-8000-000000000000", headers=svc.org.auth("socialchef")
+    )
+    assert missing.status_code == 404
+
+
+async def test_missing_or_bad_token_is_401(svc: Any) -> None:
+    r = await svc.client.post(RISKS, json=_body(svc.org.units["enhet_a"]))
+    assert r.status_code == 401
+    r = await svc.client.get(
+        f"{RISKS}/0190a000-0000-7000-8000-000000000000", headers={"Authorization": "Bearer not-a-jwt"}
+    )
+    assert r.status_code == 401
+
+
+async def test_risk_assessed_is_published_by_the_relay(svc: Any) -> None:
+    await svc.client.post(RISKS, json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("enhetschef_a"))
+    outbox = svc.runtime.messaging.outbox
+
+    async def published() -> bool:
+        async with svc.runtime.session_factory() as session:
+            return (
+                await session.scalar(
+                    select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+                )
+            ) == 0
+
+    await wait_until(published)
