@@ -201,6 +201,15 @@ async def test_walking_skeleton_slice_across_processes_over_kafka(cluster: Clust
         again = await c.post(f"{dev}/api/v1/deviations", headers=cluster.auth("med"), json=report)
         assert again.status_code == 200 and again.json()["id"] == deviation["id"]
 
+        # reporting routes the escalation to kvalitetsledare from its org replica: let it catch up first
+        await _until(
+            lambda: c.get(
+                f"{rep}/api/v1/reports/deviations/summary",
+                headers=cluster.auth("kl"),
+                params={"from": "2020-01-01", "to": "2030-12-31"},
+            ),
+            lambda r: r.status_code == 200,
+        )
         decided = await _until(
             lambda: c.post(
                 f"{dev}/api/v1/deviations/{deviation['id']}/ivo-decision",

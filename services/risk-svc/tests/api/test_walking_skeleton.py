@@ -102,11 +102,12 @@ async def test_risk_is_readable_in_scope_and_404_outside(svc: Any) -> None:
         RISKS, json=_body(svc.org.units["enhet_a"]), headers=svc.org.auth("enhetschef_a")
     )
     risk_id = r.json()["id"]
-    for person in ("enhetschef_a", "socialchef", "namnd"):
+    # nämnd members see aggregates only (the matrix), never the risk itself
+    for person in ("enhetschef_a", "socialchef", "kvalitetsledare"):
         got = await svc.client.get(f"{RISKS}/{risk_id}", headers=svc.org.auth(person))
         assert got.status_code == 200, person
         assert got.json() == r.json()
-    for person in ("enhetschef_c", "medarbetare_a", "admin"):
+    for person in ("enhetschef_c", "medarbetare_a", "admin", "namnd"):
         got = await svc.client.get(f"{RISKS}/{risk_id}", headers=svc.org.auth(person))
         assert got.status_code == 404, person
         assert got.headers["content-type"] == "application/problem+json"

@@ -39,13 +39,33 @@ def bearer_token(request: Request) -> str:
 
 
 async def current_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+    """The caller from the token's subject: a person, or a registered integration client."""
     claims = await runtime.verifier.verify(bearer_token(request))
+    subject = str(claims["sub"])
     directory = OrgDirectory(session, runtime.replica)
-    person = await directory.person_by_subject(str(claims["sub"]))
-    if person is None or not person.active:
-        raise NotAuthenticated("The token's subject is not an active person in the organisation")
-    roles = await directory.roles_of(person.id, runtime.clock())
-    return Principal(person_id=person.id, subject=person.subject, name=person.name, roles=tuple(roles))
+    now = runtime.clock()
+    person = await directory.person_by_subject(subject)
+    if person is not None and person.active:
+        roles = await directory.roles_of(person.id, now)
+        delegations = await directory.delegations_of(person.id, roles, now)
+        return Principal(
+            person_id=person.id,
+            subject=person.subject,
+            name=person.name,
+            roles=tuple(roles),
+            delegations=tuple(delegations),
+        )
+    client = await directory.client_by_subject(subject)
+    if client is not None and client.active:
+        return Principal(
+            person_id=client.id,
+            subject=client.subject,
+            name=client.name,
+            is_client=True,
+            client_units=client.unit_ids,
+            client_operations=client.operations,
+        )
+    raise NotAuthenticated("The token's subject is not an active person or client of the organisation")
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

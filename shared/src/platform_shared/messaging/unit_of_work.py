@@ -25,10 +25,12 @@ class UnitOfWork:
         actor_id: uuid.UUID | None = None,
         on_commit: Callable[[], None] | None = None,
         clock: Clock = utc_now,
+        default_topic: str | None = None,
     ) -> None:
         self._factory = session_factory
         self._tables = tables
         self._source = source
+        self._default_topic = default_topic or f"{source.removesuffix('-svc')}.events"
         self._on_commit = on_commit
         self.actor_id = actor_id
         self.clock = clock
@@ -66,7 +68,7 @@ class UnitOfWork:
             correlation_id=correlation_id_var.get(),
             time=self.clock(),
         )
-        self._pending.append((payload.topic, envelope))
+        self._pending.append((payload.topic or self._default_topic, envelope))
         return envelope
 
     async def commit(self) -> None:

@@ -1,4 +1,5 @@
-"""Each service's local replica of org-svc's units, people and role assignments, fed by org.* events."""
+"""Each service's local replica of org-svc's units, people, roles, delegations and integration clients,
+fed by org.* events. Unit parents are kept over time so figures can follow the organisation as it was."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from platform_shared.db import JsonType, UtcDateTime
 @dataclass(frozen=True)
 class ReplicaTables:
     unit: Table
+    unit_parent: Table
     person: Table
     role: Table
+    delegation: Table
+    client: Table
 
 
 def attach_replica_tables(metadata: MetaData) -> ReplicaTables:
@@ -27,6 +31,14 @@ def attach_replica_tables(metadata: MetaData) -> ReplicaTables:
         Column("level", String(40), nullable=False),
         Column("laws", JsonType(), nullable=False),
         Column("valid_from", UtcDateTime(), nullable=False),
+        Column("valid_to", UtcDateTime(), nullable=True),
+    )
+    unit_parent = Table(
+        "replica_unit_parent",
+        metadata,
+        Column("unit_id", Uuid, primary_key=True),
+        Column("valid_from", UtcDateTime(), primary_key=True),
+        Column("parent_id", Uuid, nullable=True, index=True),
         Column("valid_to", UtcDateTime(), nullable=True),
     )
     person = Table(
@@ -51,4 +63,28 @@ def attach_replica_tables(metadata: MetaData) -> ReplicaTables:
         Index("ix_replica_role_assignment_person", "person_id"),
         Index("ix_replica_role_assignment_role_unit", "role", "unit_id"),
     )
-    return ReplicaTables(unit=unit, person=person, role=role)
+    delegation = Table(
+        "replica_delegation",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("decision_type", String(60), nullable=False),
+        Column("from_role", String(40), nullable=False),
+        Column("unit_id", Uuid, nullable=False),
+        Column("to_person_id", Uuid, nullable=True, index=True),
+        Column("to_role", String(40), nullable=True),
+        Column("valid_from", UtcDateTime(), nullable=False),
+        Column("valid_to", UtcDateTime(), nullable=True),
+    )
+    client = Table(
+        "replica_system_client",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("subject", String(300), nullable=False, unique=True),
+        Column("name", String(300), nullable=False),
+        Column("unit_ids", JsonType(), nullable=False),
+        Column("operations", JsonType(), nullable=False),
+        Column("active", Boolean, nullable=False),
+    )
+    return ReplicaTables(
+        unit=unit, unit_parent=unit_parent, person=person, role=role, delegation=delegation, client=client
+    )

@@ -21,7 +21,7 @@ from reporting_svc.domain.model import RuleViolation, Summary, check_period, sum
 class DeviationSummaryQuery:
     first: date  # inclusive, Europe/Stockholm
     last: date  # inclusive, Europe/Stockholm
-    unit_ids: Collection[uuid.UUID]
+    unit_ids: Collection[uuid.UUID] | None  # None: every unit
 
 
 def to_domain_error(err: RuleViolation) -> ValidationFailed:
@@ -33,15 +33,14 @@ async def deviation_summary(session: AsyncSession, query: DeviationSummaryQuery)
         check_period(query.first, query.last)
     except RuleViolation as err:
         raise to_domain_error(err) from err
-    if not query.unit_ids:
+    if query.unit_ids is not None and not query.unit_ids:
         return Summary()
     start, end = local_day_range(query.first, query.last)
     f = DeviationFact
-    rows = await session.execute(
-        select(f.type, f.unit_id, func.count())
-        .where(f.reported_at >= start, f.reported_at < end, f.unit_id.in_(list(query.unit_ids)))
-        .group_by(f.type, f.unit_id)
-    )
+    stmt = select(f.type, f.unit_id, func.count()).where(f.reported_at >= start, f.reported_at < end)
+    if query.unit_ids is not None:
+        stmt = stmt.where(f.unit_id.in_(list(query.unit_ids)))
+    rows = await session.execute(stmt.group_by(f.type, f.unit_id))
     return summarise((row[0], row[1], int(row[2])) for row in rows)
 
 

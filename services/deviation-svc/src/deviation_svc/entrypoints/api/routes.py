@@ -14,9 +14,9 @@ from deviation_svc.entrypoints.api.schemas import (
     SourceRef,
 )
 from deviation_svc.service_layer import handlers
-from platform_shared.access import Action, Authorizer, Principal
+from platform_shared.access import Action, Authorizer, Principal, Target
 from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, DirectoryDep, RuntimeDep
-from platform_shared.errors import PROBLEM_RESPONSES, FieldError, Forbidden, NotFound, ValidationFailed
+from platform_shared.errors import PROBLEM_RESPONSES, FieldError, NotFound, ValidationFailed
 
 router = APIRouter(prefix="/api/v1/deviations", tags=["deviations"], responses=PROBLEM_RESPONSES)
 
@@ -43,12 +43,13 @@ def to_read(d: Deviation) -> DeviationRead:
     )
 
 
+def target_of(d: Deviation) -> Target:
+    return Target(unit_id=d.unit_id, case_type=d.type, owner_ids=frozenset({d.reporter_id}))
+
+
 async def visible(principal: Principal, deviation: Deviation | None, authz: Authorizer) -> Deviation:
     """The deviation if the caller may see it (its reporter, or a reader in scope); else 404."""
-    if deviation is not None and (
-        deviation.reporter_id == principal.person_id
-        or await authz.can(principal, Action.DEVIATION_READ, deviation.unit_id)
-    ):
+    if deviation is not None and await authz.can(principal, Action.CASE_READ, target_of(deviation)):
         return deviation
     raise NotFound("Deviation not found")
 
@@ -63,13 +64,13 @@ async def report_deviation(
     body: DeviationCreate,
     principal: CurrentPrincipal,
     directory: DirectoryDep,
+    authz: AuthorizerDep,
     runtime: RuntimeDep,
     response: Response,
 ) -> DeviationRead:
-    if not principal.is_staff:
-        raise Forbidden("Reporting needs an active role in the organisation")
     if not await directory.unit_exists(body.unit_id):
         raise ValidationFailed("Unknown unit", errors=[FieldError("unit_id", "no such org unit")])
+    await authz.require(principal, Action.CASE_CREATE, body.unit_id)
     async with runtime.uow(principal.person_id) as uow:
         deviation, created = await handlers.report(
             uow,
@@ -117,7 +118,7 @@ async def decide_ivo(
             if deviation.type == DeviationType.HSL
             else Action.IVO_DECISION_LEX_SARAH
         )
-        await authz.require(principal, action, deviation.unit_id)
+        await authz.require(principal, action, target_of(deviation))
         notification = await handlers.decide_ivo(
             uow,
             deviation,

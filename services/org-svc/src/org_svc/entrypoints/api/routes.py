@@ -54,7 +54,7 @@ async def list_units(
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[UnitRead]:
-    if not principal.roles_for(Action.ORG_READ):
+    if not principal.may(Action.ORG_READ):
         raise Forbidden("No role in the organisation")
     stmt = select(OrgUnit)
     if parent_id is not None:
@@ -66,14 +66,14 @@ async def list_units(
 @router.get("/units/{unit_id}", summary="One org unit")
 async def get_unit(unit_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> UnitRead:
     unit = await session.get(OrgUnit, unit_id)
-    if unit is None or not principal.roles_for(Action.ORG_READ):
+    if unit is None or not principal.may(Action.ORG_READ):
         raise NotFound("Unit not found")
     return UnitRead.model_validate(unit)
 
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="Register a person")
 async def register_person(body: PersonCreate, principal: CurrentPrincipal, runtime: RuntimeDep) -> PersonRead:
-    if not principal.roles_for(Action.ORG_MANAGE):
+    if not principal.may(Action.ORG_MANAGE):
         raise Forbidden("Only a systemadministrator registers people")
     async with runtime.uow(principal.person_id) as uow:
         person, _ = await handlers.register_person(
@@ -86,7 +86,7 @@ async def register_person(body: PersonCreate, principal: CurrentPrincipal, runti
 async def list_people(
     principal: CurrentPrincipal, session: SessionDep, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> Page[PersonRead]:
-    if not principal.roles_for(Action.ORG_MANAGE):
+    if not principal.may(Action.ORG_MANAGE):
         raise Forbidden("Only a systemadministrator lists people")
     rows, next_cursor = await page_by_id(session, select(Person), Person.id, cursor, limit)
     return Page[PersonRead](items=[PersonRead.model_validate(r) for r in rows], next_cursor=next_cursor)
@@ -122,7 +122,7 @@ async def list_role_assignments(
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RoleAssignmentRead]:
-    if not principal.roles_for(Action.ORG_READ):
+    if not principal.may(Action.ORG_READ):
         raise Forbidden("No role in the organisation")
     stmt = select(RoleAssignment)
     if person_id is not None:

@@ -32,15 +32,17 @@ async def deviation_summary(
     session: SessionDep,
     unit_id: Annotated[uuid.UUID | None, Query(description="Count this unit and its subtree")] = None,
 ) -> DeviationSummaryRead:
-    if not principal.roles_for(Action.REPORTS_READ):
-        raise Forbidden("Din roll ger inte behörighet att läsa rapporter")
+    if not principal.may(Action.STATS_READ):
+        raise Forbidden("Din roll ger inte behörighet att läsa statistik")
+    units: set[uuid.UUID] | None
     if unit_id is not None:
         if not await directory.unit_exists(unit_id):
             raise ValidationFailed("Unknown unit", errors=[FieldError("unit_id", "no such org unit")])
-        await authz.require(principal, Action.REPORTS_READ, unit_id)
-        units: set[uuid.UUID] = set(await directory.subtree(unit_id))
+        if not await authz.can_aggregate(principal, Action.STATS_READ, unit_id):
+            raise Forbidden("Din roll ger inte behörighet att läsa statistik för denna enhet")
+        units = set(await directory.subtree(unit_id))
     else:
-        units = await authz.visible_units(principal, Action.REPORTS_READ)
+        units = await authz.aggregate_units(principal, Action.STATS_READ)
     summary = await queries.deviation_summary(
         session, queries.DeviationSummaryQuery(first=first, last=last, unit_ids=units)
     )

@@ -1,0 +1,174 @@
+"""The permission matrix, kept as data: action × role → grants. domain.md 8.2, with its open cells decided.
+
+A grant says how far a role reaches for an action:
+- ALL: every unit;  SUBTREE: the role's unit and its subtree;
+- ASSIGNED: objects the person is assigned to (investigator, responsible for an action);
+- OWN: objects the person reported or owns;
+- AGGREGATE: de-identified figures only (small cells suppressed), never an object with personal data.
+`case_types` narrows a grant to some kinds of case (e.g. MAS: only `hsl`).
+Cells the domain text leaves open ("need-to-know", "contribute") are decided here and in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from platform_shared.roles import Role
+
+
+class Scope(StrEnum):
+    ALL = "all"
+    SUBTREE = "subtree"
+    ASSIGNED = "assigned"
+    OWN = "own"
+    AGGREGATE = "aggregate"
+
+
+@dataclass(frozen=True)
+class Grant:
+    scope: Scope
+    case_types: frozenset[str] | None = None
+
+    def admits(self, case_type: str | None) -> bool:
+        return self.case_types is None or case_type in self.case_types
+
+
+class Action(StrEnum):
+    # org-svc
+    ORG_READ = "org.read"
+    ORG_MANAGE = "org.manage"  # units, people, roles, delegations, integration clients
+    AUDIT_READ = "audit.read"
+    # deviation-svc: deviations, complaints, data breaches ("cases")
+    CASE_CREATE = "case.create"
+    CASE_READ = "case.read"  # the object with personal data
+    CASE_RECEIVE = "case.receive"  # receive + immediate measures
+    CASE_INVESTIGATE = "case.investigate"
+    CASE_DECIDE = "case.decide"  # final decision of an ordinary or HSL deviation
+    LEX_SARAH_PROPOSE = "lex_sarah.propose"  # propose a Lex Sarah degree
+    LEX_SARAH_DECIDE = "lex_sarah.decide"  # decide the Lex Sarah degree
+    IVO_DECISION_LEX_SARAH = "ivo.lex_sarah"  # decide and file the IVO anmälan (Lex Sarah)
+    IVO_DECISION_LEX_MARIA = "ivo.lex_maria"  # decide and file the IVO anmälan (Lex Maria)
+    CASE_ACTIONS = "case.actions"  # actions, follow-up, close, reopen
+    CASE_RECLASSIFY = "case.reclassify"
+    CASE_VOID = "case.void"
+    # risk-svc
+    RISK_CONTRIBUTE = "risk.contribute"  # report a risk as identified
+    RISK_MANAGE = "risk.manage"  # assess, prioritise, escalate, analyses, egenkontroll
+    RISK_READ = "risk.read"
+    CONTROL_PLAN_PREPARE = "control_plan.prepare"
+    CONTROL_PLAN_ADOPT = "control_plan.adopt"
+    CONTROL_PERFORM = "control.perform"
+    # reporting-svc
+    STATS_READ = "stats.read"
+    REPORT_WRITE = "report.write"  # draft and analysis text
+    REPORT_APPROVE = "report.approve"  # reviewed
+    REPORT_ADOPT = "report.adopt"  # adopted, reported to the nämnd
+    WEBHOOK_MANAGE = "webhook.manage"
+
+
+R = Role
+_ALL = Grant(Scope.ALL)
+_SUB = Grant(Scope.SUBTREE)
+_OWN = Grant(Scope.OWN)
+_ASSIGNED = Grant(Scope.ASSIGNED)
+_AGG = Grant(Scope.AGGREGATE)
+_HSL = Grant(Scope.SUBTREE, frozenset({"hsl"}))
+_LEX_SARAH = Grant(Scope.SUBTREE, frozenset({"lex_sarah"}))
+_ORDINARY = Grant(Scope.SUBTREE, frozenset({"avvikelse", "complaint", "data_breach"}))
+
+_CHEFS = (R.ENHETSCHEF, R.AVDELNINGSCHEF, R.VERKSAMHETSCHEF)
+_TOP = (R.SOCIALCHEF, R.FORVALTNINGSCHEF)
+_STAFF = tuple(r for r in Role if r not in (R.NAMND_LEDAMOT, R.SYSTEMADMINISTRATOR))
+_ANALYSTS = (R.CONTROLLER, R.VERKSAMHETSUTVECKLARE)
+
+
+def _g(*pairs: tuple[tuple[Role, ...] | Role, tuple[Grant, ...] | Grant]) -> dict[Role, tuple[Grant, ...]]:
+    table: dict[Role, tuple[Grant, ...]] = {}
+    for roles, grants in pairs:
+        for role in roles if isinstance(roles, tuple) else (roles,):
+            table[role] = table.get(role, ()) + (grants if isinstance(grants, tuple) else (grants,))
+    return table
+
+
+PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
+    Action.ORG_READ: _g((tuple(Role), _ALL)),
+    Action.ORG_MANAGE: _g((R.SYSTEMADMINISTRATOR, _SUB)),
+    Action.AUDIT_READ: _g((R.SYSTEMADMINISTRATOR, _SUB), (R.KVALITETSLEDARE, _SUB)),
+    # Everyone who works in the organisation reports what they see, for any unit.
+    Action.CASE_CREATE: _g((_STAFF, _ALL)),
+    Action.CASE_READ: _g(
+        (R.MEDARBETARE, _OWN),
+        (_CHEFS, _SUB),
+        (_TOP, _SUB),  # need-to-know: decided as their own scope (they decide Lex Sarah)
+        (R.MAS, _HSL),
+        (R.SAS, (_LEX_SARAH, _ASSIGNED)),
+        (R.KVALITETSLEDARE, (_SUB, _ASSIGNED)),  # need-to-know: scope, every read audited
+        (_ANALYSTS, _AGG),
+        (R.NAMND_LEDAMOT, _AGG),
+    ),
+    Action.CASE_RECEIVE: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _HSL), (R.SAS, _ALL)),
+    Action.CASE_INVESTIGATE: _g(
+        (R.ENHETSCHEF, _SUB), (R.MAS, _HSL), (R.SAS, _LEX_SARAH), (R.KVALITETSLEDARE, _ASSIGNED)
+    ),
+    Action.CASE_DECIDE: _g((_CHEFS, _ORDINARY), (_TOP, _SUB), (R.MAS, _HSL)),
+    Action.LEX_SARAH_PROPOSE: _g(
+        (R.ENHETSCHEF, _SUB), (R.VERKSAMHETSCHEF, _SUB), (R.SAS, _SUB), (R.KVALITETSLEDARE, _SUB)
+    ),
+    Action.LEX_SARAH_DECIDE: _g((_TOP, _SUB)),
+    Action.IVO_DECISION_LEX_SARAH: _g((_TOP, _SUB)),
+    Action.IVO_DECISION_LEX_MARIA: _g((R.MAS, _SUB)),
+    Action.CASE_ACTIONS: _g(
+        (R.MEDARBETARE, _ASSIGNED),
+        (_CHEFS, _SUB),
+        (_TOP, _ALL),
+        (R.MAS, _HSL),
+        (R.SAS, _LEX_SARAH),
+    ),
+    Action.CASE_RECLASSIFY: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.SAS, _SUB)),
+    Action.CASE_VOID: _g((_CHEFS, _SUB), (_TOP, _ALL)),
+    Action.RISK_CONTRIBUTE: _g((_STAFF, _SUB)),  # "contribute": identify risks in one's own scope
+    Action.RISK_MANAGE: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
+    Action.RISK_READ: _g(
+        (R.MEDARBETARE, _OWN),
+        (_CHEFS, _SUB),
+        (_TOP, _ALL),
+        (R.MAS, _SUB),
+        (R.SAS, _SUB),
+        (R.KVALITETSLEDARE, _ALL),
+        (_ANALYSTS, _AGG),
+        (R.NAMND_LEDAMOT, _AGG),
+    ),
+    Action.CONTROL_PLAN_PREPARE: _g(
+        (_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL), (_ANALYSTS, _ALL)
+    ),
+    Action.CONTROL_PLAN_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
+    Action.CONTROL_PERFORM: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
+    Action.STATS_READ: _g(
+        (_CHEFS, _SUB),
+        (_TOP, _ALL),
+        (R.MAS, _SUB),
+        (R.SAS, _SUB),
+        (R.KVALITETSLEDARE, _ALL),
+        (_ANALYSTS, Grant(Scope.AGGREGATE)),
+        (R.NAMND_LEDAMOT, _AGG),
+    ),
+    Action.REPORT_WRITE: _g(
+        (_CHEFS, _SUB),
+        (_TOP, _ALL),
+        (R.MAS, _SUB),
+        (R.SAS, _SUB),
+        (R.KVALITETSLEDARE, _ALL),
+        (_ANALYSTS, _ALL),
+    ),
+    Action.REPORT_APPROVE: _g((_TOP, _ALL)),
+    Action.REPORT_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
+    Action.WEBHOOK_MANAGE: _g((R.SYSTEMADMINISTRATOR, _ALL)),
+}
+
+# Decision types that can be delegated (delegationsordning) and the action each one unlocks.
+DELEGABLE: dict[str, Action] = {
+    "ivo_anmalan_lex_sarah": Action.IVO_DECISION_LEX_SARAH,
+    "ivo_anmalan_lex_maria": Action.IVO_DECISION_LEX_MARIA,
+    "lex_sarah_beslut": Action.LEX_SARAH_DECIDE,
+}
