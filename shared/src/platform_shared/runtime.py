@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 from fastapi import APIRouter
@@ -43,6 +44,10 @@ class ServiceDefinition:
     extra_consumers: Callable[[ServiceRuntime], list[ConsumerSpec]] = field(default=lambda _rt: [])
     # org-svc writes its replica in the same transaction as its own changes instead.
     consumes_org_events: bool = True
+    # Background loops beside the relay and consumers (e.g. the deadline scheduler).
+    extra_workers: Callable[[ServiceRuntime], list[Callable[[], Coroutine[Any, Any, None]]]] = field(
+        default=lambda _rt: []
+    )
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
@@ -149,6 +154,8 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         for consumer in self.consumers:
             self._tasks.append(asyncio.create_task(consumer.run(), name=f"{consumer.spec.group}"))
+        for index, worker in enumerate(self.definition.extra_workers(self)):
+            self._tasks.append(asyncio.create_task(worker(), name=f"{self.name}-worker-{index}"))
 
     async def stop(self) -> None:
         for task in self._tasks:

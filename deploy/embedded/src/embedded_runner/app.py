@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from deviation_svc.app import build_runtime as build_deviation
 from deviation_svc.config import DeviationSettings
 from embedded_runner.gateway import Gateway, merged_openapi
-from embedded_runner.seed import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
+from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
