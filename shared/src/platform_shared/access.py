@@ -7,13 +7,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from platform_shared.errors import Forbidden
 from platform_shared.orgreplica.directory import Delegation, OrgDirectory, ScopedRole
 from platform_shared.permissions import DELEGABLE, PERMISSIONS, Action, Grant, Scope
 from platform_shared.roles import Role
 
-__all__ = ["Action", "Authorizer", "Principal", "Target", "Visibility"]
+__all__ = ["Action", "Authorizer", "Principal", "Target", "Visibility", "principal_for"]
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,30 @@ class Authorizer:
     async def _within(self, roots: Iterable[uuid.UUID], unit_id: uuid.UUID) -> bool:
         ancestry = set(await self._directory.ancestors_and_self(unit_id))
         return any(root in ancestry for root in roots)
+
+
+async def principal_for(directory: OrgDirectory, subject: str, at: datetime) -> Principal | None:
+    """Who a token's subject is: an active person (roles and delegations in force at `at`, from the
+    replica, never from token claims) or an active registered system client; None: neither."""
+    person = await directory.person_by_subject(subject)
+    if person is not None and person.active:
+        roles = await directory.roles_of(person.id, at)
+        delegations = await directory.delegations_of(person.id, roles, at)
+        return Principal(
+            person_id=person.id,
+            subject=person.subject,
+            name=person.name,
+            roles=tuple(roles),
+            delegations=tuple(delegations),
+        )
+    client = await directory.client_by_subject(subject)
+    if client is not None and client.active:
+        return Principal(
+            person_id=client.id,
+            subject=client.subject,
+            name=client.name,
+            is_client=True,
+            client_units=client.unit_ids,
+            client_operations=client.operations,
+        )
+    return None

@@ -6,7 +6,9 @@ A grant says how far a role reaches for an action:
 - OWN: objects the person reported or owns;
 - AGGREGATE: de-identified figures only (small cells suppressed), never an object with personal data.
 `case_types` narrows a grant to some kinds of case (e.g. MAS: only `hsl`).
-Cells the domain text leaves open ("need-to-know", "contribute") are decided here and in the README.
+Cells the domain text leaves open ("need-to-know", "contribute") are decided here and explained,
+cell by cell, in docs/org-and-access.md (shared/tests/access/test_permission_matrix.py checks every
+role × action against a table written by hand).
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
         (_CHEFS, _SUB),
         (_TOP, _SUB),  # need-to-know: decided as their own scope (they decide Lex Sarah)
         (R.MAS, _HSL),
-        (R.SAS, (_LEX_SARAH, _ASSIGNED)),
+        (R.SAS, (_LEX_SARAH, _ASSIGNED)),  # "assigned", and the Lex Sarah cases the SAS investigates
         (R.KVALITETSLEDARE, (_SUB, _ASSIGNED)),  # need-to-know: scope, every read audited
         (_ANALYSTS, _AGG),
         (R.NAMND_LEDAMOT, _AGG),
@@ -127,18 +129,22 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     ),
     Action.CASE_RECLASSIFY: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.SAS, _SUB)),
     Action.CASE_VOID: _g((_CHEFS, _SUB), (_TOP, _ALL)),
-    Action.RISK_CONTRIBUTE: _g((_STAFF, _SUB)),  # "contribute": identify risks in one's own scope
+    # "contribute" (medarbetare): report a risk as identified in one's own scope; everyone whose cell in
+    # the "Risks, egenkontroll" row is S/HSL/✓ contributes too. SAS (–), controller/verksamhetsutvecklare
+    # and nämnd (A) do not: they report what they see as deviations (case.create).
+    Action.RISK_CONTRIBUTE: _g(
+        (R.MEDARBETARE, _SUB), (_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)
+    ),
     Action.RISK_MANAGE: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
     Action.RISK_READ: _g(
-        (R.MEDARBETARE, _OWN),
+        (R.MEDARBETARE, _OWN),  # "contribute": the risks one reported
         (_CHEFS, _SUB),
         (_TOP, _ALL),
-        (R.MAS, _SUB),
-        (R.SAS, _SUB),
+        (R.MAS, _SUB),  # "HSL": risks carry no law, so the MAS's whole scope
         (R.KVALITETSLEDARE, _ALL),
         (_ANALYSTS, _AGG),
         (R.NAMND_LEDAMOT, _AGG),
-    ),
+    ),  # SAS: "–" in domain.md 8.2 (the SAS follows Lex Sarah, not the risk register)
     Action.CONTROL_PLAN_PREPARE: _g(
         (_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL), (_ANALYSTS, _ALL)
     ),
@@ -172,3 +178,23 @@ DELEGABLE: dict[str, Action] = {
     "ivo_anmalan_lex_maria": Action.IVO_DECISION_LEX_MARIA,
     "lex_sarah_beslut": Action.LEX_SARAH_DECIDE,
 }
+
+
+def delegation_owners(decision_type: str) -> frozenset[Role]:
+    """The roles that own a delegable decision: those the matrix grants its action to."""
+    action = DELEGABLE.get(decision_type)
+    return frozenset(PERMISSIONS[action]) if action is not None else frozenset()
+
+
+# What a registered system client (Lifecare, Treserva, an app backend) may be allowed to call.
+# Decisions, adoption, administration and the audit log stay with accountable people.
+CLIENT_OPERATIONS: frozenset[Action] = frozenset(
+    {
+        Action.ORG_READ,
+        Action.CASE_CREATE,
+        Action.CASE_READ,
+        Action.RISK_CONTRIBUTE,
+        Action.RISK_READ,
+        Action.STATS_READ,
+    }
+)

@@ -8,6 +8,7 @@ from org_svc.adapters.orm import Base, messaging, replica
 from org_svc.config import OrgSettings, get_settings
 from org_svc.entrypoints.api.routes import router
 from org_svc.service_layer import handlers
+from org_svc.service_layer.audit import audit_consumer
 from platform_shared.api.app import create_service_app
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -17,12 +18,13 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 DEFINITION = ServiceDefinition(
     name="org",
-    title="org-svc: organisation, people, roles",
+    title="org-svc: organisation, people, roles, delegations, clients, audit",
     metadata=Base.metadata,
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
     routers=[router],
+    extra_consumers=lambda _rt: [audit_consumer()],
     consumes_org_events=False,
 )
 

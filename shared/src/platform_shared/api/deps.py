@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_shared.access import Authorizer, Principal
-from platform_shared.errors import NotAuthenticated
+from platform_shared.access import Authorizer, Principal, principal_for
+from platform_shared.errors import FieldError, NotAuthenticated, PreconditionFailed, ValidationFailed
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
@@ -41,31 +41,12 @@ def bearer_token(request: Request) -> str:
 async def current_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
     """The caller from the token's subject: a person, or a registered integration client."""
     claims = await runtime.verifier.verify(bearer_token(request))
-    subject = str(claims["sub"])
-    directory = OrgDirectory(session, runtime.replica)
-    now = runtime.clock()
-    person = await directory.person_by_subject(subject)
-    if person is not None and person.active:
-        roles = await directory.roles_of(person.id, now)
-        delegations = await directory.delegations_of(person.id, roles, now)
-        return Principal(
-            person_id=person.id,
-            subject=person.subject,
-            name=person.name,
-            roles=tuple(roles),
-            delegations=tuple(delegations),
-        )
-    client = await directory.client_by_subject(subject)
-    if client is not None and client.active:
-        return Principal(
-            person_id=client.id,
-            subject=client.subject,
-            name=client.name,
-            is_client=True,
-            client_units=client.unit_ids,
-            client_operations=client.operations,
-        )
-    raise NotAuthenticated("The token's subject is not an active person or client of the organisation")
+    principal = await principal_for(
+        OrgDirectory(session, runtime.replica), str(claims["sub"]), runtime.clock()
+    )
+    if principal is None:
+        raise NotAuthenticated("The token's subject is not an active person or client of the organisation")
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -83,3 +64,31 @@ def get_authorizer(directory: DirectoryDep) -> Authorizer:
 
 
 AuthorizerDep = Annotated[Authorizer, Depends(get_authorizer)]
+
+
+def if_match(request: Request) -> int | None:
+    """The version named by an If-Match header (an ETag from this API: "3" or W/"3"); None when the
+    client sent none, or "*"."""
+    header = request.headers.get("if-match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError as exc:
+        message = "not an ETag from this API"
+        raise ValidationFailed(f"If-Match: {message}", errors=[FieldError("If-Match", message)]) from exc
+
+
+IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def etag(version: int) -> str:
+    """The ETag of a resource at `version`."""
+    return f'"{version}"'
+
+
+def check_version(expected: int | None, actual: int) -> None:
+    """412 when the client's If-Match names another version than the stored one."""
+    if expected is not None and expected != actual:
+        raise PreconditionFailed(f"The object has changed (version {actual}); read it again")

@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import httpx
 import jwt
+import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from jwt import PyJWK
 
 from platform_shared.errors import NotAuthenticated
 from platform_shared.timeutil import utc_now
@@ -21,19 +27,30 @@ DEFAULT_AUDIENCE = "kvalitet"
 ALLOWED_ALGORITHMS = ["ES256", "RS256", "PS256", "EdDSA"]
 KEY_FILE = "dev-signing-key.pem"
 
+log = structlog.get_logger(__name__)
+
 
 class TokenVerifier(Protocol):
     async def verify(self, token: str) -> dict[str, Any]: ...
 
 
-def _decode(token: str, key: Any, *, issuer: str, audience: str) -> dict[str, Any]:
+def _decode(
+    token: str,
+    key: Any,
+    *,
+    issuer: str,
+    audience: str,
+    algorithms: list[str] | None = None,
+    leeway: float = 0,
+) -> dict[str, Any]:
     try:
         return jwt.decode(
             token,
             key,
-            algorithms=ALLOWED_ALGORITHMS,
+            algorithms=algorithms or ALLOWED_ALGORITHMS,
             issuer=issuer,
             audience=audience,
+            leeway=leeway,
             options={"require": ["exp", "iss", "aud", "sub"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -86,21 +103,129 @@ class DevTokens:
         return jwt.encode(payload, self._key, algorithm="ES256", headers={"kid": "dev"})
 
     async def verify(self, token: str) -> dict[str, Any]:
-        return _decode(token, self._key.public_key(), issuer=DEV_ISSUER, audience=self._audience)
+        return _decode(
+            token, self._key.public_key(), issuer=DEV_ISSUER, audience=self._audience, algorithms=["ES256"]
+        )
+
+
+_KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
+
+
+def _header(token: str) -> dict[str, Any]:
+    try:
+        return jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated(f"Invalid token: {type(exc).__name__}") from exc
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key: PyJWK
+    declared_alg: str | None  # the JWK's own "alg", when the issuer states it
+
+
+class JwksCache:
+    """The issuer's signing keys by key id, fetched from its JWKS URL and kept for `lifespan_s`.
+
+    A token naming an unknown key id makes it fetch again (the issuer has rotated its keys), but at
+    most once per `min_refetch_interval_s`, so tokens with made-up key ids cannot flood the issuer.
+    When the issuer cannot be reached, the keys already known stay in use.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        lifespan_s: float = 300.0,
+        min_refetch_interval_s: float = 30.0,
+        timeout_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._url = url
+        self._lifespan_s = lifespan_s
+        self._min_refetch_interval_s = min_refetch_interval_s
+        self._timeout_s = timeout_s
+        self._clock = clock
+        self._keys: dict[str | None, SigningKey] = {}
+        self._fetched_at: float | None = None
+        self._lock = asyncio.Lock()
+        self.fetches = 0
+
+    async def key_for(self, kid: str | None) -> SigningKey | None:
+        async with self._lock:
+            now = self._clock()
+            stale = self._fetched_at is None or now - self._fetched_at >= self._lifespan_s
+            unknown = kid not in self._keys
+            may_refetch = self._fetched_at is None or now - self._fetched_at >= self._min_refetch_interval_s
+            if stale or (unknown and may_refetch):
+                await self._fetch()
+            return self._keys.get(kid)
+
+    async def _fetch(self) -> None:
+        self.fetches += 1
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+                response = await client.get(self._url, headers={"Accept": "application/json"})
+                response.raise_for_status()
+                document = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("jwks fetch failed; keeping the keys already known", error=type(exc).__name__)
+            self._fetched_at = self._clock()  # back off for min_refetch_interval_s
+            return
+        keys: dict[str | None, SigningKey] = {}
+        for data in document.get("keys", []) if isinstance(document, dict) else []:
+            if not isinstance(data, dict) or data.get("use", "sig") != "sig":
+                continue
+            try:
+                key = PyJWK(data)
+            except jwt.PyJWTError:
+                continue  # a key type we do not use (e.g. symmetric): never accepted
+            if key.algorithm_name in ALLOWED_ALGORITHMS:
+                keys[data.get("kid")] = SigningKey(key, data.get("alg"))
+        if len(keys) == 1:
+            keys.setdefault(None, next(iter(keys.values())))  # a token without kid: the only key
+        self._keys = keys
+        self._fetched_at = self._clock()
 
 
 class OidcTokens:
-    """Verifies tokens from an OIDC issuer; signing keys come from its JWKS, cached, rotation honoured."""
+    """Verifies tokens from an OIDC issuer; signing keys come from its JWKS, cached, rotation honoured.
 
-    def __init__(self, issuer: str, jwks_url: str, audience: str = DEFAULT_AUDIENCE) -> None:
+    Only asymmetric algorithms are accepted (never `none` or an HMAC keyed with a public key), the
+    token's algorithm must fit the key it names, and `iss`, `aud`, `exp` and `sub` are required.
+    """
+
+    def __init__(
+        self,
+        issuer: str,
+        jwks_url: str,
+        audience: str = DEFAULT_AUDIENCE,
+        *,
+        jwks: JwksCache | None = None,
+        leeway_s: float = 30.0,
+    ) -> None:
         self._issuer = issuer
         self._audience = audience
-        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300)
+        self._leeway_s = leeway_s
+        self.jwks = jwks or JwksCache(jwks_url)
 
     async def verify(self, token: str) -> dict[str, Any]:
-        try:
-            # PyJWKClient refetches the JWKS when it meets an unknown kid (key rotation).
-            signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
-        except jwt.PyJWTError as exc:
-            raise NotAuthenticated(f"Unknown signing key: {type(exc).__name__}") from exc
-        return _decode(token, signing_key.key, issuer=self._issuer, audience=self._audience)
+        header = _header(token)
+        alg = header.get("alg")
+        if alg not in ALLOWED_ALGORITHMS:
+            raise NotAuthenticated(f"Token algorithm not accepted: {alg}")
+        kid = header.get("kid")
+        signing = await self.jwks.key_for(kid if isinstance(kid, str) else None)
+        if signing is None:
+            raise NotAuthenticated("Token signed with an unknown key")
+        declared = signing.declared_alg
+        if (declared and declared != alg) or _KEY_TYPES.get(str(alg)[:2]) != signing.key.key_type:
+            raise NotAuthenticated("Token algorithm does not fit its key")
+        return _decode(
+            token,
+            signing.key.key,
+            issuer=self._issuer,
+            audience=self._audience,
+            algorithms=[alg],
+            leeway=self._leeway_s,
+        )

@@ -37,6 +37,7 @@ class DeadlineMissed(_DeadlineEvent):
 class AuditRecorded(EventPayload):
     """One read or change of an object holding personal data, shipped to org-svc's audit store."""
 
+    event_type = "AuditRecorded"
     topic = ""  # the producing service's own topic
     audit_id: uuid.UUID
     service: str

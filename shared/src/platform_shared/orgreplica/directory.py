@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Subquery, Table, and_, or_, select
+from sqlalchemy import ColumnElement, Subquery, Table, Uuid, and_, cast, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.orgreplica.tables import ReplicaTables
@@ -29,6 +29,43 @@ class Delegation:
 
 
 @dataclass(frozen=True)
+class RoleHolder:
+    """A person holding a role on one unit (the unit the assignment names, not the whole subtree)."""
+
+    person_id: uuid.UUID
+    role: str
+    unit_id: uuid.UUID
+    acting: bool = False
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    id: uuid.UUID
+    parent_id: uuid.UUID | None
+    name: str
+    code: str | None
+    level: str
+    laws: tuple[str, ...]
+    valid_from: datetime
+    valid_to: datetime | None
+
+    def open_at(self, at: datetime) -> bool:
+        return self.valid_from <= at and (self.valid_to is None or self.valid_to > at)
+
+
+@dataclass(frozen=True)
+class DelegationRecord:
+    id: uuid.UUID
+    decision_type: str
+    from_role: str
+    unit_id: uuid.UUID
+    to_person_id: uuid.UUID | None
+    to_role: str | None
+    valid_from: datetime
+    valid_to: datetime | None
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     id: uuid.UUID
     subject: str
@@ -45,6 +82,9 @@ class ClientRecord:
     unit_ids: tuple[uuid.UUID, ...]
     operations: frozenset[str]
     active: bool
+
+
+_MAX_DEPTH = 64  # deeper than any organisation; stops a (corrupt) cycle from recursing forever
 
 
 def _valid_at(table: Table, at: datetime) -> ColumnElement[bool]:
@@ -96,20 +136,92 @@ class OrgDirectory:
     async def delegations_of(
         self, person_id: uuid.UUID, roles: list[ScopedRole], at: datetime | None = None
     ) -> list[Delegation]:
-        """Delegations in force to this person, or to a role the person holds."""
+        """Delegations in force to this person, or to a role the person holds.
+
+        A delegation to a role reaches where both the delegation and the holder's role reach: an
+        avdelningschef given a decision "for the förvaltning" decides for their own avdelning, and one
+        given it for a single enhet decides only there.
+        """
         d = self._t.delegation.c
         role_names = sorted({r.role for r in roles})
         rows = await self._session.execute(
-            select(d.decision_type, d.from_role, d.unit_id).where(
+            select(d.decision_type, d.from_role, d.unit_id, d.to_person_id, d.to_role).where(
                 _valid_at(self._t.delegation, at or utc_now()),
                 or_(d.to_person_id == person_id, d.to_role.in_(role_names)),
             )
         )
-        return [Delegation(row.decision_type, row.from_role, row.unit_id) for row in rows]
+        found: list[Delegation] = []
+        for row in rows:
+            scopes: list[uuid.UUID] = []
+            if row.to_person_id == person_id:
+                scopes.append(row.unit_id)
+            for held in roles:
+                if row.to_role is not None and held.role == row.to_role:
+                    narrower = await self._narrower(held.unit_id, row.unit_id, at)
+                    if narrower is not None:
+                        scopes.append(narrower)
+            for unit_id in scopes:
+                delegation = Delegation(row.decision_type, row.from_role, unit_id)
+                if delegation not in found:
+                    found.append(delegation)
+        return found
+
+    async def _narrower(self, a: uuid.UUID, b: uuid.UUID, at: datetime | None) -> uuid.UUID | None:
+        """The one of two units that lies within the other's subtree, or None when they are apart."""
+        if b in await self.ancestors_and_self(a, at):
+            return a
+        if a in await self.ancestors_and_self(b, at):
+            return b
+        return None
+
+    async def delegations_in_force(
+        self, decision_type: str, unit_id: uuid.UUID, at: datetime | None = None
+    ) -> list[DelegationRecord]:
+        """Delegations of a decision type that cover the unit (granted on it or an ancestor), nearest
+        unit first."""
+        ancestry = await self.ancestors_and_self(unit_id, at)
+        d = self._t.delegation.c
+        rows = await self._session.execute(
+            select(self._t.delegation).where(
+                d.decision_type == decision_type,
+                d.unit_id.in_(ancestry),
+                _valid_at(self._t.delegation, at or utc_now()),
+            )
+        )
+        records = [DelegationRecord(**row._mapping) for row in rows]
+        return sorted(records, key=lambda r: (ancestry.index(r.unit_id), r.valid_from, str(r.id)))
+
+    async def holders(
+        self, roles: list[str], unit_id: uuid.UUID, at: datetime | None = None, *, active_only: bool = False
+    ) -> list[RoleHolder]:
+        """People holding one of `roles` on exactly this unit at `at` (default now)."""
+        r = self._t.role.c
+        stmt = select(r.person_id, r.role, r.unit_id, r.acting).where(
+            r.role.in_(roles), r.unit_id == unit_id, _valid_at(self._t.role, at or utc_now())
+        )
+        if active_only:
+            p = self._t.person.c
+            stmt = stmt.join(self._t.person, p.id == r.person_id).where(p.active.is_(True))
+        rows = await self._session.execute(stmt.order_by(r.person_id))
+        return [RoleHolder(row.person_id, row.role, row.unit_id, row.acting) for row in rows]
+
+    async def unit(self, unit_id: uuid.UUID) -> UnitRecord | None:
+        row = (await self._session.execute(select(self._t.unit).where(self._t.unit.c.id == unit_id))).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        values["laws"] = tuple(values["laws"] or ())
+        return UnitRecord(**values)
 
     async def unit_exists(self, unit_id: uuid.UUID) -> bool:
         found = await self._session.scalar(select(self._t.unit.c.id).where(self._t.unit.c.id == unit_id))
         return found is not None
+
+    async def unit_open(self, unit_id: uuid.UUID, at: datetime | None = None) -> bool:
+        """The unit exists and is open at `at` (default now): not yet closed, already begun. Closed
+        units still exist (unit_exists) for history and figures; new work should not go to them."""
+        unit = await self.unit(unit_id)
+        return unit is not None and unit.open_at(at or utc_now())
 
     async def unit_laws(self, unit_id: uuid.UUID) -> list[str]:
         laws = await self._session.scalar(select(self._t.unit.c.laws).where(self._t.unit.c.id == unit_id))
@@ -128,22 +240,41 @@ class OrgDirectory:
         )
 
     async def ancestors_and_self(self, unit_id: uuid.UUID, at: datetime | None = None) -> list[uuid.UUID]:
+        """The unit and its ancestors, nearest first (as the tree stood at `at`, or now)."""
         edges = self._edges(at)
         chain = (
-            select(edges.c.child, edges.c.parent).where(edges.c.child == unit_id).cte("chain", recursive=True)
+            select(edges.c.child, edges.c.parent, literal(0).label("depth"))
+            .where(edges.c.child == unit_id)
+            .cte("chain", recursive=True)
         )
         chain = chain.union_all(
-            select(edges.c.child, edges.c.parent).join(chain, edges.c.child == chain.c.parent)
+            select(edges.c.child, edges.c.parent, (chain.c.depth + 1).label("depth"))
+            .join(chain, edges.c.child == chain.c.parent)
+            .where(chain.c.depth < _MAX_DEPTH)
         )
-        found = list((await self._session.scalars(select(chain.c.child))).all())
+        rows = (
+            await self._session.execute(select(chain.c.child, chain.c.parent).order_by(chain.c.depth))
+        ).all()
+        found = [row.child for row in rows]
+        if rows and rows[-1].parent is not None and rows[-1].parent not in found:
+            found.append(rows[-1].parent)  # a parent whose own place in the tree starts later
         return found or ([unit_id] if await self.unit_exists(unit_id) else [])
 
     async def subtree(self, unit_id: uuid.UUID, at: datetime | None = None) -> list[uuid.UUID]:
+        """The unit and every unit below it (as the tree stood at `at`, or now)."""
+        if not await self.unit_exists(unit_id):
+            return []
         edges = self._edges(at)
-        tree = select(edges.c.child).where(edges.c.child == unit_id).cte("tree", recursive=True)
-        tree = tree.union_all(select(edges.c.child).join(tree, edges.c.parent == tree.c.child))
-        found = list((await self._session.scalars(select(tree.c.child))).all())
-        return found or ([unit_id] if await self.unit_exists(unit_id) else [])
+        tree = select(cast(literal(unit_id, Uuid), Uuid).label("child"), literal(0).label("depth")).cte(
+            "tree", recursive=True
+        )
+        tree = tree.union_all(
+            select(edges.c.child, (tree.c.depth + 1).label("depth"))
+            .join(tree, edges.c.parent == tree.c.child)
+            .where(tree.c.depth < _MAX_DEPTH)
+        )
+        found = list((await self._session.scalars(select(tree.c.child).order_by(tree.c.depth))).all())
+        return list(dict.fromkeys(found))
 
     async def parent_of(self, unit_id: uuid.UUID) -> uuid.UUID | None:
         return await self._session.scalar(
@@ -154,7 +285,7 @@ class OrgDirectory:
         self, role: str, unit_id: uuid.UUID, at: datetime | None = None
     ) -> list[uuid.UUID]:
         """People holding `role` on the unit or one of its ancestors (their scope covers the unit)."""
-        ancestry = await self.ancestors_and_self(unit_id)
+        ancestry = await self.ancestors_and_self(unit_id, at)
         r = self._t.role.c
         rows = await self._session.scalars(
             select(r.person_id)

@@ -1,10 +1,15 @@
-"""The demo organisation: units, people and their roles (issue 3 adds history to it)."""
+"""The demo organisation: units, people and their roles, with some history — a unit moved last year,
+an ended role, an acting (tf.) enhetschef, the socialchef's Lex Sarah IVO decision delegated to an
+avdelningschef, and the Lifecare integration — all made through the public API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+
+SINCE = "2024-01-01T00:00:00+01:00"  # when the demo organisation's units and first roles begin
 
 # code, name, level, parent code (None: the root nämnd), laws
 UNITS: list[tuple[str, str, str, str | None, list[str]]] = [
@@ -14,14 +19,26 @@ UNITS: list[tuple[str, str, str, str | None, list[str]]] = [
     ("E-SOL", "Solgårdens äldreboende", "enhet", "VO-AO", ["SoL", "HSL"]),
     ("E-HTN", "Hemtjänst Norr", "enhet", "VO-AO", ["SoL", "HSL"]),
     ("E-BJO", "Gruppbostad Björken", "enhet", "VO-FS", ["LSS"]),
+    ("E-DV", "Daglig verksamhet Ekan", "enhet", "VO-AO", ["LSS"]),
 ]
+# Daglig verksamhet moved from Vård och omsorg to Funktionsstöd: last year's figures stay with VO-AO.
+MOVES: list[tuple[str, str, str]] = [("E-DV", "VO-FS", "2025-01-01T00:00:00+01:00")]
+
+
+@dataclass(frozen=True)
+class DemoRole:
+    role: str
+    unit: str  # unit code; "ROOT" = the nämnd
+    since: str | None = SINCE  # None: from now
+    ended: str | None = None  # ended through the API (POST /role-assignments/{id}/end)
+    acting: bool = False  # tf.
 
 
 @dataclass(frozen=True)
 class DemoPerson:
     key: str
     name: str
-    roles: tuple[tuple[str, str], ...]  # (role, unit code; "ROOT" = the nämnd)
+    roles: tuple[DemoRole, ...]
 
     @property
     def subject(self) -> str:
@@ -32,22 +49,76 @@ class DemoPerson:
         return f"{self.key}@kommun.example.se"
 
 
+def _one(role: str, unit: str, **extra: Any) -> tuple[DemoRole, ...]:
+    return (DemoRole(role, unit, **extra),)
+
+
 PEOPLE: list[DemoPerson] = [
-    DemoPerson("eva.lind", "Eva Lind", (("socialchef", "FORV"),)),
-    DemoPerson("maria.berg", "Maria Berg", (("mas", "FORV"),)),
-    DemoPerson("nils.holm", "Nils Holm", (("namnd_ledamot", "ROOT"),)),
-    DemoPerson("erik.sand", "Erik Sand", (("enhetschef", "E-SOL"),)),
-    DemoPerson("lena.dahl", "Lena Dahl", (("enhetschef", "E-HTN"),)),
-    DemoPerson("omar.said", "Omar Said", (("enhetschef", "E-BJO"),)),
-    DemoPerson("mia.strand", "Mia Strand", (("medarbetare", "E-SOL"),)),
-    DemoPerson("ali.hassan", "Ali Hassan", (("medarbetare", "E-BJO"),)),
-    DemoPerson("karin.ek", "Karin Ek", (("kvalitetsledare", "FORV"),)),
+    DemoPerson("eva.lind", "Eva Lind", _one("socialchef", "FORV")),
+    DemoPerson("maria.berg", "Maria Berg", _one("mas", "FORV")),
+    DemoPerson("per.nord", "Per Nord", _one("sas", "FORV")),
+    DemoPerson("nils.holm", "Nils Holm", _one("namnd_ledamot", "ROOT")),
+    DemoPerson("anna.falk", "Anna Falk", _one("avdelningschef", "VO-AO")),
+    DemoPerson("erik.sand", "Erik Sand", _one("enhetschef", "E-SOL", since="2025-09-01T00:00:00+02:00")),
+    DemoPerson(
+        "lena.dahl",
+        "Lena Dahl",
+        (
+            DemoRole("enhetschef", "E-SOL", ended="2025-09-01T00:00:00+02:00"),  # the ended role
+            DemoRole("enhetschef", "E-HTN", since="2025-09-01T00:00:00+02:00"),
+        ),
+    ),
+    DemoPerson("omar.said", "Omar Said", _one("enhetschef", "E-BJO")),
+    DemoPerson("mia.strand", "Mia Strand", _one("medarbetare", "E-SOL")),
+    DemoPerson("ali.hassan", "Ali Hassan", _one("medarbetare", "E-BJO")),
+    DemoPerson("karin.ek", "Karin Ek", _one("kvalitetsledare", "FORV")),
 ]
+# Made last, after the delegation and the client: once a replica has this role, it has all the rest.
+ACTING = DemoPerson("sara.nyberg", "Sara Nyberg", _one("enhetschef", "E-BJO", since=None, acting=True))
+
+# The socialchef's Lex Sarah IVO decision, delegated to the avdelningschef for Vård och omsorg.
+DELEGATION = {
+    "decision_type": "ivo_anmalan_lex_sarah",
+    "from_role": "socialchef",
+    "unit": "VO-AO",
+    "to": "anna.falk",
+    "reference": "Delegationsordning 2.4",
+}
+# The Lifecare integration may report deviations (case.create) for Vård och omsorg.
+CLIENT = {"name": "Lifecare", "subject": "demo:lifecare", "unit": "VO-AO", "operations": ["case.create"]}
 
 
 def expected_role_count() -> int:
-    """Role assignments every replica must hold before the rest of the demo is made."""
-    return 1 + sum(len(p.roles) for p in PEOPLE)
+    """Role assignments every replica must hold before the rest of the demo is made (ended ones too:
+    an ended assignment stays in the replica with its end)."""
+    return 1 + sum(len(p.roles) for p in [*PEOPLE, ACTING])
+
+
+async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[str, Any]]) -> str:
+    created = await demo.call(
+        "POST",
+        "/api/v1/org/people",
+        ADMIN_SUBJECT,
+        json={"name": person.name, "email": person.email, "subject": person.subject},
+    )
+    for role in person.roles:
+        body: dict[str, Any] = {
+            "person_id": created["id"],
+            "role": role.role,
+            "unit_id": units[role.unit]["id"],
+            "acting": role.acting,
+        }
+        if role.since:
+            body["valid_from"] = role.since
+        assignment = await demo.call("POST", "/api/v1/org/role-assignments", ADMIN_SUBJECT, json=body)
+        if role.ended:
+            await demo.call(
+                "POST",
+                f"/api/v1/org/role-assignments/{assignment['id']}/end",
+                ADMIN_SUBJECT,
+                json={"ended_at": role.ended},
+            )
+    return str(created["id"])
 
 
 async def seed(demo: DemoClient) -> bool:
@@ -66,20 +137,39 @@ async def seed(demo: DemoClient) -> bool:
                 "level": level,
                 "parent_id": units[parent or "ROOT"]["id"],
                 "laws": laws,
+                "valid_from": SINCE,
             },
         )
-    for person in PEOPLE:
-        created = await demo.call(
+    for code, parent, moved_at in MOVES:
+        await demo.call(
             "POST",
-            "/api/v1/org/people",
+            f"/api/v1/org/units/{units[code]['id']}/move",
             ADMIN_SUBJECT,
-            json={"name": person.name, "email": person.email, "subject": person.subject},
+            json={"parent_id": units[parent]["id"], "moved_at": moved_at},
         )
-        for role, code in person.roles:
-            await demo.call(
-                "POST",
-                "/api/v1/org/role-assignments",
-                ADMIN_SUBJECT,
-                json={"person_id": created["id"], "role": role, "unit_id": units[code]["id"]},
-            )
+    people = {person.key: await _person(demo, person, units) for person in PEOPLE}
+    await demo.call(
+        "POST",
+        "/api/v1/org/delegations",
+        ADMIN_SUBJECT,
+        json={
+            "decision_type": DELEGATION["decision_type"],
+            "from_role": DELEGATION["from_role"],
+            "unit_id": units[DELEGATION["unit"]]["id"],
+            "to_person_id": people[DELEGATION["to"]],
+            "reference": DELEGATION["reference"],
+        },
+    )
+    await demo.call(
+        "POST",
+        "/api/v1/org/clients",
+        ADMIN_SUBJECT,
+        json={
+            "name": CLIENT["name"],
+            "subject": CLIENT["subject"],
+            "unit_ids": [units[str(CLIENT["unit"])]["id"]],
+            "operations": CLIENT["operations"],
+        },
+    )
+    await _person(demo, ACTING, units)
     return True

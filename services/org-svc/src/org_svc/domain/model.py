@@ -1,7 +1,8 @@
-"""Organisation rules in plain Python: the unit levels and how they nest, role validity."""
+"""Organisation rules in plain Python: the unit levels and how they nest, changes over time, roles."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -34,9 +35,19 @@ _RANK = {
 
 
 class OrgRuleViolation(ValueError):
+    """Bad input for a rule (422): names the field."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+        self.message = message
+
+
+class OrgConflict(ValueError):
+    """Not allowed in the object's present state (409), e.g. a change to a closed unit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
         self.message = message
 
 
@@ -55,8 +66,71 @@ def check_validity(valid_from: datetime, valid_to: datetime | None) -> None:
         raise OrgRuleViolation("valid_to", "valid_to must be after valid_from")
 
 
+def check_effective_date(
+    field: str, at: datetime, *, not_before: datetime, now: datetime, future_allowed: bool
+) -> None:
+    """A change to the organisation takes effect after what it changes, and (for changes every
+    replica applies at once: moves, renames, laws) not in the future."""
+    if at < not_before:
+        raise OrgRuleViolation(field, f"{field} must not be before {not_before.isoformat()}")
+    if not future_allowed and at > now:
+        raise OrgRuleViolation(field, f"{field} must not be in the future")
+
+
+def check_unit_open(valid_to: datetime | None) -> None:
+    """A closed unit is kept for history and changes no more: no renames, moves, children or roles."""
+    if valid_to is not None:
+        raise OrgConflict("The unit is closed")
+
+
+def check_not_own_subtree(unit_id: uuid.UUID, new_parent_ancestry: list[uuid.UUID]) -> None:
+    """A unit cannot be moved under itself or under one of its own descendants."""
+    if unit_id in new_parent_ancestry:
+        raise OrgRuleViolation("parent_id", "A unit cannot be moved under itself or its own subtree")
+
+
+def check_children_closed(open_children: int) -> None:
+    """A unit closes after its children: move or close them first."""
+    if open_children:
+        raise OrgConflict(f"The unit has {open_children} open child unit(s): move or close them first")
+
+
+def check_end(valid_from: datetime, valid_to: datetime | None, ended_at: datetime, now: datetime) -> None:
+    """An assignment or a delegation can be ended or cut short while it has not ended; never
+    lengthened, never ended before it began."""
+    if valid_to is not None and valid_to <= now:
+        raise OrgConflict(f"Already ended at {valid_to.isoformat()}")
+    if ended_at < valid_from:
+        raise OrgRuleViolation("ended_at", "The end must not be before the start")
+    if valid_to is not None and ended_at >= valid_to:
+        raise OrgRuleViolation(
+            "ended_at", f"Already ends at {valid_to.isoformat()}: an end cannot lengthen it"
+        )
+
+
+# Titles that share a role identifier (domain.md 8: kvalitetsledare also covers utvecklingsledare).
+ROLE_ALIASES: dict[str, Role] = {"utvecklingsledare": Role.KVALITETSLEDARE}
+ACTING_PREFIX = "tf."
+
+
 def parse_role(value: str) -> Role:
+    """A role identifier (platform_shared.roles) or one of its aliases."""
+    name = value.strip().lower()
+    if name in ROLE_ALIASES:
+        return ROLE_ALIASES[name]
     try:
-        return Role(value)
+        return Role(name)
     except ValueError as exc:
         raise OrgRuleViolation("role", f"Unknown role '{value}'") from exc
+
+
+def parse_role_spec(spec: str) -> tuple[Role, str, bool]:
+    """`role@unitcode`, `tf.role@unitcode` for an acting (tf.) assignment: (role, unit code, acting)."""
+    text = spec.strip()
+    acting = text.lower().startswith(ACTING_PREFIX)
+    if acting:
+        text = text[len(ACTING_PREFIX) :].strip()
+    role, at, code = text.partition("@")
+    if not at or not role.strip() or not code.strip():
+        raise OrgRuleViolation("roles", f"'{spec}' is not role@unitcode")
+    return parse_role(role), code.strip(), acting

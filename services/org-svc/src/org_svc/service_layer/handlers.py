@@ -1,28 +1,37 @@
-"""Org commands: load, check the rules, change, emit — one UnitOfWork, one commit."""
+"""Org commands for units, people and roles: load, check the rules, change, emit — one UnitOfWork,
+one commit. The `add_*`/`change_*` functions do the work without committing (the import runs many of
+them in one transaction); the command functions commit."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from org_svc.adapters.orm import OrgUnit, Person, RoleAssignment, replica
+from org_svc.adapters.orm import Delegation, OrgUnit, OrgUnitChange, Person, RoleAssignment, SystemClient
+from org_svc.domain.history import ChangeKind
 from org_svc.domain.model import (
     Law,
+    OrgConflict,
     OrgRuleViolation,
     UnitLevel,
+    check_children_closed,
+    check_effective_date,
+    check_end,
+    check_not_own_subtree,
     check_parent_level,
+    check_unit_open,
     check_validity,
     parse_role,
 )
-from platform_shared.contracts.base import EventPayload
-from platform_shared.contracts.org import OrgUnitCreated, PersonRegistered, RoleAssigned
+from org_svc.service_layer.common import check_version, commit, directory, record, rules
+from platform_shared.contracts import org as ev
 from platform_shared.errors import Conflict, FieldError, NotFound, ValidationFailed
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
-from platform_shared.orgreplica.projector import ReplicaProjector
+from platform_shared.roles import Role
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,51 @@ class CreateUnit:
 
 
 @dataclass(frozen=True)
+class UpdateUnit:
+    """Rename and/or change the laws, from `effective_at` (default now; never in the future)."""
+
+    unit_id: uuid.UUID
+    name: str | None = None
+    laws: tuple[Law, ...] | None = None
+    effective_at: datetime | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class MoveUnit:
+    unit_id: uuid.UUID
+    parent_id: uuid.UUID
+    moved_at: datetime | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseUnit:
+    unit_id: uuid.UUID
+    closed_at: datetime | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
 class RegisterPerson:
     name: str
     email: str
     subject: str
+
+
+@dataclass(frozen=True)
+class UpdatePerson:
+    person_id: uuid.UUID
+    name: str | None = None
+    email: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class SetPersonActive:
+    person_id: uuid.UUID
+    active: bool
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,31 +100,59 @@ class AssignRole:
     valid_from: datetime | None = None
     valid_to: datetime | None = None
     acting: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
-_replica = ReplicaProjector(replica)
+@dataclass(frozen=True)
+class EndRole:
+    assignment_id: uuid.UUID
+    ended_at: datetime | None = None
+    expected_version: int | None = None
 
 
-async def record(uow: UnitOfWork, event: EventPayload) -> None:
-    """Emit an org event and apply it to org-svc's own replica in the same transaction."""
-    uow.emit(event)
-    await _replica.apply(uow.session, event)
+# ---- units ---------------------------------------------------------------------------------------
+async def _history(uow: UnitOfWork, unit: OrgUnit, kind: ChangeKind, at: datetime) -> None:
+    uow.session.add(
+        OrgUnitChange(
+            id=new_id(),
+            unit_id=unit.id,
+            kind=kind.value,
+            effective_at=at,
+            name=unit.name if kind in (ChangeKind.CREATED, ChangeKind.RENAMED) else None,
+            parent_id=unit.parent_id if kind in (ChangeKind.CREATED, ChangeKind.MOVED) else None,
+            laws=list(unit.laws) if kind in (ChangeKind.CREATED, ChangeKind.LAWS_CHANGED) else None,
+            actor_id=uow.actor_id,
+            recorded_at=uow.clock(),
+        )
+    )
 
 
-def _invalid(err: OrgRuleViolation) -> ValidationFailed:
-    return ValidationFailed(err.message, errors=[FieldError(err.field, err.message)])
+async def _last_change(uow: UnitOfWork, unit: OrgUnit, *kinds: ChangeKind) -> datetime:
+    """When the latest change of these kinds (any kind when none is named) took effect."""
+    c = OrgUnitChange
+    stmt = select(func.max(c.effective_at)).where(c.unit_id == unit.id)
+    if kinds:
+        stmt = stmt.where(c.kind.in_([k.value for k in kinds]))
+    latest = await uow.session.scalar(stmt)
+    return max(latest, unit.valid_from) if latest is not None else unit.valid_from
 
 
-async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
+async def load_unit(uow: UnitOfWork, unit_id: uuid.UUID, expected_version: int | None = None) -> OrgUnit:
+    unit = await uow.session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFound("Unit not found")
+    check_version(expected_version, unit.version)
+    return unit
+
+
+async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
     session = uow.session
     parent = await session.get(OrgUnit, cmd.parent_id) if cmd.parent_id else None
     if cmd.parent_id and parent is None:
         raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
-    try:
+    with rules():
         check_parent_level(UnitLevel(parent.level) if parent else None, cmd.level)
-    except OrgRuleViolation as err:
-        raise _invalid(err) from err
+        if parent is not None:
+            check_unit_open(parent.valid_to)
     if cmd.code and await session.scalar(select(OrgUnit.id).where(OrgUnit.code == cmd.code)):
         raise Conflict(f"A unit with code '{cmd.code}' already exists")
     unit = OrgUnit(
@@ -87,9 +165,10 @@ async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
         valid_from=cmd.valid_from or uow.clock(),
     )
     session.add(unit)
+    await _history(uow, unit, ChangeKind.CREATED, unit.valid_from)
     await record(
         uow,
-        OrgUnitCreated(
+        ev.OrgUnitCreated(
             unit_id=unit.id,
             parent_id=unit.parent_id,
             name=unit.name,
@@ -99,43 +178,258 @@ async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
             valid_from=unit.valid_from,
         ),
     )
-    await uow.commit()
     return unit
 
 
-async def register_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool]:
+async def change_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
+    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    now = uow.clock()
+    at = cmd.effective_at or now
+    with rules():
+        check_unit_open(unit.valid_to)
+    if cmd.name is not None and cmd.name != unit.name:
+        not_before = await _last_change(uow, unit, ChangeKind.RENAMED)
+        with rules():
+            check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
+        unit.name = cmd.name
+        await _history(uow, unit, ChangeKind.RENAMED, at)
+        await record(uow, ev.OrgUnitRenamed(unit_id=unit.id, name=unit.name, renamed_at=at))
+    laws = [law.value for law in Law if cmd.laws is not None and law in cmd.laws]
+    if cmd.laws is not None and set(laws) != set(unit.laws):
+        not_before = await _last_change(uow, unit, ChangeKind.LAWS_CHANGED)
+        with rules():
+            check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
+        unit.laws = laws
+        await _history(uow, unit, ChangeKind.LAWS_CHANGED, at)
+        await record(uow, ev.OrgUnitLawsChanged(unit_id=unit.id, laws=laws, changed_at=at))
+    return unit
+
+
+async def move(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
+    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    parent = await uow.session.get(OrgUnit, cmd.parent_id)
+    if parent is None:
+        raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
+    if unit.parent_id == parent.id:
+        return unit  # already there: nothing to do
+    now = uow.clock()
+    moved_at = cmd.moved_at or now
+    since = await _last_change(uow, unit, ChangeKind.MOVED)
+    with rules():
+        if unit.parent_id is None:
+            raise OrgRuleViolation("unit_id", "The root nämnd cannot be moved")
+        check_unit_open(unit.valid_to)
+        check_unit_open(parent.valid_to)
+        check_parent_level(UnitLevel(parent.level), UnitLevel(unit.level))
+        check_not_own_subtree(unit.id, await directory(uow).ancestors_and_self(parent.id))
+        check_effective_date("moved_at", moved_at, not_before=since, now=now, future_allowed=False)
+        if moved_at == since:
+            raise OrgRuleViolation("moved_at", "moved_at must be after the unit's last move")
+    old_parent = unit.parent_id
+    unit.parent_id = parent.id
+    await _history(uow, unit, ChangeKind.MOVED, moved_at)
+    await record(
+        uow,
+        ev.OrgUnitMoved(
+            unit_id=unit.id, old_parent_id=old_parent, new_parent_id=parent.id, moved_at=moved_at
+        ),
+    )
+    return unit
+
+
+async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
+    """Close a unit (kept for history): its role assignments end and its delegations are revoked."""
+    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    now = uow.clock()
+    closed_at = cmd.closed_at or now
+    session = uow.session
+    open_children = await session.scalar(
+        select(func.count())
+        .select_from(OrgUnit)
+        .where(OrgUnit.parent_id == unit.id, or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > closed_at))
+    )
+    with rules():
+        if unit.parent_id is None:
+            raise OrgRuleViolation("unit_id", "The root nämnd cannot be closed")
+        check_unit_open(unit.valid_to)
+        since = await _last_change(uow, unit)
+        check_effective_date("closed_at", closed_at, not_before=since, now=now, future_allowed=True)
+        check_children_closed(open_children or 0)
+    for assignment in await session.scalars(
+        select(RoleAssignment).where(
+            RoleAssignment.unit_id == unit.id,
+            or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > closed_at),
+        )
+    ):
+        await _end_assignment(uow, assignment, max(assignment.valid_from, closed_at))
+    for delegation in await session.scalars(
+        select(Delegation).where(
+            Delegation.unit_id == unit.id, or_(Delegation.valid_to.is_(None), Delegation.valid_to > closed_at)
+        )
+    ):
+        delegation.valid_to = max(delegation.valid_from, closed_at)
+        await record(uow, ev.DelegationRevoked(delegation_id=delegation.id, revoked_at=delegation.valid_to))
+    unit.valid_to = closed_at
+    await _history(uow, unit, ChangeKind.CLOSED, closed_at)
+    await record(uow, ev.OrgUnitClosed(unit_id=unit.id, closed_at=closed_at))
+    return unit
+
+
+async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
+    unit = await add_unit(uow, cmd)
+    await commit(uow)
+    return unit
+
+
+async def update_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
+    unit = await change_unit(uow, cmd)
+    await commit(uow)
+    return unit
+
+
+async def move_unit(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
+    unit = await move(uow, cmd)
+    await commit(uow)
+    return unit
+
+
+async def close_unit(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
+    unit = await close(uow, cmd)
+    await commit(uow)
+    return unit
+
+
+# ---- people --------------------------------------------------------------------------------------
+async def load_person(uow: UnitOfWork, person_id: uuid.UUID, expected_version: int | None = None) -> Person:
+    person = await uow.session.get(Person, person_id)
+    if person is None:
+        raise NotFound("Person not found")
+    check_version(expected_version, person.version)
+    return person
+
+
+async def add_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool]:
     """Idempotent on the identity provider's subject: (person, created)."""
     session = uow.session
     existing = await session.scalar(select(Person).where(Person.subject == cmd.subject))
     if existing is not None:
         return existing, False
+    if await session.scalar(select(SystemClient.id).where(SystemClient.subject == cmd.subject)):
+        raise Conflict("The subject belongs to a registered system client")
     person = Person(id=new_id(), subject=cmd.subject, email=cmd.email, name=cmd.name, active=True)
     session.add(person)
-    await record(
-        uow,
-        PersonRegistered(person_id=person.id, subject=person.subject, email=person.email, name=person.name),
-    )
-    await uow.commit()
+    await _registered(uow, person)
     return person, True
 
 
-async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
+async def _registered(uow: UnitOfWork, person: Person) -> None:
+    """PersonRegistered carries a person's current name and e-mail: replicas upsert it, so a
+    correction (or a reactivation) is published as the person's registration again."""
+    await record(
+        uow,
+        ev.PersonRegistered(
+            person_id=person.id, subject=person.subject, email=person.email, name=person.name
+        ),
+    )
+
+
+async def change_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
+    person = await load_person(uow, cmd.person_id, cmd.expected_version)
+    if not person.active:
+        raise Conflict("The person is deactivated")
+    name = cmd.name if cmd.name is not None else person.name
+    email = cmd.email if cmd.email is not None else person.email
+    if (name, email) != (person.name, person.email):
+        person.name, person.email = name, email
+        await _registered(uow, person)
+    return person
+
+
+async def set_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
+    """Deactivation ends the person's role assignments and revokes delegations to them; reactivation
+    gives no role back."""
+    person = await load_person(uow, cmd.person_id, cmd.expected_version)
+    if person.active == cmd.active:
+        raise Conflict("The person is already " + ("active" if cmd.active else "deactivated"))
+    now = uow.clock()
+    person.active = cmd.active
+    if cmd.active:
+        await _registered(uow, person)
+        return person
     session = uow.session
-    try:
+    for assignment in await session.scalars(
+        select(RoleAssignment).where(
+            RoleAssignment.person_id == person.id,
+            or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > now),
+        )
+    ):
+        await _guard_last_administrator(uow, assignment, now)
+        await _end_assignment(uow, assignment, max(assignment.valid_from, now))
+    for delegation in await session.scalars(
+        select(Delegation).where(
+            Delegation.to_person_id == person.id,
+            or_(Delegation.valid_to.is_(None), Delegation.valid_to > now),
+        )
+    ):
+        delegation.valid_to = max(delegation.valid_from, now)
+        await record(uow, ev.DelegationRevoked(delegation_id=delegation.id, revoked_at=delegation.valid_to))
+    await record(uow, ev.PersonDeactivated(person_id=person.id, deactivated_at=now))
+    return person
+
+
+async def register_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool]:
+    person, created = await add_person(uow, cmd)
+    await commit(uow)
+    return person, created
+
+
+async def update_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
+    person = await change_person(uow, cmd)
+    await commit(uow)
+    return person
+
+
+async def set_person_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
+    person = await set_active(uow, cmd)
+    await commit(uow)
+    return person
+
+
+# ---- role assignments ----------------------------------------------------------------------------
+async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
+    session = uow.session
+    valid_from = cmd.valid_from or uow.clock()
+    with rules():
         role = parse_role(cmd.role)
-        valid_from = cmd.valid_from or uow.clock()
         check_validity(valid_from, cmd.valid_to)
-    except OrgRuleViolation as err:
-        raise _invalid(err) from err
-    if await session.get(Person, cmd.person_id) is None:
-        raise NotFound("Person not found")
-    if await session.get(OrgUnit, cmd.unit_id) is None:
+    person = await session.get(Person, cmd.person_id)
+    if person is None:
+        raise ValidationFailed("Person not found", errors=[FieldError("person_id", "not found")])
+    unit = await session.get(OrgUnit, cmd.unit_id)
+    if unit is None:
         raise ValidationFailed("Unit not found", errors=[FieldError("unit_id", "not found")])
+    with rules():
+        check_unit_open(unit.valid_to)
+        if not person.active:
+            raise OrgConflict("The person is deactivated")
+    r = RoleAssignment
+    overlapping = await session.scalar(
+        select(r.id).where(
+            r.person_id == person.id,
+            r.role == role.value,
+            r.unit_id == unit.id,
+            r.acting.is_(cmd.acting),
+            or_(r.valid_to.is_(None), r.valid_to > valid_from),
+            *([r.valid_from < cmd.valid_to] if cmd.valid_to is not None else []),
+        )
+    )
+    if overlapping is not None:
+        raise Conflict("The person already holds this role for this unit in that period")
     assignment = RoleAssignment(
         id=new_id(),
-        person_id=cmd.person_id,
+        person_id=person.id,
         role=role.value,
-        unit_id=cmd.unit_id,
+        unit_id=unit.id,
         valid_from=valid_from,
         valid_to=cmd.valid_to,
         acting=cmd.acting,
@@ -143,7 +437,7 @@ async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
     session.add(assignment)
     await record(
         uow,
-        RoleAssigned(
+        ev.RoleAssigned(
             assignment_id=assignment.id,
             person_id=assignment.person_id,
             role=assignment.role,
@@ -153,10 +447,70 @@ async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
             acting=assignment.acting,
         ),
     )
-    await uow.commit()
     return assignment
 
 
+async def _end_assignment(uow: UnitOfWork, assignment: RoleAssignment, ended_at: datetime) -> None:
+    assignment.valid_to = ended_at
+    await record(
+        uow,
+        ev.RoleEnded(assignment_id=assignment.id, person_id=assignment.person_id, ended_at=ended_at),
+    )
+
+
+async def _guard_last_administrator(uow: UnitOfWork, assignment: RoleAssignment, ended_at: datetime) -> None:
+    """The organisation keeps at least one systemadministrator for the whole of it (the root)."""
+    if assignment.role != Role.SYSTEMADMINISTRATOR:
+        return
+    root = await uow.session.get(OrgUnit, assignment.unit_id)
+    if root is None or root.parent_id is not None:
+        return
+    r = RoleAssignment
+    others = await uow.session.scalar(
+        select(func.count())
+        .select_from(r)
+        .join(Person, Person.id == r.person_id)
+        .where(
+            r.role == Role.SYSTEMADMINISTRATOR.value,
+            r.unit_id == root.id,
+            r.id != assignment.id,
+            r.person_id != assignment.person_id,
+            Person.active.is_(True),
+            r.valid_from <= ended_at,
+            or_(r.valid_to.is_(None), r.valid_to > ended_at),
+        )
+    )
+    if not others:
+        raise Conflict("The organisation must keep a systemadministrator for the whole organisation")
+
+
+async def end(uow: UnitOfWork, cmd: EndRole) -> RoleAssignment:
+    assignment = await uow.session.get(RoleAssignment, cmd.assignment_id)
+    if assignment is None:
+        raise NotFound("Role assignment not found")
+    check_version(cmd.expected_version, assignment.version)
+    now = uow.clock()
+    ended_at = cmd.ended_at or max(now, assignment.valid_from)  # a planned one ends before it begins
+    with rules():
+        check_end(assignment.valid_from, assignment.valid_to, ended_at, now)
+    await _guard_last_administrator(uow, assignment, ended_at)
+    await _end_assignment(uow, assignment, ended_at)
+    return assignment
+
+
+async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
+    assignment = await add_assignment(uow, cmd)
+    await commit(uow)
+    return assignment
+
+
+async def end_role(uow: UnitOfWork, cmd: EndRole) -> RoleAssignment:
+    assignment = await end(uow, cmd)
+    await commit(uow)
+    return assignment
+
+
+# ---- first start ---------------------------------------------------------------------------------
 async def bootstrap(
     uow: UnitOfWork, *, organisation_name: str, admin_subject: str, admin_email: str, admin_name: str
 ) -> uuid.UUID:
@@ -168,5 +522,5 @@ async def bootstrap(
     person, _ = await register_person(
         uow, RegisterPerson(name=admin_name, email=admin_email, subject=admin_subject)
     )
-    await assign_role(uow, AssignRole(person_id=person.id, role="systemadministrator", unit_id=root.id))
+    await assign_role(uow, AssignRole(person_id=person.id, role=Role.SYSTEMADMINISTRATOR, unit_id=root.id))
     return root.id

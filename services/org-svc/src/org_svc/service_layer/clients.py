@@ -1,0 +1,130 @@
+"""Integration clients (Lifecare, Treserva, an app backend): registered with a token subject, the
+units they may act for and the operations they may call; revoked, never deleted."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from org_svc.adapters.orm import OrgUnit, Person, SystemClient
+from org_svc.domain.access import check_client_operations, dev_client_subject
+from org_svc.domain.model import OrgRuleViolation, check_unit_open
+from org_svc.service_layer.common import check_version, commit, record, rules
+from platform_shared.contracts import org as ev
+from platform_shared.errors import Conflict, NotFound
+from platform_shared.ids import new_id
+from platform_shared.messaging.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RegisterClient:
+    name: str
+    unit_ids: tuple[uuid.UUID, ...]
+    operations: tuple[str, ...]
+    subject: str | None = None  # None: made up (dev auth mode only)
+
+
+@dataclass(frozen=True)
+class UpdateClient:
+    client_id: uuid.UUID
+    name: str | None = None
+    unit_ids: tuple[uuid.UUID, ...] | None = None
+    operations: tuple[str, ...] | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RevokeClient:
+    client_id: uuid.UUID
+    expected_version: int | None = None
+
+
+async def _check_units(uow: UnitOfWork, unit_ids: tuple[uuid.UUID, ...]) -> list[str]:
+    with rules():
+        if not unit_ids:
+            raise OrgRuleViolation("unit_ids", "Name at least one unit")
+        for unit_id in unit_ids:
+            unit = await uow.session.get(OrgUnit, unit_id)
+            if unit is None:
+                raise OrgRuleViolation("unit_ids", f"Unit {unit_id} not found")
+            check_unit_open(unit.valid_to)
+    return [str(u) for u in dict.fromkeys(unit_ids)]
+
+
+async def _registered(uow: UnitOfWork, client: SystemClient) -> None:
+    """SystemClientRegistered carries the client's current scope: replicas upsert it."""
+    await record(
+        uow,
+        ev.SystemClientRegistered(
+            client_id=client.id,
+            subject=client.subject,
+            name=client.name,
+            unit_ids=[uuid.UUID(u) for u in client.unit_ids],
+            operations=list(client.operations),
+            active=client.active,
+        ),
+    )
+
+
+async def register_client(uow: UnitOfWork, cmd: RegisterClient, *, dev_mode: bool) -> SystemClient:
+    client_id = new_id()
+    with rules():
+        operations = check_client_operations(cmd.operations)
+        if cmd.subject is None and not dev_mode:
+            raise OrgRuleViolation("subject", "The client's subject (sub) at the OIDC issuer is required")
+    subject = cmd.subject or dev_client_subject(cmd.name, client_id)
+    units = await _check_units(uow, cmd.unit_ids)
+    session = uow.session
+    if await session.scalar(select(SystemClient.id).where(SystemClient.subject == subject)):
+        raise Conflict("A system client with this subject is already registered")
+    if await session.scalar(select(Person.id).where(Person.subject == subject)):
+        raise Conflict("The subject belongs to a person")
+    client = SystemClient(
+        id=client_id,
+        name=cmd.name,
+        subject=subject,
+        unit_ids=units,
+        operations=operations,
+        active=True,
+        registered_at=uow.clock(),
+    )
+    session.add(client)
+    await _registered(uow, client)
+    await commit(uow)
+    return client
+
+
+async def load_client(uow: UnitOfWork, client_id: uuid.UUID, expected_version: int | None) -> SystemClient:
+    client = await uow.session.get(SystemClient, client_id)
+    if client is None:
+        raise NotFound("System client not found")
+    check_version(expected_version, client.version)
+    if not client.active:
+        raise Conflict("The system client is revoked")
+    return client
+
+
+async def update_client(uow: UnitOfWork, cmd: UpdateClient) -> SystemClient:
+    client = await load_client(uow, cmd.client_id, cmd.expected_version)
+    name = cmd.name if cmd.name is not None else client.name
+    units = await _check_units(uow, cmd.unit_ids) if cmd.unit_ids is not None else client.unit_ids
+    with rules():
+        operations = (
+            check_client_operations(cmd.operations) if cmd.operations is not None else client.operations
+        )
+    if (name, units, operations) != (client.name, client.unit_ids, client.operations):
+        client.name, client.unit_ids, client.operations = name, units, operations
+        await _registered(uow, client)
+        await commit(uow)
+    return client
+
+
+async def revoke_client(uow: UnitOfWork, cmd: RevokeClient) -> SystemClient:
+    client = await load_client(uow, cmd.client_id, cmd.expected_version)
+    client.active = False
+    client.revoked_at = uow.clock()
+    await record(uow, ev.SystemClientRevoked(client_id=client.id, revoked_at=client.revoked_at))
+    await commit(uow)
+    return client
