@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -158,11 +157,7 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(worker(), name=f"{self.name}-worker-{index}"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_all(self._tasks)
         self._tasks.clear()
         for consumer in self.consumers:
             await consumer.stop()
@@ -183,3 +178,21 @@ class ServiceRuntime:
         except Exception as exc:
             checks["bus"] = f"error: {type(exc).__name__}"
         return checks
+
+
+async def cancel_all(tasks: list[asyncio.Task[None]], grace_s: float = 5.0) -> None:
+    """Cancel background tasks and wait for them; cancel again if one swallowed the first request."""
+    pending = {t for t in tasks if not t.done()}
+    deadline = asyncio.get_running_loop().time() + grace_s
+    while pending:
+        for task in pending:
+            task.cancel()
+        done, pending = await asyncio.wait(pending, timeout=0.2)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.warning(
+                    "background task ended with an error", task=task.get_name(), error=repr(task.exception())
+                )
+        if asyncio.get_running_loop().time() > deadline:
+            log.error("background tasks did not stop", tasks=[t.get_name() for t in pending])
+            return

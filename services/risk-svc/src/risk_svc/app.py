@@ -1,27 +1,52 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 from risk_svc.adapters.orm import Base, messaging, replica
 from risk_svc.config import RiskSettings, get_settings
-from risk_svc.entrypoints.api.routes import router
+from risk_svc.entrypoints.api.routes import ROUTERS
+from risk_svc.service_layer.history import history_consumer
+from risk_svc.service_layer.scheduler import DeadlineWorker
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
+
+def consumers(_: ServiceRuntime) -> list[ConsumerSpec]:
+    return [history_consumer()]
+
+
+def deadline_worker(runtime: ServiceRuntime) -> DeadlineWorker:
+    settings = runtime.settings
+    interval = settings.scheduler_interval_s if isinstance(settings, RiskSettings) else 30.0
+    return DeadlineWorker(runtime, interval)
+
+
+def workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    settings = runtime.settings
+    if isinstance(settings, RiskSettings) and not settings.run_scheduler:
+        return []
+    return [deadline_worker(runtime).run]
+
+
 DEFINITION = ServiceDefinition(
     name="risk",
-    title="risk-svc: riskbedömning (sannolikhet × konsekvens)",
+    title="risk-svc: riskanalys, internkontrollplan och egenkontroll",
     metadata=Base.metadata,
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=[router],
+    routers=ROUTERS,
+    extra_consumers=consumers,
+    extra_workers=workers,
 )
 
 

@@ -11,6 +11,10 @@ class RiskSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RISK_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/risk.sqlite"
+    # The deadline worker: opens each unit's yearly-analysis deadline and emits DeadlineApproaching /
+    # DeadlineMissed (controls, yearly analyses) through the shared DeadlineScheduler.
+    run_scheduler: bool = True
+    scheduler_interval_s: float = 30.0
 
 
 @lru_cache

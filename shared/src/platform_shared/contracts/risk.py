@@ -52,6 +52,7 @@ class RiskEscalated(_RiskEvent):
     to_unit_id: uuid.UUID
     escalated_by: uuid.UUID
     escalated_at: datetime
+    from_unit_id: uuid.UUID | None = None  # the level that handed it up (unit_id stays where it was seen)
 
 
 class RiskFollowedUp(_RiskEvent):
@@ -100,6 +101,8 @@ class ControlPlanFollowedUp(EventPayload):
     year: int
     occasion: str  # t1 | t2 | arsbokslut
     followed_up_at: datetime
+    # controls due up to the occasion: due, performed, ok, avvikelser, performed_late, missed
+    figures: dict[str, int] = {}
 
     def aggregate_id(self) -> str:
         return str(self.plan_id)
@@ -123,6 +126,7 @@ class ControlPerformed(_ControlEvent):
     result: str  # ok | avvikelser
     performed_at: datetime
     performed_by: uuid.UUID | None = None
+    on_time: bool | None = None  # performed by its due date
 
 
 class ControlFindingRecorded(_ControlEvent):

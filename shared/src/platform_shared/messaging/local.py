@@ -147,11 +147,10 @@ class LocalTransport:
             ]
 
     async def _wait_for_records(self, seen_generation: int, timeout_s: float) -> None:
-        async with self._arrived:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._arrived.wait_for(lambda: self._generation != seen_generation), timeout_s
-                )
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation (gh-86296).
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s), self._arrived:
+                await self._arrived.wait_for(lambda: self._generation != seen_generation)
 
     async def _commit(self, group: str, topic: str, next_offset: int) -> None:
         async with self.engine.begin() as conn:

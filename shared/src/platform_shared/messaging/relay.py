@@ -122,4 +122,5 @@ class OutboxRelay:
             if published == self._batch_size:
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_interval_s)
+                async with asyncio.timeout(self._poll_interval_s):  # not wait_for: see local.py
+                    await self._wakeup.wait()

@@ -1,20 +1,332 @@
-"""Demo risks, analyses and the internkontrollplan (issue 5 fills it in)."""
+"""Demo of the risk loop, through the public API only: what happened (deviations, including the ones
+seed/cases.py made) shows risks; the highest go into the nämnd's internkontrollplan; controls check
+them (some performed, with findings whose actions join the risk, some missed); an egenkontroll compares
+Kolada figures; and next year's yearly analysis starts from all of it (its suggestions)."""
 
 from __future__ import annotations
 
-from embedded_runner.seed.client import DemoClient
+import asyncio
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+from platform_shared.timeutil import STOCKHOLM
+
+RISKS = "/api/v1/risk/risks"
+PLANS = "/api/v1/risk/control-plans"
+CONTROLS = "/api/v1/risk/controls"
+ANALYSES = "/api/v1/risk/analyses"
+
+
+def _at(day: date, hour: int = 8) -> str:
+    return datetime.combine(day, time(hour), tzinfo=STOCKHOLM).isoformat()
+
+
+async def _recent_falls(demo: DemoClient, units: dict[str, Any], today: date) -> None:
+    """Falls at Solgården rising over the last weeks (the analysis should notice)."""
+    for index, days_ago in enumerate((8, 19, 33, 47), start=1):
+        await demo.call(
+            "POST",
+            "/api/v1/deviations",
+            "demo:mia.strand",
+            json={
+                "type": "hsl",
+                "unit_id": units["E-SOL"]["id"],
+                "occurred_at": _at(today - timedelta(days=days_ago), 3),
+                "description": "Fall nattetid vid toalettbesök.",
+                "category": "fall",
+                "severity": 3 if index == 2 else 2,
+                "source": {"system": "demo", "external_id": f"DEMO-FALL-{index}"},
+            },
+        )
+
+
+async def _risk(demo: DemoClient, who: str, unit: dict[str, Any], body: dict[str, Any]) -> Any:
+    return await demo.call("POST", RISKS, f"demo:{who}", json={"unit_id": unit["id"], **body})
+
+
+async def _risks(demo: DemoClient, units: dict[str, Any]) -> dict[str, Any]:
+    falls = await _risk(
+        demo,
+        "erik.sand",
+        units["E-SOL"],
+        {
+            "title": "Fallrisk nattetid vid låg bemanning",
+            "process": "Nattillsyn",
+            "source": "avvikelser",
+            "probability": 3,
+            "consequence": 3,
+            "actions": [{"description": "Rörelselarm i korridorerna"}],
+        },
+    )
+    missed_care = await _risk(
+        demo,
+        "omar.said",
+        units["E-BJO"],
+        {
+            "title": "Planerade insatser uteblir vid personalbrist",
+            "process": "Genomförande av insatser",
+            "source": "avvikelser",
+            "probability": 3,
+            "consequence": 4,
+        },
+    )
+    logs = await _risk(
+        demo,
+        "karin.ek",
+        units["FORV"],
+        {
+            "title": "Obehörig åtkomst till personakter upptäcks inte",
+            "process": "Informationssäkerhet",
+            "source": "granskning",
+            "probability": 2,
+            "consequence": 4,
+        },
+    )
+    for risk, who in ((falls, "erik.sand"), (missed_care, "omar.said"), (logs, "karin.ek")):
+        await demo.call("POST", f"{RISKS}/{risk['id']}/prioritise", f"demo:{who}", json={})
+    medicine = await _risk(
+        demo,
+        "lena.dahl",
+        units["E-HTN"],
+        {
+            "title": "Signeringslistor för läkemedel fylls inte i",
+            "process": "Läkemedelshantering",
+            "source": "granskning",
+            "probability": 2,
+            "consequence": 3,
+        },
+    )
+    await demo.call("POST", f"{RISKS}/{medicine['id']}/handle-in-unit", "demo:lena.dahl", json={})
+    alarm = await _risk(
+        demo,
+        "erik.sand",
+        units["E-SOL"],
+        {
+            "title": "Trygghetslarmen är föråldrade",
+            "source": "avvikelser",
+            "probability": 2,
+            "consequence": 4,
+        },
+    )
+    await demo.call(
+        "POST",
+        f"{RISKS}/{alarm['id']}/escalate",
+        "demo:erik.sand",
+        json={"reason": "Nytt larmsystem kräver investeringsbeslut för hela verksamhetsområdet."},
+    )
+    return {"falls": falls, "missed_care": missed_care, "logs": logs}
+
+
+async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], year: int) -> Any:
+    people = {p["email"].split("@")[0]: p["id"] for p in await demo.all("/api/v1/org/people", ADMIN_SUBJECT)}
+    plan = await demo.call(
+        "POST", PLANS, "demo:karin.ek", json={"unit_id": units["ROOT"]["id"], "year": year}
+    )
+    rows = [
+        (
+            risks["falls"],
+            "Stickprov: fallriskbedömning och åtgärder i fem journaler",
+            "stickprov",
+            "manadsvis",
+            "t1",
+            "erik.sand",
+        ),
+        (
+            risks["missed_care"],
+            "Aktgranskning: utförda mot beslutade insatser",
+            "aktgranskning",
+            "kvartalsvis",
+            "t2",
+            "omar.said",
+        ),
+        (
+            risks["logs"],
+            "Loggkontroll av åtkomst till personakter",
+            "loggkontroll",
+            "tertialvis",
+            "arsbokslut",
+            "karin.ek",
+        ),
+    ]
+    for risk, activity, method, frequency, occasion, responsible in rows:
+        plan = await demo.call(
+            "POST",
+            f"{PLANS}/{plan['id']}/rows",
+            "demo:karin.ek",
+            json={
+                "risk_id": risk["id"],
+                "control_activity": activity,
+                "method": method,
+                "frequency": frequency,
+                "reporting_occasion": occasion,
+                "responsible_id": people[responsible],
+            },
+        )
+    return await demo.call(
+        "POST",
+        f"{PLANS}/{plan['id']}/adopt",
+        "demo:nils.holm",
+        json={"decision_reference": f"SN {year - 1}/84 § 112", "decided_on": f"{year - 1}-12-10"},
+    )
+
+
+async def _perform_controls(demo: DemoClient, plan: Any, risks: dict[str, Any], today: date) -> None:
+    """Controls due before today: most performed (one with findings per row), every third missed."""
+    controls = await demo.all(CONTROLS, "demo:karin.ek", plan_id=plan["id"])
+    performer = {
+        risks["falls"]["id"]: "erik.sand",
+        risks["missed_care"]["id"]: "omar.said",
+        risks["logs"]["id"]: "karin.ek",
+    }
+    by_row: dict[str, list[Any]] = {}
+    for control in sorted(controls, key=lambda c: c["due_date"]):
+        if date.fromisoformat(control["due_date"]) < today:
+            by_row.setdefault(control["row_id"], []).append(control)
+    for row_controls in by_row.values():
+        for index, control in enumerate(row_controls):
+            if index % 3 == 2:
+                continue  # missed: the deadline worker reports it (DeadlineMissed)
+            body: dict[str, Any] = {
+                "result": "ok",
+                "performed_on": (date.fromisoformat(control["due_date"]) - timedelta(days=2)).isoformat(),
+            }
+            if index == 1:
+                body["result"] = "avvikelser"
+                body["findings"] = [
+                    {
+                        "description": "Två av fem granskade ärenden saknade dokumenterad uppföljning.",
+                        "action": {"description": "Genomgång av rutinen på nästa APT"},
+                    }
+                ]
+            await demo.call(
+                "POST",
+                f"{CONTROLS}/{control['id']}/perform",
+                f"demo:{performer[control['risk_id']]}",
+                json=body,
+            )
+
+
+async def _follow_up(demo: DemoClient, plan: Any, today: date) -> None:
+    year = plan["year"]
+    for occasion, cutoff in (
+        ("t1", date(year, 4, 30)),
+        ("t2", date(year, 8, 31)),
+        ("arsbokslut", date(year, 12, 31)),
+    ):
+        if today > cutoff:
+            await demo.call(
+                "POST",
+                f"{PLANS}/{plan['id']}/follow-up",
+                "demo:karin.ek",
+                json={"occasion": occasion, "note": "Redovisas för socialnämnden."},
+            )
+
+
+async def _self_assessment(demo: DemoClient, units: dict[str, Any], today: date) -> None:
+    planned = await demo.call(
+        "POST",
+        "/api/v1/risk/self-assessments",
+        "demo:lena.dahl",
+        json={
+            "unit_id": units["E-HTN"]["id"],
+            "area": "Brukarnöjdhet i hemtjänsten",
+            "method": "kolada",
+            "period_from": f"{today.year - 1}-01-01",
+            "period_to": f"{today.year - 1}-12-31",
+        },
+    )
+    await demo.call(
+        "POST",
+        f"/api/v1/risk/self-assessments/{planned['id']}/complete",
+        "demo:lena.dahl",
+        json={
+            "result": "brister",
+            "analysis": "Färre än i riket upplever att personalen kommer på överenskommen tid.",
+            "figures": [
+                {"indicator": "U21468 brukarbedömning helhet", "value": 86.0, "reference_value": 88.0},
+                {"indicator": "U21401 kommer på avtalad tid", "value": 71.0, "reference_value": 80.0},
+            ],
+            "actions": [{"description": "Se över planeringen av morgonbesök"}],
+        },
+    )
+
+
+async def _yearly_analysis(demo: DemoClient, units: dict[str, Any], today: date) -> None:
+    """Next year's analysis for the förvaltning starts from the suggestions (once risk-svc has received
+    the deviation events; they travel over the bus)."""
+    analysis = await demo.call(
+        "POST",
+        ANALYSES,
+        "demo:karin.ek",
+        json={
+            "unit_id": units["FORV"]["id"],
+            "trigger": "arlig",
+            "analysis_date": today.isoformat(),
+            "year": today.year + 1,
+            "external_participants": ["Enhetschefer", "MAS", "Verksamhetsutvecklare"],
+            "action_plan": "Åtgärderna följs upp i kvalitetsrådet varje tertial.",
+        },
+    )
+    path = f"{ANALYSES}/{analysis['id']}/suggestions"
+    suggestions = await demo.call("GET", path, "demo:karin.ek")
+    for _ in range(100):
+        if any(s["kind"] == "pattern" for s in suggestions["items"]):
+            break
+        await asyncio.sleep(0.1)
+        suggestions = await demo.call("GET", path, "demo:karin.ek")
+    taken = [s for s in suggestions["items"] if s["kind"] in ("pattern", "failed_controls", "severe_events")][
+        :3
+    ]
+    for suggestion in taken:
+        await demo.call(
+            "POST",
+            RISKS,
+            "demo:karin.ek",
+            json={
+                "unit_id": suggestion["unit_id"],
+                "title": suggestion["title"],
+                "source": suggestion["source"],
+                "analysis_id": analysis["id"],
+                "suggestion_key": suggestion["key"],
+                "linked_deviation_ids": suggestion["linked_deviation_ids"],
+                "linked_complaint_ids": suggestion["linked_complaint_ids"],
+                "probability": 3,
+                "consequence": 3,
+            },
+        )
+    await demo.call("POST", f"{ANALYSES}/{analysis['id']}/complete", "demo:karin.ek")
+    summer = await demo.call(
+        "POST",
+        ANALYSES,
+        "demo:erik.sand",
+        json={
+            "unit_id": units["E-SOL"]["id"],
+            "trigger": "forandring",
+            "analysis_date": today.isoformat(),
+            "change_description": "Sommarbemanning med många nya vikarier.",
+        },
+    )
+    await demo.call(
+        "POST",
+        RISKS,
+        "demo:erik.sand",
+        json={
+            "unit_id": units["E-SOL"]["id"],
+            "title": "Vikarier saknar introduktion i läkemedelshantering",
+            "analysis_id": summer["id"],
+        },
+    )
 
 
 async def seed(demo: DemoClient) -> None:
     units = await demo.units_by_code()
-    await demo.call(
-        "POST",
-        "/api/v1/risk/risks",
-        "demo:erik.sand",
-        json={
-            "unit_id": units["E-SOL"]["id"],
-            "title": "Fallrisk nattetid vid låg bemanning",
-            "probability": 3,
-            "consequence": 3,
-        },
-    )
+    today = datetime.now(STOCKHOLM).date()
+    plan_year = today.year if today.month >= 4 else today.year - 1  # a plan with controls already due
+    await _recent_falls(demo, units, today)
+    risks = await _risks(demo, units)
+    plan = await _plan(demo, units, risks, plan_year)
+    await _perform_controls(demo, plan, risks, today)
+    await _follow_up(demo, plan, today)
+    await _self_assessment(demo, units, today)
+    await _yearly_analysis(demo, units, today)

@@ -1,9 +1,26 @@
-"""Risk rules in plain Python: the 4×4 matrix, risk value and bands (domain.md 6), states (4.2)."""
+"""Risk scoring in plain Python: the 4×4 matrix, its Swedish labels, risk value and bands (domain.md 6)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+
+from risk_svc.domain.errors import RuleViolation
+
+__all__ = [
+    "CONSEQUENCE_LABELS",
+    "DEFAULT_THRESHOLDS",
+    "PROBABILITY_LABELS",
+    "Assessment",
+    "BandThresholds",
+    "Consequence",
+    "Probability",
+    "RiskBand",
+    "RuleViolation",
+    "assess",
+    "band_for",
+    "risk_value",
+]
 
 
 class Probability(IntEnum):
@@ -24,29 +41,26 @@ class Consequence(IntEnum):
     KATASTROFAL = 4
 
 
+PROBABILITY_LABELS: dict[int, str] = {
+    1: "mycket liten (ungefär en gång per år)",
+    2: "liten (månadsvis)",
+    3: "stor (veckovis)",
+    4: "mycket stor (dagligen)",
+}
+
+CONSEQUENCE_LABELS: dict[int, str] = {
+    1: "mindre (obehag, obetydlig skada)",
+    2: "måttlig (övergående skada, ökat vårdbehov)",
+    3: "betydande (bestående måttlig funktionsnedsättning)",
+    4: "katastrofal (död, livshotande, bestående stor funktionsnedsättning)",
+}
+
+
 class RiskBand(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
     VERY_HIGH = "very_high"
-
-
-class RiskStatus(StrEnum):
-    IDENTIFIED = "identified"
-    ASSESSED = "assessed"
-    PRIORITISED = "prioritised"
-    HANDLED_IN_OPERATIONS = "handled_in_operations"
-    FOLLOWED_UP = "followed_up"
-    CLOSED = "closed"
-
-
-class RuleViolation(ValueError):
-    """A domain rule refused the input; `field` names the input at fault."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,13 @@ class BandThresholds:
     medium_from: int = 4
     high_from: int = 8
     very_high_from: int = 12
+
+    def check(self) -> BandThresholds:
+        if not 1 < self.medium_from < self.high_from < self.very_high_from <= 16:
+            raise RuleViolation(
+                "Band thresholds must rise: 1 < medium_from < high_from < very_high_from ≤ 16", "bands"
+            )
+        return self
 
 
 DEFAULT_THRESHOLDS = BandThresholds()

@@ -1,0 +1,195 @@
+"""Internkontrollplan (KL 6 kap 6 §): one per nämnd and year, adopted by the nämnd, followed up at
+T1, T2 and årsbokslut; each row (kontrollmoment) schedules its controls by frequency."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from risk_svc.domain.errors import RuleViolation, StateViolation
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ADOPTED = "adopted"
+    FOLLOWED_UP = "followed_up"
+
+
+class Method(StrEnum):
+    STICKPROV = "stickprov"
+    AKTGRANSKNING = "aktgranskning"
+    LOGGKONTROLL = "loggkontroll"
+    STATISTIK = "statistik"
+    ENKAT = "enkat"
+
+
+class Frequency(StrEnum):
+    MANADSVIS = "manadsvis"
+    KVARTALSVIS = "kvartalsvis"
+    TERTIALVIS = "tertialvis"
+    HALVARSVIS = "halvarsvis"
+    ARSVIS = "arsvis"
+
+    @property
+    def per_year(self) -> int:
+        return {"manadsvis": 12, "kvartalsvis": 4, "tertialvis": 3, "halvarsvis": 2, "arsvis": 1}[self.value]
+
+
+class Occasion(StrEnum):
+    """When the nämnd is told: tertial 1 (Jan–Apr), tertial 2 (to 31 Aug), årsbokslut."""
+
+    T1 = "t1"
+    T2 = "t2"
+    ARSBOKSLUT = "arsbokslut"
+
+    @property
+    def last_month(self) -> int:
+        return {"t1": 4, "t2": 8, "arsbokslut": 12}[self.value]
+
+    def cutoff(self, year: int) -> date:
+        """The last day the occasion covers."""
+        return _month_end(year, self.last_month)
+
+
+OCCASION_ORDER = (Occasion.T1, Occasion.T2, Occasion.ARSBOKSLUT)
+
+
+class ControlStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    PERFORMED = "performed"
+    MISSED = "missed"  # not performed and its due date has passed (derived, never stored)
+
+
+class ControlResult(StrEnum):
+    OK = "ok"
+    AVVIKELSER = "avvikelser"
+
+
+@dataclass(frozen=True)
+class ControlPeriod:
+    start: date
+    end: date
+
+    @property
+    def due_date(self) -> date:
+        return self.end
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def control_periods(year: int, frequency: Frequency, decided_on: date | None = None) -> list[ControlPeriod]:
+    """The periods a row is controlled in, each due on its last day: monthly → 12, quarterly → 4,
+    per tertial → 3, half-yearly → 2, yearly → 1. A period that ended before the nämnd's decision
+    is not scheduled (nobody can be asked to have controlled it under this plan)."""
+    months = 12 // frequency.per_year
+    periods = []
+    for index in range(frequency.per_year):
+        first = index * months + 1
+        period = ControlPeriod(date(year, first, 1), _month_end(year, first + months - 1))
+        if decided_on is None or period.end >= decided_on:
+            periods.append(period)
+    return periods
+
+
+def check_draft(status: PlanStatus) -> None:
+    if status is not PlanStatus.DRAFT:
+        raise StateViolation("An adopted plan is changed only by a new decision of the nämnd")
+
+
+def adopt(
+    status: PlanStatus, rows: int, decision_reference: str, decided_on: date, today: date, year: int
+) -> PlanStatus:
+    """The nämnd adopts a draft with at least one row, recording its decision (reference and date)."""
+    check_draft(status)
+    if rows == 0:
+        raise StateViolation("A plan without kontrollmoment cannot be adopted")
+    if not decision_reference.strip():
+        raise RuleViolation("The nämnd's decision reference is required", "decision_reference")
+    if decided_on > today:
+        raise RuleViolation("The decision date cannot be in the future", "decided_on")
+    if decided_on.year > year:
+        raise RuleViolation("A plan is decided before or during its year", "decided_on")
+    return PlanStatus.ADOPTED
+
+
+def follow_up(
+    status: PlanStatus, done: Iterable[Occasion], occasion: Occasion, today: date, year: int
+) -> PlanStatus:
+    """Follow-ups come in order (T1, T2, årsbokslut), once each, after the period they cover ends."""
+    if status is PlanStatus.DRAFT:
+        raise StateViolation("A draft plan is not followed up; the nämnd adopts it first")
+    done_set = set(done)
+    if occasion in done_set:
+        raise StateViolation(f"The plan is already followed up at {occasion.value}")
+    missing = [o.value for o in OCCASION_ORDER[: OCCASION_ORDER.index(occasion)] if o not in done_set]
+    if missing:
+        raise StateViolation(f"Follow up {', '.join(missing)} first")
+    if today <= occasion.cutoff(year):
+        raise StateViolation(
+            f"{occasion.value} covers the plan year up to {occasion.cutoff(year)}; follow up after it"
+        )
+    return PlanStatus.FOLLOWED_UP
+
+
+def control_status(performed: bool, due_date: date, today: date) -> ControlStatus:
+    if performed:
+        return ControlStatus.PERFORMED
+    return ControlStatus.MISSED if today > due_date else ControlStatus.SCHEDULED
+
+
+def check_perform(
+    plan_status: PlanStatus,
+    performed: bool,
+    result: ControlResult,
+    findings: int,
+    performed_on: date,
+    period: ControlPeriod,
+    today: date,
+) -> bool:
+    """A control of an adopted plan is performed once; avvikelser come with findings, ok without.
+    Returns whether it was performed on time (by its due date); a late control is still recorded."""
+    if plan_status is PlanStatus.DRAFT:
+        raise StateViolation("Controls belong to an adopted plan")
+    if performed:
+        raise StateViolation("The control has already been performed")
+    if result is ControlResult.AVVIKELSER and findings == 0:
+        raise RuleViolation("A control with avvikelser records at least one finding", "findings")
+    if result is ControlResult.OK and findings:
+        raise RuleViolation("A control without avvikelser has no findings", "findings")
+    if performed_on > today:
+        raise RuleViolation("performed_on cannot be in the future", "performed_on")
+    if performed_on < period.start:
+        raise RuleViolation("performed_on is before the period the control covers", "performed_on")
+    return performed_on <= period.due_date
+
+
+def check_add_finding(plan_status: PlanStatus, performed: bool) -> None:
+    if plan_status is PlanStatus.DRAFT or not performed:
+        raise StateViolation("Findings are recorded on a performed control")
+
+
+@dataclass(frozen=True)
+class ControlFacts:
+    due_date: date
+    performed: bool
+    result: ControlResult | None
+    on_time: bool | None
+
+
+def follow_up_figures(controls: Iterable[ControlFacts], cutoff: date) -> dict[str, int]:
+    """What the nämnd is told at a follow-up: the controls due up to the occasion's cutoff."""
+    due = [c for c in controls if c.due_date <= cutoff]
+    performed = [c for c in due if c.performed]
+    return {
+        "due": len(due),
+        "performed": len(performed),
+        "ok": sum(c.result is ControlResult.OK for c in performed),
+        "avvikelser": sum(c.result is ControlResult.AVVIKELSER for c in performed),
+        "performed_late": sum(c.on_time is False for c in performed),
+        "missed": len(due) - len(performed),
+    }
