@@ -1,42 +1,308 @@
+"""Every API test runs on SQLite and on PostgreSQL. A migrated database holding the test organisation
+is made once per session: copied for each SQLite test, emptied of cases before each PostgreSQL test."""
+
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy import select
 
-from deviation_svc.app import build_runtime
+from deviation_svc.adapters.orm import Base, replica
+from deviation_svc.app import SERVICE_ROOT, DeviationRuntime, build_runtime
 from deviation_svc.config import DeviationSettings
 from platform_shared.auth.tokens import DevTokens
+from platform_shared.contracts.org import DelegationGranted
+from platform_shared.db import make_engine, make_session_factory
+from platform_shared.ids import new_id
 from platform_shared.messaging.local import LocalTransport
-from platform_shared.runtime import ServiceRuntime
-from platform_shared.testing import OrgFixture, database_url, feed_org, running_service, standard_org
+from platform_shared.migrations import upgrade_to_head
+from platform_shared.orgreplica.projector import ReplicaProjector
+from platform_shared.testing import (
+    EPOCH,
+    OrgFixture,
+    create_pg_database,
+    drop_pg_database,
+    running_service,
+    standard_org,
+)
+
+OCCURRED = "2026-03-02T08:15:00+01:00"
+REQUIRED = (
+    "what_happened",
+    "consequences",
+    "noticed",
+    "causes",
+    "earlier_events",
+    "recurrence_risk",
+    "measures",
+)
+
+# Wednesday 4 March 2026, 10:00 in Stockholm: the tests' "now", moved by FakeClock.advance.
+START = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @dataclass
 class Harness:
     client: httpx.AsyncClient
-    runtime: ServiceRuntime
+    runtime: DeviationRuntime
     org: OrgFixture
     transport: LocalTransport
+    clock: FakeClock
+
+    def auth(self, person: str, **headers: str) -> dict[str, str]:
+        return {**self.org.auth(person), **headers}
+
+    def person(self, key: str) -> str:
+        return str(self.org.people[key])
+
+    def unit(self, key: str) -> str:
+        return str(self.org.units[key])
+
+    async def outbox(self) -> list[dict[str, Any]]:
+        """Every event written by the service, as stored (envelope with data), in order."""
+        o = self.runtime.messaging.outbox.c
+        async with self.runtime.session_factory() as session:
+            rows = await session.execute(select(o.payload).order_by(o.seq))
+            return [r.payload for r in rows]
+
+    async def event_types(self, subject: str | None = None) -> list[str]:
+        return [e["type"] for e in await self.outbox() if subject is None or e["subject"] == subject]
+
+    # --- steps through the API, asserting each succeeded ----------------------------------------
+
+    async def call(
+        self, method: str, path: str, person: str, expect: int | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {**self.auth(person), **kwargs.pop("headers", {})}
+        response = await self.client.request(method, path, headers=headers, **kwargs)
+        if expect is not None:
+            assert response.status_code == expect, (method, path, person, response.text)
+        return response
+
+    async def report(self, person: str = "medarbetare_a", **body: Any) -> dict[str, Any]:
+        payload = {
+            "type": "lex_sarah",
+            "unit_id": self.unit("enhet_a"),
+            "occurred_at": OCCURRED,
+            "description": "Brukaren lämnades utan tillsyn under natten",
+            **body,
+        }
+        r = await self.call("POST", "/api/v1/deviations", person, 201, json=payload)
+        return dict(r.json())
+
+    async def step(
+        self, deviation_id: str, verb: str, person: str, body: dict[str, Any] | None = None, expect: int = 200
+    ) -> dict[str, Any]:
+        r = await self.call(
+            "POST", f"/api/v1/deviations/{deviation_id}/{verb}", person, expect, json=body or {}
+        )
+        return dict(r.json())
+
+    async def received(self, chef: str = "enhetschef_a", **report: Any) -> dict[str, Any]:
+        d = await self.report(**report)
+        return await self.step(d["id"], "receive", chef, {"immediate_measures": "Extra tillsyn insatt"})
+
+    async def investigating(
+        self, chef: str = "enhetschef_a", investigator: str = "enhetschef_a", **report: Any
+    ) -> dict[str, Any]:
+        d = await self.received(chef, **report)
+        body = {"investigator_id": self.person(investigator)}
+        return await self.step(d["id"], "start-investigation", chef, body)
+
+    async def write_investigation(self, deviation_id: str, person: str = "enhetschef_a") -> None:
+        """One entry in every section SOSFS 2011:5 asks for."""
+        for section in REQUIRED:
+            entry = {
+                "section": section,
+                "kind": "fact",
+                "entry_date": "2026-03-03",
+                "source": "Intervju med personal",
+                "text": f"Uppgifter om {section}",
+                "author_title": "Enhetschef",
+                **({"cause_area": "rutiner_riktlinjer"} if section == "causes" else {}),
+            }
+            await self.call(
+                "POST", f"/api/v1/deviations/{deviation_id}/investigation/entries", person, 201, json=entry
+            )
+
+    async def investigated(
+        self, investigator: str = "enhetschef_a", chef: str = "enhetschef_a", **report: Any
+    ) -> dict[str, Any]:
+        d = await self.investigating(chef=chef, investigator=investigator, **report)
+        await self.write_investigation(d["id"], investigator)
+        return await self.step(
+            d["id"], "complete-investigation", investigator, {"conclusion": "Rutinen följdes inte"}
+        )
+
+    async def decided(
+        self, decider: str = "socialchef", degree: str | None = "missforhallande", **report: Any
+    ) -> dict[str, Any]:
+        d = await self.investigated(**report)
+        body = {"motivation": "Utredningen visar brister", **({"degree": degree} if degree else {})}
+        return await self.step(d["id"], "decision", decider, body)
+
+
+def test_org(tokens: DevTokens) -> OrgFixture:
+    """The standard organisation plus an SAS, a second medarbetare and enhetschef, and a
+    verksamhetschef holding the delegations to decide Lex Sarah and its IVO anmälan for omsorg."""
+    org = standard_org(tokens)
+    org.person("sas", ("sas", "forvaltning"))
+    org.person("medarbetare_b", ("medarbetare", "enhet_a"))
+    org.person("enhetschef_b", ("enhetschef", "enhet_b"))
+    delegate = org.person("verksamhetschef", ("verksamhetschef", "omsorg"))
+    for decision_type in ("ivo_anmalan_lex_sarah", "lex_sarah_beslut"):
+        org.events.append(
+            DelegationGranted(
+                delegation_id=new_id(),
+                decision_type=decision_type,
+                from_role="socialchef",
+                unit_id=org.units["omsorg"],
+                to_person_id=delegate,
+                valid_from=EPOCH,
+            )
+        )
+    return org
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("deviation-session")
+
+
+@pytest.fixture(scope="session")
+def org(session_dir: Path) -> OrgFixture:
+    return test_org(DevTokens(session_dir))
+
+
+async def _prepare(url: str, org: OrgFixture) -> None:
+    await asyncio.to_thread(upgrade_to_head, SERVICE_ROOT / "alembic.ini", url)
+    engine = make_engine(url)
+    projector = ReplicaProjector(replica)
+    async with make_session_factory(engine)() as session, session.begin():
+        for event in org.events:
+            await projector.apply(session, event)
+    await engine.dispose()
+
+
+# Every table but the org replica and Alembic's: emptied before each PostgreSQL test.
+CASE_TABLES = tuple(t.name for t in Base.metadata.sorted_tables if not t.name.startswith("replica_"))
+
+
+class Templates:
+    """Migrated databases holding the test organisation, made on first use (one per kind): SQLite's is
+    copied for each test, PostgreSQL's is emptied of cases before each test."""
+
+    def __init__(self, session_dir: Path, org: OrgFixture) -> None:
+        self._dir = session_dir
+        self._org = org
+        self._made: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, kind: str) -> str:
+        async with self._lock:
+            if kind not in self._made:
+                if kind == "sqlite":
+                    path = self._dir / "template.sqlite"
+                    await _prepare(f"sqlite+aiosqlite:///{path}", self._org)
+                    self._made[kind] = str(path)
+                else:
+                    url = await create_pg_database("deviation_tmpl")
+                    await _prepare(url, self._org)
+                    self._made[kind] = url
+            return self._made[kind]
+
+    async def drop(self) -> None:
+        if "postgres" in self._made:
+            await drop_pg_database(self._made["postgres"])
+
+
+@pytest.fixture(scope="session")
+async def templates(session_dir: Path, org: OrgFixture) -> AsyncIterator[Templates]:
+    made = Templates(session_dir, org)
+    yield made
+    await made.drop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    async with database_url(request.param, tmp_path, "deviation") as url:
-        yield url
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Templates) -> AsyncIterator[str]:
+    template = await templates.get(request.param)
+    if request.param == "sqlite":
+        target = tmp_path / "deviation.sqlite"
+        shutil.copy(template, target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    # One PostgreSQL database for the session: each test starts from the organisation alone.
+    conn = await asyncpg.connect(template.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        # a failed test may have left a connection behind holding locks: end it first
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        await conn.execute("SET lock_timeout = '10s'")
+        await conn.execute(f"TRUNCATE {', '.join(CASE_TABLES)}")
+    finally:
+        await conn.close()
+    yield template
+
+
+def settings_for(db_url: str, tmp_path: Path, session_dir: Path, **extra: Any) -> DeviationSettings:
+    return DeviationSettings(
+        database_url=db_url,
+        dev_key_dir=str(session_dir),
+        attachment_dir=str(tmp_path / "attachments"),
+        log_json=False,
+        run_migrations=False,
+        deadline_interval_s=3600,
+        **extra,
+    )
 
 
 @pytest.fixture
-async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def extra_settings() -> dict[str, Any]:
+    """Override in a test module to run the service with other tenant settings."""
+    return {}
+
+
+@pytest.fixture
+async def svc(
+    db_url: str,
+    tmp_path: Path,
+    session_dir: Path,
+    org: OrgFixture,
+    clock: FakeClock,
+    extra_settings: dict[str, Any],
+) -> AsyncIterator[Harness]:
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
-    settings = DeviationSettings(database_url=db_url, dev_key_dir=str(tmp_path), log_json=False)
-    runtime = build_runtime(settings, transport=transport)
+    runtime = build_runtime(
+        settings_for(db_url, tmp_path, session_dir, **extra_settings), transport=transport, clock=clock
+    )
     async with running_service(runtime) as client:
-        org = standard_org(DevTokens(tmp_path))
-        await feed_org(runtime, org)
-        yield Harness(client, runtime, org, transport)
+        yield Harness(client, runtime, org, transport, clock)
     await transport.stop()

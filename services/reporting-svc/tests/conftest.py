@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import httpx
 import orjson
@@ -11,6 +13,7 @@ import pytest
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope, wrap
+from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
 from platform_shared.messaging.consumer import EventConsumer
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.transport import OutgoingMessage
@@ -24,8 +27,26 @@ from platform_shared.testing import (
     standard_org,
     wait_until,
 )
+from platform_shared.timeutil import utc_now
 from reporting_svc.app import build_runtime
 from reporting_svc.config import ReportingSettings
+from reporting_svc.service_layer.projections import PROJECTIONS_GROUP
+
+
+class TestClock:
+    """The runtime's clock: real time until a test sets it, then moved by hand."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.now or utc_now()
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+    def advance(self, delta: timedelta) -> None:
+        self.now = self() + delta
 
 
 @dataclass
@@ -34,6 +55,12 @@ class Harness:
     runtime: ServiceRuntime
     org: OrgFixture
     transport: LocalTransport
+    clock: TestClock
+    tmp_path: Path
+
+    @property
+    def settings(self) -> ReportingSettings:
+        return cast(ReportingSettings, self.runtime.settings)
 
     @staticmethod
     def envelope(payload: EventPayload, source: str = "deviation-svc") -> EventEnvelope:
@@ -43,8 +70,22 @@ class Harness:
         return next(c for c in self.runtime.consumers if c.spec.group == group)
 
     async def publish(self, *payloads: EventPayload) -> None:
-        """Events as deviation-svc / risk-svc put them on the bus (a fresh envelope each)."""
-        await publish(self.transport, *payloads, source="deviation-svc")
+        """Events as deviation-svc / risk-svc put them on the bus (a fresh envelope each); events
+        without a topic of their own (deadlines) on deviation.events, as deviation-svc emits them."""
+        messages = []
+        for payload in payloads:
+            topic = payload.topic or DEVIATION_EVENTS
+            source = "risk-svc" if topic == RISK_EVENTS else "deviation-svc"
+            envelope = self.envelope(payload, source)
+            messages.append(
+                OutgoingMessage(
+                    topic=topic,
+                    key=envelope.subject,
+                    value=orjson.dumps(envelope.model_dump(mode="json")),
+                    headers={"ce_type": envelope.type},
+                )
+            )
+        await self.transport.send_batch(messages)
 
     async def deliver(self, envelope: EventEnvelope, topic: str, times: int = 1) -> None:
         """The SAME envelope (same event id) on the bus `times` times: an at-least-once redelivery."""
@@ -64,6 +105,21 @@ class Harness:
 
         await wait_until(done)
 
+    async def feed(self, *payloads: EventPayload, group: str = PROJECTIONS_GROUP) -> None:
+        """Publish events and wait until `group` has handled them all (and so every earlier one)."""
+        before = self.consumer(group).processed_total
+        await self.publish(*payloads)
+        await self.processed(group, before + sum(1 for p in payloads if p.event_type in self.handled(group)))
+
+    def handled(self, group: str) -> set[str]:
+        return set(self.consumer(group).spec.handlers)
+
+    async def org_events(self, *payloads: EventPayload) -> None:
+        group = "reporting.org-replica"
+        before = self.consumer(group).processed_total
+        await publish(self.transport, *payloads, source="org-svc")
+        await self.processed(group, before + len(payloads))
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
@@ -75,10 +131,18 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
-    settings = ReportingSettings(database_url=db_url, dev_key_dir=str(tmp_path), log_json=False)
-    runtime = build_runtime(settings, transport=transport)
+    # Background workers tick once at start, then rarely: tests drive their ticks by hand.
+    settings = ReportingSettings(
+        database_url=db_url,
+        dev_key_dir=str(tmp_path),
+        log_json=False,
+        worker_interval_s=3600,
+        metrics_refresh_s=3600,
+    )
+    clock = TestClock()
+    runtime = build_runtime(settings, transport=transport, clock=clock)
     async with running_service(runtime) as client:
         org = standard_org(DevTokens(tmp_path))
         await feed_org(runtime, org)
-        yield Harness(client, runtime, org, transport)
+        yield Harness(client, runtime, org, transport, clock, tmp_path)
     await transport.stop()

@@ -1,34 +1,92 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
-from deviation_svc.adapters.orm import Base, messaging, replica
+from deviation_svc.adapters.attachments import AttachmentStore, LocalDirectoryStore
+from deviation_svc.adapters.orm import Base, audit_log, deadline_tables, messaging, replica
 from deviation_svc.config import DeviationSettings, get_settings
-from deviation_svc.entrypoints.api.routes import router
+from deviation_svc.entrypoints.api import (
+    action_routes,
+    attachment_routes,
+    breach_routes,
+    complaint_routes,
+    ivo_routes,
+    routes,
+)
+from deviation_svc.service_layer.context import Components
 from platform_shared.api.app import create_service_app
+from platform_shared.audit import Auditor
+from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
+
+def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
+    settings = runtime.settings
+    interval = settings.deadline_interval_s if isinstance(settings, DeviationSettings) else 30.0
+    return DeadlineScheduler(deadline_tables, runtime.uow, interval_s=interval)
+
+
+def _workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    return [deadline_scheduler(runtime).run]
+
+
 DEFINITION = ServiceDefinition(
     name="deviation",
-    title="deviation-svc: avvikelser, Lex Sarah, Lex Maria",
+    title="deviation-svc: avvikelser, Lex Sarah, Lex Maria, klagomål, personuppgiftsincidenter",
     metadata=Base.metadata,
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=[router],
+    routers=[
+        routes.router,
+        action_routes.router,
+        ivo_routes.router,
+        attachment_routes.router,
+        complaint_routes.router,
+        breach_routes.router,
+    ],
+    extra_workers=_workers,
 )
+
+
+class DeviationRuntime(ServiceRuntime):
+    """The shared runtime with deviation-svc's components: the personal-data cipher, deadlines,
+    auditor and attachment store."""
+
+    def __init__(
+        self,
+        settings: DeviationSettings,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = utc_now,
+        attachments: AttachmentStore | None = None,
+    ) -> None:
+        super().__init__(DEFINITION, settings, transport=transport, clock=clock)
+        # The SQLite driver logs every statement's parameters at DEBUG: personal data never goes there.
+        driver_log = logging.getLogger("aiosqlite")
+        driver_log.setLevel(max(driver_log.getEffectiveLevel(), logging.INFO))
+        self.components = Components(
+            settings=settings,
+            cipher=settings.cipher(),
+            deadlines=Deadlines(deadline_tables),
+            auditor=Auditor(audit_log, "deviation"),
+            attachments=attachments or LocalDirectoryStore(settings.attachments_path()),
+        )
 
 
 def build_runtime(
     settings: DeviationSettings | None = None, *, transport: Transport | None = None, clock: Clock = utc_now
-) -> ServiceRuntime:
-    return ServiceRuntime(DEFINITION, settings or get_settings(), transport=transport, clock=clock)
+) -> DeviationRuntime:
+    return DeviationRuntime(settings or get_settings(), transport=transport, clock=clock)
 
 
 def create_app(settings: DeviationSettings | None = None) -> FastAPI:

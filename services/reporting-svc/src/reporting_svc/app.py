@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any, cast
 
+import structlog
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
@@ -9,27 +13,86 @@ from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
+from reporting_svc.adapters.mailer import make_mailer
 from reporting_svc.adapters.orm import Base, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
-from reporting_svc.entrypoints.api.routes import notifications_router, reports_router
-from reporting_svc.service_layer.consumers import notification_consumer, projection_consumer
+from reporting_svc.entrypoints.api import dashboard, notifications, reports, statistics, webhooks
+from reporting_svc.service_layer.dashboard import DashboardGauges
+from reporting_svc.service_layer.mail import MailWorker
+from reporting_svc.service_layer.notifications import IvoReminders, NotificationRouting
+from reporting_svc.service_layer.projections import projection_consumer
+from reporting_svc.service_layer.webhooks import WebhookWorker, refresh_subscribed_types
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+log = structlog.get_logger(__name__)
+
+
+def settings_of(runtime: ServiceRuntime) -> ReportingSettings:
+    return cast(ReportingSettings, runtime.settings)
 
 
 def consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
-    return [projection_consumer(), notification_consumer(runtime.replica)]
+    return [
+        projection_consumer(),
+        NotificationRouting(runtime.replica, settings_of(runtime)).spec(),
+    ]
+
+
+def every(
+    name: str, interval_s: float, tick: Callable[[], Awaitable[Any]]
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """A background loop: tick, then wait; a failing tick is logged and tried again next time."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("background worker tick failed", worker=name, error=repr(exc))
+            await asyncio.sleep(interval_s)
+
+    return loop
+
+
+def workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    settings = settings_of(runtime)
+    interval = settings.worker_interval_s
+    found = [
+        every(
+            "ivo-reminders",
+            interval,
+            IvoReminders(runtime.uow, runtime.replica, settings, runtime.clock).tick,
+        ),
+        every("webhooks", interval, WebhookWorker(runtime.session_factory, settings, runtime.clock).tick),
+        every("webhook-types", interval, lambda: refresh_subscribed_types(runtime)),
+        every(
+            "dashboard-gauges",
+            settings.metrics_refresh_s,
+            DashboardGauges(
+                runtime.session_factory, runtime.replica, runtime.clock, lambda: runtime.consumers
+            ).refresh,
+        ),
+    ]
+    mailer = make_mailer(settings)
+    if mailer is not None:
+        found.append(
+            every("mail", interval, MailWorker(runtime.session_factory, mailer, settings, runtime.clock).tick)
+        )
+    return found
 
 
 DEFINITION = ServiceDefinition(
     name="reporting",
-    title="reporting-svc: rapporter och aviseringar byggda från händelser",
+    title="reporting-svc: statistik, rapporter och aviseringar byggda från händelser",
     metadata=Base.metadata,
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=[reports_router, notifications_router],
+    routers=[statistics.router, reports.router, notifications.router, webhooks.router, dashboard.router],
     extra_consumers=consumers,
+    extra_workers=workers,
 )
 
 

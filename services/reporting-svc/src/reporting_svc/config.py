@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
@@ -11,6 +13,43 @@ class ReportingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/reporting.sqlite"
+
+    # Tenant defaults; the tenant's own values live in the database (GET/PATCH /api/v1/reports/settings).
+    suppression_threshold: int = 5
+    ivo_reminder_interval_hours: float = 24.0
+
+    # Background workers (IVO reminders, e-mail, webhooks, dashboard gauges): how often each one looks.
+    worker_interval_s: float = 1.0
+    metrics_refresh_s: float = 15.0
+
+    # E-mail: "file" writes each mail as an .eml file into mail_dir (the embedded default), "smtp" sends.
+    mail_mode: Literal["file", "smtp", "off"] = "file"
+    mail_dir: str | None = None  # default: <dev_key_dir>/mail, i.e. var/mail
+    mail_from: str = "kvalitet@kommun.example.se"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = 10.0
+    mail_max_attempts: int = 8
+
+    # Outbound webhooks: attempts before a delivery becomes a dead letter, and the backoff between them.
+    webhook_max_attempts: int = 8
+    webhook_backoff_base_s: float = 10.0
+    webhook_backoff_max_s: float = 3600.0
+    webhook_timeout_s: float = 10.0
+
+    # Adopted reports are archived as DOCX and PDF here (default: <dev_key_dir>/reports, i.e. var/reports).
+    reports_dir: str | None = None
+
+    @property
+    def mail_path(self) -> Path:
+        return Path(self.mail_dir) if self.mail_dir else Path(self.dev_key_dir) / "mail"
+
+    @property
+    def reports_path(self) -> Path:
+        return Path(self.reports_dir) if self.reports_dir else Path(self.dev_key_dir) / "reports"
 
 
 @lru_cache

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 from sqlalchemy import select
 
-from platform_shared.contracts.deviation import LexMariaEscalated, LexSarahEscalated
+from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
+from platform_shared.contracts.deviation import (
+    DeviationClosed,
+    DeviationReported,
+    IvoNotificationSent,
+    LexMariaEscalated,
+    LexSarahEscalated,
+)
 from platform_shared.contracts.topics import DEVIATION_EVENTS
 from platform_shared.ids import new_id
+from reporting_svc.adapters.mailer import FileMailer, SmtpMailer
 from reporting_svc.adapters.orm import Notification
-from reporting_svc.service_layer.consumers import NOTIFICATIONS_GROUP, escalation_handler
+from reporting_svc.service_layer.mail import MailWorker
+from reporting_svc.service_layer.notifications import NOTIFICATIONS_GROUP, IvoReminders, NotificationRouting
 
 NOTIFICATIONS = "/api/v1/notifications"
 DECIDED_AT = datetime(2026, 3, 5, 13, 0, tzinfo=UTC)
@@ -31,7 +43,7 @@ async def _all(svc: Any) -> list[Notification]:
         return list((await session.scalars(select(Notification))).all())
 
 
-async def test_lex_sarah_escalation_notifies_decision_maker_and_kvalitetsledare_once_under_redelivery(
+async def test_lex_sarah_escalation_notifies_decision_maker_kvalitetsledare_and_namnd_once_under_redelivery(
     svc: Any,
 ) -> None:
     event = lex_sarah(svc)
@@ -45,8 +57,8 @@ async def test_lex_sarah_escalation_notifies_decision_maker_and_kvalitetsledare_
     rows = await _all(svc)
     by_recipient = {n.recipient_id: n for n in rows}
     people = svc.org.people
-    assert len(rows) == 2
-    assert set(by_recipient) == {people["socialchef"], people["kvalitetsledare"]}
+    assert len(rows) == 3
+    assert set(by_recipient) == {people["socialchef"], people["kvalitetsledare"], people["namnd"]}
 
     r = await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("socialchef"))
     assert r.status_code == 200, r.text
@@ -71,12 +83,12 @@ async def test_escalation_handler_gives_one_notification_per_recipient_even_with
 ) -> None:
     event = lex_sarah(svc)
     envelope = svc.envelope(event)
-    handler = escalation_handler(svc.runtime.replica)
+    routing = NotificationRouting(svc.runtime.replica, svc.runtime.settings)
     for _ in range(2):
         async with svc.runtime.uow() as uow:
-            await handler(uow, envelope, event)
+            await routing.escalated(uow, envelope, event)
             await uow.commit()
-    assert len(await _all(svc)) == 2
+    assert len(await _all(svc)) == 3
 
 
 async def test_lex_maria_escalation_notifies_the_mas_who_decided_and_kvalitetsledare(svc: Any) -> None:
@@ -99,7 +111,11 @@ async def test_lex_maria_escalation_notifies_the_mas_who_decided_and_kvalitetsle
     r = await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("kvalitetsledare"))
     assert [n["kind"] for n in r.json()["items"]] == ["lex_maria_anmalan_decided"]
     people = svc.org.people
-    assert {n.recipient_id for n in await _all(svc)} == {people["mas"], people["kvalitetsledare"]}
+    assert {n.recipient_id for n in await _all(svc)} == {
+        people["mas"],
+        people["kvalitetsledare"],
+        people["namnd"],
+    }
 
 
 async def test_notifications_are_the_callers_own_only(svc: Any) -> None:
@@ -148,3 +164,195 @@ async def test_notifications_without_token_is_401(svc: Any) -> None:
     r = await svc.client.get(NOTIFICATIONS)
     assert r.status_code == 401
     assert r.headers["content-type"] == "application/problem+json"
+
+
+# --- routing of the other events -----------------------------------------------------------------
+
+
+async def _of(svc: Any, person: str) -> list[dict[str, Any]]:
+    r = await svc.client.get(NOTIFICATIONS, headers=svc.org.auth(person))
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+async def test_a_new_report_goes_to_the_units_enhetschef_once_however_often_it_is_delivered(svc: Any) -> None:
+    event = DeviationReported(
+        deviation_id=new_id(),
+        reference="AVV-2026-000050",
+        deviation_type="lex_sarah",
+        unit_id=svc.org.units["enhet_a"],
+        occurred_at=DECIDED_AT,
+        reported_at=DECIDED_AT,
+        reporter_id=svc.org.people["medarbetare_a"],
+    )
+    envelope = svc.envelope(event)
+    before = svc.consumer(NOTIFICATIONS_GROUP).processed_total
+    await svc.deliver(envelope, DEVIATION_EVENTS, times=3)
+    await svc.processed(NOTIFICATIONS_GROUP, before + 3)
+    (note,) = await _of(svc, "enhetschef_a")
+    assert note["kind"] == "deviation_reported" and note["reference"] == "AVV-2026-000050"
+    assert note["title"] == "Ny rapport i enhet_a: AVV-2026-000050"
+    assert await _of(svc, "medarbetare_a") == []
+    assert len(await _all(svc)) == 1
+
+
+async def test_deadlines_go_to_the_responsible_person_and_a_missed_one_also_to_the_manager_above(
+    svc: Any,
+) -> None:
+    u, p = svc.org.units, svc.org.people
+    common_fields: dict[str, Any] = {
+        "rule": "receive",
+        "object_type": "deviation",
+        "object_id": new_id(),
+        "reference": "AVV-2026-000060",
+        "unit_id": u["enhet_a"],
+        "due_at": DECIDED_AT,
+    }
+    await svc.feed(
+        DeadlineApproaching(deadline_id=new_id(), responsible_person_id=p["medarbetare_a"], **common_fields),
+        DeadlineMissed(deadline_id=new_id(), responsible_role="enhetschef", **common_fields),
+        group=NOTIFICATIONS_GROUP,
+    )
+    assert [n["kind"] for n in await _of(svc, "medarbetare_a")] == ["deadline_approaching"]
+    (missed,) = await _of(svc, "enhetschef_a")
+    assert missed["kind"] == "deadline_missed" and "Ta emot rapporten" in missed["body"]
+    assert "2026-03-05 kl. 14:00" in missed["body"]
+    (manager,) = await _of(
+        svc, "socialchef"
+    )  # enhetschef_a's manager: the chef over omsorg, else the förvaltning
+    assert manager["kind"] == "deadline_missed_manager"
+
+
+async def test_a_closed_deviation_tells_its_reporter(svc: Any) -> None:
+    await svc.feed(
+        DeviationClosed(
+            deviation_id=new_id(),
+            reference="AVV-2026-000070",
+            unit_id=svc.org.units["enhet_a"],
+            closed_at=DECIDED_AT,
+            closed_by=svc.org.people["enhetschef_a"],
+            reporter_id=svc.org.people["medarbetare_a"],
+        ),
+        group=NOTIFICATIONS_GROUP,
+    )
+    (note,) = await _of(svc, "medarbetare_a")
+    assert note["kind"] == "deviation_closed" and "AVV-2026-000070" in note["title"]
+
+
+async def test_ivo_reminders_repeat_until_the_anmalan_is_recorded_as_sent(svc: Any) -> None:
+    event = lex_sarah(svc, reference="AVV-2026-000080")
+    svc.clock.set(DECIDED_AT + timedelta(hours=1))
+    await svc.feed(event, group=NOTIFICATIONS_GROUP)
+    reminders = IvoReminders(svc.runtime.uow, svc.runtime.replica, svc.settings, svc.clock)
+    assert await reminders.tick() == 0
+    svc.clock.set(DECIDED_AT + timedelta(hours=25))
+    assert await reminders.tick() == 1
+    assert await reminders.tick() == 0  # not twice for the same interval
+    svc.clock.set(DECIDED_AT + timedelta(hours=49))
+    assert await reminders.tick() == 1
+    kinds = [n["kind"] for n in await _of(svc, "socialchef")]
+    assert kinds == ["lex_sarah_reminder", "lex_sarah_reminder", "lex_sarah_file_anmalan"]
+    assert "Påminnelse 2" in (await _of(svc, "socialchef"))[0]["title"]
+
+    await svc.feed(
+        IvoNotificationSent(
+            deviation_id=event.deviation_id,
+            reference=event.reference,
+            unit_id=event.unit_id,
+            ivo_notification_id=new_id(),
+            kind="lex_sarah",
+            sent_at=DECIDED_AT + timedelta(hours=50),
+            recorded_by=svc.org.people["socialchef"],
+        ),
+        group=NOTIFICATIONS_GROUP,
+    )
+    svc.clock.set(DECIDED_AT + timedelta(days=10))
+    assert await reminders.tick() == 0
+    assert len(await _of(svc, "socialchef")) == 3
+
+
+async def test_notifications_are_marked_read_and_counted_unread_for_their_recipient_only(svc: Any) -> None:
+    await svc.feed(lex_sarah(svc), group=NOTIFICATIONS_GROUP)
+    headers = svc.org.auth("socialchef")
+    assert (await svc.client.get(f"{NOTIFICATIONS}/unread-count", headers=headers)).json() == {"unread": 1}
+    (note,) = await _of(svc, "socialchef")
+    r = await svc.client.post(f"{NOTIFICATIONS}/{note['id']}/read", headers=svc.org.auth("kvalitetsledare"))
+    assert r.status_code == 404
+    r = await svc.client.post(f"{NOTIFICATIONS}/{note['id']}/read", headers=headers)
+    assert r.status_code == 200 and r.json()["read_at"] is not None
+    again = await svc.client.post(f"{NOTIFICATIONS}/{note['id']}/read", headers=headers)
+    assert again.json()["read_at"] == r.json()["read_at"]
+    assert (await svc.client.get(f"{NOTIFICATIONS}/unread-count", headers=headers)).json() == {"unread": 0}
+    unread = await svc.client.get(NOTIFICATIONS, params={"unread": "true"}, headers=headers)
+    assert unread.json()["items"] == []
+
+
+# --- e-mail -----------------------------------------------------------------------------------------
+
+
+async def test_each_notification_is_mailed_once_as_an_eml_file_in_embedded_mode(svc: Any) -> None:
+    await svc.feed(lex_sarah(svc, reference="AVV-2026-000090"), group=NOTIFICATIONS_GROUP)
+    mailer = FileMailer(svc.settings.mail_path, svc.settings.mail_from)
+    worker = MailWorker(svc.runtime.session_factory, mailer, svc.settings, svc.clock)
+    assert await worker.tick() == 3
+    assert await worker.tick() == 0
+    files = sorted((svc.tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 3
+    messages = [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
+    to = {str(m["To"]) for m in messages}
+    assert to == {"socialchef@example.se", "kvalitetsledare@example.se", "namnd@example.se"}
+    task = next(m for m in messages if str(m["To"]) == "socialchef@example.se")
+    assert str(task["Subject"]) == "Gör anmälan till IVO enligt lex Sarah: AVV-2026-000090"
+    assert "informera nämnden" in task.get_content()
+
+
+async def test_mail_goes_over_smtp_and_a_failing_server_is_retried(svc: Any) -> None:
+    received: list[bytes] = []
+    failures = {"left": 1}
+
+    async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 test ESMTP\r\n")
+        data = False
+        body = b""
+        while line := await reader.readline():
+            if data:
+                if line == b".\r\n":
+                    data = False
+                    received.append(body)
+                    writer.write(b"250 queued\r\n")
+                else:
+                    body += line
+                continue
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                data, body = True, b""
+                writer.write(b"354 go ahead\r\n")
+            elif verb == b"MAIL" and failures["left"]:
+                failures["left"] -= 1
+                writer.write(b"451 try again later\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 bye\r\n")
+                await writer.drain()
+                break
+            else:
+                writer.write(b"250 ok\r\n")
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(session, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = svc.settings.model_copy(
+        update={"mail_mode": "smtp", "smtp_host": "127.0.0.1", "smtp_port": port}
+    )
+    await svc.feed(lex_sarah(svc, reference="AVV-2026-000091"), group=NOTIFICATIONS_GROUP)
+    worker = MailWorker(svc.runtime.session_factory, SmtpMailer(settings), settings, svc.clock)
+    try:
+        assert await worker.tick() == 2  # the first one met the temporary failure
+        svc.clock.advance(timedelta(minutes=5))
+        assert await worker.tick() == 1
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert len(received) == 3
+    assert any(b"AVV-2026-000091" in m for m in received)

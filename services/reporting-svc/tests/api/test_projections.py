@@ -11,7 +11,7 @@ from platform_shared.contracts.topics import DEVIATION_EVENTS
 from platform_shared.ids import new_id
 from platform_shared.testing import wait_until
 from reporting_svc.adapters.orm import DeviationFact, RiskFact
-from reporting_svc.service_layer.consumers import PROJECTIONS_GROUP, project_deviation_reported
+from reporting_svc.service_layer.projections import PROJECTIONS_GROUP, project
 
 REPORTED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ async def test_projection_handler_is_an_upsert_safe_without_the_inbox(svc: Any) 
     envelope = svc.envelope(event)
     for _ in range(2):
         async with svc.runtime.uow() as uow:
-            await project_deviation_reported(uow, envelope, event)
+            await project(uow, envelope, event)
             await uow.commit()
     assert await _count(svc, DeviationFact) == 1
 

@@ -58,6 +58,7 @@ async def test_summary_counts_reports_by_type_and_by_unit_reported_for(svc: Any)
         "total": 5,
         "by_type": {"lex_sarah": 2, "avvikelse": 2, "hsl": 1},
         "by_unit": {str(u["enhet_a"]): 3, str(u["enhet_b"]): 1, str(u["enhet_c"]): 1},
+        "suppressed": False,
     }
 
 
@@ -72,6 +73,7 @@ async def test_summary_for_a_unit_includes_its_subtree_only(svc: Any) -> None:
         "total": 4,
         "by_type": {"lex_sarah": 1, "avvikelse": 2, "hsl": 1},
         "by_unit": {str(u["enhet_a"]): 3, str(u["enhet_b"]): 1},
+        "suppressed": False,
     }
     r = await svc.client.get(
         SUMMARY, params={**MARCH, "unit_id": str(u["enhet_b"])}, headers=svc.org.auth("kvalitetsledare")
@@ -114,6 +116,7 @@ async def test_summary_without_unit_counts_only_units_the_callers_roles_cover(sv
         "total": 3,
         "by_type": {"lex_sarah": 1, "avvikelse": 1, "hsl": 1},
         "by_unit": {str(u["enhet_a"]): 3},
+        "suppressed": False,
     }
 
 

@@ -5,32 +5,20 @@ from datetime import date
 import pytest
 
 from platform_shared.ids import new_id
-from reporting_svc.domain.model import (
-    EscalationLaw,
-    NotificationKind,
-    RuleViolation,
-    check_period,
-    escalation_notices,
-    summarise,
-)
+from reporting_svc.domain.model import RuleViolation
+from reporting_svc.domain.notifications import EscalationLaw, NotificationKind, escalation_notices
+from reporting_svc.domain.periods import Granularity, buckets
 
 
 def test_period_may_be_a_single_day() -> None:
-    check_period(date(2026, 3, 1), date(2026, 3, 1))
+    (bucket,) = buckets(date(2026, 3, 1), date(2026, 3, 1), Granularity.TOTAL)
+    assert (bucket.first, bucket.last) == (date(2026, 3, 1), date(2026, 3, 1))
 
 
 def test_period_from_after_to_is_refused() -> None:
     with pytest.raises(RuleViolation) as err:
-        check_period(date(2026, 3, 2), date(2026, 3, 1))
+        buckets(date(2026, 3, 2), date(2026, 3, 1), Granularity.MONTH)
     assert err.value.field == "from"
-
-
-def test_summary_totals_per_type_and_per_unit() -> None:
-    a, b = new_id(), new_id()
-    s = summarise([("lex_sarah", a, 2), ("avvikelse", a, 1), ("lex_sarah", b, 4)])
-    assert s.total == 7
-    assert s.by_type == {"lex_sarah": 6, "avvikelse": 1}
-    assert s.by_unit == {a: 3, b: 4}
 
 
 def test_lex_sarah_decision_maker_is_told_in_swedish_to_file_with_ivo_and_inform_the_namnd() -> None:

@@ -21,6 +21,7 @@ class _DeviationEvent(EventPayload):
     deviation_type: str | None = None  # avvikelse | lex_sarah | hsl
     category: str | None = None
     status: str | None = None  # the state after this step
+    severity: int | None = None  # konsekvens 1–4 at this step (added: deviation-svc issue 4)
 
     def aggregate_id(self) -> str:
         return str(self.deviation_id)

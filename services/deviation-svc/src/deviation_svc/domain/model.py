@@ -1,4 +1,4 @@
-"""Deviation rules in plain Python: kinds, states, Lex Sarah degrees / HSL outcomes, the IVO rule."""
+"""Deviation vocabulary in plain Python: kinds, states, Lex Sarah degrees / HSL outcomes, the IVO rule."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ class HslOutcome(StrEnum):
     ALLVARLIG_VARDSKADA = "allvarlig_vardskada"
 
 
+# An ordinary avvikelse has no legal degree scale; its decision carries this value.
+NO_DEGREE = "ej_tillampligt"
+
 IVO_DEGREES: dict[DeviationType, frozenset[str]] = {
     DeviationType.LEX_SARAH: frozenset(
         {LexSarahDegree.ALLVARLIGT_MISSFORHALLANDE, LexSarahDegree.PATAGLIG_RISK_ALLVARLIGT}
@@ -59,6 +62,16 @@ class IvoKind(StrEnum):
     LEX_MARIA = "lex_maria"
 
 
+class CauseArea(StrEnum):
+    """Cause areas of an investigation [PRACTICE]; the aim is system causes, not blame."""
+
+    KOMMUNIKATION_INFORMATION = "kommunikation_information"
+    OMGIVNING_ORGANISATION = "omgivning_organisation"
+    RUTINER_RIKTLINJER = "rutiner_riktlinjer"
+    TEKNIK_UTRUSTNING = "teknik_utrustning"
+    MANNISKA_KOMPETENS = "manniska_kompetens"
+
+
 class RuleViolation(ValueError):
     """A domain rule refused the step; `field` names the input at fault, if any."""
 
@@ -69,9 +82,9 @@ class RuleViolation(ValueError):
         self.state = state  # True: not allowed in the current state (409), else bad input (422)
 
 
-def ivo_required(deviation_type: DeviationType, degree: str) -> bool:
+def ivo_required(deviation_type: DeviationType, degree: str | None) -> bool:
     """domain.md 2.3: only the two serious degrees of each law give a duty to file with IVO."""
-    return degree in IVO_DEGREES.get(deviation_type, frozenset())
+    return degree is not None and degree in IVO_DEGREES.get(deviation_type, frozenset())
 
 
 def ivo_kind(deviation_type: DeviationType) -> IvoKind:
@@ -82,13 +95,40 @@ def ivo_kind(deviation_type: DeviationType) -> IvoKind:
     raise RuleViolation("An avvikelse has no IVO duty; reclassify it as lex_sarah or hsl first", state=True)
 
 
-def check_ivo_decision(deviation_type: DeviationType, status: Status, degree: str) -> IvoKind:
-    """The decision to file an IVO anmälan: right law, a serious degree, an open case."""
-    kind = ivo_kind(deviation_type)
-    if status in TERMINAL:
-        raise RuleViolation(f"The deviation is {status.value}", state=True)
+def check_degree(deviation_type: DeviationType, degree: str | None) -> str:
+    """The degree a decision records: one of the type's scale, or none for an ordinary avvikelse."""
+    if deviation_type is DeviationType.AVVIKELSE:
+        if degree not in (None, NO_DEGREE):
+            raise RuleViolation("An ordinary avvikelse has no degree; reclassify it first", "degree")
+        return NO_DEGREE
+    if degree is None:
+        raise RuleViolation(f"A {deviation_type.value} decision records its degree", "degree")
     if degree not in DEGREES[deviation_type]:
-        raise RuleViolation(f"'{degree}' is not a degree under {deviation_type.value}", "degree")
+        raise RuleViolation(f"Not a degree under {deviation_type.value}", "degree")
+    return degree
+
+
+def check_ivo_decision(deviation_type: DeviationType, status: Status, degree: str) -> IvoKind:
+    """The decision to file an IVO anmälan: right law, a serious degree, a case received and open.
+
+    Seriousness can show at receipt, during or after the investigation (IVO FAQ), so the anmälan may
+    be decided from `received` onwards; the later decision records the final degree.
+    """
+    kind = ivo_kind(deviation_type)
+    if status in TERMINAL or status is Status.REPORTED:
+        raise RuleViolation(
+            f"An IVO anmälan is decided once the report is received and while the case is open; "
+            f"the deviation is {status.value}",
+            state=True,
+        )
+    check_degree(deviation_type, degree)
     if not ivo_required(deviation_type, degree):
-        raise RuleViolation(f"'{degree}' gives no duty to file an IVO anmälan", "degree")
+        raise RuleViolation(f"The degree {degree} gives no duty to file an IVO anmälan", "degree")
     return kind
+
+
+def risk_value(probability: int | None, severity: int | None) -> int | None:
+    """sannolikhet × konsekvens (domain.md 6); never replaces the legal test of 2.3."""
+    if probability is None or severity is None:
+        return None
+    return probability * severity

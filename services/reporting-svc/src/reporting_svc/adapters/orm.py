@@ -1,15 +1,32 @@
-"""Read models only: facts projected from other services' events, and the notifications they cause."""
+"""reporting-svc's tables.
+
+Read models, built only from other services' events (rebuildable, see docs/reporting.md): one fact row
+per case, risk, control and deadline, ids and facts only, and `fact_month_count`, the monthly
+pre-aggregate of every fact per unit and dimension value. Reporting's own data: notifications, IVO
+reminders, e-mails, webhook subscriptions and deliveries, reports and the tenant's settings.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import cast
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from platform_shared.db import UtcDateTime, make_metadata
+from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
 
@@ -18,33 +35,228 @@ class Base(DeclarativeBase):
     metadata = make_metadata()
 
 
+# --- read models ------------------------------------------------------------------------------
+
+
 class DeviationFact(Base):
-    """One row per reported deviation (from DeviationReported); ids and facts, no description."""
+    """One row per deviation (avvikelse, lex_sarah, hsl); no description, no personal data."""
 
     __tablename__ = "deviation_fact"
-    __table_args__ = (Index("ix_deviation_fact_reported_unit", "reported_at", "unit_id"),)
+    __table_args__ = (
+        Index("ix_deviation_fact_reported_unit", "reported_at", "unit_id"),
+        Index("ix_deviation_fact_unit_reported", "unit_id", "reported_at"),
+    )
 
     deviation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40))
-    type: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(40))
+    type: Mapped[str | None] = mapped_column(String(20))
     unit_id: Mapped[uuid.UUID] = mapped_column()
     category: Mapped[str | None] = mapped_column(String(100))
-    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    status: Mapped[str] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    status: Mapped[str | None] = mapped_column(String(20))
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reporter_id: Mapped[uuid.UUID | None] = mapped_column()
+    severity: Mapped[int | None] = mapped_column()
+    probability: Mapped[int | None] = mapped_column()
+    risk_value: Mapped[int | None] = mapped_column()
+    degree: Mapped[str | None] = mapped_column(String(60))
+    tier: Mapped[str | None] = mapped_column(String(20))
+    ivo_required: Mapped[bool | None] = mapped_column()
+    complaint_id: Mapped[uuid.UUID | None] = mapped_column()
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    investigation_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    investigation_completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ComplaintFact(Base):
+    __tablename__ = "complaint_fact"
+    __table_args__ = (Index("ix_complaint_fact_received_unit", "received_at", "unit_id"),)
+
+    complaint_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    kind: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(30))
+    channel: Mapped[str | None] = mapped_column(String(40))
+    complainant_type: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    response_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    investigation_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_deviation_id: Mapped[uuid.UUID | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class BreachFact(Base):
+    __tablename__ = "breach_fact"
+    __table_args__ = (Index("ix_breach_fact_reported_unit", "reported_at", "unit_id"),)
+
+    breach_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    status: Mapped[str | None] = mapped_column(String(30))
+    risk: Mapped[str | None] = mapped_column(String(30))
+    imy_required: Mapped[bool | None] = mapped_column()
+    subjects_must_be_informed: Mapped[bool | None] = mapped_column()
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    discovered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    imy_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    assessed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    imy_reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    subjects_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    remedied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RiskFact(Base):
-    """One row per risk, its latest assessment (from RiskAssessed)."""
+    """One row per risk with its latest assessment and state."""
 
     __tablename__ = "risk_fact"
     __table_args__ = (Index("ix_risk_fact_assessed_unit", "assessed_at", "unit_id"),)
 
     risk_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     unit_id: Mapped[uuid.UUID] = mapped_column()
-    probability: Mapped[int] = mapped_column()
-    consequence: Mapped[int] = mapped_column()
-    risk_value: Mapped[int] = mapped_column()
-    assessed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    probability: Mapped[int | None] = mapped_column()
+    consequence: Mapped[int | None] = mapped_column()
+    risk_value: Mapped[int | None] = mapped_column()
+    assessed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reference: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(40))
+    process: Mapped[str | None] = mapped_column(String(200))
+    band: Mapped[str | None] = mapped_column(String(20))
+    identified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    prioritised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_to_unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ControlFact(Base):
+    """One performed kontrollmoment of the internkontrollplan."""
+
+    __tablename__ = "control_fact"
+
+    control_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    plan_id: Mapped[uuid.UUID | None] = mapped_column()
+    row_id: Mapped[uuid.UUID | None] = mapped_column()
+    risk_id: Mapped[uuid.UUID | None] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    due_date: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(30))
+    performed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ControlFindingFact(Base):
+    __tablename__ = "control_finding_fact"
+
+    finding_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    control_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ControlPlanFact(Base):
+    __tablename__ = "control_plan_fact"
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    year: Mapped[int | None] = mapped_column()
+    decision_reference: Mapped[str | None] = mapped_column(String(100))
+    adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    row_count: Mapped[int | None] = mapped_column()
+    followed_up: Mapped[dict[str, Any]] = mapped_column(
+        JsonDocument(), default=dict
+    )  # occasion -> at, figures
+
+
+class SelfAssessmentFact(Base):
+    __tablename__ = "self_assessment_fact"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    area: Mapped[str | None] = mapped_column(String(100))
+    method: Mapped[str | None] = mapped_column(String(60))
+    result: Mapped[str | None] = mapped_column(String(30))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RiskAnalysisFact(Base):
+    __tablename__ = "risk_analysis_fact"
+
+    analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    trigger: Mapped[str | None] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column()
+    risk_count: Mapped[int | None] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class IvoFact(Base):
+    """An IVO anmälan (lex Sarah / lex Maria): decided, then recorded as sent."""
+
+    __tablename__ = "ivo_fact"
+
+    deviation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    ivo_notification_id: Mapped[uuid.UUID | None] = mapped_column()
+    reference: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    kind: Mapped[str | None] = mapped_column(String(20))
+    degree: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str | None] = mapped_column(String(20))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    investigation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    namnd_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DeadlineFact(Base):
+    """A deadline announced as approaching or missed by the service that owns it."""
+
+    __tablename__ = "deadline_fact"
+    __table_args__ = (Index("ix_deadline_fact_object", "object_id"),)
+
+    deadline_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[uuid.UUID] = mapped_column()
+    reference: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    responsible_person_id: Mapped[uuid.UUID | None] = mapped_column()
+    responsible_role: Mapped[str | None] = mapped_column(String(40))
+    approaching_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    missed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    state: Mapped[str | None] = mapped_column(String(20))
+
+
+class FactMonthCount(Base):
+    """Pre-aggregate: facts of a subject counted in a local month, per unit and dimension value."""
+
+    __tablename__ = "fact_month_count"
+    __table_args__ = (Index("ix_fact_month_count_lookup", "subject", "dimension", "month", "unit_id"),)
+
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+# --- reporting's own data ---------------------------------------------------------------------
 
 
 class Notification(Base):
@@ -56,7 +268,7 @@ class Notification(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     recipient_id: Mapped[uuid.UUID] = mapped_column()
-    event_id: Mapped[uuid.UUID] = mapped_column()
+    event_id: Mapped[uuid.UUID] = mapped_column()  # the event (or reminder) that caused it
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -64,11 +276,177 @@ class Notification(Base):
     reference: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    event_type: Mapped[str | None] = mapped_column(String(60))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[uuid.UUID | None] = mapped_column()
+    unit_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
-deviation_fact = cast(Table, DeviationFact.__table__)
-risk_fact = cast(Table, RiskFact.__table__)
-notification = cast(Table, Notification.__table__)
+class IvoReminder(Base):
+    """A decided IVO anmälan whose decision-maker is reminded until it is recorded as sent."""
+
+    __tablename__ = "ivo_reminder"
+
+    deviation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    law: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    decided_by: Mapped[uuid.UUID | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class MailMessage(Base):
+    """One e-mail per notification, sent by the mail worker (SMTP, or an .eml file in embedded mode)."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (Index("ix_mail_message_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    notification_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    to_address: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookSubscription(Base):
+    __tablename__ = "webhook_subscription"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(String(300))
+    event_types: Mapped[list[str]] = mapped_column(JsonDocument())
+    unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    secret: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription; its attempts are the delivery log, a dead one is a dead letter."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_id"),
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+        Index("ix_webhook_delivery_subscription", "subscription_id", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    subscription_id: Mapped[uuid.UUID] = mapped_column()
+    event_id: Mapped[uuid.UUID] = mapped_column()  # also the webhook-id: receivers deduplicate on it
+    event_type: Mapped[str] = mapped_column(String(60))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_status_code: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempt"
+    __table_args__ = (Index("ix_webhook_attempt_delivery", "delivery_id", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delivery_id: Mapped[uuid.UUID] = mapped_column()
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status_code: Mapped[int | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float] = mapped_column(Float)
+
+
+class Report(Base):
+    """A report for the nämnd: figures from the read models (frozen on adoption) and written analysis."""
+
+    __tablename__ = "report"
+    __table_args__ = (Index("ix_report_unit_year", "unit_id", "year", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column()
+    tertial: Mapped[int | None] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(30))
+    sections: Mapped[dict[str, str]] = mapped_column(JsonDocument(), default=dict)
+    frozen_figures: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument())
+    frozen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column()
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    adopted_by: Mapped[uuid.UUID | None] = mapped_column()
+    adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reported_by: Mapped[uuid.UUID | None] = mapped_column()
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class TenantSettingsRow(Base):
+    __tablename__ = "tenant_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1: one tenant per deployment
+    suppression_threshold: Mapped[int] = mapped_column()
+    pattern_min_count: Mapped[int] = mapped_column()
+    pattern_rise_factor: Mapped[float] = mapped_column(Float)
+    pattern_recurring_periods: Mapped[int] = mapped_column()
+    ivo_reminder_interval_hours: Mapped[float] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column()
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+deviation_fact = _table(DeviationFact)
+risk_fact = _table(RiskFact)
+notification = _table(Notification)
+fact_month_count = _table(FactMonthCount)
+ivo_reminder = _table(IvoReminder)
+control_plan_fact = _table(ControlPlanFact)
+tenant_settings = _table(TenantSettingsRow)
+webhook_delivery = _table(WebhookDelivery)
+
+# Tables of the projection group: emptied and refilled by `reporting-svc rebuild`.
+READ_MODELS: tuple[Table, ...] = tuple(
+    _table(m)
+    for m in (
+        DeviationFact,
+        ComplaintFact,
+        BreachFact,
+        RiskFact,
+        ControlFact,
+        ControlFindingFact,
+        ControlPlanFact,
+        SelfAssessmentFact,
+        RiskAnalysisFact,
+        IvoFact,
+        DeadlineFact,
+        FactMonthCount,
+    )
+)
+FACT_TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 
 messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)

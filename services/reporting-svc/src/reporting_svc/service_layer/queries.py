@@ -1,47 +1,16 @@
-"""Read side: the deviation summary over a set of units and a period, a person's notifications."""
+"""Read side of reporting's own data: a person's notifications, newest first."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.api.pagination import decode_cursor, encode_cursor
 from platform_shared.errors import FieldError, ValidationFailed
-from platform_shared.timeutil import local_day_range
-from reporting_svc.adapters.orm import DeviationFact, Notification
-from reporting_svc.domain.model import RuleViolation, Summary, check_period, summarise
-
-
-@dataclass(frozen=True)
-class DeviationSummaryQuery:
-    first: date  # inclusive, Europe/Stockholm
-    last: date  # inclusive, Europe/Stockholm
-    unit_ids: Collection[uuid.UUID] | None  # None: every unit
-
-
-def to_domain_error(err: RuleViolation) -> ValidationFailed:
-    return ValidationFailed(err.message, errors=[FieldError(err.field, err.message)])
-
-
-async def deviation_summary(session: AsyncSession, query: DeviationSummaryQuery) -> Summary:
-    try:
-        check_period(query.first, query.last)
-    except RuleViolation as err:
-        raise to_domain_error(err) from err
-    if query.unit_ids is not None and not query.unit_ids:
-        return Summary()
-    start, end = local_day_range(query.first, query.last)
-    f = DeviationFact
-    stmt = select(f.type, f.unit_id, func.count()).where(f.reported_at >= start, f.reported_at < end)
-    if query.unit_ids is not None:
-        stmt = stmt.where(f.unit_id.in_(list(query.unit_ids)))
-    rows = await session.execute(stmt.group_by(f.type, f.unit_id))
-    return summarise((row[0], row[1], int(row[2])) for row in rows)
+from reporting_svc.adapters.orm import Notification
 
 
 def _decode_created_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
@@ -55,11 +24,19 @@ def _decode_created_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 async def notifications_of(
-    session: AsyncSession, recipient_id: uuid.UUID, cursor: str | None, limit: int
+    session: AsyncSession,
+    recipient_id: uuid.UUID,
+    cursor: str | None,
+    limit: int,
+    unread: bool | None = None,
 ) -> tuple[list[Notification], str | None]:
     """Newest first, keyset-paged on (created_at, id) descending."""
     n = Notification
     stmt = select(n).where(n.recipient_id == recipient_id)
+    if unread is True:
+        stmt = stmt.where(n.read_at.is_(None))
+    elif unread is False:
+        stmt = stmt.where(n.read_at.is_not(None))
     if cursor:
         created_at, last_id = _decode_created_cursor(cursor)
         stmt = stmt.where(or_(n.created_at < created_at, and_(n.created_at == created_at, n.id < last_id)))

@@ -1,0 +1,131 @@
+"""Klagomål och synpunkter (domain.md 4.2):
+
+    mottagen → kvitterad → under_utredning → besvarad → avslutad, branch eskalerad
+
+An anonymous complainant gets no acknowledgement and no reply. Escalating (a missförhållande or
+vårdskada came to light) creates a linked deviation; the complaint stays open for its reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deviation_svc.domain.model import DeviationType, RuleViolation
+from platform_shared.permissions import Action
+
+
+class ComplaintKind(StrEnum):
+    KLAGOMAL = "klagomal"
+    SYNPUNKT = "synpunkt"
+    BEROM = "berom"
+    FORBATTRINGSFORSLAG = "forbattringsforslag"
+
+
+class Channel(StrEnum):
+    TELEFON = "telefon"
+    E_POST = "e_post"
+    BREV = "brev"
+    WEBBFORMULAR = "webbformular"
+    BESOK = "besok"
+    MOTE = "mote"
+    ANNAT = "annat"
+
+
+class ComplainantType(StrEnum):
+    BRUKARE = "brukare"
+    NARSTAENDE = "narstaende"
+    PERSONAL = "personal"
+    ORGANISATION = "organisation"
+    ANONYM = "anonym"
+
+
+class ComplaintStatus(StrEnum):
+    MOTTAGEN = "mottagen"
+    KVITTERAD = "kvitterad"
+    UNDER_UTREDNING = "under_utredning"
+    BESVARAD = "besvarad"
+    AVSLUTAD = "avslutad"
+    ESKALERAD = "eskalerad"
+
+
+class ComplaintStep(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    START_INVESTIGATION = "start_investigation"
+    RESPOND = "respond"
+    ESCALATE = "escalate"
+    CLOSE = "close"
+    EDIT = "edit"
+
+
+C = ComplaintStatus
+_OPEN = frozenset({C.MOTTAGEN, C.KVITTERAD, C.UNDER_UTREDNING, C.ESKALERAD, C.BESVARAD})
+
+_FROM: dict[ComplaintStep, frozenset[ComplaintStatus]] = {
+    ComplaintStep.ACKNOWLEDGE: frozenset({C.MOTTAGEN, C.ESKALERAD}),
+    ComplaintStep.START_INVESTIGATION: frozenset({C.MOTTAGEN, C.KVITTERAD}),
+    ComplaintStep.RESPOND: frozenset({C.KVITTERAD, C.UNDER_UTREDNING, C.ESKALERAD}),
+    ComplaintStep.ESCALATE: frozenset({C.MOTTAGEN, C.KVITTERAD, C.UNDER_UTREDNING}),
+    ComplaintStep.CLOSE: frozenset({C.BESVARAD, C.UNDER_UTREDNING, C.ESKALERAD, C.MOTTAGEN}),
+    ComplaintStep.EDIT: _OPEN,
+}
+
+WHO: dict[ComplaintStep, Action] = {
+    ComplaintStep.ACKNOWLEDGE: Action.CASE_RECEIVE,
+    ComplaintStep.START_INVESTIGATION: Action.CASE_INVESTIGATE,
+    ComplaintStep.RESPOND: Action.CASE_DECIDE,
+    ComplaintStep.ESCALATE: Action.CASE_RECLASSIFY,
+    ComplaintStep.CLOSE: Action.CASE_ACTIONS,
+    ComplaintStep.EDIT: Action.CASE_RECEIVE,
+}
+
+ESCALATION_TYPES = frozenset({DeviationType.LEX_SARAH, DeviationType.HSL})
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    status: ComplaintStatus
+    anonymous: bool
+    acknowledged: bool
+    responded: bool
+
+
+def next_status(step: ComplaintStep, facts: ComplaintFacts) -> ComplaintStatus:
+    """The complaint's state after the step; RuleViolation (409) when not allowed now."""
+    if facts.status not in _FROM[step]:
+        raise RuleViolation(
+            f"'{step.value}' is not allowed when the complaint is {facts.status.value}", state=True
+        )
+    if step is ComplaintStep.ACKNOWLEDGE:
+        if facts.anonymous:
+            raise RuleViolation("An anonymous complainant is not sent an acknowledgement", state=True)
+        if facts.acknowledged:
+            raise RuleViolation("The complaint is already acknowledged", state=True)
+        return C.ESKALERAD if facts.status is C.ESKALERAD else C.KVITTERAD
+    if step is ComplaintStep.START_INVESTIGATION:
+        return C.UNDER_UTREDNING
+    if step is ComplaintStep.RESPOND:
+        if facts.anonymous:
+            raise RuleViolation("An anonymous complainant cannot be replied to", state=True)
+        if not facts.acknowledged:
+            raise RuleViolation("Acknowledge the complaint before replying", state=True)
+        return C.BESVARAD
+    if step is ComplaintStep.ESCALATE:
+        return C.ESKALERAD
+    if step is ComplaintStep.CLOSE:
+        if not facts.anonymous and not facts.responded:
+            raise RuleViolation("The complainant has not been replied to", state=True)
+        return C.AVSLUTAD
+    return facts.status
+
+
+def check_escalation_type(deviation_type: DeviationType) -> None:
+    """A complaint revealing a missförhållande or vårdskada goes through Lex Sarah or Lex Maria."""
+    if deviation_type not in ESCALATION_TYPES:
+        raise RuleViolation("A complaint is escalated to a lex_sarah or hsl deviation", "type")
+
+
+def deadline_rules(anonymous: bool) -> tuple[str, ...]:
+    """Acknowledge at once and answer within four weeks (Socialstyrelsen; SoL/LSS by practice);
+    nothing to acknowledge or answer when the complainant is anonymous."""
+    return () if anonymous else ("complaint_acknowledge", "complaint_response")

@@ -1,0 +1,65 @@
+"""After the IVO anmälan is decided: recording that it was sent, that the investigation followed, and
+that the nämnd was informed (domain.md 2.3, 5 #6–#9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from deviation_svc.domain.model import RuleViolation
+
+
+class IvoChannel(StrEnum):
+    """IVO takes an anmälan through its e-service or by post; never e-mail or fax (IVO)."""
+
+    E_TJANST = "e_tjanst"
+    POST = "post"
+
+
+@dataclass(frozen=True)
+class IvoState:
+    decided: bool
+    sent_at: datetime | None
+    investigation_sent_at: datetime | None
+    namnd_informed_at: datetime | None
+    investigation_completed: bool
+
+
+def _require_decided(state: IvoState) -> None:
+    if not state.decided:
+        raise RuleViolation("No IVO anmälan has been decided for this deviation", state=True)
+
+
+def _not_in_future(at: datetime, now: datetime, field: str) -> None:
+    if at > now:
+        raise RuleViolation("A date that has not happened yet cannot be recorded", field)
+
+
+def check_sent(state: IvoState, sent_at: datetime, investigation_attached: bool, now: datetime) -> None:
+    _require_decided(state)
+    if state.sent_at is not None:
+        raise RuleViolation("The IVO anmälan is already recorded as sent", state=True)
+    _not_in_future(sent_at, now, "sent_at")
+    if investigation_attached and not state.investigation_completed:
+        raise RuleViolation(
+            "Only a completed investigation can be attached; send it when it is done", state=True
+        )
+
+
+def check_investigation_sent(state: IvoState, sent_at: datetime, now: datetime) -> None:
+    _require_decided(state)
+    if state.sent_at is None:
+        raise RuleViolation("Record the IVO anmälan as sent first", state=True)
+    if state.investigation_sent_at is not None:
+        raise RuleViolation("The investigation is already recorded as sent to IVO", state=True)
+    if not state.investigation_completed:
+        raise RuleViolation("The investigation is not completed", state=True)
+    _not_in_future(sent_at, now, "sent_at")
+
+
+def check_namnd_informed(state: IvoState, informed_at: datetime, now: datetime) -> None:
+    _require_decided(state)
+    if state.namnd_informed_at is not None:
+        raise RuleViolation("The nämnd is already recorded as informed", state=True)
+    _not_in_future(informed_at, now, "informed_at")

@@ -1,0 +1,251 @@
+"""The deviation state machine of domain.md 4.1: which step is allowed from which state, who may take
+it (an Action of the permission matrix), and the guards of each step.
+
+    reported → received → investigating → decided → actions → follow_up → closed
+    reported | received → voided;  closed → (reopen) → investigating
+
+`actions` and `follow_up` follow from the actions once the case is decided (see `phase_after_decision`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from deviation_svc.domain.actions import OPEN_ACTION_STATES, SETTLED_ACTION_STATES, ActionStatus
+from deviation_svc.domain.model import (
+    TERMINAL,
+    DeviationType,
+    IvoKind,
+    RuleViolation,
+    Status,
+    ivo_kind,
+    ivo_required,
+)
+from platform_shared.permissions import Action
+
+
+class Step(StrEnum):
+    RECEIVE = "receive"
+    START_INVESTIGATION = "start_investigation"
+    ADD_INVESTIGATION_ENTRY = "add_investigation_entry"
+    COMPLETE_INVESTIGATION = "complete_investigation"
+    DECIDE = "decide"
+    IVO_DECISION = "ivo_decision"
+    IVO_RECORD = "ivo_record"  # anmälan sent, investigation sent, nämnd informed
+    ACTIONS = "actions"  # create, plan, complete, follow up, reject, edit an action
+    CLOSE = "close"
+    VOID = "void"
+    REOPEN = "reopen"
+    RECLASSIFY = "reclassify"
+    EDIT = "edit"  # PATCH of the case's fields, subject refs
+    ATTACH = "attach"
+
+
+S = Status
+_AFTER_RECEIPT = frozenset({S.RECEIVED, S.INVESTIGATING, S.DECIDED, S.ACTIONS, S.FOLLOW_UP})
+_OPEN = frozenset(Status) - TERMINAL
+
+ALLOWED_FROM: dict[Step, frozenset[Status]] = {
+    Step.RECEIVE: frozenset({S.REPORTED}),
+    Step.START_INVESTIGATION: frozenset({S.RECEIVED}),
+    Step.ADD_INVESTIGATION_ENTRY: frozenset({S.INVESTIGATING}),
+    Step.COMPLETE_INVESTIGATION: frozenset({S.INVESTIGATING}),
+    Step.DECIDE: frozenset({S.INVESTIGATING}),
+    Step.IVO_DECISION: _AFTER_RECEIPT,
+    Step.IVO_RECORD: _AFTER_RECEIPT,
+    Step.ACTIONS: _AFTER_RECEIPT,
+    # Closing from before follow_up is a phase skip, decided by `check_close`.
+    Step.CLOSE: frozenset({S.RECEIVED, S.INVESTIGATING, S.DECIDED, S.ACTIONS, S.FOLLOW_UP}),
+    Step.VOID: frozenset({S.REPORTED, S.RECEIVED}),
+    Step.REOPEN: frozenset({S.CLOSED}),
+    Step.RECLASSIFY: frozenset({S.REPORTED, S.RECEIVED, S.INVESTIGATING}),
+    Step.EDIT: _OPEN,
+    Step.ATTACH: _OPEN,
+}
+
+_WHY: dict[Step, str] = {
+    Step.RECEIVE: "only a reported deviation can be received",
+    Step.START_INVESTIGATION: "an investigation starts once the report is received",
+    Step.ADD_INVESTIGATION_ENTRY: "entries are written while the investigation is ongoing",
+    Step.COMPLETE_INVESTIGATION: "only an ongoing investigation can be completed",
+    Step.DECIDE: "the decision follows the investigation",
+    Step.IVO_DECISION: "an IVO anmälan is decided once the report is received and while the case is open",
+    Step.IVO_RECORD: "the IVO steps are recorded while the case is open",
+    Step.ACTIONS: "actions are handled once the report is received and while the case is open",
+    Step.CLOSE: "only a received, open case can be closed",
+    Step.VOID: "only a reported or received deviation can be voided (wrong registration)",
+    Step.REOPEN: "only a closed deviation can be reopened",
+    Step.RECLASSIFY: "the type can change until the decision",
+    Step.EDIT: "a closed or voided case is not edited; reopen it first",
+    Step.ATTACH: "a closed or voided case takes no attachments",
+}
+
+
+def require_step(step: Step, status: Status) -> None:
+    """409 material: the step is not allowed from the current state, saying why."""
+    if status not in ALLOWED_FROM[step]:
+        raise RuleViolation(
+            f"'{step.value}' is not allowed when the deviation is {status.value}: {_WHY[step]}", state=True
+        )
+
+
+# Who may take each step: the Action of the permission matrix, by type of case (domain.md 4.1, 8.2).
+_BY_STEP: dict[Step, Action] = {
+    Step.RECEIVE: Action.CASE_RECEIVE,
+    Step.START_INVESTIGATION: Action.CASE_INVESTIGATE,
+    Step.ADD_INVESTIGATION_ENTRY: Action.CASE_INVESTIGATE,
+    Step.COMPLETE_INVESTIGATION: Action.CASE_INVESTIGATE,
+    Step.ACTIONS: Action.CASE_ACTIONS,
+    Step.CLOSE: Action.CASE_ACTIONS,
+    Step.REOPEN: Action.CASE_ACTIONS,
+    Step.VOID: Action.CASE_VOID,
+    Step.RECLASSIFY: Action.CASE_RECLASSIFY,
+    Step.ATTACH: Action.CASE_READ,
+}
+# Editing the case's facts: those who receive it, and those who investigate it.
+_EDITORS = (Action.CASE_RECEIVE, Action.CASE_INVESTIGATE)
+
+
+def ivo_action(kind: IvoKind) -> Action:
+    """Lex Sarah: socialchef or delegate; Lex Maria: MAS or delegate."""
+    return Action.IVO_DECISION_LEX_SARAH if kind is IvoKind.LEX_SARAH else Action.IVO_DECISION_LEX_MARIA
+
+
+def actions_for(step: Step, deviation_type: DeviationType) -> tuple[Action, ...]:
+    """The matrix actions any one of which lets the caller take the step on this type of case."""
+    if step is Step.DECIDE:
+        # Lex Sarah: the investigator proposes, the socialchef or delegate decides.
+        lex_sarah = deviation_type is DeviationType.LEX_SARAH
+        return (Action.LEX_SARAH_DECIDE if lex_sarah else Action.CASE_DECIDE,)
+    if step in (Step.IVO_DECISION, Step.IVO_RECORD):
+        return (ivo_action(ivo_kind(deviation_type)),)
+    if step is Step.EDIT:
+        return _EDITORS
+    return (_BY_STEP[step],)
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_report_times(occurred_at: datetime, discovered_at: datetime | None, now: datetime) -> None:
+    """→ reported: the event has happened; it was discovered after it occurred."""
+    if occurred_at > now + CLOCK_SKEW:
+        raise RuleViolation("occurred_at lies in the future", "occurred_at")
+    if discovered_at is not None:
+        if discovered_at > now + CLOCK_SKEW:
+            raise RuleViolation("discovered_at lies in the future", "discovered_at")
+        if discovered_at < occurred_at:
+            raise RuleViolation("discovered_at is before occurred_at", "discovered_at")
+
+
+def check_receive(immediate_measures: str | None, none_needed: bool) -> None:
+    """MOTTAGEN requires immediate measures recorded, or an explicit 'none needed' (SOSFS 2011:5)."""
+    has_measures = bool(immediate_measures and immediate_measures.strip())
+    if has_measures and none_needed:
+        raise RuleViolation(
+            "Record immediate measures or that none were needed, not both", "no_immediate_measures_needed"
+        )
+    if not has_measures and not none_needed:
+        raise RuleViolation(
+            "Receiving a report requires the immediate measures taken, or that none were needed",
+            "immediate_measures",
+        )
+
+
+def phase_after_decision(actions: Iterable[ActionStatus], no_actions_motivation: str | None) -> Status:
+    """Where a decided case stands: `actions` while an action is open; `follow_up` once every action
+    is done or settled, or when the decision gave a motivated 'no action'; else still `decided`."""
+    statuses = list(actions)
+    if any(s in OPEN_ACTION_STATES for s in statuses):
+        return Status.ACTIONS
+    if statuses or (no_actions_motivation and no_actions_motivation.strip()):
+        return Status.FOLLOW_UP
+    return Status.DECIDED
+
+
+@dataclass(frozen=True)
+class ClosingFacts:
+    type: DeviationType
+    status: Status
+    actions: tuple[ActionStatus, ...]
+    ivo_involved: bool  # an IVO anmälan was decided, or the final degree requires one
+    ivo_sent: bool
+    ivo_investigation_sent: bool
+    may_skip_phases: bool  # tenant configuration for this type (never Lex Sarah or HSL)
+
+
+def check_close(facts: ClosingFacts, motivation: str | None) -> None:
+    """→ closed: every action followed up or rejected; when IVO was involved, the anmälan and the
+    investigation sent; phases in order (only an ordinary avvikelse may, by tenant configuration,
+    be closed before follow-up, and then with a written motivation)."""
+    require_step(Step.CLOSE, facts.status)
+    unsettled = [a for a in facts.actions if a not in SETTLED_ACTION_STATES]
+    if unsettled:
+        raise RuleViolation(
+            f"{len(unsettled)} action(s) are not followed up or rejected; a case closes only when every "
+            "action is settled",
+            state=True,
+        )
+    if facts.ivo_involved and not facts.ivo_sent:
+        raise RuleViolation("The IVO anmälan has not been recorded as sent", state=True)
+    if facts.ivo_involved and not facts.ivo_investigation_sent:
+        raise RuleViolation("The investigation has not been recorded as sent to IVO", state=True)
+    if facts.status is Status.FOLLOW_UP:
+        return
+    if not facts.may_skip_phases or facts.ivo_involved:
+        raise RuleViolation(
+            f"A {facts.type.value} case may not skip phases: it closes from follow_up, "
+            f"it is {facts.status.value}",
+            state=True,
+        )
+    if not (motivation and motivation.strip()):
+        raise RuleViolation("Closing before follow-up needs a written motivation", "motivation")
+
+
+def may_skip_phases(deviation_type: DeviationType, avvikelse_may_skip: bool) -> bool:
+    """Lex Sarah reports are always investigated and may not skip phases (IVO; Sundsvall practice);
+    HSL events that caused or could have caused vårdskada must be investigated (PSL 3 kap 3 §).
+    Only an ordinary avvikelse may skip, when the tenant allows it."""
+    return deviation_type is DeviationType.AVVIKELSE and avvikelse_may_skip
+
+
+_RECLASSIFICATIONS = frozenset(
+    {
+        (DeviationType.AVVIKELSE, DeviationType.LEX_SARAH),
+        (DeviationType.LEX_SARAH, DeviationType.AVVIKELSE),
+        (DeviationType.AVVIKELSE, DeviationType.HSL),
+        (DeviationType.HSL, DeviationType.AVVIKELSE),
+    }
+)
+
+
+def check_reclassify(
+    current: DeviationType, to: DeviationType, status: Status, has_ivo: bool, motivation: str
+) -> None:
+    """avvikelse ↔ lex_sarah and avvikelse ↔ hsl, until the decision; a Lex Sarah case handed back
+    needs a written motivation (domain.md 2.5); a case with an IVO anmälan keeps its law."""
+    require_step(Step.RECLASSIFY, status)
+    if (current, to) not in _RECLASSIFICATIONS:
+        raise RuleViolation(f"A {current.value} cannot be reclassified as {to.value}", "type")
+    if has_ivo:
+        raise RuleViolation("An IVO anmälan has been decided; the case keeps its law", state=True)
+    if not motivation.strip():
+        raise RuleViolation("A reclassification needs a written motivation", "motivation")
+
+
+def check_decide(investigation_completed: bool) -> None:
+    """→ decided: the mandatory investigation content is complete (the investigation was completed)."""
+    if not investigation_completed:
+        raise RuleViolation("The investigation is not completed; complete it before the decision", state=True)
+
+
+def check_final_degree_permission(deviation_type: DeviationType, degree: str) -> Action | None:
+    """A decision with a serious degree also decides the IVO anmälan: it needs the IVO right too."""
+    if ivo_required(deviation_type, degree):
+        return ivo_action(ivo_kind(deviation_type))
+    return None

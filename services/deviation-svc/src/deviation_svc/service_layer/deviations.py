@@ -1,0 +1,591 @@
+"""Deviation commands: load and check (404/403/412/409) → domain rule → change → emit → audit → one
+commit. Nothing is written when any check fails."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from deviation_svc.adapters.orm import (
+    Decision,
+    Deviation,
+    DeviationAction,
+    InvestigationEntry,
+    Reclassification,
+    reference_counter,
+)
+from deviation_svc.domain import deadlines as deadline_rules
+from deviation_svc.domain.actions import ActionStatus, check_reason
+from deviation_svc.domain.categories import check_category
+from deviation_svc.domain.investigation import (
+    EntryFacts,
+    EntryKind,
+    Method,
+    Section,
+    check_complete,
+    check_entry,
+)
+from deviation_svc.domain.lifecycle import (
+    ClosingFacts,
+    Step,
+    check_close,
+    check_decide,
+    check_final_degree_permission,
+    check_receive,
+    check_reclassify,
+    check_report_times,
+    may_skip_phases,
+    phase_after_decision,
+)
+from deviation_svc.domain.model import (
+    CauseArea,
+    DeviationType,
+    Status,
+    check_degree,
+    ivo_required,
+    risk_value,
+)
+from deviation_svc.service_layer import deadlines, ivo, subjects
+from deviation_svc.service_layer.context import (
+    Ctx,
+    case_target,
+    checked,
+    load_for_step,
+    require_person,
+    touch,
+)
+from deviation_svc.service_layer.events import deviation_facts
+from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
+from platform_shared.access import Action
+from platform_shared.contracts.deviation import (
+    DeviationClosed,
+    DeviationDecided,
+    DeviationReceived,
+    DeviationReclassified,
+    DeviationReopened,
+    DeviationReported,
+    DeviationVoided,
+    InvestigationCompleted,
+    InvestigationStarted,
+)
+from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.ids import new_id
+from platform_shared.references import next_reference
+from platform_shared.timeutil import local_date
+
+REFERENCE_PREFIX = "AVV"
+OBJECT_TYPE = "deviation"
+
+
+def subject_of(d: Deviation) -> deadlines.Subject:
+    return deadlines.Subject(OBJECT_TYPE, d.id, d.unit_id, d.reference)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDeviation:
+    type: DeviationType
+    unit_id: uuid.UUID
+    occurred_at: datetime
+    description: str
+    category: str | None = None
+    source_system: str | None = None
+    source_external_id: str | None = None
+    discovered_at: datetime | None = None
+    discovered_how: str | None = None
+    immediate_measures: str | None = None
+    probability: int | None = None
+    severity: int | None = None
+    subjects: tuple[subjects.SubjectInput, ...] = ()
+    complaint_id: uuid.UUID | None = None
+
+
+async def find_by_source(ctx: Ctx, system: str, external_id: str) -> Deviation | None:
+    return await ctx.uow.session.scalar(
+        select(Deviation).where(
+            Deviation.source_system == system, Deviation.source_external_id == external_id
+        )
+    )
+
+
+async def create_deviation(ctx: Ctx, cmd: ReportDeviation) -> Deviation:
+    """Add a reported deviation with its subject refs, deadlines, event and audit; no commit."""
+    now = ctx.now()
+    checked(check_report_times, cmd.occurred_at, cmd.discovered_at, now)
+    checked(check_category, cmd.category, ctx.parts.settings.categories)
+    d = Deviation(
+        id=new_id(),
+        reference=await next_reference(
+            ctx.uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
+        ),
+        type=cmd.type.value,
+        status=Status.REPORTED.value,
+        unit_id=cmd.unit_id,
+        occurred_at=cmd.occurred_at,
+        reported_at=now,
+        description=cmd.description,
+        category=cmd.category,
+        reporter_id=ctx.caller.id,
+        source_system=cmd.source_system,
+        source_external_id=cmd.source_external_id,
+        discovered_at=cmd.discovered_at,
+        discovered_how=cmd.discovered_how,
+        immediate_measures=cmd.immediate_measures,
+        immediate_measures_at=now if cmd.immediate_measures else None,
+        probability=cmd.probability,
+        severity=cmd.severity,
+        complaint_id=cmd.complaint_id,
+        no_immediate_measures_needed=False,
+        updated_at=now,
+    )
+    ctx.uow.session.add(d)
+    subjects.add_all(ctx, OBJECT_TYPE, d.id, cmd.subjects)
+    rules = deadline_rules.on_report(cmd.type)
+    opened = [r for r in rules if r != "report_genast"]
+    await deadlines.open_rules(ctx, subject_of(d), tuple(opened))
+    if "report_genast" in rules:
+        # From discovery to the report: met by this report, missed if it came more than a day late.
+        await deadlines.open_rules(
+            ctx, subject_of(d), ("report_genast",), start=cmd.discovered_at or cmd.occurred_at
+        )
+        await ctx.parts.deadlines.meet(ctx.uow, d.id, "report_genast")
+    ctx.uow.emit(
+        DeviationReported(
+            **deviation_facts(d),
+            occurred_at=d.occurred_at,
+            reported_at=d.reported_at,
+            discovered_at=d.discovered_at,
+            reporter_id=d.reporter_id,
+            source_system=d.source_system,
+            probability=d.probability,
+            risk_value=risk_value(d.probability, d.severity),
+            complaint_id=d.complaint_id,
+        )
+    )
+    await ctx.audit(OBJECT_TYPE, d.id, "create")
+    return d
+
+
+async def report(
+    ctx: Ctx, cmd: ReportDeviation, idem: IdempotencyKey | None = None
+) -> tuple[Deviation, bool]:
+    """(deviation, created). A case system's repeat (same source) returns the first deviation."""
+    if cmd.source_system and cmd.source_external_id:
+        existing = await find_by_source(ctx, cmd.source_system, cmd.source_external_id)
+        if existing is not None:
+            return existing, False
+    d = await create_deviation(ctx, cmd)
+    if idem is not None:
+        idem.remember(ctx.uow, Answer(201, d.id))
+    try:
+        await ctx.uow.commit()
+    except IntegrityError:
+        # A concurrent repeat of the same source won the race: answer with its deviation.
+        await ctx.uow.session.rollback()
+        if cmd.source_system and cmd.source_external_id:
+            existing = await find_by_source(ctx, cmd.source_system, cmd.source_external_id)
+            if existing is not None:
+                return existing, False
+        raise
+    return d, True
+
+
+# --- receive, investigate ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receive:
+    deviation_id: uuid.UUID
+    immediate_measures: str | None = None
+    no_immediate_measures_needed: bool = False
+    if_match: int | None = None
+
+
+async def receive(ctx: Ctx, cmd: Receive) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.RECEIVE, cmd.if_match)
+    measures = cmd.immediate_measures or d.immediate_measures
+    checked(check_receive, measures, cmd.no_immediate_measures_needed)
+    now = ctx.now()
+    if cmd.immediate_measures:
+        d.immediate_measures, d.immediate_measures_at = cmd.immediate_measures, now
+    d.no_immediate_measures_needed = cmd.no_immediate_measures_needed
+    d.received_at, d.received_by = now, ctx.caller.id
+    d.status = Status.RECEIVED.value
+    await _finish_step(ctx, d, Step.RECEIVE)
+    ctx.uow.emit(DeviationReceived(**deviation_facts(d), received_at=now, received_by=ctx.caller.id))
+    await _commit(ctx, d, "receive")
+    return d
+
+
+@dataclass(frozen=True)
+class StartInvestigation:
+    deviation_id: uuid.UUID
+    investigator_id: uuid.UUID
+    method: Method = Method.STANDARD
+    if_match: int | None = None
+
+
+async def start_investigation(ctx: Ctx, cmd: StartInvestigation) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.START_INVESTIGATION, cmd.if_match)
+    investigator = await require_person(ctx, cmd.investigator_id, "investigator_id")
+    # The person assigned must be able to investigate this case once assigned.
+    assigned = case_target(d, (cmd.investigator_id,))
+    if not await ctx.caller.authz.can(investigator, Action.CASE_INVESTIGATE, assigned):
+        raise ValidationFailed(
+            "The investigator may not investigate this case",
+            errors=[FieldError("investigator_id", "has no right to investigate this kind of case here")],
+        )
+    now = ctx.now()
+    d.investigator_id, d.investigation_method, d.investigation_started_at = (
+        cmd.investigator_id,
+        cmd.method,
+        now,
+    )
+    d.status = Status.INVESTIGATING.value
+    await _finish_step(ctx, d, Step.START_INVESTIGATION, responsible=cmd.investigator_id)
+    ctx.uow.emit(
+        InvestigationStarted(
+            **deviation_facts(d), investigator_id=cmd.investigator_id, method=cmd.method.value, started_at=now
+        )
+    )
+    await _commit(ctx, d, "start_investigation")
+    return d
+
+
+@dataclass(frozen=True)
+class AddEntry:
+    deviation_id: uuid.UUID
+    section: Section
+    kind: EntryKind
+    entry_date: date
+    source: str
+    text: str
+    author_title: str
+    cause_area: CauseArea | None = None
+
+
+async def add_entry(ctx: Ctx, cmd: AddEntry, idem: IdempotencyKey | None = None) -> InvestigationEntry:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.ADD_INVESTIGATION_ENTRY)
+    checked(check_entry, cmd.section, cmd.cause_area)
+    entry = InvestigationEntry(
+        id=new_id(),
+        deviation_id=d.id,
+        section=cmd.section.value,
+        kind=cmd.kind.value,
+        entry_date=cmd.entry_date,
+        source=cmd.source,
+        text=cmd.text,
+        cause_area=cmd.cause_area.value if cmd.cause_area else None,
+        author_id=ctx.caller.id,
+        author_name=ctx.caller.principal.name,
+        author_title=cmd.author_title,
+        created_at=ctx.now(),
+    )
+    ctx.uow.session.add(entry)
+    touch(d, ctx)
+    if idem is not None:
+        idem.remember(ctx.uow, Answer(201, entry.id))
+    await _commit(ctx, d, "add_investigation_entry")
+    return entry
+
+
+@dataclass(frozen=True)
+class CompleteInvestigation:
+    deviation_id: uuid.UUID
+    conclusion: str
+    proposed_degree: str | None = None
+    analysis_team: str | None = None
+    individual_involvement: str | None = None
+    if_match: int | None = None
+
+
+async def complete_investigation(ctx: Ctx, cmd: CompleteInvestigation) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.COMPLETE_INVESTIGATION, cmd.if_match)
+    kind = DeviationType(d.type)
+    if cmd.proposed_degree is not None:
+        checked(check_degree, kind, cmd.proposed_degree)
+        if kind is DeviationType.LEX_SARAH:
+            await ctx.caller.require(Action.LEX_SARAH_PROPOSE, case_target(d))
+    rows = await ctx.uow.session.scalars(
+        select(InvestigationEntry).where(InvestigationEntry.deviation_id == d.id)
+    )
+    entries = [
+        EntryFacts(Section(e.section), CauseArea(e.cause_area) if e.cause_area else None) for e in rows.all()
+    ]
+    cause_areas = checked(
+        check_complete, Method(d.investigation_method or Method.STANDARD), entries, cmd.conclusion
+    )
+    now = ctx.now()
+    d.investigation_completed_at, d.investigation_conclusion = now, cmd.conclusion
+    d.proposed_degree = cmd.proposed_degree
+    d.analysis_team, d.individual_involvement = cmd.analysis_team, cmd.individual_involvement
+    await _finish_step(ctx, d, Step.COMPLETE_INVESTIGATION)
+    ctx.uow.emit(
+        InvestigationCompleted(
+            **deviation_facts(d), completed_at=now, cause_areas=[c.value for c in cause_areas]
+        )
+    )
+    await _commit(ctx, d, "complete_investigation")
+    return d
+
+
+# --- decision, close, void, reopen, reclassify -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decide:
+    deviation_id: uuid.UUID
+    motivation: str
+    degree: str | None = None
+    no_actions_motivation: str | None = None
+    if_match: int | None = None
+
+
+async def action_statuses(ctx: Ctx, deviation_id: uuid.UUID) -> list[ActionStatus]:
+    rows = await ctx.uow.session.scalars(
+        select(DeviationAction.status).where(DeviationAction.deviation_id == deviation_id)
+    )
+    return [ActionStatus(s) for s in rows.all()]
+
+
+async def decide(ctx: Ctx, cmd: Decide) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.DECIDE, cmd.if_match)
+    kind = DeviationType(d.type)
+    degree = checked(check_degree, kind, cmd.degree)
+    checked(check_decide, d.investigation_completed_at is not None)
+    also_needed = check_final_degree_permission(kind, degree)
+    if also_needed is not None:
+        # A serious degree decides the IVO anmälan too: only its decider (or delegate) may.
+        await ctx.caller.require(also_needed, case_target(d))
+    now = ctx.now()
+    required = ivo_required(kind, degree)
+    ctx.uow.session.add(
+        Decision(
+            id=new_id(),
+            deviation_id=d.id,
+            degree=degree,
+            ivo_required=required,
+            motivation=cmd.motivation,
+            no_actions_motivation=cmd.no_actions_motivation,
+            decided_by=ctx.caller.id,
+            decided_at=now,
+        )
+    )
+    d.degree, d.decided_at, d.no_actions_motivation = degree, now, cmd.no_actions_motivation
+    d.status = phase_after_decision(await action_statuses(ctx, d.id), cmd.no_actions_motivation).value
+    touch(d, ctx)
+    ctx.uow.emit(
+        DeviationDecided(
+            **deviation_facts(d),
+            degree=degree,
+            ivo_required=required,
+            decided_at=now,
+            decided_by=ctx.caller.id,
+        )
+    )
+    if required and await ivo.notification_of(ctx, d.id) is None:
+        await ivo.escalate(ctx, d, degree, cmd.motivation)
+    await _commit(ctx, d, "decide")
+    return d
+
+
+@dataclass(frozen=True)
+class Close:
+    deviation_id: uuid.UUID
+    motivation: str | None = None
+    if_match: int | None = None
+
+
+async def close(ctx: Ctx, cmd: Close) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.CLOSE, cmd.if_match)
+    kind = DeviationType(d.type)
+    notification = await ivo.notification_of(ctx, d.id)
+    facts = ClosingFacts(
+        type=kind,
+        status=Status(d.status),
+        actions=tuple(await action_statuses(ctx, d.id)),
+        ivo_involved=notification is not None or ivo_required(kind, d.degree),
+        ivo_sent=notification is not None and notification.sent_at is not None,
+        ivo_investigation_sent=notification is not None and notification.investigation_sent_at is not None,
+        may_skip_phases=may_skip_phases(kind, ctx.parts.settings.avvikelse_may_skip_phases),
+    )
+    checked(check_close, facts, cmd.motivation)
+    now = ctx.now()
+    d.status, d.closed_at, d.closed_by, d.close_motivation = (
+        Status.CLOSED.value,
+        now,
+        ctx.caller.id,
+        cmd.motivation,
+    )
+    await _finish_step(ctx, d, Step.CLOSE)
+    ctx.uow.emit(
+        DeviationClosed(
+            **deviation_facts(d), closed_at=now, closed_by=ctx.caller.id, reporter_id=d.reporter_id
+        )
+    )
+    await _commit(ctx, d, "close")
+    return d
+
+
+@dataclass(frozen=True)
+class Void:
+    deviation_id: uuid.UUID
+    reason: str
+    if_match: int | None = None
+
+
+async def void(ctx: Ctx, cmd: Void) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.VOID, cmd.if_match)
+    checked(check_reason, cmd.reason, "reason")
+    now = ctx.now()
+    d.status, d.voided_at, d.voided_by, d.void_reason = Status.VOIDED.value, now, ctx.caller.id, cmd.reason
+    await _finish_step(ctx, d, Step.VOID)
+    ctx.uow.emit(DeviationVoided(**deviation_facts(d), voided_at=now, voided_by=ctx.caller.id))
+    await _commit(ctx, d, "void")
+    return d
+
+
+@dataclass(frozen=True)
+class Reopen:
+    deviation_id: uuid.UUID
+    if_match: int | None = None
+
+
+async def reopen(ctx: Ctx, cmd: Reopen) -> Deviation:
+    """A closed case returns to investigating: the investigation is completed and decided anew (the
+    earlier decision stays in its revisions)."""
+    d = await load_for_step(ctx, cmd.deviation_id, Step.REOPEN, cmd.if_match)
+    now = ctx.now()
+    d.status, d.closed_at, d.closed_by = Status.INVESTIGATING.value, None, None
+    d.investigation_completed_at = None
+    await _finish_step(ctx, d, Step.REOPEN, responsible=d.investigator_id)
+    ctx.uow.emit(DeviationReopened(**deviation_facts(d), reopened_at=now, reopened_by=ctx.caller.id))
+    await _commit(ctx, d, "reopen")
+    return d
+
+
+@dataclass(frozen=True)
+class Reclassify:
+    deviation_id: uuid.UUID
+    to_type: DeviationType
+    motivation: str
+    if_match: int | None = None
+
+
+async def reclassify(ctx: Ctx, cmd: Reclassify) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.RECLASSIFY, cmd.if_match)
+    current = DeviationType(d.type)
+    has_ivo = await ivo.notification_of(ctx, d.id) is not None
+    checked(check_reclassify, current, cmd.to_type, Status(d.status), has_ivo, cmd.motivation)
+    now = ctx.now()
+    ctx.uow.session.add(
+        Reclassification(
+            id=new_id(),
+            deviation_id=d.id,
+            from_type=current.value,
+            to_type=cmd.to_type.value,
+            motivation=cmd.motivation,
+            reclassified_by=ctx.caller.id,
+            reclassified_at=now,
+        )
+    )
+    d.type = cmd.to_type.value
+    touch(d, ctx)
+    ctx.uow.emit(
+        DeviationReclassified(
+            **deviation_facts(d),
+            from_type=current.value,
+            to_type=cmd.to_type.value,
+            reclassified_at=now,
+            reclassified_by=ctx.caller.id,
+        )
+    )
+    await _commit(ctx, d, "reclassify")
+    return d
+
+
+# --- edit (PATCH) and subject refs --------------------------------------------------------------
+
+EDITABLE = frozenset(
+    {
+        "description",
+        "category",
+        "occurred_at",
+        "discovered_at",
+        "discovered_how",
+        "immediate_measures",
+        "probability",
+        "severity",
+        "individual_informed",
+        "representative_informed",
+        "documented_in_record",
+        "documentation_motivation",
+        "police_reported",
+        "patient_informed_at",
+        "patient_view_given",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Edit:
+    deviation_id: uuid.UUID
+    changes: dict[str, Any] = field(default_factory=dict)
+    if_match: int | None = None
+
+
+async def edit(ctx: Ctx, cmd: Edit) -> Deviation:
+    """PATCH edits fields only, never the state or the type (commands do that)."""
+    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT, cmd.if_match)
+    unknown = set(cmd.changes) - EDITABLE
+    if unknown:
+        raise ValidationFailed(
+            "Not editable", errors=[FieldError(f, "not editable with PATCH") for f in sorted(unknown)]
+        )
+    if "category" in cmd.changes:
+        checked(check_category, cmd.changes["category"], ctx.parts.settings.categories)
+    occurred = cmd.changes.get("occurred_at", d.occurred_at)
+    discovered = cmd.changes.get("discovered_at", d.discovered_at)
+    checked(check_report_times, occurred, discovered, ctx.now())
+    for name, value in cmd.changes.items():
+        setattr(d, name, value)
+    if "immediate_measures" in cmd.changes:
+        d.immediate_measures_at = ctx.now()
+    touch(d, ctx)
+    await _commit(ctx, d, "update")
+    return d
+
+
+@dataclass(frozen=True)
+class AddSubject:
+    deviation_id: uuid.UUID
+    subject: subjects.SubjectInput
+    if_match: int | None = None
+
+
+async def add_subject(ctx: Ctx, cmd: AddSubject) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT, cmd.if_match)
+    subjects.add(ctx, OBJECT_TYPE, d.id, cmd.subject)
+    touch(d, ctx)
+    await _commit(ctx, d, "add_subject")
+    return d
+
+
+# --- shared tail of every step ------------------------------------------------------------------
+
+
+async def _finish_step(ctx: Ctx, d: Deviation, step: Step, *, responsible: uuid.UUID | None = None) -> None:
+    touch(d, ctx)
+    await deadlines.apply(ctx, subject_of(d), deadline_rules.on_step(step), responsible_person_id=responsible)
+
+
+async def _commit(ctx: Ctx, d: Deviation, audit_action: str) -> None:
+    await ctx.audit(OBJECT_TYPE, d.id, audit_action)
+    await ctx.uow.commit()

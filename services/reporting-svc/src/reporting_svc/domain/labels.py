@@ -1,0 +1,216 @@
+"""Swedish labels for the codes the events carry (domain.md 2.2, 3, 4, 6), for tables people read."""
+
+from __future__ import annotations
+
+DIMENSION_TITLES: dict[str, str] = {
+    "total": "Totalt",
+    "unit": "Enhet",
+    "type": "Typ",
+    "category": "Kategori",
+    "severity": "Konsekvens",
+    "degree": "Bedömning",
+    "status": "Status",
+    "tier": "Nivå",
+    "kind": "Slag",
+    "channel": "Kanal",
+    "complainant_type": "Inlämnat av",
+    "risk": "Risk för de registrerade",
+    "imy_required": "Anmälningspliktig till IMY",
+    "band": "Risknivå",
+    "source": "Källa",
+    "risk_value": "Riskvärde",
+    "result": "Resultat",
+    "area": "Område",
+    "method": "Metod",
+    "trigger": "Anledning",
+    "rule": "Tidsfrist",
+    "object_type": "Ärendeslag",
+    "state": "Läge",
+}
+
+_VALUES: dict[str, str] = {
+    # deviation types
+    "avvikelse": "Avvikelse (SoL/LSS)",
+    "lex_sarah": "Lex Sarah",
+    "hsl": "Avvikelse HSL",
+    "lex_maria": "Lex Maria",
+    # deviation statuses
+    "reported": "Registrerad",
+    "received": "Mottagen",
+    "investigating": "Under utredning",
+    "decided": "Beslutad",
+    "actions": "Åtgärder",
+    "follow_up": "Uppföljning",
+    "closed": "Avslutad",
+    "voided": "Makulerad",
+    "reopened": "Återöppnad",
+    # Lex Sarah degrees and HSL outcomes
+    "inget_missforhallande": "Inget missförhållande",
+    "pataglig_risk_missforhallande": "Påtaglig risk för missförhållande",
+    "missforhallande": "Missförhållande",
+    "pataglig_risk_allvarligt": "Påtaglig risk för allvarligt missförhållande",
+    "allvarligt_missforhallande": "Allvarligt missförhållande",
+    "ingen_vardskada": "Ingen vårdskada",
+    "risk_vardskada": "Risk för vårdskada",
+    "vardskada": "Vårdskada",
+    "risk_allvarlig_vardskada": "Risk för allvarlig vårdskada",
+    "allvarlig_vardskada": "Allvarlig vårdskada",
+    # tiers
+    "a": "Nivå A: allvarligt missförhållande / allvarlig vårdskada (eller påtaglig risk)",
+    "b": "Nivå B: missförhållande / vårdskada (eller risk)",
+    "c": "Nivå C: övriga avvikelser",
+    "ej_bedomd": "Ännu inte bedömd",
+    # complaints
+    "klagomal": "Klagomål",
+    "synpunkt": "Synpunkt",
+    "berom": "Beröm",
+    "forbattringsforslag": "Förbättringsförslag",
+    "acknowledged": "Kvitterad",
+    "responded": "Besvarad",
+    "escalated": "Eskalerad",
+    "brukare": "Brukare",
+    "narstaende": "Närstående",
+    "personal": "Personal",
+    "organisation": "Organisation",
+    "anonym": "Anonym",
+    # data breaches
+    "assessed": "Bedömd",
+    "reported_to_imy": "Anmäld till IMY",
+    "subjects_informed": "Registrerade informerade",
+    "remedied": "Åtgärdad",
+    "ingen_trolig": "Ingen trolig risk",
+    "hog_risk": "Hög risk",
+    # risks
+    "identified": "Identifierad",
+    "prioritised": "Prioriterad",
+    "handled_in_operations": "Hanteras i verksamheten",
+    "followed_up": "Uppföljd",
+    "low": "Låg",
+    "medium": "Medel",
+    "high": "Hög",
+    "very_high": "Mycket hög",
+    "avvikelser": "Avvikelser",
+    "granskning": "Granskningar",
+    "internkontroll": "Internkontroll",
+    "jamforelser": "Jämförelser",
+    "arlig": "Årlig",
+    "forandring": "Inför förändring",
+    # controls and egenkontroll
+    "ok": "Utan anmärkning",
+    "brister": "Brister",
+    # IVO
+    "sent": "Skickad till IVO",
+    # deadlines
+    "open": "Fortfarande försenad",
+    "resolved": "Åtgärdad efter fristen",
+    "deviation": "Avvikelse",
+    "complaint": "Klagomål",
+    "data_breach": "Personuppgiftsincident",
+    "control": "Kontroll",
+    "risk_analysis": "Riskanalys",
+    "report_genast": "Rapportera genast",
+    "receive": "Ta emot rapporten",
+    "investigation_start": "Påbörja utredning",
+    "investigation_complete": "Slutför utredning",
+    "ivo_lex_sarah": "Anmälan till IVO (Lex Sarah)",
+    "ivo_lex_maria": "Anmälan till IVO (Lex Maria)",
+    "ivo_investigation": "Utredning till IVO",
+    "namnd_informed": "Informera nämnden",
+    "actions_due": "Genomföra åtgärder",
+    "complaint_acknowledge": "Kvittera klagomål",
+    "complaint_response": "Besvara klagomål",
+    "imy_notification": "Anmälan till IMY (72 timmar)",
+    # categories (domain.md 6)
+    "arbetssatt_rutiner": "Arbetssätt/rutiner",
+    "bemotande": "Bemötande",
+    "miljo_utrustning_teknik": "Miljö/utrustning/teknik",
+    "rattssakerhet": "Rättssäkerhet",
+    "utforande": "Utförande",
+    "ekonomiska_overgrepp": "Ekonomiska övergrepp",
+    "fysiska_overgrepp": "Fysiska övergrepp/hot och våld",
+    "psykiska_overgrepp": "Psykiska övergrepp",
+    "sexuella_overgrepp": "Sexuella övergrepp",
+    "fall": "Fall",
+    "lakemedel": "Läkemedel",
+    "ej_utford_ordination": "Ej utförd ordination",
+    "medicinteknik_hjalpmedel": "Medicinteknik/hjälpmedel",
+    "trycksar": "Trycksår",
+    "nutrition": "Nutrition",
+    "vardrelaterad_infektion": "Vårdrelaterad infektion",
+    "hygien": "Hygien",
+    "palliativ_vard": "Palliativ vård",
+    "rehab": "Rehabilitering",
+    "munhalsa": "Munhälsa",
+    "suicid": "Suicid",
+    "information_kommunikation": "Information/kommunikation",
+    "personuppgiftsincident": "Personuppgiftsincident",
+    "samverkan_regionen": "Samverkan med regionen",
+    "ja": "Ja",
+    "nej": "Nej",
+}
+
+_SEVERITY = {"1": "1 Mindre", "2": "2 Måttlig", "3": "3 Betydande", "4": "4 Katastrofal"}
+
+
+def value_label(dimension: str, value: str) -> str:
+    """A code as people read it; an unknown code is shown as it is, a missing one as "Ej angiven"."""
+    if value == "":
+        return "Ej angiven"
+    if dimension == "severity":
+        return _SEVERITY.get(value, value)
+    return _VALUES.get(value, value.replace("_", " ").capitalize())
+
+
+def dimension_title(dimension: str) -> str:
+    return DIMENSION_TITLES.get(dimension, dimension)
+
+
+# Rows in the order people expect (a lifecycle, a scale); other values follow by label, "" last.
+ORDER: dict[str, tuple[str, ...]] = {
+    "tier": ("a", "b", "c", "ej_bedomd"),
+    "severity": ("1", "2", "3", "4"),
+    "type": ("avvikelse", "lex_sarah", "hsl"),
+    "status": (
+        "reported",
+        "received",
+        "investigating",
+        "decided",
+        "actions",
+        "follow_up",
+        "acknowledged",
+        "responded",
+        "escalated",
+        "identified",
+        "assessed",
+        "prioritised",
+        "handled_in_operations",
+        "reported_to_imy",
+        "subjects_informed",
+        "remedied",
+        "followed_up",
+        "sent",
+        "closed",
+    ),
+    "degree": (
+        "inget_missforhallande",
+        "pataglig_risk_missforhallande",
+        "missforhallande",
+        "pataglig_risk_allvarligt",
+        "allvarligt_missforhallande",
+        "ingen_vardskada",
+        "risk_vardskada",
+        "vardskada",
+        "risk_allvarlig_vardskada",
+        "allvarlig_vardskada",
+    ),
+    "kind": ("klagomal", "synpunkt", "berom", "forbattringsforslag", "lex_sarah", "lex_maria"),
+    "band": ("low", "medium", "high", "very_high"),
+    "imy_required": ("ja", "nej"),
+    "state": ("open", "resolved"),
+}
+
+
+def ordered_values(dimension: str, values: set[str]) -> list[str]:
+    known = [v for v in ORDER.get(dimension, ()) if v in values]
+    rest = sorted((v for v in values if v not in known and v != ""), key=lambda v: value_label(dimension, v))
+    return known + rest + ([""] if "" in values else [])

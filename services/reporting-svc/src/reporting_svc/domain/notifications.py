@@ -1,0 +1,288 @@
+"""Who is told what, in Swedish (domain.md 2.3, 5 #6/#8/#9, 8.1). Plain Python: the people are looked
+up by the service layer and handed in; these functions decide recipients and texts.
+
+Texts carry the case reference and the unit, never anything about the brukare or patient.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from platform_shared.timeutil import STOCKHOLM, as_utc
+
+
+class EscalationLaw(StrEnum):
+    LEX_SARAH = "lex_sarah"
+    LEX_MARIA = "lex_maria"
+
+
+class NotificationKind(StrEnum):
+    LEX_SARAH_FILE_ANMALAN = "lex_sarah_file_anmalan"  # to the decision-maker: file with IVO, inform nämnd
+    LEX_SARAH_ANMALAN_DECIDED = "lex_sarah_anmalan_decided"  # to kvalitetsledare: for their overview
+    LEX_SARAH_NAMND_INFORMATION = "lex_sarah_namnd_information"  # to the nämnd's members
+    LEX_SARAH_REMINDER = "lex_sarah_reminder"  # to the decision-maker until the anmälan is sent
+    LEX_MARIA_FILE_ANMALAN = "lex_maria_file_anmalan"
+    LEX_MARIA_ANMALAN_DECIDED = "lex_maria_anmalan_decided"
+    LEX_MARIA_NAMND_INFORMATION = "lex_maria_namnd_information"
+    LEX_MARIA_REMINDER = "lex_maria_reminder"
+    DEVIATION_REPORTED = "deviation_reported"  # to the unit's enhetschef
+    DEADLINE_APPROACHING = "deadline_approaching"
+    DEADLINE_MISSED = "deadline_missed"  # to the responsible person
+    DEADLINE_MISSED_MANAGER = "deadline_missed_manager"  # to the manager above
+    DEVIATION_CLOSED = "deviation_closed"  # to the reporter
+
+
+MANAGER_ROLES = ("enhetschef", "avdelningschef", "verksamhetschef", "socialchef", "forvaltningschef")
+
+_DEGREE_TEXT = {
+    "allvarligt_missforhallande": "ett allvarligt missförhållande",
+    "pataglig_risk_allvarligt": "en påtaglig risk för ett allvarligt missförhållande",
+    "allvarlig_vardskada": "en allvarlig vårdskada",
+    "risk_allvarlig_vardskada": "risk för en allvarlig vårdskada",
+}
+
+_LAW_TEXT = {EscalationLaw.LEX_SARAH: "lex Sarah", EscalationLaw.LEX_MARIA: "lex Maria"}
+
+_INVESTIGATION_TEXT = {
+    EscalationLaw.LEX_SARAH: "Utredningen fortsätter och skickas till IVO när den är klar.",
+    EscalationLaw.LEX_MARIA: "Bifoga utredningen eller skicka den till IVO snarast därefter.",
+}
+
+_KINDS = {
+    EscalationLaw.LEX_SARAH: (
+        NotificationKind.LEX_SARAH_FILE_ANMALAN,
+        NotificationKind.LEX_SARAH_ANMALAN_DECIDED,
+        NotificationKind.LEX_SARAH_NAMND_INFORMATION,
+        NotificationKind.LEX_SARAH_REMINDER,
+    ),
+    EscalationLaw.LEX_MARIA: (
+        NotificationKind.LEX_MARIA_FILE_ANMALAN,
+        NotificationKind.LEX_MARIA_ANMALAN_DECIDED,
+        NotificationKind.LEX_MARIA_NAMND_INFORMATION,
+        NotificationKind.LEX_MARIA_REMINDER,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    recipient_id: uuid.UUID
+    kind: NotificationKind
+    title: str
+    body: str
+
+
+def local_time_text(when: datetime) -> str:
+    local = as_utc(when).astimezone(STOCKHOLM)
+    return f"{local:%Y-%m-%d} kl. {local:%H:%M}"
+
+
+def _unique(people: Iterable[uuid.UUID], seen: set[uuid.UUID]) -> list[uuid.UUID]:
+    found: list[uuid.UUID] = []
+    for person_id in people:
+        if person_id not in seen:
+            seen.add(person_id)
+            found.append(person_id)
+    return found
+
+
+def escalation_notices(
+    law: EscalationLaw,
+    reference: str,
+    degree: str,
+    decided_by: uuid.UUID,
+    kvalitetsledare: Iterable[uuid.UUID],
+    namnd: Iterable[uuid.UUID] = (),
+) -> list[Notice]:
+    """Who is told that an IVO anmälan was decided, and what.
+
+    The decision-maker gets the task: file the anmälan through IVO:s e-tjänst and inform the nämnd.
+    Every kvalitetsledare whose scope covers the unit is told of the decision, and so is every member
+    of the nämnd over the unit (the nämnd is informed when an anmälan is made). One notice per
+    person: someone in two of these roles gets the first that applies.
+    """
+    law_text = _LAW_TEXT[law]
+    degree_text = _DEGREE_TEXT.get(degree, degree)
+    file_kind, decided_kind, namnd_kind, _ = _KINDS[law]
+    seen = {decided_by}
+    notices = [
+        Notice(
+            recipient_id=decided_by,
+            kind=file_kind,
+            title=f"Gör anmälan till IVO enligt {law_text}: {reference}",
+            body=(
+                f"Du har beslutat att avvikelse {reference} ska anmälas till IVO enligt {law_text} "
+                f"({degree_text}). Gör anmälan snarast via IVO:s e-tjänst och informera nämnden om "
+                f"anmälan. {_INVESTIGATION_TEXT[law]}"
+            ),
+        )
+    ]
+    for person_id in _unique(kvalitetsledare, seen):
+        notices.append(
+            Notice(
+                recipient_id=person_id,
+                kind=decided_kind,
+                title=f"Anmälan till IVO enligt {law_text} beslutad: {reference}",
+                body=(
+                    f"Beslut har fattats att avvikelse {reference} ska anmälas till IVO enligt {law_text} "
+                    f"({degree_text}). Beslutsfattaren gör anmälan via IVO:s e-tjänst och informerar "
+                    "nämnden. Följ upp ärendet i kvalitetsarbetet."
+                ),
+            )
+        )
+    for person_id in _unique(namnd, seen):
+        notices.append(
+            Notice(
+                recipient_id=person_id,
+                kind=namnd_kind,
+                title=f"Information till nämnden: anmälan till IVO enligt {law_text} ({reference})",
+                body=(
+                    f"Förvaltningen har beslutat att anmäla avvikelse {reference} till IVO enligt "
+                    f"{law_text} ({degree_text}). Nämnden informeras om anmälan; utredningen och "
+                    "vidtagna åtgärder redovisas i tertialrapporten och kvalitetsberättelsen."
+                ),
+            )
+        )
+    return notices
+
+
+def ivo_reminder_notice(
+    law: EscalationLaw, reference: str, decided_by: uuid.UUID, decided_at: datetime, number: int
+) -> Notice:
+    """The decision-maker is reminded until the anmälan is recorded as sent."""
+    law_text = _LAW_TEXT[law]
+    return Notice(
+        recipient_id=decided_by,
+        kind=_KINDS[law][3],
+        title=f"Påminnelse {number}: anmälan till IVO ({law_text}) ej registrerad som skickad: {reference}",
+        body=(
+            f"Beslutet att anmäla avvikelse {reference} till IVO enligt {law_text} fattades "
+            f"{local_time_text(decided_at)}, men anmälan är ännu inte registrerad som skickad. "
+            "Anmälan ska göras snarast via IVO:s e-tjänst. Registrera när den är skickad, så upphör "
+            "påminnelserna."
+        ),
+    )
+
+
+_TYPE_TEXT = {"avvikelse": "En avvikelse", "lex_sarah": "En lex Sarah-rapport", "hsl": "En avvikelse (HSL)"}
+
+
+def new_report_notices(
+    reference: str,
+    deviation_type: str | None,
+    unit_name: str,
+    enhetschefer: Iterable[uuid.UUID],
+    reporter_id: uuid.UUID | None,
+) -> list[Notice]:
+    """A new report in a unit goes to its enhetschef (the nearest one up the tree), who receives it
+    and decides on immediate measures (domain.md 4.1). Someone who reported it themselves is not
+    told of their own report."""
+    what = _TYPE_TEXT.get(deviation_type or "", "En rapport")
+    seen = {reporter_id} if reporter_id else set()
+    return [
+        Notice(
+            recipient_id=person_id,
+            kind=NotificationKind.DEVIATION_REPORTED,
+            title=f"Ny rapport i {unit_name}: {reference}",
+            body=(
+                f"{what} ({reference}) har rapporterats för {unit_name}. Ta emot rapporten och vidta "
+                "omedelbara åtgärder om det behövs."
+                + (" Lex Sarah-rapporter ska utredas." if deviation_type == "lex_sarah" else "")
+            ),
+        )
+        for person_id in _unique(enhetschefer, seen)
+    ]
+
+
+def deadline_notices(
+    *,
+    missed: bool,
+    rule_title: str,
+    reference: str | None,
+    due_at: datetime,
+    responsible: Sequence[uuid.UUID],
+    managers: Sequence[uuid.UUID] = (),
+) -> list[Notice]:
+    """Approaching: the responsible person. Missed: that person and the manager above."""
+    what = f"ärende {reference}" if reference else "ett ärende"
+    due = local_time_text(due_at)
+    seen: set[uuid.UUID] = set()
+    if not missed:
+        return [
+            Notice(
+                recipient_id=person_id,
+                kind=NotificationKind.DEADLINE_APPROACHING,
+                title=f"Tidsfrist närmar sig: {rule_title} ({reference or 'ärende'})",
+                body=f'Tidsfristen "{rule_title}" för {what} går ut {due}.',
+            )
+            for person_id in _unique(responsible, seen)
+        ]
+    notices = [
+        Notice(
+            recipient_id=person_id,
+            kind=NotificationKind.DEADLINE_MISSED,
+            title=f"Tidsfrist passerad: {rule_title} ({reference or 'ärende'})",
+            body=f'Tidsfristen "{rule_title}" för {what} gick ut {due}. Åtgärda det snarast.',
+        )
+        for person_id in _unique(responsible, seen)
+    ]
+    notices += [
+        Notice(
+            recipient_id=person_id,
+            kind=NotificationKind.DEADLINE_MISSED_MANAGER,
+            title=f"Tidsfrist passerad hos din medarbetare/enhet: {rule_title} ({reference or 'ärende'})",
+            body=(
+                f'Tidsfristen "{rule_title}" för {what} gick ut {due} utan att vara uppfylld. '
+                "Du informeras som närmaste chef ovanför den ansvarige."
+            ),
+        )
+        for person_id in _unique(managers, seen)
+    ]
+    return notices
+
+
+def closed_notice(reference: str, reporter_id: uuid.UUID | None) -> list[Notice]:
+    """The reporter sees that their report was handled (not the investigation: domain.md 8.3)."""
+    if reporter_id is None:
+        return []
+    return [
+        Notice(
+            recipient_id=reporter_id,
+            kind=NotificationKind.DEVIATION_CLOSED,
+            title=f"Din rapport {reference} är avslutad",
+            body=(
+                f"Rapporten {reference} som du lämnade har hanterats och är nu avslutad. Tack för att "
+                "du rapporterade: det hjälper oss att förbättra verksamheten."
+            ),
+        )
+    ]
+
+
+def manager_above(
+    chain: Sequence[Sequence[tuple[uuid.UUID, str]]], responsible: Iterable[uuid.UUID]
+) -> list[uuid.UUID]:
+    """The manager above the responsible person(s).
+
+    `chain[i]` lists the (person, role) holders on the unit's i-th ancestor (0 = the unit itself).
+    Start at the lowest unit where a responsible person holds a role (the unit itself when none
+    does); a responsible manager there looks one level up, anyone else to the managers of that
+    unit. The first level with a manager who is not responsible answers.
+    """
+    responsible_ids = set(responsible)
+    start = 0
+    for index, holders in enumerate(chain):
+        roles_here = {role for person, role in holders if person in responsible_ids}
+        if roles_here:
+            start = index + 1 if roles_here & set(MANAGER_ROLES) else index
+            break
+    for holders in chain[start:]:
+        found = sorted(
+            {person for person, role in holders if role in MANAGER_ROLES and person not in responsible_ids}
+        )
+        if found:
+            return found
+    return []

@@ -1,0 +1,391 @@
+"""The notification group: events into in-app notifications (and their e-mails), IVO reminders.
+
+Exactly one notification per event and recipient: the inbox skips a redelivered event, and the unique
+(event_id, recipient_id) key holds even without it; the e-mail is queued only with a notification
+that was actually inserted. Reminders get a deterministic event id per (anmälan, number).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+
+from platform_shared.contracts import common, deviation
+from platform_shared.contracts.base import EventPayload
+from platform_shared.contracts.envelope import EventEnvelope
+from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.deadlines.rules import LAW_DEFAULTS
+from platform_shared.ids import new_id
+from platform_shared.messaging.consumer import ConsumerSpec, Handler
+from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.orgreplica.directory import OrgDirectory
+from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.roles import Role
+from platform_shared.sqlutil import insert_ignore
+from platform_shared.timeutil import Clock
+from reporting_svc.adapters.orm import IvoReminder, MailMessage, ivo_reminder, notification
+from reporting_svc.config import ReportingSettings
+from reporting_svc.domain.notifications import (
+    EscalationLaw,
+    Notice,
+    closed_notice,
+    deadline_notices,
+    escalation_notices,
+    ivo_reminder_notice,
+    manager_above,
+    new_report_notices,
+)
+from reporting_svc.service_layer import tenant
+from reporting_svc.service_layer.webhooks import OutboundHandlers, webhook_enqueue
+
+log = structlog.get_logger(__name__)
+
+NOTIFICATIONS_GROUP = "reporting.notifications"
+MAIL_FOOTER = "Detta meddelande finns också bland dina aviseringar i kvalitetssystemet."
+REMINDER_NAMESPACE = uuid.UUID("6f1c3f50-2f0e-4a57-9d0e-3c1e1d6b7a11")
+
+
+@dataclass(frozen=True)
+class About:
+    """What a notification is about (for links and filters)."""
+
+    object_type: str | None = None
+    object_id: uuid.UUID | None = None
+    deviation_id: uuid.UUID | None = None
+    reference: str | None = None
+    unit_id: uuid.UUID | None = None
+
+
+async def store(
+    uow: UnitOfWork,
+    replica: ReplicaTables,
+    *,
+    event_id: uuid.UUID,
+    event_type: str,
+    notices: Sequence[Notice],
+    about: About,
+    mail: bool,
+) -> int:
+    """Insert each notice once per (event, recipient); queue its e-mail with it. Returns how many new."""
+    now = uow.clock()
+    created = 0
+    directory = OrgDirectory(uow.session, replica)
+    for notice in notices:
+        notification_id = new_id()
+        inserted = await insert_ignore(
+            uow.session,
+            notification,
+            {
+                "id": notification_id,
+                "recipient_id": notice.recipient_id,
+                "event_id": event_id,
+                "event_type": event_type,
+                "kind": notice.kind.value,
+                "title": notice.title[:300],
+                "body": notice.body,
+                "deviation_id": about.deviation_id,
+                "reference": about.reference,
+                "object_type": about.object_type,
+                "object_id": about.object_id,
+                "unit_id": about.unit_id,
+                "created_at": now,
+                "read_at": None,
+            },
+        )
+        if not inserted:
+            continue
+        created += 1
+        person = await directory.person(notice.recipient_id) if mail else None
+        if person is not None and person.active and person.email:
+            uow.session.add(
+                MailMessage(
+                    id=new_id(),
+                    notification_id=notification_id,
+                    to_address=person.email,
+                    subject=notice.title[:300],
+                    body=f"{notice.body}\n\n{MAIL_FOOTER}",
+                    created_at=now,
+                    next_attempt_at=now,
+                    attempts=0,
+                )
+            )
+    return created
+
+
+class NotificationRouting:
+    """Handlers of the notification group: who is told of each event (domain/notifications.py)."""
+
+    def __init__(self, replica: ReplicaTables, settings: ReportingSettings) -> None:
+        self._replica = replica
+        self._settings = settings
+
+    @property
+    def _mail(self) -> bool:
+        return self._settings.mail_mode != "off"
+
+    def spec(self) -> ConsumerSpec:
+        """The outbound group: notifications, and the webhook deliveries of the same events."""
+        handlers: dict[str, Handler] = {
+            deviation.LexSarahEscalated.event_type: self.escalated,
+            deviation.LexMariaEscalated.event_type: self.escalated,
+            deviation.IvoNotificationSent.event_type: self.ivo_sent,
+            deviation.DeviationReported.event_type: self.reported,
+            deviation.DeviationClosed.event_type: self.closed,
+            common.DeadlineApproaching.event_type: self.deadline,
+            common.DeadlineMissed.event_type: self.deadline,
+        }
+        return ConsumerSpec(
+            group=NOTIFICATIONS_GROUP,
+            topics=(DEVIATION_EVENTS, RISK_EVENTS),
+            handlers=OutboundHandlers(handlers, webhook_enqueue(self._replica)),
+        )
+
+    async def escalated(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+        assert isinstance(event, deviation.LexSarahEscalated | deviation.LexMariaEscalated)
+        law = (
+            EscalationLaw.LEX_SARAH
+            if isinstance(event, deviation.LexSarahEscalated)
+            else EscalationLaw.LEX_MARIA
+        )
+        directory = OrgDirectory(uow.session, self._replica)
+        at = uow.clock()
+        kvalitetsledare = await directory.people_with_role_over(Role.KVALITETSLEDARE, event.unit_id, at)
+        namnd = await directory.people_with_role_over(Role.NAMND_LEDAMOT, event.unit_id, at)
+        notices = escalation_notices(
+            law, event.reference, event.degree, event.decided_by, sorted(kvalitetsledare), sorted(namnd)
+        )
+        await store(
+            uow,
+            self._replica,
+            event_id=envelope.id,
+            event_type=event.event_type,
+            notices=notices,
+            about=_about_deviation(event),
+            mail=self._mail,
+        )
+        interval = (await tenant.load(uow.session, self._settings)).ivo_reminder_interval_hours
+        await insert_ignore(
+            uow.session,
+            ivo_reminder,
+            {
+                "deviation_id": event.deviation_id,
+                "law": law.value,
+                "reference": event.reference,
+                "unit_id": event.unit_id,
+                "decided_by": event.decided_by,
+                "decided_at": event.decided_at,
+                "next_at": event.decided_at + timedelta(hours=interval),
+                "reminders_sent": 0,
+                "stopped_at": None,
+            },
+        )
+
+    async def ivo_sent(self, uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -> None:
+        """The anmälan is recorded as sent: its reminders stop (also if the escalation comes later)."""
+        assert isinstance(event, deviation.IvoNotificationSent)
+        law = EscalationLaw.LEX_MARIA if event.kind == "lex_maria" else EscalationLaw.LEX_SARAH
+        await insert_ignore(
+            uow.session,
+            ivo_reminder,
+            {
+                "deviation_id": event.deviation_id,
+                "law": law.value,
+                "reference": event.reference,
+                "unit_id": event.unit_id,
+                "next_at": None,
+                "reminders_sent": 0,
+                "stopped_at": event.sent_at,
+            },
+        )
+        await uow.session.execute(
+            update(IvoReminder)
+            .where(IvoReminder.deviation_id == event.deviation_id, IvoReminder.stopped_at.is_(None))
+            .values(stopped_at=event.sent_at)
+        )
+
+    async def reported(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+        assert isinstance(event, deviation.DeviationReported)
+        directory = OrgDirectory(uow.session, self._replica)
+        chefs = await directory.nearest_with_role(Role.ENHETSCHEF, event.unit_id, uow.clock())
+        if not chefs:
+            return
+        unit_name = await _unit_name(uow, self._replica, event.unit_id)
+        notices = new_report_notices(
+            event.reference, event.deviation_type, unit_name, chefs, event.reporter_id
+        )
+        await store(
+            uow,
+            self._replica,
+            event_id=envelope.id,
+            event_type=event.event_type,
+            notices=notices,
+            about=_about_deviation(event),
+            mail=self._mail,
+        )
+
+    async def closed(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+        assert isinstance(event, deviation.DeviationClosed)
+        await store(
+            uow,
+            self._replica,
+            event_id=envelope.id,
+            event_type=event.event_type,
+            notices=closed_notice(event.reference, event.reporter_id),
+            about=_about_deviation(event),
+            mail=self._mail,
+        )
+
+    async def deadline(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+        assert isinstance(event, common.DeadlineApproaching | common.DeadlineMissed)
+        missed = isinstance(event, common.DeadlineMissed)
+        directory = OrgDirectory(uow.session, self._replica)
+        at = uow.clock()
+        if event.responsible_person_id is not None:
+            responsible = [event.responsible_person_id]
+        elif event.responsible_role:
+            responsible = await directory.nearest_with_role(event.responsible_role, event.unit_id, at)
+        else:
+            responsible = []
+        managers = (
+            manager_above(await _role_chain(uow, self._replica, directory, event.unit_id, at), responsible)
+            if missed
+            else []
+        )
+        rule = LAW_DEFAULTS.get(event.rule)
+        notices = deadline_notices(
+            missed=missed,
+            rule_title=rule.title if rule else event.rule,
+            reference=event.reference,
+            due_at=event.due_at,
+            responsible=responsible,
+            managers=managers,
+        )
+        if not notices:
+            log.warning("deadline without anyone to tell", rule=event.rule, unit_id=str(event.unit_id))
+        await store(
+            uow,
+            self._replica,
+            event_id=envelope.id,
+            event_type=event.event_type,
+            notices=notices,
+            about=About(
+                object_type=event.object_type,
+                object_id=event.object_id,
+                deviation_id=event.object_id if event.object_type == "deviation" else None,
+                reference=event.reference,
+                unit_id=event.unit_id,
+            ),
+            mail=self._mail,
+        )
+
+
+def _about_deviation(event: deviation._DeviationEvent) -> About:
+    return About(
+        object_type="deviation",
+        object_id=event.deviation_id,
+        deviation_id=event.deviation_id,
+        reference=event.reference,
+        unit_id=event.unit_id,
+    )
+
+
+async def _unit_name(uow: UnitOfWork, replica: ReplicaTables, unit_id: uuid.UUID) -> str:
+    name = await uow.session.scalar(select(replica.unit.c.name).where(replica.unit.c.id == unit_id))
+    return str(name) if name else "enheten"
+
+
+async def _role_chain(
+    uow: UnitOfWork, replica: ReplicaTables, directory: OrgDirectory, unit_id: uuid.UUID, at: datetime
+) -> list[list[tuple[uuid.UUID, str]]]:
+    """Role holders on the unit and each ancestor, nearest first."""
+    r = replica.role.c
+    chain: list[list[tuple[uuid.UUID, str]]] = []
+    for ancestor in await directory.ancestors_and_self(unit_id):
+        rows = await uow.session.execute(
+            select(r.person_id, r.role).where(
+                r.unit_id == ancestor, r.valid_from <= at, (r.valid_to.is_(None)) | (r.valid_to > at)
+            )
+        )
+        chain.append([(row.person_id, row.role) for row in rows])
+    return chain
+
+
+# --- IVO reminders ------------------------------------------------------------------------------
+
+
+class IvoReminders:
+    """Reminds the decision-maker of a decided IVO anmälan until it is recorded as sent."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        replica: ReplicaTables,
+        settings: ReportingSettings,
+        clock: Clock,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._replica = replica
+        self._settings = settings
+        self._clock = clock
+
+    async def tick(self) -> int:
+        sent = 0
+        async with self._uow_factory() as uow:
+            now = self._clock()
+            interval = timedelta(
+                hours=(await tenant.load(uow.session, self._settings)).ivo_reminder_interval_hours
+            )
+            due = (
+                await uow.session.scalars(
+                    select(IvoReminder)
+                    .where(IvoReminder.stopped_at.is_(None), IvoReminder.next_at <= now)
+                    .order_by(IvoReminder.next_at)
+                    .limit(100)
+                )
+            ).all()
+            for reminder in due:
+                number = reminder.reminders_sent + 1
+                following = (
+                    max(reminder.next_at + interval, now + interval) if reminder.next_at else now + interval
+                )
+                claimed = await uow.session.execute(
+                    update(IvoReminder)
+                    .where(
+                        IvoReminder.deviation_id == reminder.deviation_id,
+                        IvoReminder.reminders_sent == reminder.reminders_sent,
+                        IvoReminder.stopped_at.is_(None),
+                    )
+                    .values(reminders_sent=number, next_at=following)
+                    .execution_options(synchronize_session=False)
+                )
+                if not claimed.rowcount or reminder.decided_by is None:
+                    continue
+                notice = ivo_reminder_notice(
+                    EscalationLaw(reminder.law),
+                    reminder.reference,
+                    reminder.decided_by,
+                    reminder.decided_at or now,
+                    number,
+                )
+                sent += await store(
+                    uow,
+                    self._replica,
+                    event_id=uuid.uuid5(REMINDER_NAMESPACE, f"{reminder.deviation_id}:{number}"),
+                    event_type="IvoReminder",
+                    notices=[notice],
+                    about=About(
+                        object_type="deviation",
+                        object_id=reminder.deviation_id,
+                        deviation_id=reminder.deviation_id,
+                        reference=reminder.reference,
+                        unit_id=reminder.unit_id,
+                    ),
+                    mail=self._settings.mail_mode != "off",
+                )
+            await uow.commit()
+        return sent

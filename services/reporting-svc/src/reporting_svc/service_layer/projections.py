@@ -1,0 +1,435 @@
+"""The projection group: every deviation-svc and risk-svc event into the read models.
+
+Each event becomes changes to one or more fact rows. A change loads the row, merges the event's
+facts, fills in derived values and writes it, and moves the row's monthly pre-aggregate cells by the
+difference between its old and new state: applying the same event again changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_shared.contracts import common, deviation, risk
+from platform_shared.contracts.base import EventPayload
+from platform_shared.contracts.envelope import EventEnvelope
+from platform_shared.contracts.registry import REGISTRY
+from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.messaging.consumer import ConsumerSpec, Handler
+from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.sqlutil import insert_ignore, upsert
+from reporting_svc.adapters.orm import (
+    FACT_TABLES,
+    ControlPlanFact,
+    DeadlineFact,
+    control_plan_fact,
+    fact_month_count,
+)
+from reporting_svc.domain.deadlines import rules_resolved_by
+from reporting_svc.domain.subjects import SUBJECTS, Cell, Subject, cell_deltas
+
+PROJECTIONS_GROUP = "reporting.projections"
+
+
+@dataclass(frozen=True)
+class FactChange:
+    subject: str
+    key: uuid.UUID
+    values: dict[str, Any] = field(default_factory=dict)
+    creates: bool = False  # the event that starts the fact: try the insert first (one statement less)
+
+
+# Default state after each step, when the event does not say (payload `status` wins).
+_DEFAULT_STATUS: dict[str, str] = {
+    "DeviationReported": "reported",
+    "DeviationReceived": "received",
+    "InvestigationStarted": "investigating",
+    "DeviationDecided": "decided",
+    "ActionPlanned": "actions",
+    "DeviationClosed": "closed",
+    "DeviationReopened": "investigating",
+    "DeviationVoided": "voided",
+    "ComplaintReceived": "received",
+    "ComplaintAcknowledged": "acknowledged",
+    "ComplaintInvestigationStarted": "investigating",
+    "ComplaintResponded": "responded",
+    "ComplaintEscalated": "escalated",
+    "ComplaintClosed": "closed",
+    "DataBreachReported": "reported",
+    "DataBreachAssessed": "assessed",
+    "DataBreachReportedToImy": "reported_to_imy",
+    "DataSubjectsInformed": "subjects_informed",
+    "DataBreachRemedied": "remedied",
+    "DataBreachClosed": "closed",
+    "RiskIdentified": "identified",
+    "RiskAssessed": "assessed",
+    "RiskPrioritised": "prioritised",
+    "RiskFollowedUp": "followed_up",
+    "RiskClosed": "closed",
+}
+
+
+def _status(event: EventPayload) -> dict[str, Any]:
+    given = getattr(event, "status", None)
+    status = given or _DEFAULT_STATUS.get(event.event_type)
+    return {"status": status} if status else {}
+
+
+def _some(**values: Any) -> dict[str, Any]:
+    """Only the facts the event carries: a missing optional field never erases a known one."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _deviation_changes(e: deviation._DeviationEvent) -> list[FactChange]:
+    base = {
+        "reference": e.reference,
+        "unit_id": e.unit_id,
+        # severity: on every step once deviation-svc sends it (an optional field added in v1)
+        **_some(type=e.deviation_type, category=e.category, severity=getattr(e, "severity", None)),
+        **_status(e),
+    }
+    extra: dict[str, Any] = {}
+    ivo: dict[str, Any] | None = None
+    if isinstance(e, deviation.DeviationReported):
+        extra = {
+            "occurred_at": e.occurred_at,
+            "reported_at": e.reported_at,
+            **_some(
+                reporter_id=e.reporter_id,
+                severity=e.severity,
+                probability=e.probability,
+                risk_value=e.risk_value,
+                complaint_id=e.complaint_id,
+            ),
+        }
+    elif isinstance(e, deviation.DeviationReceived):
+        extra = {"received_at": e.received_at}
+    elif isinstance(e, deviation.DeviationReclassified):
+        extra = {"type": e.to_type}
+    elif isinstance(e, deviation.InvestigationStarted):
+        extra = {"investigation_started_at": e.started_at}
+    elif isinstance(e, deviation.InvestigationCompleted):
+        extra = {"investigation_completed_at": e.completed_at}
+    elif isinstance(e, deviation.DeviationDecided):
+        extra = {"degree": e.degree, "ivo_required": e.ivo_required, "decided_at": e.decided_at}
+    elif isinstance(e, deviation.LexSarahEscalated | deviation.LexMariaEscalated):
+        extra = {"degree": e.degree, "ivo_required": True}
+        kind = "lex_sarah" if isinstance(e, deviation.LexSarahEscalated) else "lex_maria"
+        ivo = {
+            "kind": kind,
+            "degree": e.degree,
+            "decided_by": e.decided_by,
+            "decided_at": e.decided_at,
+            **_some(ivo_notification_id=e.ivo_notification_id),
+        }
+    elif isinstance(e, deviation.IvoNotificationSent):
+        ivo = {"kind": e.kind, "sent_at": e.sent_at, "ivo_notification_id": e.ivo_notification_id}
+    elif isinstance(e, deviation.IvoInvestigationSent):
+        ivo = {"investigation_sent_at": e.sent_at, "ivo_notification_id": e.ivo_notification_id}
+    elif isinstance(e, deviation.NamndInformed):
+        ivo = {"namnd_informed_at": e.informed_at, **_some(ivo_notification_id=e.ivo_notification_id)}
+    elif isinstance(e, deviation.DeviationClosed):
+        extra = {"closed_at": e.closed_at, **_some(reporter_id=e.reporter_id)}
+    elif isinstance(e, deviation.DeviationReopened):
+        extra = {"reopened_at": e.reopened_at, "closed_at": None}
+    elif isinstance(e, deviation.DeviationVoided):
+        extra = {"voided_at": e.voided_at}
+    creates = isinstance(e, deviation.DeviationReported)
+    changes = [FactChange("deviations", e.deviation_id, {**base, **extra}, creates)]
+    if ivo is not None:
+        ivo_base = {"reference": e.reference, "unit_id": e.unit_id}
+        changes.append(FactChange("ivo_notifications", e.deviation_id, {**ivo_base, **ivo}))
+    return changes
+
+
+def _complaint_changes(e: deviation._ComplaintEvent) -> list[FactChange]:
+    values: dict[str, Any] = {
+        "reference": e.reference,
+        "unit_id": e.unit_id,
+        **_some(kind=e.kind, category=e.category),
+        **_status(e),
+    }
+    if isinstance(e, deviation.ComplaintReceived):
+        values |= {"received_at": e.received_at} | _some(
+            channel=e.channel, complainant_type=e.complainant_type, response_due_at=e.response_due_at
+        )
+    elif isinstance(e, deviation.ComplaintAcknowledged):
+        values["acknowledged_at"] = e.acknowledged_at
+    elif isinstance(e, deviation.ComplaintInvestigationStarted):
+        values["investigation_started_at"] = e.started_at
+    elif isinstance(e, deviation.ComplaintResponded):
+        values["responded_at"] = e.responded_at
+    elif isinstance(e, deviation.ComplaintEscalated):
+        values |= {"escalated_at": e.escalated_at, "escalated_deviation_id": e.deviation_id}
+    elif isinstance(e, deviation.ComplaintClosed):
+        values["closed_at"] = e.closed_at
+    return [FactChange("complaints", e.complaint_id, values, isinstance(e, deviation.ComplaintReceived))]
+
+
+def _breach_changes(e: deviation._BreachEvent) -> list[FactChange]:
+    values: dict[str, Any] = {"reference": e.reference, "unit_id": e.unit_id, **_status(e)}
+    if isinstance(e, deviation.DataBreachReported):
+        values |= {"discovered_at": e.discovered_at, "reported_at": e.reported_at} | _some(
+            occurred_at=e.occurred_at, imy_due_at=e.imy_due_at
+        )
+    elif isinstance(e, deviation.DataBreachAssessed):
+        values |= {
+            "risk": e.risk,
+            "imy_required": e.imy_required,
+            "subjects_must_be_informed": e.subjects_must_be_informed,
+            "assessed_at": e.assessed_at,
+        }
+    elif isinstance(e, deviation.DataBreachReportedToImy):
+        values["imy_reported_at"] = e.imy_reported_at
+    elif isinstance(e, deviation.DataSubjectsInformed):
+        values["subjects_informed_at"] = e.informed_at
+    elif isinstance(e, deviation.DataBreachRemedied):
+        values["remedied_at"] = e.remedied_at
+    elif isinstance(e, deviation.DataBreachClosed):
+        values["closed_at"] = e.closed_at
+    return [FactChange("data_breaches", e.breach_id, values, isinstance(e, deviation.DataBreachReported))]
+
+
+def _risk_changes(e: risk._RiskEvent) -> list[FactChange]:
+    values: dict[str, Any] = {
+        "unit_id": e.unit_id,
+        **_some(reference=e.reference, source=e.source, process=e.process),
+        **_status(e),
+    }
+    if isinstance(e, risk.RiskIdentified):
+        values["identified_at"] = e.identified_at
+    elif isinstance(e, risk.RiskAssessed):
+        values |= {
+            "probability": e.probability,
+            "consequence": e.consequence,
+            "risk_value": e.risk_value,
+            "assessed_at": e.assessed_at,
+        } | _some(band=e.band)
+    elif isinstance(e, risk.RiskPrioritised):
+        values |= {"risk_value": e.risk_value, "prioritised_at": e.prioritised_at}
+    elif isinstance(e, risk.RiskEscalated):
+        values |= {"escalated_at": e.escalated_at, "escalated_to_unit_id": e.to_unit_id}
+    elif isinstance(e, risk.RiskFollowedUp):
+        values["followed_up_at"] = e.followed_up_at
+    elif isinstance(e, risk.RiskClosed):
+        values["closed_at"] = e.closed_at
+    return [FactChange("risks", e.risk_id, values)]
+
+
+def _other_changes(e: EventPayload, envelope: EventEnvelope) -> list[FactChange]:
+    if isinstance(e, risk.RiskAnalysisCompleted):
+        return [
+            FactChange(
+                "risk_analyses",
+                e.analysis_id,
+                {
+                    "unit_id": e.unit_id,
+                    "trigger": e.trigger,
+                    "year": e.year,
+                    "risk_count": e.risk_count,
+                    "completed_at": e.completed_at,
+                },
+            )
+        ]
+    if isinstance(e, risk.ControlPerformed):
+        return [
+            FactChange(
+                "controls",
+                e.control_id,
+                {
+                    "plan_id": e.plan_id,
+                    "row_id": e.row_id,
+                    "unit_id": e.unit_id,
+                    "result": e.result,
+                    "performed_at": e.performed_at,
+                    **_some(risk_id=e.risk_id, due_date=e.due_date),
+                },
+            )
+        ]
+    if isinstance(e, risk.ControlFindingRecorded):
+        return [
+            FactChange(
+                "control_findings",
+                e.finding_id,
+                {"control_id": e.control_id, "unit_id": e.unit_id, "recorded_at": e.recorded_at},
+            )
+        ]
+    if isinstance(e, risk.SelfAssessmentCompleted):
+        return [
+            FactChange(
+                "self_assessments",
+                e.assessment_id,
+                {
+                    "unit_id": e.unit_id,
+                    "area": e.area,
+                    "method": e.method,
+                    "result": e.result,
+                    "completed_at": e.completed_at,
+                },
+            )
+        ]
+    if isinstance(e, common.DeadlineApproaching | common.DeadlineMissed):
+        when = "missed_at" if isinstance(e, common.DeadlineMissed) else "approaching_at"
+        return [
+            FactChange(
+                "deadlines",
+                e.deadline_id,
+                {
+                    "rule": e.rule,
+                    "object_type": e.object_type,
+                    "object_id": e.object_id,
+                    "unit_id": e.unit_id,
+                    "due_at": e.due_at,
+                    when: envelope.time,  # the announcement's own time: the same on every replay
+                    **_some(
+                        reference=e.reference,
+                        responsible_person_id=e.responsible_person_id,
+                        responsible_role=e.responsible_role,
+                    ),
+                },
+            )
+        ]
+    return []
+
+
+def changes_for(event: EventPayload, envelope: EventEnvelope) -> list[FactChange]:
+    """The fact changes one event makes."""
+    if isinstance(event, deviation._DeviationEvent):
+        return _deviation_changes(event)
+    if isinstance(event, deviation._ComplaintEvent):
+        return _complaint_changes(event)
+    if isinstance(event, deviation._BreachEvent):
+        return _breach_changes(event)
+    if isinstance(event, risk._RiskEvent):
+        return _risk_changes(event)
+    return _other_changes(event, envelope)
+
+
+# --- applying changes -------------------------------------------------------------------------
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def add_counts(session: AsyncSession, subject: str, deltas: Mapping[Cell, int]) -> None:
+    """Move the pre-aggregate cells by their deltas, in one statement."""
+    if not deltas:
+        return
+    rows = [
+        {
+            "subject": subject,
+            "month": month,
+            "unit_id": unit,
+            "dimension": dim,
+            "value": value[:100],
+            "count": d,
+        }
+        for (month, unit, dim, value), d in sorted(deltas.items(), key=lambda item: str(item[0]))
+    ]
+    stmt = _insert(session)(fact_month_count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["subject", "month", "unit_id", "dimension", "value"],
+        set_={"count": fact_month_count.c.count + stmt.excluded.count},
+    )
+    await session.execute(stmt, rows)
+
+
+def _row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k in table.c}
+
+
+async def apply_change(session: AsyncSession, change: FactChange) -> None:
+    spec: Subject = SUBJECTS[change.subject]
+    table = FACT_TABLES[spec.table]
+    key_column = table.c[spec.key]
+    if change.creates:
+        first = _row(table, spec.complete({spec.key: change.key, **change.values}))
+        if await insert_ignore(session, table, first):
+            await add_counts(session, spec.name, cell_deltas(spec, None, first))
+            return
+    found = (await session.execute(select(table).where(key_column == change.key))).mappings().first()
+    old = dict(found) if found is not None else None
+    new = _row(table, spec.complete({**(old or {spec.key: change.key}), **change.values}))
+    if old is None:
+        await session.execute(table.insert().values(**new))
+    else:
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        if not changed:
+            return
+        await session.execute(update(table).where(key_column == change.key).values(**changed))
+    await add_counts(session, spec.name, cell_deltas(spec, old, new))
+
+
+async def resolve_deadlines(session: AsyncSession, event: EventPayload, at: datetime) -> None:
+    """A late step (or the end of the case) stops its missed deadlines from being overdue."""
+    rules = rules_resolved_by(event.event_type)
+    if rules is not None and not rules:
+        return
+    object_id = uuid.UUID(event.aggregate_id())
+    d = DeadlineFact
+    stmt = select(d.deadline_id).where(d.object_id == object_id, d.resolved_at.is_(None))
+    if rules is not None:
+        stmt = stmt.where(d.rule.in_(sorted(rules)))
+    for deadline_id in (await session.scalars(stmt)).all():
+        await apply_change(session, FactChange("deadlines", deadline_id, {"resolved_at": at}))
+
+
+async def _control_plan(session: AsyncSession, event: EventPayload) -> None:
+    if isinstance(event, risk.ControlPlanAdopted):
+        await upsert(
+            session,
+            control_plan_fact,
+            {
+                "plan_id": event.plan_id,
+                "unit_id": event.unit_id,
+                "year": event.year,
+                "decision_reference": event.decision_reference,
+                "adopted_at": event.adopted_at,
+                "row_count": event.row_count,
+                "followed_up": {},
+            },
+            ["plan_id"],
+        )
+    elif isinstance(event, risk.ControlPlanFollowedUp):
+        plan = await session.get(ControlPlanFact, event.plan_id)
+        if plan is None:
+            plan = ControlPlanFact(
+                plan_id=event.plan_id, unit_id=event.unit_id, year=event.year, followed_up={}
+            )
+            session.add(plan)
+        figures = getattr(event, "figures", {}) or {}
+        plan.followed_up = {
+            **(plan.followed_up or {}),
+            event.occasion: {"at": event.followed_up_at.isoformat(), "figures": dict(figures)},
+        }
+
+
+async def project(uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+    session = uow.session
+    for change in changes_for(event, envelope):
+        await apply_change(session, change)
+    await resolve_deadlines(session, event, envelope.time)
+    await _control_plan(session, event)
+
+
+# Every event of deviation-svc and risk-svc, and the deadline events they emit on their own topics.
+PROJECTED_TYPES: tuple[str, ...] = tuple(
+    sorted(
+        {model.event_type for model in REGISTRY.values() if model.topic in (DEVIATION_EVENTS, RISK_EVENTS)}
+        | {common.DeadlineApproaching.event_type, common.DeadlineMissed.event_type}
+    )
+)
+
+
+def projection_consumer() -> ConsumerSpec:
+    handlers: dict[str, Handler] = dict.fromkeys(PROJECTED_TYPES, project)
+    return ConsumerSpec(group=PROJECTIONS_GROUP, topics=(DEVIATION_EVENTS, RISK_EVENTS), handlers=handlers)

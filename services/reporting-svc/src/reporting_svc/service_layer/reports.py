@@ -1,0 +1,276 @@
+"""Report commands and views: create, edit text, review, adopt (figures frozen), report to the nämnd;
+figures computed from the read models while a draft, the stored snapshot once adopted."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_shared.ids import new_id
+from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.timeutil import STOCKHOLM, as_utc
+from reporting_svc.adapters.documents import DocumentSection, ReportDocument, slug, to_docx, to_pdf
+from reporting_svc.adapters.orm import Report
+from reporting_svc.domain.figures import RawFigure, Rendered, figure_from_json
+from reporting_svc.domain.periods import Granularity
+from reporting_svc.domain.report_templates import FIGURES, FigureKind, figure_keys, sections_of
+from reporting_svc.domain.reports import (
+    STATUS_TITLES,
+    TYPE_TITLES,
+    ReportCommand,
+    ReportStatus,
+    ReportType,
+    check_editable,
+    check_sections,
+    column_granularity,
+    default_title,
+    freezes_figures,
+    goes_to_namnd,
+    is_frozen,
+    next_status,
+    report_period,
+)
+from reporting_svc.domain.settings import TenantSettings
+from reporting_svc.service_layer.figures import (
+    FigureRequest,
+    comparison_figure,
+    count_figure,
+    lead_time_figure,
+    pattern_figure,
+)
+from reporting_svc.service_layer.statistics import Statistics
+
+PATTERN_PERIODS = 6
+PATTERNS_IN_REPORT = 20  # the largest; the rest are counted in a note (all of them: GET /reports/patterns)
+
+
+@dataclass(frozen=True)
+class CreateReport:
+    type: ReportType
+    year: int
+    unit_id: uuid.UUID
+    tertial: int | None
+    title: str | None
+    created_by: uuid.UUID
+
+
+def new_report(cmd: CreateReport, unit_name: str, now: datetime) -> Report:
+    report_period(cmd.type, cmd.year, cmd.tertial)  # checks year and tertial
+    return Report(
+        id=new_id(),
+        type=cmd.type.value,
+        year=cmd.year,
+        tertial=cmd.tertial,
+        unit_id=cmd.unit_id,
+        title=cmd.title or default_title(cmd.type, cmd.year, cmd.tertial, unit_name),
+        status=ReportStatus.DRAFT.value,
+        sections={},
+        version=1,
+        created_by=cmd.created_by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def edit(report: Report, *, title: str | None, sections: dict[str, str] | None, now: datetime) -> None:
+    check_editable(ReportStatus(report.status))
+    if sections is not None:
+        check_sections({s.key for s in sections_of(ReportType(report.type))}, sections)
+        report.sections = {**(report.sections or {}), **sections}
+    if title is not None:
+        report.title = title
+    report.version += 1
+    report.updated_at = now
+
+
+async def compute_figures(
+    session: AsyncSession, replica: ReplicaTables, report: Report, settings: TenantSettings
+) -> list[RawFigure]:
+    """Every figure of the report's template, from the read models as they are now."""
+    report_type = ReportType(report.type)
+    first, last = report_period(report_type, report.year, report.tertial)
+    stats = Statistics(session, replica)
+    granularity = column_granularity(report_type, report.tertial)
+    figures: list[RawFigure] = []
+    for key in figure_keys(report_type):
+        spec = FIGURES[key]
+        request = FigureRequest(first, last, granularity, [report.unit_id], spec.filters)
+        if spec.kind is FigureKind.COUNTS:
+            figures.append(
+                await count_figure(
+                    stats,
+                    request,
+                    key=key,
+                    title=spec.title,
+                    subject=spec.subject,
+                    by=spec.by,
+                    only_values=spec.only_values,
+                )
+            )
+        elif spec.kind is FigureKind.COMPARISON:
+            total = FigureRequest(first, last, Granularity.TOTAL, [report.unit_id], spec.filters)
+            figures.append(
+                await comparison_figure(
+                    stats, total, key=key, title=spec.title, subject=spec.subject, by=spec.by
+                )
+            )
+        elif spec.kind is FigureKind.LEAD_TIMES:
+            figures.append(await lead_time_figure(stats, request, key=key, title=spec.title))
+        else:
+            found = await pattern_figure(
+                stats,
+                key=key,
+                title=spec.title,
+                subject=spec.subject,
+                last=last,
+                granularity=Granularity.TERTIAL,
+                periods=PATTERN_PERIODS,
+                roots=[report.unit_id],
+                thresholds=settings.pattern_thresholds,
+            )
+            figures.append(found.largest(PATTERNS_IN_REPORT))
+    return figures
+
+
+def snapshot(figures: list[RawFigure], threshold: int, at: datetime) -> dict[str, Any]:
+    return {
+        "computed_at": at.isoformat(),
+        "threshold": threshold,
+        "figures": [f.to_json() for f in figures],
+    }
+
+
+async def transition(
+    session: AsyncSession,
+    replica: ReplicaTables,
+    report: Report,
+    command: ReportCommand,
+    *,
+    by: uuid.UUID,
+    now: datetime,
+    settings: TenantSettings,
+) -> None:
+    """Move the report one step; adoption stores the figures as they are now (frozen)."""
+    report.status = next_status(ReportStatus(report.status), command).value
+    if freezes_figures(command):
+        figures = await compute_figures(session, replica, report, settings)
+        report.frozen_figures = snapshot(figures, settings.suppression_threshold, now)
+        report.frozen_at = now
+    if command is ReportCommand.REVIEW:
+        report.reviewed_by, report.reviewed_at = by, now
+    elif command is ReportCommand.REOPEN:
+        report.reviewed_by, report.reviewed_at = None, None
+    elif command is ReportCommand.ADOPT:
+        report.adopted_by, report.adopted_at = by, now
+    elif command is ReportCommand.REPORT_TO_NAMND:
+        report.reported_by, report.reported_at = by, now
+    report.version += 1
+    report.updated_at = now
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What a reader sees: the figures (frozen or live), rendered with suppression when due."""
+
+    report: Report
+    unit_name: str
+    figures: list[tuple[str, Rendered]]  # (key, rendered table)
+    suppressed: bool
+    threshold: int
+
+    @property
+    def by_key(self) -> dict[str, Rendered]:
+        return dict(self.figures)
+
+
+async def view(
+    session: AsyncSession,
+    replica: ReplicaTables,
+    report: Report,
+    settings: TenantSettings,
+    *,
+    reader_sees_aggregates_only: bool,
+    unit_name: str,
+) -> ReportView:
+    """Reports for the nämnd are public documents: always suppressed. Kvalitetsråd material is
+    suppressed for readers who may only see aggregates."""
+    report_type = ReportType(report.type)
+    suppress = goes_to_namnd(report_type) or reader_sees_aggregates_only
+    if is_frozen(ReportStatus(report.status)) and report.frozen_figures:
+        raw = [figure_from_json(f) for f in report.frozen_figures["figures"]]
+        threshold = int(report.frozen_figures["threshold"])
+    else:
+        raw = await compute_figures(session, replica, report, settings)
+        threshold = settings.suppression_threshold
+    rendered = [(f.key, f.render(suppress=suppress, threshold=threshold)) for f in raw]
+    return ReportView(report, unit_name, rendered, suppress, threshold)
+
+
+def _date(value: datetime | None) -> str:
+    return as_utc(value).astimezone(STOCKHOLM).strftime("%Y-%m-%d") if value else ""
+
+
+def document(view_: ReportView) -> ReportDocument:
+    report = view_.report
+    report_type = ReportType(report.type)
+    first, last = report_period(report_type, report.year, report.tertial)
+    tables = view_.by_key
+    facts = [
+        ("Rapport", TYPE_TITLES[report_type]),
+        ("Enhet", view_.unit_name),
+        ("Period", f"{first.isoformat()} – {last.isoformat()}"),
+        ("Status", STATUS_TITLES[ReportStatus(report.status)]),
+    ]
+    if report.adopted_at:
+        facts.append(("Fastställd", _date(report.adopted_at)))
+    if report.reported_at:
+        facts.append(("Anmäld i nämnd", _date(report.reported_at)))
+    if report_type is ReportType.PSB:
+        facts.append(("Ska vara klar senast", f"1 mars {report.year + 1}"))
+    sections = [
+        DocumentSection(
+            heading=section.heading,
+            text=(report.sections or {}).get(section.key, ""),
+            guidance=section.guidance,
+            tables=[tables[k] for k in section.figures if k in tables],
+        )
+        for section in sections_of(report_type)
+    ]
+    frozen = (
+        f"Siffrorna fastställdes {_date(report.frozen_at)} och ändras inte."
+        if report.frozen_at
+        else "Utkast: siffrorna är preliminära och hämtas från händelserna när rapporten öppnas."
+    )
+    suppressed = f" Celler med färre än {view_.threshold} fall visas inte (..)." if view_.suppressed else ""
+    return ReportDocument(title=report.title, facts=facts, sections=sections, footer=frozen + suppressed)
+
+
+def render_file(view_: ReportView, fmt: str) -> bytes:
+    doc = document(view_)
+    return to_docx(doc) if fmt == "docx" else to_pdf(doc)
+
+
+async def archive(directory: Path, view_: ReportView) -> list[Path]:
+    """Adopted reports are kept as the documents the nämnd receives (DOCX and PDF)."""
+    report = view_.report
+    stem = slug(f"{report.year}-{report.type}-{view_.unit_name}-{str(report.id)[:8]}")
+
+    def write() -> list[Path]:
+        docx_bytes, pdf_bytes = render_file(view_, "docx"), render_file(view_, "pdf")
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for suffix, content in ((".docx", docx_bytes), (".pdf", pdf_bytes)):
+            path = directory / f"{stem}{suffix}"
+            tmp = path.with_suffix(suffix + ".tmp")
+            tmp.write_bytes(content)
+            tmp.replace(path)
+            written.append(path)
+        return written
+
+    return await asyncio.to_thread(write)
