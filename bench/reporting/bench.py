@@ -355,13 +355,24 @@ async def time_api(runtime: Any, org: Org, tokens: DevTokens, repeat: int) -> di
 # --- event lag on the distributed setup --------------------------------------------------------
 
 
+async def _ready(port: int) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path) -> dict[str, Any]:
+async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path, split: bool) -> dict[str, Any]:
     reporting_url = await create_pg_database("bench_lag_reporting")
     producer_url = await create_pg_database("bench_lag_producer")
     port = free_port()
@@ -377,12 +388,27 @@ async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path) ->
         "REPORTING_MAIL_MODE": "off",
     }
     log = (workdir / "reporting-svc.log").open("wb")
-    process = subprocess.Popen(  # noqa: ASYNC220 - the service under test, its own OS process
-        [sys.executable, "-m", "reporting_svc.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
+    # split: the projection group in one process (with the API), notifications in a second one
+    groups = ["projections", "notifications"] if split else ["projections,notifications"]
+    processes = []
+    for index, group in enumerate(groups):
+        processes.append(
+            subprocess.Popen(  # noqa: ASYNC220 - the service under test, its own OS processes
+                [
+                    sys.executable,
+                    "-m",
+                    "reporting_svc.cli",
+                    "serve",
+                    "--port",
+                    str(port if index == 0 else free_port()),
+                ],
+                env={**env, "REPORTING_CONSUMER_GROUPS": group, "REPORTING_RUN_MIGRATIONS": str(index == 0)},
+                stdout=log,
+                stderr=log,
+            )
+        )
+        if index == 0:
+            await _ready(port)
     metadata = make_metadata()
     tables = attach_messaging_tables(metadata)
     engine = make_engine(producer_url)
@@ -399,14 +425,6 @@ async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path) ->
     seen: dict[uuid.UUID, float] = {}
     unit = new_id()
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(600):
-                try:
-                    if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
         reader = await asyncpg.connect(asyncpg_dsn(reporting_url))
 
         async def produce_one(n: int) -> None:
@@ -464,6 +482,7 @@ async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path) ->
         lags = [(seen[k] - committed[k]) * 1000 for k in committed if k in seen]
         return {
             "broker": "librdkafka mock cluster" if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ else bootstrap,
+            "processes": groups,
             "target_rate_per_s": rate,
             "achieved_rate_per_s": round(achieved, 1),
             "events": total,
@@ -475,8 +494,9 @@ async def measure_lag(bootstrap: str, rate: int, seconds: int, workdir: Path) ->
         relay_task.cancel()
         await transport.stop()
         await engine.dispose()
-        process.terminate()
-        process.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
         log.close()
         await drop_pg_database(reporting_url)
         await drop_pg_database(producer_url)
@@ -522,7 +542,7 @@ async def main(args: argparse.Namespace) -> None:
             await drop_pg_database(url)
     if not args.skip_lag:
         bootstrap = kafka_bootstrap_address()
-        out["lag"] = await measure_lag(bootstrap, args.rate, args.seconds, workdir)
+        out["lag"] = await measure_lag(bootstrap, args.rate, args.seconds, workdir, args.split)
         lag = {k: v for k, v in out["lag"].items() if k != "raw_lag_ms"}
         print(f"event lag: {lag}", flush=True)
     target = Path(args.output)
@@ -543,4 +563,7 @@ if __name__ == "__main__":
     parser.add_argument("--output", default=str(Path(__file__).with_name("last-run.json")))
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--skip-lag", action="store_true")
+    parser.add_argument(
+        "--split", action="store_true", help="lag test: projections and notifications in two processes"
+    )
     asyncio.run(main(parser.parse_args()))

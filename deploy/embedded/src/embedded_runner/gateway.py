@@ -20,6 +20,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/reports", "reporting"),
     ("/api/v1/notifications", "reporting"),
     ("/api/v1/dashboard", "reporting"),
+    ("/api/v1/webhooks", "reporting"),
 )
 
 

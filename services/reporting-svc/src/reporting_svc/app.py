@@ -32,10 +32,13 @@ def settings_of(runtime: ServiceRuntime) -> ReportingSettings:
 
 
 def consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
-    return [
-        projection_consumer(),
-        NotificationRouting(runtime.replica, settings_of(runtime)).spec(),
-    ]
+    settings = settings_of(runtime)
+    found: list[ConsumerSpec] = []
+    if "projections" in settings.groups:
+        found.append(projection_consumer())
+    if "notifications" in settings.groups:
+        found.append(NotificationRouting(runtime.replica, settings).spec())
+    return found
 
 
 def every(

@@ -18,6 +18,11 @@ class ReportingSettings(ServiceSettings):
     suppression_threshold: int = 5
     ivo_reminder_interval_hours: float = 24.0
 
+    # Which of reporting's consumer groups this process runs (comma-separated): `projections` (the read
+    # models) and `notifications` (notifications, e-mail, webhook deliveries). Run them in separate
+    # processes to scale them apart; every group must run somewhere.
+    consumer_groups: str = "projections,notifications"
+
     # Background workers (IVO reminders, e-mail, webhooks, dashboard gauges): how often each one looks.
     worker_interval_s: float = 1.0
     metrics_refresh_s: float = 15.0
@@ -42,6 +47,14 @@ class ReportingSettings(ServiceSettings):
 
     # Adopted reports are archived as DOCX and PDF here (default: <dev_key_dir>/reports, i.e. var/reports).
     reports_dir: str | None = None
+
+    @property
+    def groups(self) -> set[str]:
+        found = {g.strip() for g in self.consumer_groups.split(",") if g.strip()}
+        unknown = found - {"projections", "notifications"}
+        if unknown:
+            raise ValueError(f"unknown consumer groups: {', '.join(sorted(unknown))}")
+        return found
 
     @property
     def mail_path(self) -> Path:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -232,3 +233,28 @@ def test_a_subscription_gets_its_event_types_for_its_unit_and_below() -> None:
     )
     with pytest.raises(RuleViolation):
         check_event_types(["NoSuchEvent"], ["DeviationReported"])
+
+
+# --- deployment --------------------------------------------------------------------------------
+
+
+def test_a_process_runs_only_the_consumer_groups_it_is_given(tmp_path: Any) -> None:
+    from reporting_svc.app import build_runtime
+    from reporting_svc.config import ReportingSettings
+
+    def groups(value: str) -> set[str]:
+        settings = ReportingSettings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path}/r.sqlite",
+            dev_key_dir=str(tmp_path),
+            consumer_groups=value,
+        )
+        return {c.spec.group for c in build_runtime(settings).consumers}
+
+    assert groups("projections,notifications") == {
+        "reporting.org-replica",
+        "reporting.projections",
+        "reporting.notifications",
+    }
+    assert groups("projections") == {"reporting.org-replica", "reporting.projections"}
+    with pytest.raises(ValueError):
+        _ = ReportingSettings(consumer_groups="everything").groups
