@@ -326,6 +326,8 @@ async def test_patch_edits_fields_never_the_state(svc: Any) -> None:
     assert ok.json()["risk_value"] == 6 and ok.json()["status"] == "received"
     r = await svc.call("PATCH", f"/api/v1/deviations/{d['id']}", "medarbetare_a", json={"severity": 1})
     assert r.status_code == 403
+    r = await svc.call("PATCH", f"/api/v1/deviations/{d['id']}", "enhetschef_a", json={"description": None})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "description"
 
 
 async def test_etag_and_if_match_refuse_a_stale_write_with_412(svc: Any) -> None:

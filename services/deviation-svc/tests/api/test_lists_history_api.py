@@ -77,6 +77,8 @@ async def test_keyset_pages_are_stable_newest_first_with_the_id_as_tie_breaker(s
     assert r.status_code == 422
     r = await svc.call("GET", "/api/v1/deviations", "enhetschef_a", params={"cursor": "garbage"})
     assert r.status_code == 422
+    r = await svc.call("GET", "/api/v1/deviations", "enhetschef_a", params={"status": "stangd"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("status")
 
 
 async def test_the_history_is_the_cases_timeline_without_reads(svc: Any) -> None:

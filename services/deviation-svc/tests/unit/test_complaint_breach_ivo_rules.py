@@ -170,8 +170,10 @@ def test_the_namnd_is_informed_once() -> None:
 
 
 def test_only_a_lex_sarah_report_is_held_to_genast() -> None:
-    assert deadlines.on_report(DeviationType.LEX_SARAH) == ("report_genast", "receive")
-    assert deadlines.on_report(DeviationType.AVVIKELSE) == ("receive",)
+    assert deadlines.held_to_genast(DeviationType.LEX_SARAH)
+    assert not deadlines.held_to_genast(DeviationType.AVVIKELSE)
+    assert not deadlines.held_to_genast(DeviationType.HSL)
+    assert deadlines.ON_REPORT.open == ("receive",)
 
 
 def test_receiving_meets_the_receive_deadline_and_starts_the_investigation_clock() -> None:

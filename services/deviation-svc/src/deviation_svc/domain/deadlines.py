@@ -35,11 +35,13 @@ RESPONSIBLE_ROLE: dict[str, str] = {
 IVO_RULE = {IvoKind.LEX_SARAH: "ivo_lex_sarah", IvoKind.LEX_MARIA: "ivo_lex_maria"}
 
 
-def on_report(deviation_type: DeviationType) -> tuple[str, ...]:
-    """Opened when reported. `report_genast` (#1: staff report a missförhållande genast) runs from
-    discovery to the report and is met by it: missed when reported more than a day after discovery."""
-    rules = ("receive",)
-    return ("report_genast", *rules) if deviation_type is DeviationType.LEX_SARAH else rules
+ON_REPORT = DeadlineChange(open=("receive",))
+
+
+def held_to_genast(deviation_type: DeviationType) -> bool:
+    """#1: staff report a missförhållande genast. `report_genast` runs from discovery to the report and
+    is met by it: missed when a Lex Sarah report comes more than a day after discovery."""
+    return deviation_type is DeviationType.LEX_SARAH
 
 
 def on_step(step: Step, kind: IvoKind | None = None) -> DeadlineChange:

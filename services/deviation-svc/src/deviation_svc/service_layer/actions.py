@@ -16,7 +16,14 @@ from deviation_svc.domain.actions import ActionStatus, ActionStep, Horizon, chec
 from deviation_svc.domain.lifecycle import Step, phase_after_decision
 from deviation_svc.domain.model import CauseArea, Status
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.context import Ctx, checked, load_for_step, require_person, touch
+from deviation_svc.service_layer.context import (
+    Ctx,
+    check_patch,
+    checked,
+    load_for_step,
+    require_person,
+    touch,
+)
 from deviation_svc.service_layer.events import action_facts
 from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
 from platform_shared.api.deps import check_version
@@ -211,6 +218,7 @@ async def reject(ctx: Ctx, cmd: Reject) -> tuple[Deviation, DeviationAction]:
     return await _commit(ctx, d, a, "reject_action")
 
 
+REQUIRED = frozenset({"description", "horizon"})
 EDITABLE = frozenset(
     {"description", "goal", "cause_area", "horizon", "responsible_id", "planned_start", "due_date"}
 )
@@ -227,11 +235,7 @@ class EditAction:
 async def edit(ctx: Ctx, cmd: EditAction) -> tuple[Deviation, DeviationAction]:
     """PATCH edits an open action's fields, never its state."""
     d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.EDIT, cmd.if_match)
-    unknown = set(cmd.changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(
-            "Not editable", errors=[FieldError(f, "not editable with PATCH") for f in sorted(unknown)]
-        )
+    check_patch(cmd.changes, EDITABLE, REQUIRED)
     if cmd.changes.get("responsible_id") is not None:
         await _check_responsible(ctx, cmd.changes["responsible_id"])
     if ActionStatus(a.status) is ActionStatus.PLANNED:  # a planned action keeps a responsible and a due date

@@ -23,7 +23,7 @@ from deviation_svc.domain.breaches import (
 )
 from deviation_svc.domain.lifecycle import check_report_times
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.context import Ctx, checked, load_case
+from deviation_svc.service_layer.context import Ctx, check_patch, checked, load_case
 from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
 from platform_shared.contracts.deviation import (
     DataBreachAssessed,
@@ -219,6 +219,7 @@ async def close(ctx: Ctx, breach_id: uuid.UUID, if_match: int | None = None) -> 
     return await _commit(ctx, b, "close")
 
 
+REQUIRED = frozenset({"description", "data_categories", "subject_groups"})
 EDITABLE = frozenset(
     {
         "occurred_at",
@@ -246,11 +247,7 @@ class EditBreach:
 
 async def edit(ctx: Ctx, cmd: EditBreach) -> DataBreach:
     b = await _step(ctx, cmd.breach_id, BreachStep.EDIT, cmd.if_match)
-    unknown = set(cmd.changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(
-            "Not editable", errors=[FieldError(f, "not editable with PATCH") for f in sorted(unknown)]
-        )
+    check_patch(cmd.changes, EDITABLE, REQUIRED)
     for name, value in cmd.changes.items():
         if isinstance(value, list | tuple):
             value = [getattr(v, "value", v) for v in value]

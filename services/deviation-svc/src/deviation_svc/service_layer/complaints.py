@@ -26,7 +26,7 @@ from deviation_svc.domain.complaints import (
 from deviation_svc.domain.lifecycle import check_report_times
 from deviation_svc.domain.model import DeviationType
 from deviation_svc.service_layer import deadlines, deviations, subjects
-from deviation_svc.service_layer.context import Ctx, checked, load_case
+from deviation_svc.service_layer.context import Ctx, check_patch, checked, load_case
 from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
 from platform_shared.access import Action
 from platform_shared.contracts.deviation import (
@@ -227,6 +227,7 @@ async def close(ctx: Ctx, complaint_id: uuid.UUID, if_match: int | None = None) 
     return await _commit(ctx, c, "close")
 
 
+REQUIRED = frozenset({"text", "kind", "channel"})
 EDITABLE = frozenset({"text", "category", "channel", "kind"})
 
 
@@ -239,11 +240,7 @@ class EditComplaint:
 
 async def edit(ctx: Ctx, cmd: EditComplaint) -> Complaint:
     c = await _step(ctx, cmd.complaint_id, ComplaintStep.EDIT, cmd.if_match)
-    unknown = set(cmd.changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(
-            "Not editable", errors=[FieldError(f, "not editable with PATCH") for f in sorted(unknown)]
-        )
+    check_patch(cmd.changes, EDITABLE, REQUIRED)
     if "category" in cmd.changes:
         checked(check_category, cmd.changes["category"], ctx.parts.settings.categories)
     for name, value in cmd.changes.items():

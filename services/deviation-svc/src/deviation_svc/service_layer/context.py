@@ -97,6 +97,14 @@ def checked(check: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         raise domain_error(err) from err
 
 
+def check_patch(changes: dict[str, object], editable: frozenset[str], required: frozenset[str]) -> None:
+    """PATCH: only editable fields; a required one cannot be emptied."""
+    errors = [FieldError(f, "not editable with PATCH") for f in sorted(set(changes) - editable)]
+    errors += [FieldError(f, "cannot be null") for f in sorted(required & set(changes)) if changes[f] is None]
+    if errors:
+        raise ValidationFailed("Invalid PATCH", errors=errors)
+
+
 def case_target(d: Deviation, assigned: Iterable[uuid.UUID | None] = ()) -> Target:
     """Reporter as owner; the investigator (and, for reading, action responsibles) as assigned."""
     ids = {i for i in (d.investigator_id, *assigned) if i is not None}

@@ -54,6 +54,7 @@ from deviation_svc.service_layer import deadlines, ivo, subjects
 from deviation_svc.service_layer.context import (
     Ctx,
     case_target,
+    check_patch,
     checked,
     load_for_step,
     require_person,
@@ -147,14 +148,10 @@ async def create_deviation(ctx: Ctx, cmd: ReportDeviation) -> Deviation:
     )
     ctx.uow.session.add(d)
     subjects.add_all(ctx, OBJECT_TYPE, d.id, cmd.subjects)
-    rules = deadline_rules.on_report(cmd.type)
-    opened = [r for r in rules if r != "report_genast"]
-    await deadlines.open_rules(ctx, subject_of(d), tuple(opened))
-    if "report_genast" in rules:
-        # From discovery to the report: met by this report, missed if it came more than a day late.
-        await deadlines.open_rules(
-            ctx, subject_of(d), ("report_genast",), start=cmd.discovered_at or cmd.occurred_at
-        )
+    await deadlines.apply(ctx, subject_of(d), deadline_rules.ON_REPORT)
+    if deadline_rules.held_to_genast(cmd.type):
+        start = cmd.discovered_at or cmd.occurred_at
+        await deadlines.open_rules(ctx, subject_of(d), ("report_genast",), start=start)
         await ctx.parts.deadlines.meet(ctx.uow, d.id, "report_genast")
     ctx.uow.emit(
         DeviationReported(
@@ -513,6 +510,7 @@ async def reclassify(ctx: Ctx, cmd: Reclassify) -> Deviation:
 
 # --- edit (PATCH) and subject refs --------------------------------------------------------------
 
+REQUIRED = frozenset({"description", "occurred_at"})
 EDITABLE = frozenset(
     {
         "description",
@@ -544,11 +542,7 @@ class Edit:
 async def edit(ctx: Ctx, cmd: Edit) -> Deviation:
     """PATCH edits fields only, never the state or the type (commands do that)."""
     d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT, cmd.if_match)
-    unknown = set(cmd.changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(
-            "Not editable", errors=[FieldError(f, "not editable with PATCH") for f in sorted(unknown)]
-        )
+    check_patch(cmd.changes, EDITABLE, REQUIRED)
     if "category" in cmd.changes:
         checked(check_category, cmd.changes["category"], ctx.parts.settings.categories)
     occurred = cmd.changes.get("occurred_at", d.occurred_at)

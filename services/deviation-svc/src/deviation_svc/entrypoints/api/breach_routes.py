@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from deviation_svc.adapters.orm import DataBreach
-from deviation_svc.domain.breaches import BreachRisk, subjects_must_be_informed
+from deviation_svc.domain.breaches import BreachRisk, BreachStatus, subjects_must_be_informed
 from deviation_svc.entrypoints.api.case_schemas import (
     AssessBody,
     BreachCreate,
@@ -82,7 +82,7 @@ async def report(body: BreachCreate, ctx: CtxDep, idem: IdemDep, response: Respo
 async def list_breaches(
     scope: ScopeDep,
     ctx: CtxDep,
-    status_: Annotated[list[str] | None, Query(alias="status")] = None,
+    status_: Annotated[list[BreachStatus] | None, Query(alias="status")] = None,
     unit_id: uuid.UUID | None = None,
     first: Annotated[date | None, Query(alias="from")] = None,
     last: Annotated[date | None, Query(alias="to")] = None,
@@ -94,7 +94,7 @@ async def list_breaches(
         ctx.uow.session,
         scope,
         queries.CaseFilter(
-            status=tuple(status_ or ()),
+            status=tuple(s.value for s in status_ or ()),
             unit_id=unit_id,
             first=first,
             last=last,

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from deviation_svc.adapters.orm import Complaint
+from deviation_svc.domain.complaints import ComplaintKind, ComplaintStatus
 from deviation_svc.entrypoints.api.case_schemas import (
     ComplaintCreate,
     ComplaintListItem,
@@ -80,8 +81,8 @@ async def register(body: ComplaintCreate, ctx: CtxDep, idem: IdemDep, response: 
 async def list_complaints(
     scope: ScopeDep,
     ctx: CtxDep,
-    status_: Annotated[list[str] | None, Query(alias="status")] = None,
-    kind: Annotated[list[str] | None, Query()] = None,
+    status_: Annotated[list[ComplaintStatus] | None, Query(alias="status")] = None,
+    kind: Annotated[list[ComplaintKind] | None, Query()] = None,
     unit_id: uuid.UUID | None = None,
     first: Annotated[date | None, Query(alias="from")] = None,
     last: Annotated[date | None, Query(alias="to")] = None,
@@ -93,8 +94,8 @@ async def list_complaints(
         ctx.uow.session,
         scope,
         queries.CaseFilter(
-            status=tuple(status_ or ()),
-            kind=tuple(kind or ()),
+            status=tuple(s.value for s in status_ or ()),
+            kind=tuple(k.value for k in kind or ()),
             unit_id=unit_id,
             first=first,
             last=last,

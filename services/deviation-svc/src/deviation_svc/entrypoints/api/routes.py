@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from deviation_svc.adapters.orm import Deviation
+from deviation_svc.domain.model import DeviationType, Status
 from deviation_svc.entrypoints.api.creating import create_once
 from deviation_svc.entrypoints.api.deps import CtxDep, IdemDep, IfMatch, ScopeDep, etag
 from deviation_svc.entrypoints.api.schemas import (
@@ -34,6 +35,7 @@ from deviation_svc.service_layer import deviations as cmds
 from deviation_svc.service_layer import queries, views
 from deviation_svc.service_layer.context import Ctx
 from deviation_svc.service_layer.subjects import SubjectInput
+from platform_shared.access import Action
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from platform_shared.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
 
@@ -63,7 +65,7 @@ async def report_deviation(
 ) -> DeviationRead:
     if not await ctx.caller.directory.unit_exists(body.unit_id):
         raise ValidationFailed("Unknown unit", errors=[FieldError("unit_id", "no such org unit")])
-    await ctx.caller.require(cmds.Action.CASE_CREATE, body.unit_id)
+    await ctx.caller.require(Action.CASE_CREATE, body.unit_id)
 
     async def create() -> DeviationRead:
         d, created = await cmds.report(
@@ -100,8 +102,8 @@ async def report_deviation(
 async def list_deviations(
     scope: ScopeDep,
     ctx: CtxDep,
-    status_: Annotated[list[str] | None, Query(alias="status")] = None,
-    type_: Annotated[list[str] | None, Query(alias="type")] = None,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    type_: Annotated[list[DeviationType] | None, Query(alias="type")] = None,
     unit_id: Annotated[uuid.UUID | None, Query(description="The unit and its subtree")] = None,
     first: Annotated[
         date | None, Query(alias="from", description="reported_at from (Stockholm date)")
@@ -118,8 +120,8 @@ async def list_deviations(
         ctx.uow.session,
         scope,
         queries.DeviationFilter(
-            status=tuple(status_ or ()),
-            type=tuple(type_ or ()),
+            status=tuple(s.value for s in status_ or ()),
+            type=tuple(t.value for t in type_ or ()),
             unit_id=unit_id,
             first=first,
             last=last,
