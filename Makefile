@@ -28,3 +28,9 @@ lint: install
 
 typecheck: install
 	$(UV) run --no-sync mypy shared/src services/org-svc/src services/deviation-svc/src services/risk-svc/src services/reporting-svc/src deploy/embedded/src
+
+bench-deviations: install postgres
+	$(UV) run --no-sync python bench/deviations/run.py
+
+bench-reporting: install postgres
+	$(UV) run --no-sync python bench/reporting/bench.py
