@@ -51,7 +51,7 @@ action               medarb enhch avdch verksch socch forvch mas  sas    kvall v
 org.read             all    all   all   all     all   all    all  all    all   all  all   all   all
 org.manage           -      -     -     -       -     -      -    -      -     -    -     -     S
 audit.read           -      -     -     -       -     -      -    -      S     -    -     -     S
-case.create          all    all   all   all     all   all    all  all    all   all  all   -     -
+case.create          all    all   all   all     all   all    all  all    all   all  all   all   all
 case.read            own    S     S     S       S     S      hsl  ls+asg S+asg A    A     A     -
 case.receive         -      S     S     S       all   all    hsl  all    -     -    -     -     -
 case.investigate     -      S     -     -       -     -      hsl  ls     asg   -    -     -     -
