@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -141,15 +140,4 @@ async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
         org = standard_org(DevTokens(tmp_path))
         await feed_org(runtime, org)
         yield Harness(client, runtime, org, transport, clock)
-        await _stop_background_tasks(runtime)
     await transport.stop()
-
-
-async def _stop_background_tasks(runtime: ServiceRuntime) -> None:
-    """Cancel the relay and consumers until they end. On Python 3.11 asyncio.wait_for (used by the
-    local bus while a consumer waits for records) can swallow a cancellation that arrives as records
-    do (cpython gh-86296), and runtime.stop() would then wait for that consumer forever."""
-    for task in list(runtime._tasks):
-        while not task.done():
-            task.cancel()
-            await asyncio.wait([task], timeout=0.5)

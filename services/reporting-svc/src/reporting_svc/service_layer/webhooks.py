@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import structlog
@@ -167,6 +167,15 @@ def webhook_enqueue(replica: ReplicaTables) -> Handler:
                 )
 
     return enqueue
+
+
+def queue_replay(delivery: WebhookDelivery, now: datetime) -> None:
+    """Send a delivery again (a dead letter, or one already delivered) with a fresh retry schedule."""
+    delivery.status = DeliveryStatus.PENDING.value
+    delivery.attempts = 0
+    delivery.next_attempt_at = now
+    delivery.lease_until = None
+    delivery.dead_at = None
 
 
 class WebhookWorker:

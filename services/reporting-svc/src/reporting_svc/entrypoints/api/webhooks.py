@@ -14,7 +14,7 @@ from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
 from platform_shared.errors import PROBLEM_RESPONSES, Forbidden, NotFound, PreconditionFailed
 from platform_shared.ids import new_id
 from reporting_svc.adapters.orm import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from reporting_svc.domain.webhooks import DeliveryStatus, check_event_types, new_secret
+from reporting_svc.domain.webhooks import check_event_types, new_secret
 from reporting_svc.entrypoints.api.deps import Context, ContextDep
 from reporting_svc.entrypoints.api.schemas import (
     WebhookAttemptRead,
@@ -28,7 +28,7 @@ from reporting_svc.entrypoints.api.schemas import (
 )
 from reporting_svc.service_layer.errors import domain_rules
 from reporting_svc.service_layer.scope import require_unit
-from reporting_svc.service_layer.webhooks import WEBHOOK_EVENT_TYPES, refresh_subscribed_types
+from reporting_svc.service_layer.webhooks import WEBHOOK_EVENT_TYPES, queue_replay, refresh_subscribed_types
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 IfMatch = Annotated[str | None, Header(description="The subscription's ETag; 412 when it has changed")]
@@ -235,10 +235,6 @@ async def replay_delivery(
     subscription_id: uuid.UUID, delivery_id: uuid.UUID, ctx: ContextDep
 ) -> WebhookDeliveryRead:
     row = await _visible_delivery(ctx, subscription_id, delivery_id)
-    row.status = DeliveryStatus.PENDING.value
-    row.attempts = 0
-    row.next_attempt_at = ctx.runtime.clock()
-    row.lease_until = None
-    row.dead_at = None
+    queue_replay(row, ctx.runtime.clock())
     await ctx.session.commit()
     return _delivery(row, await _log(ctx, delivery_id))
