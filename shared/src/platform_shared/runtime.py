@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,10 @@ from sqlalchemy.engine import make_url
 
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
 from platform_shared.db import make_engine, make_session_factory
+from platform_shared.loops import Loop, Supervisor
+from platform_shared.loops import cancel_all as cancel_all  # re-exported
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
+from platform_shared.messaging.dead_letters import DeadLetters
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.relay import OutboxRelay
 from platform_shared.messaging.tables import MessagingTables
@@ -43,10 +46,8 @@ class ServiceDefinition:
     extra_consumers: Callable[[ServiceRuntime], list[ConsumerSpec]] = field(default=lambda _rt: [])
     # org-svc writes its replica in the same transaction as its own changes instead.
     consumes_org_events: bool = True
-    # Background loops beside the relay and consumers (e.g. the deadline scheduler).
-    extra_workers: Callable[[ServiceRuntime], list[Callable[[], Coroutine[Any, Any, None]]]] = field(
-        default=lambda _rt: []
-    )
+    # Background loops beside the relay and consumers (e.g. the deadline scheduler), each supervised.
+    extra_workers: Callable[[ServiceRuntime], list[Loop]] = field(default=lambda _rt: [])
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
@@ -117,7 +118,8 @@ class ServiceRuntime:
             )
             for spec in specs
         ]
-        self._tasks: list[asyncio.Task[None]] = []
+        self.supervisor = Supervisor(self.name)
+        self.dead_letters = DeadLetters(self.session_factory, definition.messaging, self.consumers)
 
     @property
     def messaging(self) -> MessagingTables:
@@ -148,51 +150,69 @@ class ServiceRuntime:
             await self.start_workers()
 
     async def start_workers(self) -> None:
+        """Start the relay, the consumers and the extra workers, each as a supervised loop. Nothing
+        here needs the bus: a consumer subscribes in its first step."""
+        self.supervisor.start(Loop("relay", self.relay.step))
         for consumer in self.consumers:
-            await consumer.start()
-        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
-        for consumer in self.consumers:
-            self._tasks.append(asyncio.create_task(consumer.run(), name=f"{consumer.spec.group}"))
-        for index, worker in enumerate(self.definition.extra_workers(self)):
-            self._tasks.append(asyncio.create_task(worker(), name=f"{self.name}-worker-{index}"))
+            self.supervisor.start(Loop(consumer.loop_name, consumer.step))
+        for worker in self.definition.extra_workers(self):
+            self.supervisor.start(worker)
 
     async def stop(self) -> None:
-        await cancel_all(self._tasks)
-        self._tasks.clear()
+        await self.supervisor.stop()
+        await self.relay.close()
         for consumer in self.consumers:
             await consumer.stop()
         if self._owns_transport:
             await self.transport.stop()
         await self.engine.dispose()
 
-    async def check_ready(self) -> dict[str, str]:
-        checks: dict[str, str] = {}
+    async def check_ready(self) -> Readiness:
+        """Ready while the database answers: the API can serve. The body also says whether the bus
+        answers and how each background loop is doing (a loop backing off is named)."""
+        database = "ok"
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
         except Exception as exc:
-            checks["database"] = f"error: {type(exc).__name__}"
+            database = f"error: {type(exc).__name__}"
         try:
-            checks["bus"] = "ok" if await self.transport.ping() else "error"
+            bus = "ok" if await self.transport.ping() else "unreachable"
         except Exception as exc:
-            checks["bus"] = f"error: {type(exc).__name__}"
-        return checks
+            bus = f"unreachable: {type(exc).__name__}"
+        return Readiness(
+            ready=database == "ok",
+            checks={"database": database, "bus": bus},
+            relay="active" if self.relay.active else "standby",
+            loops=self.supervisor.report(),
+            backing_off=self.supervisor.backing_off(),
+        )
 
 
-async def cancel_all(tasks: list[asyncio.Task[None]], grace_s: float = 5.0) -> None:
-    """Cancel background tasks and wait for them; cancel again if one swallowed the first request."""
-    pending = {t for t in tasks if not t.done()}
-    deadline = asyncio.get_running_loop().time() + grace_s
-    while pending:
-        for task in pending:
-            task.cancel()
-        done, pending = await asyncio.wait(pending, timeout=0.2)
-        for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                log.warning(
-                    "background task ended with an error", task=task.get_name(), error=repr(task.exception())
-                )
-        if asyncio.get_running_loop().time() > deadline:
-            log.error("background tasks did not stop", tasks=[t.get_name() for t in pending])
-            return
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    checks: dict[str, str]
+    relay: str | None = None
+    loops: dict[str, dict[str, Any]] = field(default_factory=dict)
+    backing_off: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def combine(parts: dict[str, Readiness]) -> Readiness:
+        """Several services in one process (the embedded runner): each check and loop prefixed."""
+        return Readiness(
+            ready=all(p.ready for p in parts.values()),
+            checks={f"{name}.{check}": v for name, p in parts.items() for check, v in p.checks.items()},
+            loops={f"{name}.{loop}": v for name, p in parts.items() for loop, v in p.loops.items()},
+            backing_off=[f"{name}.{loop}" for name, p in parts.items() for loop in p.backing_off],
+        )
+
+    def body(self) -> dict[str, Any]:
+        degraded = [name for name, state in self.checks.items() if state != "ok"] + self.backing_off
+        return {
+            "status": ("degraded" if degraded else "ok") if self.ready else "not_ready",
+            "checks": self.checks,
+            "relay": self.relay,
+            "loops": self.loops,
+            "degraded": degraded,
+        }

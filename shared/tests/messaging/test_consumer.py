@@ -4,25 +4,27 @@ import uuid
 from pathlib import Path
 
 import orjson
+import pytest
 from sqlalchemy import func, select
 
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope, wrap
 from platform_shared.contracts.risk import RiskAssessed
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
+from platform_shared.messaging.dead_letters import DeadLetters
 from platform_shared.messaging.local import LocalTransport
-from platform_shared.messaging.transport import OutgoingMessage
+from platform_shared.messaging.transport import OutgoingMessage, TransportUnavailable
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.timeutil import utc_now
 
 from ..conftest import Db, thing  # type: ignore[import-not-found]
 
 
-def envelope() -> EventEnvelope:
+def envelope(probability: int = 2, risk_id: uuid.UUID | None = None) -> EventEnvelope:
     payload = RiskAssessed(
-        risk_id=uuid.uuid4(),
+        risk_id=risk_id or uuid.uuid4(),
         unit_id=uuid.uuid4(),
-        probability=2,
+        probability=probability,
         consequence=2,
         risk_value=4,
         assessed_at=utc_now(),
@@ -30,24 +32,37 @@ def envelope() -> EventEnvelope:
     return wrap(payload, source="risk-svc", actor_id=None, correlation_id="c1")
 
 
-def message(env_or_raw: EventEnvelope | bytes) -> OutgoingMessage:
+def message(env_or_raw: EventEnvelope | bytes, key: str | None = None) -> OutgoingMessage:
     raw = env_or_raw if isinstance(env_or_raw, bytes) else env_or_raw.to_json()
-    return OutgoingMessage(topic="risk.events", key="k", value=raw, headers={})
+    subject = key or (env_or_raw.subject if isinstance(env_or_raw, EventEnvelope) else "k")
+    return OutgoingMessage(topic="risk.events", key=subject, value=raw, headers={})
 
 
-async def make_consumer(
-    db: Db, tmp_path: Path, handler_fails: bool = False
-) -> tuple[EventConsumer, LocalTransport]:
-    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
-    await transport.start()
+class Handler:
+    """Applies RiskAssessed as a row in `thing`; fails on probability 3 until fixed, and
+    transiently (a lost connection) `transient` times."""
 
-    async def handle(uow: UnitOfWork, env: EventEnvelope, payload: EventPayload) -> None:
+    def __init__(self) -> None:
+        self.poisoned = True
+        self.transient = 0
+        self.applied: list[uuid.UUID] = []
+
+    async def __call__(self, uow: UnitOfWork, env: EventEnvelope, payload: EventPayload) -> None:
         assert isinstance(payload, RiskAssessed)
-        if handler_fails and payload.probability == 3:
+        if self.transient:
+            self.transient -= 1
+            raise ConnectionResetError("connection to the database was lost")
+        if self.poisoned and payload.probability == 3:
             raise ValueError("cannot apply this one")
         await uow.session.execute(thing.insert().values(id=uuid.uuid4(), name=str(env.id)))
+        self.applied.append(env.id)
 
-    spec = ConsumerSpec(group="test.projection", topics=("risk.events",), handlers={"RiskAssessed": handle})
+
+async def make_consumer(db: Db, tmp_path: Path) -> tuple[EventConsumer, LocalTransport, Handler]:
+    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
+    await transport.start()
+    handler = Handler()
+    spec = ConsumerSpec(group="test.projection", topics=("risk.events",), handlers={"RiskAssessed": handler})
     consumer = EventConsumer(
         spec,
         service="test",
@@ -58,7 +73,7 @@ async def make_consumer(
         retry_delay_s=0.0,
     )
     await consumer.start()
-    return consumer, transport
+    return consumer, transport, handler
 
 
 async def things(db: Db) -> int:
@@ -66,8 +81,13 @@ async def things(db: Db) -> int:
         return int(await session.scalar(select(func.count()).select_from(thing)) or 0)
 
 
+async def inbox_ids(db: Db) -> set[uuid.UUID]:
+    async with db.factory() as session:
+        return set(await session.scalars(select(db.tables.inbox.c.event_id)))
+
+
 async def test_redelivered_event_is_applied_once(db: Db, tmp_path: Path) -> None:
-    consumer, transport = await make_consumer(db, tmp_path)
+    consumer, transport, _ = await make_consumer(db, tmp_path)
     env = envelope()
     await transport.send_batch([message(env), message(env)])
     assert await consumer.poll_once() == 2
@@ -81,24 +101,91 @@ async def test_redelivered_event_is_applied_once(db: Db, tmp_path: Path) -> None
     await transport.stop()
 
 
-async def test_poison_message_goes_to_dead_letters_and_the_next_is_processed(db: Db, tmp_path: Path) -> None:
-    consumer, transport = await make_consumer(db, tmp_path, handler_fails=True)
-    good = envelope()
-    bad_payload = good.model_copy(update={"id": uuid.uuid4(), "data": {**good.data, "probability": 3}})
-    await transport.send_batch([message(b"{not json"), message(bad_payload), message(good)])
-    assert await consumer.poll_once() == 3
-    assert await things(db) == 1
+async def test_a_transient_failure_is_retried_with_the_same_messages_and_nothing_is_dead_lettered(
+    db: Db, tmp_path: Path
+) -> None:
+    consumer, transport, handler = await make_consumer(db, tmp_path)
+    events = [envelope(n % 2 + 1) for n in range(4)]
+    await transport.send_batch([message(e) for e in events])
+    handler.transient = 7  # more than the attempts a poison message gets
+    for _ in range(7):
+        with pytest.raises(ConnectionResetError):
+            await consumer.poll_once()
+    assert await consumer.poll_once() == 4  # the same batch, not a new fetch
+    assert handler.applied == [e.id for e in events]
     async with db.factory() as session:
-        rows = (await session.execute(select(db.tables.dead_letter))).all()
-    assert len(rows) == 2
-    assert {r.event_id for r in rows} == {None, bad_payload.id}
-    assert any("cannot apply" in r.error for r in rows)
+        assert await session.scalar(select(func.count()).select_from(db.tables.dead_letter)) == 0
+    await consumer.stop()
+    await consumer.start()
+    assert await consumer.poll_once() == 0  # and the offsets were committed
+    await transport.stop()
+
+
+async def test_poison_goes_to_dead_letters_unclaimed_and_holds_the_later_events_of_its_aggregate(
+    db: Db, tmp_path: Path
+) -> None:
+    consumer, transport, handler = await make_consumer(db, tmp_path)
+    risk = uuid.uuid4()
+    bad, after_bad = envelope(3, risk), envelope(2, risk)
+    other = envelope(2)
+    await transport.send_batch(
+        [message(b"{not json", key="garbage"), message(bad), message(other), message(after_bad)]
+    )
+    assert await consumer.poll_once() == 4
+    assert handler.applied == [other.id]  # another aggregate goes on
+    assert bad.id not in await inbox_ids(db)  # a dead letter is not recorded as processed
+    dead = await DeadLetters(db.factory, db.tables, [consumer]).entries()
+    assert [(d.event_id, d.key) for d in dead] == [
+        (None, "garbage"),
+        (bad.id, str(risk)),
+        (after_bad.id, str(risk)),
+    ]
+    assert "cannot apply" in dead[1].error and dead[2].error.startswith("held")
     dlq = await transport.subscribe(["risk.events.dlq"], "ops")
-    assert len(await dlq.fetch(10, 0.1)) == 2
-    # the committed offset is past all three: a restart does not retry the poison messages
+    assert len(await dlq.fetch(10, 0.1)) == 3
+    # the committed offset is past all four: a restart does not retry them
     await consumer.stop()
     await consumer.start()
     assert await consumer.poll_once() == 0
+
+    letters = DeadLetters(db.factory, db.tables, [consumer])
+    assert [r.outcome for r in await letters.redrive([dead[2].id])] == ["held"]  # its turn is later
+    assert [r.outcome for r in await letters.redrive()] == ["failed", "failed", "held"]  # not fixed yet
+    handler.poisoned = False  # the cause is fixed
+    assert [r.outcome for r in await letters.redrive()] == ["failed", "applied", "applied"]
+    assert handler.applied == [other.id, bad.id, after_bad.id]  # in order, once each
+    assert [r.outcome for r in await letters.redrive([dead[1].id])] == ["resolved"]
+    assert [d.id for d in await letters.entries()] == [dead[0].id]  # garbage stays garbage
+    await transport.stop()
+
+
+async def test_a_consumer_that_cannot_reach_the_bus_fails_its_step_and_retries(db: Db, tmp_path: Path) -> None:
+    class Unreachable(LocalTransport):
+        down = True
+
+        async def subscribe(self, topics: list[str], group: str):  # type: ignore[no-untyped-def]
+            if self.down:
+                raise TransportUnavailable("bus is down")
+            return await super().subscribe(topics, group)
+
+    transport = Unreachable(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
+    await transport.start()
+    handler = Handler()
+    consumer = EventConsumer(
+        ConsumerSpec(group="g", topics=("risk.events",), handlers={"RiskAssessed": handler}),
+        service="test",
+        session_factory=db.factory,
+        tables=db.tables,
+        transport=transport,
+        uow_factory=db.uow,
+    )
+    with pytest.raises(TransportUnavailable):
+        await consumer.step()
+    transport.down = False
+    env = envelope()
+    await transport.send_batch([message(env)])
+    await consumer.step()
+    assert handler.applied == [env.id]
     await transport.stop()
 
 

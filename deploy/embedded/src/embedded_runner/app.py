@@ -21,7 +21,7 @@ from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
 from platform_shared.errors import install_error_handlers
 from platform_shared.messaging.local import LocalTransport
-from platform_shared.runtime import ServiceRuntime
+from platform_shared.runtime import Readiness, ServiceRuntime
 from reporting_svc.app import build_runtime as build_reporting
 from reporting_svc.config import ReportingSettings
 from risk_svc.app import build_runtime as build_risk
@@ -84,12 +84,8 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     front = FastAPI(title="Kvalitetssystem (embedded)", lifespan=lifespan, openapi_url=None)
     install_error_handlers(front)
 
-    async def check_ready() -> dict[str, str]:
-        checks: dict[str, str] = {}
-        for name, runtime in runtimes.items():
-            for part, state in (await runtime.check_ready()).items():
-                checks[f"{name}.{part}"] = state
-        return checks
+    async def check_ready() -> Readiness:
+        return Readiness.combine({name: await rt.check_ready() for name, rt in runtimes.items()})
 
     add_operational_routes(front, check_ready)
 

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -22,6 +20,7 @@ from deviation_svc.service_layer.context import Components
 from platform_shared.api.app import create_service_app
 from platform_shared.audit import Auditor
 from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
+from platform_shared.loops import Loop
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
@@ -30,13 +29,13 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
+    return DeadlineScheduler(deadline_tables, runtime.uow)
+
+
+def _workers(runtime: ServiceRuntime) -> list[Loop]:
     settings = runtime.settings
     interval = settings.deadline_interval_s if isinstance(settings, DeviationSettings) else 30.0
-    return DeadlineScheduler(deadline_tables, runtime.uow, interval_s=interval)
-
-
-def _workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
-    return [deadline_scheduler(runtime).run]
+    return [Loop("deadlines", deadline_scheduler(runtime).tick, interval_s=interval)]
 
 
 DEFINITION = ServiceDefinition(

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-import structlog
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.loops import Loop
 from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -24,7 +22,6 @@ from reporting_svc.service_layer.projections import projection_consumer
 from reporting_svc.service_layer.webhooks import WebhookWorker, refresh_subscribed_types
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
-log = structlog.get_logger(__name__)
 
 
 def settings_of(runtime: ServiceRuntime) -> ReportingSettings:
@@ -41,47 +38,29 @@ def consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
     return found
 
 
-def every(
-    name: str, interval_s: float, tick: Callable[[], Awaitable[Any]]
-) -> Callable[[], Coroutine[Any, Any, None]]:
-    """A background loop: tick, then wait; a failing tick is logged and tried again next time."""
-
-    async def loop() -> None:
-        while True:
-            try:
-                await tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("background worker tick failed", worker=name, error=repr(exc))
-            await asyncio.sleep(interval_s)
-
-    return loop
-
-
-def workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+def workers(runtime: ServiceRuntime) -> list[Loop]:
     settings = settings_of(runtime)
     interval = settings.worker_interval_s
     found = [
-        every(
+        Loop(
             "ivo-reminders",
-            interval,
             IvoReminders(runtime.uow, runtime.replica, settings, runtime.clock).tick,
+            interval,
         ),
-        every("webhooks", interval, WebhookWorker(runtime.session_factory, settings, runtime.clock).tick),
-        every("webhook-types", interval, lambda: refresh_subscribed_types(runtime)),
-        every(
+        Loop("webhooks", WebhookWorker(runtime.session_factory, settings, runtime.clock).tick, interval),
+        Loop("webhook-types", lambda: refresh_subscribed_types(runtime), interval),
+        Loop(
             "dashboard-gauges",
-            settings.metrics_refresh_s,
             DashboardGauges(
                 runtime.session_factory, runtime.replica, runtime.clock, lambda: runtime.consumers
             ).refresh,
+            settings.metrics_refresh_s,
         ),
     ]
     mailer = make_mailer(settings)
     if mailer is not None:
         found.append(
-            every("mail", interval, MailWorker(runtime.session_factory, mailer, settings, runtime.clock).tick)
+            Loop("mail", MailWorker(runtime.session_factory, mailer, settings, runtime.clock).tick, interval)
         )
     return found
 

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.loops import Loop
 from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -25,16 +24,15 @@ def consumers(_: ServiceRuntime) -> list[ConsumerSpec]:
 
 
 def deadline_worker(runtime: ServiceRuntime) -> DeadlineWorker:
-    settings = runtime.settings
-    interval = settings.scheduler_interval_s if isinstance(settings, RiskSettings) else 30.0
-    return DeadlineWorker(runtime, interval)
+    return DeadlineWorker(runtime)
 
 
-def workers(runtime: ServiceRuntime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+def workers(runtime: ServiceRuntime) -> list[Loop]:
     settings = runtime.settings
     if isinstance(settings, RiskSettings) and not settings.run_scheduler:
         return []
-    return [deadline_worker(runtime).run]
+    interval = settings.scheduler_interval_s if isinstance(settings, RiskSettings) else 30.0
+    return [Loop("deadlines", deadline_worker(runtime).tick, interval_s=interval)]
 
 
 DEFINITION = ServiceDefinition(

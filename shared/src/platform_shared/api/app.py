@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from platform_shared.context import correlation_id_var, traceparent_var
 from platform_shared.errors import Problem, install_error_handlers
-from platform_shared.runtime import ServiceRuntime
+from platform_shared.runtime import Readiness, ServiceRuntime
 
 
 def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True) -> FastAPI:
@@ -51,17 +51,21 @@ def install_correlation_middleware(app: FastAPI) -> None:
         return response
 
 
-def add_operational_routes(app: FastAPI, check_ready: Callable[[], Awaitable[dict[str, str]]]) -> None:
+def add_operational_routes(app: FastAPI, check_ready: Callable[[], Awaitable[Readiness]]) -> None:
     @app.get("/health", summary="Liveness", tags=["operations"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/ready", summary="Readiness: database and bus reachable", tags=["operations"])
+    @app.get(
+        "/ready",
+        summary="Readiness: 200 while the database answers; the body tells the bus and every loop",
+        tags=["operations"],
+    )
     async def ready() -> Response:
-        checks = await check_ready()
-        if all(v == "ok" for v in checks.values()):
-            return JSONResponse({"status": "ok", "checks": checks})
-        problem = Problem(503, "/problems/not-ready", "Tjänsten är inte redo", str(checks))
+        readiness = await check_ready()
+        if readiness.ready:
+            return JSONResponse(readiness.body())
+        problem = Problem(503, "/problems/not-ready", "Tjänsten är inte redo", str(readiness.checks))
         return problem.response()
 
     @app.get("/metrics", summary="Prometheus metrics", tags=["operations"])

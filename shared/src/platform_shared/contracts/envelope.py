@@ -14,6 +14,17 @@ from platform_shared.ids import new_id
 from platform_shared.timeutil import utc_now
 
 SPEC_VERSION = "1.0"
+# The CloudEvents Kafka (and HTTP) binding in structured mode: the whole event is the message value,
+# this is its content type; no ce_* headers (they would mean binary mode to a standard reader).
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
+
+
+def structured_headers(traceparent: str | None) -> dict[str, str]:
+    """Message headers of a structured-mode event: its content type and the W3C trace parent."""
+    headers = {"content-type": STRUCTURED_CONTENT_TYPE}
+    if traceparent:
+        headers["traceparent"] = traceparent
+    return headers
 
 
 def schema_uri(event_type: str, version: int) -> str:

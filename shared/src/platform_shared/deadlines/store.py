@@ -3,15 +3,25 @@ that emits DeadlineApproaching and DeadlineMissed once each."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import structlog
-from sqlalchemy import Column, Index, Integer, MetaData, Row, String, Table, Uuid, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Index,
+    Integer,
+    MetaData,
+    Row,
+    String,
+    Table,
+    Uuid,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
@@ -19,8 +29,6 @@ from platform_shared.db import UtcDateTime
 from platform_shared.deadlines.rules import LAW_DEFAULTS, DeadlineRule, Unit, deadline_status, due_at
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
-
-log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -146,58 +154,50 @@ class Deadlines:
 
 class DeadlineScheduler:
     """Emits DeadlineApproaching when the warning time passes and DeadlineMissed when the due time
-    passes, each once per deadline (the sent markers are written in the same transaction)."""
+    passes, each exactly once per deadline, also with several replicas: a tick claims the due rows
+    (`UPDATE … SET <sent> = now WHERE <sent> IS NULL … RETURNING`, the candidates locked with SKIP
+    LOCKED on PostgreSQL) and writes their events to the outbox in the same transaction, so a row
+    another replica claimed is neither returned nor emitted twice."""
 
-    def __init__(
-        self, tables: DeadlineTables, uow_factory: Callable[[], UnitOfWork], interval_s: float = 30.0
-    ):
+    def __init__(self, tables: DeadlineTables, uow_factory: Callable[[], UnitOfWork], batch: int = 500):
         self._t = tables
         self._uow_factory = uow_factory
-        self._interval_s = interval_s
+        self._batch = batch
 
     async def tick(self) -> int:
-        emitted = 0
         async with self._uow_factory() as uow:
             now = uow.clock()
             d = self._t.deadline.c
             open_ = (d.met_at.is_(None), d.cancelled_at.is_(None))
-            approaching = (
-                await uow.session.execute(
-                    select(self._t.deadline)
-                    .where(*open_, d.approaching_sent_at.is_(None), d.warn_at <= now, d.due_at > now)
-                    .limit(500)
-                )
-            ).all()
-            missed = (
-                await uow.session.execute(
-                    select(self._t.deadline)
-                    .where(*open_, d.missed_sent_at.is_(None), d.due_at <= now)
-                    .limit(500)
-                )
-            ).all()
+            approaching = await self._claim(
+                uow, d.approaching_sent_at, now, *open_, d.warn_at <= now, d.due_at > now
+            )
+            missed = await self._claim(uow, d.missed_sent_at, now, *open_, d.due_at <= now)
             for row in approaching:
                 uow.emit(DeadlineApproaching(**_payload(row)))
-                await uow.session.execute(
-                    update(self._t.deadline).where(d.id == row.id).values(approaching_sent_at=now)
-                )
             for row in missed:
                 uow.emit(DeadlineMissed(**_payload(row)))
-                await uow.session.execute(
-                    update(self._t.deadline).where(d.id == row.id).values(missed_sent_at=now)
-                )
-            emitted = len(approaching) + len(missed)
             await uow.commit()
-        return emitted
+        return len(approaching) + len(missed)
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("deadline scheduler tick failed", error=repr(exc))
-            await asyncio.sleep(self._interval_s)
+    async def _claim(
+        self, uow: UnitOfWork, sent: Column[Any], now: datetime, *due: ColumnElement[bool]
+    ) -> list[Row[Any]]:
+        table = self._t.deadline
+        candidates = (
+            select(table.c.id)
+            .where(*due, sent.is_(None))
+            .order_by(table.c.due_at, table.c.id)
+            .limit(self._batch)
+            .with_for_update(skip_locked=True)
+        )
+        result = await uow.session.execute(
+            update(table)
+            .where(table.c.id.in_(candidates.scalar_subquery()), sent.is_(None))
+            .values({sent.name: now})
+            .returning(*table.c)
+        )
+        return sorted(result.all(), key=lambda row: (row.due_at, row.id))
 
 
 _PAYLOAD_FIELDS = (

@@ -1,17 +1,27 @@
 """Idempotent event consumer: inbox claim + handler in one transaction, then the offset commit.
 
-A message that cannot be decoded, or whose handler keeps failing, goes to dead letters (a table in
-the consumer's database and the `<topic>.dlq` topic) and consumption goes on.
+- **Transient is not poison.** When the database or the bus fails (connection lost, timeout,
+  deadlock, serialisation failure: `transient.is_transient`), `poll_once` raises and keeps the
+  fetched messages; the supervising loop backs off and the next step applies the same messages
+  again, for as long as the failure lasts. Nothing is skipped and the partition is held, so order
+  per key is kept.
+- **Poison goes to dead letters.** A message that cannot be decoded, or whose handler fails
+  `max_attempts` times in a row with a non-transient error, is written to `dead_letter` (and copied
+  to `<topic>.dlq`) and consumption goes on. It is *not* recorded in the inbox: `redrive` applies
+  it once its cause is fixed. While it is open, the later events of the same key (aggregate) are
+  held behind it as dead letters too, and a redrive applies them in order.
+- Event types the consumer has no handler for are acknowledged and skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import structlog
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from platform_shared import metrics
@@ -20,8 +30,10 @@ from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import decode
 from platform_shared.contracts.topics import dead_letter_topic
+from platform_shared.loops import describe
 from platform_shared.messaging.inbox import claim
 from platform_shared.messaging.tables import MessagingTables
+from platform_shared.messaging.transient import is_transient
 from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, Subscription, Transport
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.timeutil import utc_now
@@ -29,15 +41,22 @@ from platform_shared.timeutil import utc_now
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[UnitOfWork, EventEnvelope, EventPayload], Awaitable[None]]
+DLQ_COPY_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """What a consumer group reads and how each event type is handled."""
+    """What a consumer group reads and how each event type is handled. `ignores` names the event
+    types of its topics it leaves alone on purpose (they are acknowledged and skipped)."""
 
     group: str
     topics: tuple[str, ...]
     handlers: Mapping[str, Handler]
+    ignores: frozenset[str] = field(default_factory=frozenset)
+
+
+class HeldBehind(RuntimeError):
+    """A dead letter cannot be redriven before an earlier open dead letter of its key."""
 
 
 class EventConsumer:
@@ -53,6 +72,7 @@ class EventConsumer:
         max_attempts: int = 3,
         retry_delay_s: float = 0.1,
         fetch_timeout_s: float = 0.5,
+        max_records: int = 100,
     ) -> None:
         self.spec = spec
         self._factory = session_factory
@@ -62,7 +82,10 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._retry_delay_s = retry_delay_s
         self._fetch_timeout_s = fetch_timeout_s
+        self._max_records = max_records
         self._subscription: Subscription | None = None
+        self._pending: list[IncomingMessage] = []  # fetched, not yet applied
+        self._done: dict[tuple[str, int], IncomingMessage] = {}  # applied, offset not yet committed
         self.processed_total = 0
         self._lag = metrics.gauge(
             f"{service}_consumer_lag_seconds",
@@ -73,39 +96,72 @@ class EventConsumer:
             f"{service}_consumer_dead_letters_total", "Messages moved to dead letters", ("consumer",)
         ).labels(spec.group)
 
+    @property
+    def loop_name(self) -> str:
+        return f"consumer:{self.spec.group}"
+
     async def start(self) -> None:
         self._subscription = await self._transport.subscribe(list(self.spec.topics), self.spec.group)
 
     async def stop(self) -> None:
+        self._pending = []
+        self._done = {}
         if self._subscription is not None:
             await self._subscription.close()
             self._subscription = None
 
-    async def run(self) -> None:
+    async def step(self) -> None:
+        """One round for the supervising loop (subscribes first, so a bus that is down at start
+        is just a step that fails and is retried)."""
         if self._subscription is None:
             await self.start()
-        while True:
-            await self.poll_once()
+        await self.poll_once(self._max_records)
 
     async def poll_once(self, max_records: int = 100) -> int:
-        """Apply one fetched batch: in one transaction when every handler succeeds, else message by
-        message (with retries and dead letters). Offsets are committed after the database."""
-        assert self._subscription is not None, "call start() first"
-        messages = await self._subscription.fetch(max_records, self._fetch_timeout_s)
-        if not messages:
-            return 0
-        if not await self._apply_batch(messages):
-            for message in messages:
-                await self._process(message)
-        last_per_partition = {(m.topic, m.partition): m for m in messages}
-        for message in last_per_partition.values():
-            await self._subscription.commit(message)
-        return len(messages)
+        """Apply one fetched batch (or the batch a transient failure left): in one transaction when
+        it can, else message by message. Offsets are committed after the database. Returns how
+        many messages the batch had; raises on a transient failure, keeping the batch."""
+        subscription = self._subscription
+        assert subscription is not None, "call start() first"
+        await self._commit_done(subscription)
+        if self._pending:
+            # A rebalance may have moved a partition to another member meanwhile: it applies them.
+            self._pending = [m for m in self._pending if subscription.assigned(m.topic, m.partition)]
+        else:
+            self._pending = await subscription.fetch(max_records, self._fetch_timeout_s)
+        count = len(self._pending)
+        if self._pending:
+            await self._apply_pending()
+        await self._commit_done(subscription)
+        return count
+
+    async def _commit_done(self, subscription: Subscription) -> None:
+        while self._done:
+            partition, message = next(iter(self._done.items()))
+            await subscription.commit(message)
+            if self._done.get(partition) is message:
+                del self._done[partition]
+
+    def _mark_done(self, message: IncomingMessage) -> None:
+        self._done[(message.topic, message.partition)] = message
+
+    async def _apply_pending(self) -> None:
+        if await self._apply_batch(self._pending):
+            for message in self._pending:
+                self._mark_done(message)
+            self._pending = []
+            return
+        while self._pending:
+            message = self._pending[0]
+            await self._apply_one(message)
+            self._mark_done(message)
+            self._pending.pop(0)
 
     async def _apply_batch(self, messages: list[IncomingMessage]) -> bool:
         """The fast path: every message of the batch in one transaction. False (nothing applied)
-        when any message cannot be decoded or handled; the caller then goes one by one."""
-        work: list[tuple[EventEnvelope, Handler]] = []
+        when a message cannot be decoded or handled, or its key is held; the caller then goes one
+        by one. Raises on a transient failure."""
+        work: list[tuple[IncomingMessage, EventEnvelope, Handler]] = []
         for message in messages:
             try:
                 envelope = EventEnvelope.from_json(message.value)
@@ -113,55 +169,59 @@ class EventConsumer:
                 return False
             handler = self.spec.handlers.get(envelope.type)
             if handler is not None:
-                work.append((envelope, handler))
+                work.append((message, envelope, handler))
         if not work:
             return True
+        applied = 0
         try:
             async with self._uow_factory() as uow:
-                for envelope, handler in work:
-                    correlation_id_var.set(envelope.correlationid)
+                if await self._held_keys(uow.session, {m.key for m, _, _ in work}):
+                    return False
+                for message, envelope, handler in work:
+                    _enter_context(envelope, message)
                     if not await claim(
                         uow.session, self._tables, self.spec.group, envelope.id, envelope.type
                     ):
                         continue
                     await handler(uow, envelope, decode(envelope))
+                    applied += 1
                 await uow.commit()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if is_transient(exc):
+                raise
             log.info(
                 "batch not applied as a whole; applying one by one",
                 consumer=self.spec.group,
                 size=len(work),
-                error=repr(exc),
+                error=describe(exc),
             )
             return False
-        self.processed_total += len(work)
-        self._lag.set(max(0.0, (utc_now() - work[-1][0].time).total_seconds()))
+        self.processed_total += applied
+        self._lag.set(max(0.0, (utc_now() - work[-1][1].time).total_seconds()))
         return True
 
-    async def _process(self, message: IncomingMessage) -> None:
+    async def _apply_one(self, message: IncomingMessage) -> None:
         try:
             envelope = EventEnvelope.from_json(message.value)
         except Exception as exc:
-            await self._dead_letter(message, None, f"undecodable envelope: {exc!r}", attempts=1)
+            await self._dead_letter(message, None, f"undecodable envelope: {describe(exc)}", attempts=1)
             return
         handler = self.spec.handlers.get(envelope.type)
         if handler is None:
             return
-        correlation_id_var.set(envelope.correlationid)
-        traceparent_var.set(message.headers.get("traceparent"))
+        _enter_context(envelope, message)
         last_error = ""
         for attempt in range(1, self._max_attempts + 1):
             try:
-                await self._apply(handler, envelope)
-                self.processed_total += 1
-                self._lag.set(max(0.0, (utc_now() - envelope.time).total_seconds()))
-                return
+                outcome = await self._apply(handler, envelope, message.key)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                last_error = repr(exc)
+                if is_transient(exc):
+                    raise
+                last_error = describe(exc)
                 log.warning(
                     "event handler failed",
                     consumer=self.spec.group,
@@ -171,59 +231,142 @@ class EventConsumer:
                     error=last_error,
                 )
                 await asyncio.sleep(self._retry_delay_s * attempt)
+                continue
+            if isinstance(outcome, int):
+                error = f"held: dead letter {outcome} of the same aggregate comes first"
+                await self._dead_letter(message, envelope, error, attempts=0)
+            elif outcome == "applied":
+                self.processed_total += 1
+                self._lag.set(max(0.0, (utc_now() - envelope.time).total_seconds()))
+            return
         await self._dead_letter(message, envelope, last_error, attempts=self._max_attempts)
 
-    async def _apply(self, handler: Handler, envelope: EventEnvelope) -> None:
+    async def _apply(
+        self, handler: Handler, envelope: EventEnvelope, key: str | None
+    ) -> Literal["applied", "duplicate"] | int:
+        """Applied, a duplicate (already applied: a redelivery), or the id of the open dead letter
+        of the same key it is held behind."""
         async with self._uow_factory() as uow:
+            held = await self._held_by(uow.session, key)
+            if held is not None:
+                return held
             if not await claim(uow.session, self._tables, self.spec.group, envelope.id, envelope.type):
-                return
-            payload = decode(envelope)
-            await handler(uow, envelope, payload)
+                return "duplicate"
+            await handler(uow, envelope, decode(envelope))
             await uow.commit()
+        return "applied"
+
+    async def _held_keys(self, session: AsyncSession, keys: set[str | None]) -> set[str]:
+        wanted = [k for k in keys if k]
+        if not wanted:
+            return set()
+        dl = self._tables.dead_letter.c
+        rows = await session.scalars(
+            select(dl.key).where(dl.consumer == self.spec.group, dl.resolved_at.is_(None), dl.key.in_(wanted))
+        )
+        return {k for k in rows.all() if k}
+
+    async def _held_by(self, session: AsyncSession, key: str | None, before: int | None = None) -> int | None:
+        if not key:
+            return None
+        dl = self._tables.dead_letter.c
+        query = select(dl.id).where(dl.consumer == self.spec.group, dl.resolved_at.is_(None), dl.key == key)
+        if before is not None:
+            query = query.where(dl.id < before)
+        return await session.scalar(query.order_by(dl.id).limit(1))
 
     async def _dead_letter(
         self, message: IncomingMessage, envelope: EventEnvelope | None, error: str, *, attempts: int
     ) -> None:
+        dl = self._tables.dead_letter
+        async with self._factory() as session, session.begin():
+            # A message redelivered after a crash is not dead-lettered twice.
+            known = await session.scalar(
+                select(dl.c.id).where(
+                    dl.c.consumer == self.spec.group,
+                    dl.c.topic == message.topic,
+                    dl.c.partition == message.partition,
+                    dl.c.offset == message.offset,
+                    dl.c.resolved_at.is_(None),
+                )
+            )
+            if known is None:
+                await session.execute(
+                    dl.insert().values(
+                        consumer=self.spec.group,
+                        topic=message.topic,
+                        partition=message.partition,
+                        offset=message.offset,
+                        key=message.key,
+                        event_id=envelope.id if envelope else None,
+                        event_type=envelope.type if envelope else None,
+                        value=message.value,
+                        headers=dict(message.headers),
+                        error=error[:4000],
+                        attempts=attempts,
+                        failed_at=utc_now(),
+                    )
+                )
+        if known is not None:
+            return
         self._dead.inc()
         log.error(
             "message moved to dead letters",
             consumer=self.spec.group,
             topic=message.topic,
+            partition=message.partition,
             offset=message.offset,
+            event_type=envelope.type if envelope else None,
             error=error,
         )
-        event_id: uuid.UUID | None = envelope.id if envelope else None
-        async with self._factory() as session, session.begin():
-            if envelope is not None:
-                await claim(session, self._tables, self.spec.group, envelope.id, envelope.type)
-            await session.execute(
-                self._tables.dead_letter.insert().values(
-                    consumer=self.spec.group,
-                    topic=message.topic,
-                    partition=message.partition,
-                    offset=message.offset,
-                    event_id=event_id,
-                    event_type=envelope.type if envelope else None,
-                    value=message.value,
-                    error=error[:4000],
-                    attempts=attempts,
-                    failed_at=utc_now(),
-                )
+        copy = OutgoingMessage(
+            topic=dead_letter_topic(message.topic),
+            key=message.key or "",
+            value=message.value,
+            headers={**message.headers, "dlq_consumer": self.spec.group, "dlq_error": error[:500]},
+        )
+        try:  # the table row is the record; the topic copy is for operators
+            async with asyncio.timeout(DLQ_COPY_TIMEOUT_S):
+                await self._transport.send_batch([copy])
+        except Exception as exc:
+            log.warning("could not copy dead letter to topic", topic=copy.topic, error=describe(exc))
+
+    async def redrive(self, dead_letter: Any) -> Literal["applied", "already_applied", "not_handled"]:
+        """Apply a dead letter (a row of `dead_letter` of this group) once its cause is fixed, and
+        mark it resolved in the same transaction. Returns "applied", "already_applied" or
+        "not_handled"; raises `HeldBehind` when an earlier dead letter of its key is still open,
+        and the handler's error when it fails again."""
+        envelope = EventEnvelope.from_json(dead_letter.value)
+        handler = self.spec.handlers.get(envelope.type)
+        _enter_context(envelope, None, dead_letter.headers)
+        dl = self._tables.dead_letter
+        resolution: Literal["applied", "already_applied", "not_handled"]
+        async with self._uow_factory() as uow:
+            earlier = await self._held_by(uow.session, dead_letter.key, before=dead_letter.id)
+            if earlier is not None:
+                raise HeldBehind(f"dead letter {earlier} of the same aggregate comes first")
+            if handler is None:
+                resolution = "not_handled"
+            elif await claim(uow.session, self._tables, self.spec.group, envelope.id, envelope.type):
+                await handler(uow, envelope, decode(envelope))
+                resolution = "applied"
+            else:
+                resolution = "already_applied"
+            await uow.session.execute(
+                update(dl)
+                .where(dl.c.id == dead_letter.id)
+                .values(resolved_at=utc_now(), resolution=resolution)
             )
-        try:
-            await self._transport.send_batch(
-                [
-                    OutgoingMessage(
-                        topic=dead_letter_topic(message.topic),
-                        key=message.key or "",
-                        value=message.value,
-                        headers={
-                            **message.headers,
-                            "dlq_consumer": self.spec.group,
-                            "dlq_error": error[:500],
-                        },
-                    )
-                ]
-            )
-        except Exception as exc:  # the table row is the record; the topic copy is for operators
-            log.warning("could not copy dead letter to topic", error=repr(exc))
+            await uow.commit()
+        if resolution == "applied":
+            self.processed_total += 1
+        return resolution
+
+
+def _enter_context(
+    envelope: EventEnvelope, message: IncomingMessage | None, headers: Mapping[str, str] | None = None
+) -> None:
+    """The event's correlation id and trace parent, for the logs and the events a handler emits."""
+    correlation_id_var.set(envelope.correlationid)
+    carried = message.headers if message is not None else headers or {}
+    traceparent_var.set(carried.get("traceparent"))

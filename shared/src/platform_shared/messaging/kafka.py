@@ -8,8 +8,9 @@ Guarantees, matching the local transport where our code depends on them:
   are removed by the consumers' inbox).
 - A subscription is a consumer group member without auto-commit: records are redelivered until
   `commit` has been called for them, and a restarted member resumes from the committed offset.
-- Nothing here needs the admin API. `ensure_topics` uses it when the cluster offers it; otherwise
-  topics come from `deploy/` or broker auto-creation.
+- Topics are never auto-created: `ensure_topics` creates the declared ones through the admin API
+  (`<name>-svc topics`). A message for a topic that does not exist is refused at once (its key is
+  held), it does not wait out the producer's metadata timeout.
 """
 
 from __future__ import annotations
@@ -21,18 +22,32 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import (
     CommitFailedError,
     ConsumerStoppedError,
     IllegalStateError,
+    InvalidTopicError,
     KafkaError,
+    KafkaTimeoutError,
+    MessageSizeTooLargeError,
     NoError,
     TopicAlreadyExistsError,
+    TopicAuthorizationFailedError,
     for_code,
 )
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
-from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, TransportUnavailable
+from platform_shared.contracts.topics import TopicSpec
+from platform_shared.messaging.transport import (
+    Held,
+    IncomingMessage,
+    OutgoingMessage,
+    Refused,
+    SendOutcome,
+    TransportUnavailable,
+    send_all,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -41,8 +56,10 @@ _PRODUCER_MANAGED = frozenset(
     {"bootstrap_servers", "client_id", "enable_idempotence", "acks", "transactional_id", "loop"}
 )
 _CONSUMER_MANAGED = frozenset({"bootstrap_servers", "group_id", "enable_auto_commit", "loop"})
+# Refusals of one record, raised by producer.send() before anything goes out.
+_REFUSED_AT_SEND = (MessageSizeTooLargeError, TopicAuthorizationFailedError, InvalidTopicError)
 _DEFAULT_REQUEST_TIMEOUT_MS = 40000  # aiokafka's default
-_PING_TIMEOUT_S = 5.0
+_PING_TIMEOUT_S = 2.0
 _CLOSE_TIMEOUT_S = 10.0
 
 
@@ -83,6 +100,7 @@ class KafkaTransport:
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
         self._subscriptions: set[KafkaSubscription] = set()
+        self._reachable: bool | None = None
 
     @property
     def bootstrap_servers(self) -> str:
@@ -91,17 +109,9 @@ class KafkaTransport:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect the producer. An unreachable cluster is logged, not raised: the service still
-        starts, `ping` reports False and every `send_batch` retries the connection (and raises
-        `TransportUnavailable` until the cluster answers), so the outbox relay just keeps retrying."""
-        try:
-            await self._ensure_producer()
-        except TransportUnavailable as exc:
-            log.warning(
-                "kafka not reachable at start; will retry on send",
-                error=str(exc),
-                bootstrap_servers=self._bootstrap_servers,
-            )
+        """Nothing to do: the producer connects on the first send (or ping), so a service starts and
+        serves its API while the cluster is unreachable; the outbox holds its events meanwhile."""
+        return None
 
     async def stop(self) -> None:
         for subscription in list(self._subscriptions):
@@ -184,50 +194,107 @@ class KafkaTransport:
             log.debug("kafka producer connections did not close cleanly", error=_describe(exc))
 
     async def send_batch(self, messages: list[OutgoingMessage]) -> None:
-        """Hand every message to the idempotent producer, then wait for all acknowledgements.
+        """All or nothing: raises the first message's failure (see send_each)."""
+        await send_all(self, messages)
 
-        At most the producer's `request_timeout_ms` (default 40 s) passes before this raises
-        `TransportUnavailable`. On such a timeout the producer is kept: it holds the records in
-        order and keeps retrying them without duplicates, so when the relay sends the batch again
-        the copies land after the originals and order per key still holds for the (deduplicating)
-        consumers. After a refused delivery the producer is replaced (fresh producer id)."""
+    async def send_each(self, messages: list[OutgoingMessage]) -> list[SendOutcome]:
+        """Hand every message to the idempotent producer, then wait for all acknowledgements; one
+        outcome per message.
+
+        A message the cluster refuses by itself (larger than `max_request_size`, a topic that does
+        not exist, not authorised) is `Refused`, and later messages of its key are `Held` (not sent),
+        so order per key holds. A message not acknowledged within the producer's
+        `request_timeout_ms` (default 40 s) is `TransportUnavailable`. On a timeout the producer is
+        kept: it holds the records in order and keeps retrying them without duplicates, so when the
+        relay sends them again the copies land after the originals and order per key still holds for
+        the (deduplicating) consumers. After a refused delivery the producer is replaced (fresh
+        producer id). Raises `TransportUnavailable` when the cluster cannot be reached at all."""
+        outcomes: list[SendOutcome] = [None] * len(messages)
         if not messages:
-            return
+            return outcomes
         producer = await self._ensure_producer()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._request_timeout_s
-        deliveries: list[asyncio.Future[Any]] = []
+        missing = await self._missing_topics(producer, {m.topic for m in messages})
+        refused_keys: set[tuple[str, str]] = set()
+        deliveries: list[tuple[int, asyncio.Future[Any]]] = []
         failure: BaseException | None = None
         try:
             async with asyncio.timeout_at(deadline):
-                for message in messages:
-                    delivery = await producer.send(
-                        message.topic,
-                        message.value,
-                        key=message.key.encode("utf-8"),
-                        headers=[(name, value.encode("utf-8")) for name, value in message.headers.items()],
-                    )
+                for index, message in enumerate(messages):
+                    if (message.topic, message.key) in refused_keys:
+                        outcomes[index] = Held(f"an earlier message of key {message.key} was refused")
+                        continue
+                    if message.topic in missing:
+                        outcomes[index] = Refused(f"topic {message.topic} does not exist")
+                        refused_keys.add((message.topic, message.key))
+                        continue
+                    try:
+                        delivery = await producer.send(
+                            message.topic,
+                            message.value,
+                            key=message.key.encode("utf-8"),
+                            headers=[(k, v.encode("utf-8")) for k, v in message.headers.items()],
+                        )
+                    except _REFUSED_AT_SEND as exc:
+                        outcomes[index] = Refused(_describe(exc))
+                        refused_keys.add((message.topic, message.key))
+                        continue
                     delivery.add_done_callback(_observe)
-                    deliveries.append(delivery)
+                    deliveries.append((index, delivery))
         except (KafkaError, TimeoutError) as exc:
             failure = exc
         pending: set[asyncio.Future[Any]] = set()
         if deliveries:
             # asyncio.wait, not gather: a timeout must not cancel the producer's futures.
-            _, pending = await asyncio.wait(deliveries, timeout=max(0.0, deadline - loop.time()))
-        refused = next(
-            (d.exception() for d in deliveries if d.done() and not d.cancelled() and d.exception()), None
-        )
-        if refused is not None:
+            _, pending = await asyncio.wait(
+                [d for _, d in deliveries], timeout=max(0.0, deadline - loop.time())
+            )
+        sent = {index for index, _ in deliveries}
+        refused_by_broker = False
+        for index, delivery in deliveries:
+            if delivery in pending:
+                outcomes[index] = TransportUnavailable(
+                    f"Kafka did not acknowledge within {self._request_timeout_s:g} s"
+                )
+            elif delivery.cancelled():
+                outcomes[index] = TransportUnavailable("Kafka delivery was cancelled")
+            elif (error := delivery.exception()) is not None:
+                if (
+                    isinstance(error, KafkaError)
+                    and not error.retriable
+                    and not isinstance(error, KafkaTimeoutError)
+                ):
+                    outcomes[index] = Refused(f"Kafka refused the record ({_describe(error)})")
+                    refused_by_broker = True
+                else:
+                    outcomes[index] = TransportUnavailable(f"Kafka did not accept ({_describe(error)})")
+        if failure is not None:
+            cause = _describe(failure)
+            for index in range(len(messages)):
+                if index not in sent and outcomes[index] is None:
+                    outcomes[index] = TransportUnavailable(f"Kafka did not accept ({cause})")
+        if refused_by_broker:
             await self._discard_producer(producer)
-            raise TransportUnavailable(
-                f"Kafka refused a record of a batch of {len(messages)} ({_describe(refused)})"
-            ) from refused
-        if failure is not None or pending:
-            cause = failure or TimeoutError(f"no acknowledgement within {self._request_timeout_s:g} s")
-            raise TransportUnavailable(
-                f"Kafka did not accept the batch of {len(messages)} ({_describe(cause)})"
-            ) from cause
+        return outcomes
+
+    async def _missing_topics(self, producer: AIOKafkaProducer, topics: set[str]) -> set[str]:
+        """Topics the cluster says do not exist (asked once per unknown topic, not waited for)."""
+        cluster = producer.client.cluster
+        unknown = {t for t in topics if cluster.partitions_for_topic(t) is None}
+        if not unknown:
+            return set()
+        for topic in unknown:
+            producer.client.add_topic(topic)
+        try:
+            updated = await asyncio.wait_for(
+                producer.client.force_metadata_update(), min(_PING_TIMEOUT_S, self._request_timeout_s)
+            )
+        except (KafkaError, OSError, TimeoutError) as exc:
+            raise TransportUnavailable(f"Kafka metadata not available ({_describe(exc)})") from exc
+        if not updated:
+            raise TransportUnavailable(f"Kafka at {self._bootstrap_servers} answered no metadata request")
+        return {t for t in unknown if cluster.partitions_for_topic(t) is None}
 
     async def _discard_producer(self, producer: AIOKafkaProducer) -> None:
         if self._producer is producer:
@@ -235,13 +302,21 @@ class KafkaTransport:
         await self._close_producer(producer)
 
     async def ping(self) -> bool:
-        """True when the cluster answers a metadata request (no admin API needed)."""
+        """True when the cluster answers a metadata request within a couple of seconds (no admin API
+        needed). Logs only when the answer changes."""
         try:
             producer = await asyncio.wait_for(self._ensure_producer(), _PING_TIMEOUT_S)
-            return bool(await asyncio.wait_for(producer.client.force_metadata_update(), _PING_TIMEOUT_S))
+            reachable = bool(await asyncio.wait_for(producer.client.force_metadata_update(), _PING_TIMEOUT_S))
+            error = "" if reachable else "no metadata"
         except (TransportUnavailable, KafkaError, OSError, TimeoutError) as exc:
-            log.warning("kafka ping failed", error=_describe(exc), bootstrap_servers=self._bootstrap_servers)
-            return False
+            reachable, error = False, _describe(exc)
+        if reachable != self._reachable:
+            if reachable:
+                log.info("kafka reachable", bootstrap_servers=self._bootstrap_servers)
+            else:
+                log.warning("kafka unreachable", bootstrap_servers=self._bootstrap_servers, error=error)
+            self._reachable = reachable
+        return reachable
 
     # -- consuming ---------------------------------------------------------------------------
 
@@ -278,13 +353,13 @@ class KafkaTransport:
 
     # -- topics ------------------------------------------------------------------------------
 
-    async def ensure_topics(self, names: Iterable[str], partitions: int, replication: int) -> bool:
-        """Create missing topics through the admin API. Returns False, without raising, when the
-        admin API is unavailable or refuses (e.g. no controller, no ACL): topics then come from
-        `deploy/` or broker auto-creation."""
-        topics = [NewTopic(name, num_partitions=partitions, replication_factor=replication) for name in names]
-        if not topics:
-            return True
+    async def ensure_topics(self, topics: Iterable[TopicSpec], *, replication: int = 1) -> list[str]:
+        """Create the missing topics through the admin API and re-assert the retention of existing
+        ones; idempotent. Returns the names created. Raises `TransportUnavailable` when the cluster
+        is unreachable and `RuntimeError` when it refuses a topic."""
+        specs = list(topics)
+        if not specs:
+            return []
         timeout_s = self._request_timeout_s
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self._bootstrap_servers,
@@ -293,21 +368,45 @@ class KafkaTransport:
             metadata_max_age_ms=self._metadata_max_age_ms,
         )
         try:
-            await asyncio.wait_for(admin.start(), timeout_s)
-            response = await asyncio.wait_for(admin.create_topics(topics), timeout_s)
-            ok = True
+            try:
+                await asyncio.wait_for(admin.start(), timeout_s)
+            except (KafkaError, OSError, TimeoutError) as exc:
+                raise TransportUnavailable(
+                    f"Kafka at {self._bootstrap_servers} is not reachable ({_describe(exc)})"
+                ) from exc
+            response = await asyncio.wait_for(
+                admin.create_topics(
+                    [
+                        NewTopic(
+                            spec.name,
+                            num_partitions=spec.partitions,
+                            replication_factor=replication,
+                            topic_configs=spec.configs(),
+                        )
+                        for spec in specs
+                    ]
+                ),
+                timeout_s,
+            )
+            created: list[str] = []
+            problems: list[str] = []
             for topic, error_code, *details in response.topic_errors:
                 error = for_code(error_code)
-                if error not in (NoError, TopicAlreadyExistsError):
-                    ok = False
-                    log.warning("kafka topic not created", topic=topic, error=error.__name__, details=details)
-            return ok
-        except Exception as exc:
-            log.info(
-                "kafka admin API unavailable; relying on declared or auto-created topics",
-                error=_describe(exc),
-            )
-            return False
+                if error is NoError:
+                    created.append(topic)
+                elif error is not TopicAlreadyExistsError:
+                    problems.append(f"{topic}: {error.__name__} {details}")
+            existing = [spec for spec in specs if spec.name not in created]
+            if existing:
+                await asyncio.wait_for(
+                    admin.alter_configs(
+                        [ConfigResource(ConfigResourceType.TOPIC, s.name, s.configs()) for s in existing]
+                    ),
+                    timeout_s,
+                )
+            if problems:
+                raise RuntimeError("Kafka refused to create topics: " + "; ".join(problems))
+            return created
         finally:
             try:
                 await asyncio.wait_for(admin.close(), _CLOSE_TIMEOUT_S)
@@ -335,6 +434,9 @@ class KafkaSubscription:
     def assignment(self) -> set[tuple[str, int]]:
         """(topic, partition) pairs this member owns now; empty before the group join completes."""
         return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+
+    def assigned(self, topic: str, partition: int) -> bool:
+        return TopicPartition(topic, partition) in self._consumer.assignment()
 
     async def fetch(self, max_records: int, timeout_s: float) -> list[IncomingMessage]:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 import orjson
 from sqlalchemy import (
@@ -27,7 +28,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from platform_shared.db import make_engine
-from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, TransportUnavailable
+from platform_shared.messaging.transport import (
+    Held,
+    IncomingMessage,
+    OutgoingMessage,
+    Refused,
+    SendOutcome,
+    TransportUnavailable,
+    send_all,
+)
 
 _metadata = MetaData()
 _record = Table(
@@ -58,6 +67,8 @@ class LocalTransport:
         self._arrived = asyncio.Condition()
         self._generation = 0  # bumped on every append, so a fetch never sleeps past new records
         self.fail_sends: bool = False  # lets tests take the bus "down"
+        # lets tests make the bus refuse a message: returns the reason, or None to accept it
+        self.refuse: Callable[[OutgoingMessage], str | None] | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -83,10 +94,28 @@ class LocalTransport:
         return True
 
     async def send_batch(self, messages: list[OutgoingMessage]) -> None:
+        await send_all(self, messages)
+
+    async def send_each(self, messages: list[OutgoingMessage]) -> list[SendOutcome]:
         if self.fail_sends:
             raise TransportUnavailable("local bus is down (test switch)")
-        if not messages:
-            return
+        outcomes: list[SendOutcome] = [None] * len(messages)
+        refused_keys: set[tuple[str, str]] = set()
+        accepted: list[OutgoingMessage] = []
+        for index, message in enumerate(messages):
+            reason = self.refuse(message) if self.refuse is not None else None
+            if (message.topic, message.key) in refused_keys:
+                outcomes[index] = Held(f"an earlier message of key {message.key} was refused")
+            elif reason is not None:
+                outcomes[index] = Refused(reason)
+                refused_keys.add((message.topic, message.key))
+            else:
+                accepted.append(message)
+        if accepted:
+            await self._append(accepted)
+        return outcomes
+
+    async def _append(self, messages: list[OutgoingMessage]) -> None:
         async with self._append_lock, self.engine.begin() as conn:
             next_by_topic: dict[str, int] = {}
             for message in messages:
@@ -186,6 +215,9 @@ class LocalSubscription:
 
     async def commit(self, message: IncomingMessage) -> None:
         await self._transport._commit(self._group, message.topic, message.offset + 1)
+
+    def assigned(self, topic: str, partition: int) -> bool:
+        return topic in self._positions
 
     async def close(self) -> None:
         return None

@@ -33,6 +33,10 @@ class Subscription(Protocol):
         """Mark everything up to and including `message` in its partition as processed."""
         ...
 
+    def assigned(self, topic: str, partition: int) -> bool:
+        """Whether this member still owns the partition (False after a rebalance took it away)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -47,10 +51,36 @@ class Transport(Protocol):
         """Returns only when every message is durably accepted, in order per key; raises otherwise."""
         ...
 
+    async def send_each(self, messages: list[OutgoingMessage]) -> list[SendOutcome]:
+        """Like send_batch, with one outcome per message: None when it was durably accepted,
+        `Refused` when the bus refuses that message (too large, no such topic; later messages of the
+        same key in the batch are then not sent: `Held`), `TransportUnavailable` when the bus did not
+        answer for it. Raises `TransportUnavailable` when the bus cannot be reached at all."""
+        ...
+
     async def subscribe(self, topics: list[str], group: str) -> Subscription: ...
 
     async def ping(self) -> bool: ...
 
 
 class TransportUnavailable(RuntimeError):
-    pass
+    """The bus cannot be reached or did not answer in time: retry later, nothing is wrong with the
+    message."""
+
+
+class Refused(RuntimeError):
+    """The bus refused this message itself (too large, no such topic, not authorised)."""
+
+
+class Held(RuntimeError):
+    """Not sent: an earlier message of the same key in the batch was refused."""
+
+
+SendOutcome = None | Refused | Held | TransportUnavailable
+
+
+async def send_all(transport: Transport, messages: list[OutgoingMessage]) -> None:
+    """send_each, raising the first failure (for callers that need all or nothing)."""
+    for outcome in await transport.send_each(messages):
+        if outcome is not None:
+            raise outcome

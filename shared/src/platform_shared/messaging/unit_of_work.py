@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from platform_shared.context import child_traceparent, correlation_id_var, traceparent_var
 from platform_shared.contracts.base import EventPayload
-from platform_shared.contracts.envelope import EventEnvelope, wrap
+from platform_shared.contracts.envelope import EventEnvelope, structured_headers, wrap
 from platform_shared.messaging.tables import MessagingTables
 from platform_shared.timeutil import Clock, utc_now
 
@@ -34,7 +34,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self.actor_id = actor_id
         self.clock = clock
-        self._pending: list[tuple[str, EventEnvelope]] = []
+        self._pending: list[tuple[str, EventEnvelope, str]] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -68,13 +68,14 @@ class UnitOfWork:
             correlation_id=correlation_id_var.get(),
             time=self.clock(),
         )
-        self._pending.append((payload.topic or self._default_topic, envelope))
+        # The trace of what caused this event (a request, or the event a consumer is handling).
+        traceparent = child_traceparent(traceparent_var.get())
+        self._pending.append((payload.topic or self._default_topic, envelope, traceparent))
         return envelope
 
     async def commit(self) -> None:
         session = self.session
         if self._pending:
-            traceparent = child_traceparent(traceparent_var.get())
             await session.execute(
                 self._tables.outbox.insert(),
                 [
@@ -84,10 +85,10 @@ class UnitOfWork:
                         "key": env.subject,
                         "event_type": env.type,
                         "payload": env.model_dump(mode="json"),
-                        "headers": {"ce_type": env.type, "traceparent": traceparent},
+                        "headers": structured_headers(traceparent),
                         "created_at": env.time,
                     }
-                    for topic, env in self._pending
+                    for topic, env, traceparent in self._pending
                 ],
             )
         await session.commit()

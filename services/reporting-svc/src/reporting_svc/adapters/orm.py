@@ -350,6 +350,8 @@ class WebhookDelivery(Base):
     event_id: Mapped[uuid.UUID] = mapped_column()  # also the webhook-id: receivers deduplicate on it
     event_type: Mapped[str] = mapped_column(String(60))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # The trace of the event's cause: the webhook call continues it (W3C traceparent header).
+    traceparent: Mapped[str | None] = mapped_column(String(55))
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

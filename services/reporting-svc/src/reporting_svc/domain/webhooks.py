@@ -18,6 +18,7 @@ from enum import StrEnum
 from reporting_svc.domain.model import RuleViolation
 
 SECRET_PREFIX = "whsec_"
+CLOUDEVENTS_JSON = "application/cloudevents+json"
 SECRET_BYTES = 32
 
 
@@ -44,14 +45,21 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(secret: str, message_id: str, at: datetime, body: bytes) -> dict[str, str]:
+def signed_headers(
+    secret: str, message_id: str, at: datetime, body: bytes, traceparent: str | None = None
+) -> dict[str, str]:
+    """The body is the event in CloudEvents structured mode (HTTP binding): its content type says
+    so, and the W3C traceparent continues the trace of what caused the event."""
     timestamp = int(at.timestamp())
-    return {
+    headers = {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(secret, message_id, timestamp, body),
-        "content-type": "application/json",
+        "content-type": CLOUDEVENTS_JSON,
     }
+    if traceparent:
+        headers["traceparent"] = traceparent
+    return headers
 
 
 def next_attempt_at(

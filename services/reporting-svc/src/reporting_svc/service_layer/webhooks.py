@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from platform_shared.context import child_traceparent, traceparent_var
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import REGISTRY
@@ -159,6 +160,7 @@ def webhook_enqueue(replica: ReplicaTables) -> Handler:
                         "event_id": envelope.id,
                         "event_type": envelope.type,
                         "body": body,
+                        "traceparent": child_traceparent(traceparent_var.get()),
                         "status": DeliveryStatus.PENDING.value,
                         "attempts": 0,
                         "next_attempt_at": now,
@@ -244,7 +246,9 @@ class WebhookWorker:
         if subscription is None or not to_subscription(subscription).active:
             error = "the subscription is deleted or inactive"
         else:
-            headers = signed_headers(subscription.secret, str(delivery.event_id), now, delivery.body)
+            headers = signed_headers(
+                subscription.secret, str(delivery.event_id), now, delivery.body, delivery.traceparent
+            )
             try:
                 response = await client.post(subscription.url, content=delivery.body, headers=headers)
                 status_code = response.status_code

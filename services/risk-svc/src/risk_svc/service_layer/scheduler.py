@@ -4,29 +4,25 @@ controls and yearly analyses. The clock is the runtime's (injectable)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
-import structlog
 from sqlalchemy import or_, select
 
 from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
 from platform_shared.ids import new_id
 from platform_shared.runtime import ServiceRuntime
+from platform_shared.sqlutil import insert_ignore
 from platform_shared.timeutil import local_date, start_of_local_day
 from risk_svc.adapters.orm import RiskAnalysis, YearlyAnalysisDue, deadlines, replica
 from risk_svc.domain.analyses import RESPONSIBLE_ROLE_BY_LEVEL, AnalysisStatus, Trigger
 from risk_svc.service_layer import settings as tenant
 from risk_svc.service_layer.analyses import YEARLY_RULE
 
-log = structlog.get_logger(__name__)
-
 
 class DeadlineWorker:
-    def __init__(self, runtime: ServiceRuntime, interval_s: float = 30.0) -> None:
+    def __init__(self, runtime: ServiceRuntime) -> None:
         self._runtime = runtime
-        self._interval_s = interval_s
-        self.scheduler = DeadlineScheduler(deadlines, runtime.uow, interval_s)
+        self.scheduler = DeadlineScheduler(deadlines, runtime.uow)
 
     async def open_yearly_analyses(self) -> int:
         """Every open unit (of the levels the tenant names) owes a yearly analysis for the current
@@ -66,17 +62,26 @@ class DeadlineWorker:
             for unit_id, level in units:
                 if unit_id in owed or not settings.owes_yearly_analysis(level):
                     continue
-                due = YearlyAnalysisDue(
-                    id=new_id(), unit_id=unit_id, year=year, analysis_id=done.get(unit_id), created_at=now
+                due_id, analysis_id = new_id(), done.get(unit_id)
+                # Another replica's worker may have made it meanwhile: the one that inserts opens it.
+                inserted = await insert_ignore(
+                    uow.session,
+                    YearlyAnalysisDue.__table__,
+                    {
+                        "id": due_id,
+                        "unit_id": unit_id,
+                        "year": year,
+                        "analysis_id": analysis_id,
+                        "created_at": now,
+                    },
                 )
-                uow.session.add(due)
-                if due.analysis_id is None:
+                if inserted and analysis_id is None:
                     await store.open(
                         uow,
                         YEARLY_RULE,
                         start=start_of_local_day(date(year, 1, 1)),
                         object_type="risk_analysis",
-                        object_id=due.id,
+                        object_id=due_id,
                         unit_id=unit_id,
                         responsible_role=RESPONSIBLE_ROLE_BY_LEVEL.get(level),
                     )
@@ -88,13 +93,3 @@ class DeadlineWorker:
         """One round: open what is owed, then emit the deadline events that are due."""
         await self.open_yearly_analyses()
         return await self.scheduler.tick()
-
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("risk deadline worker tick failed", error=repr(exc))
-            await asyncio.sleep(self._interval_s)
