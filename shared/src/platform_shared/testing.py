@@ -17,7 +17,7 @@ import orjson
 from platform_shared.api.app import create_service_app
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.base import EventPayload
-from platform_shared.contracts.envelope import wrap
+from platform_shared.contracts.envelope import structured_headers, wrap
 from platform_shared.contracts.org import OrgUnitCreated, PersonRegistered, RoleAssigned
 from platform_shared.ids import new_id
 from platform_shared.messaging.transport import OutgoingMessage, Transport
@@ -87,7 +87,7 @@ async def publish(transport: Transport, *payloads: EventPayload, source: str = "
                 topic=payload.topic,
                 key=envelope.subject,
                 value=orjson.dumps(envelope.model_dump(mode="json")),
-                headers={"ce_type": envelope.type},
+                headers=structured_headers(None),
             )
         )
     await transport.send_batch(messages)
@@ -190,19 +190,8 @@ async def feed_org(runtime: ServiceRuntime, org: OrgFixture) -> None:
     await wait_until(lambda: replica_role_count_at_least(runtime, expected))
 
 
-_mock_cluster: list[object] = []
-
-
 def kafka_bootstrap_address() -> str:
-    """A real broker when KAFKA_BOOTSTRAP_SERVERS is set; otherwise librdkafka's mock cluster,
-    kept alive for the rest of the test session (see shared/kafka-testing.md)."""
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if configured:
-        return configured
-    from confluent_kafka import Producer
+    """The test session's broker (see platform_shared.testing_kafka)."""
+    from platform_shared.testing_kafka import session_broker
 
-    if not _mock_cluster:
-        _mock_cluster.append(Producer({"test.mock.num.brokers": 1}))
-    holder = _mock_cluster[0]
-    brokers = holder.list_topics(timeout=5).brokers.values()  # type: ignore[attr-defined]
-    return ",".join(f"{b.host}:{b.port}" for b in brokers)
+    return session_broker().bootstrap

@@ -1,59 +1,20 @@
-"""Kafka test fixtures: a real broker when KAFKA_BOOTSTRAP_SERVERS is set, else librdkafka's mock
-cluster (see /work/shared/kafka-testing.md). Tests marked `real_kafka` only run against a real broker.
-"""
+"""Kafka test fixtures. The broker comes from platform_shared.testing_kafka (a real one through
+KAFKA_BOOTSTRAP_SERVERS or KAFKA_START, else librdkafka's mock cluster); tests create their topics
+through the admin API, as production does (auto-creation is off on a real broker)."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 
+from platform_shared.contracts.topics import TopicSpec
 from platform_shared.messaging.kafka import KafkaTransport
-from platform_shared.testing import kafka_bootstrap_address
 
-REAL_KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
-
-
-def _real_bootstrap() -> str | None:
-    return os.environ.get(REAL_KAFKA_ENV) or None
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _real_bootstrap():
-        return
-    skip = pytest.mark.skip(
-        reason=f"needs a real Apache Kafka broker: set {REAL_KAFKA_ENV} (the mock cluster lacks this)"
-    )
-    for item in items:
-        if item.get_closest_marker("real_kafka"):
-            item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def kafka_is_mock() -> bool:
-    return _real_bootstrap() is None
-
-
-@pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    """Bootstrap address of the cluster the session's Kafka tests use."""
-    yield kafka_bootstrap_address()
-
-
-@pytest.fixture
-def topic_name(request: pytest.FixtureRequest) -> Callable[[str], str]:
-    """Returns a factory of topic names unique to this test (and run): topic_name("orders")."""
-    test = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:60].strip("-")
-    run = uuid.uuid4().hex[:8]
-
-    def make(label: str = "t") -> str:
-        return f"test.{test}.{label}.{run}"
-
-    return make
+NewTopic = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
@@ -98,3 +59,22 @@ async def make_transport(
     yield make
     for transport in made:
         await transport.stop()
+
+
+@pytest.fixture
+async def new_topic(
+    request: pytest.FixtureRequest, make_transport: Callable[..., KafkaTransport], kafka_is_mock: bool
+) -> NewTopic:
+    """`await new_topic("orders", partitions=4)`: a topic unique to this test (and run), created
+    through the admin API (on the mock, which has none, it is created on first use)."""
+    test = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:60].strip("-")
+    run = uuid.uuid4().hex[:8]
+    admin = make_transport()
+
+    async def make(label: str = "t", partitions: int = 4) -> str:
+        name = f"test.{test}.{label}.{run}"
+        if not kafka_is_mock:
+            await admin.ensure_topics([TopicSpec(name, partitions=partitions)])
+        return name
+
+    return make

@@ -9,18 +9,27 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
+from platform_shared.contracts.topics import TopicSpec
 from platform_shared.messaging.kafka import KafkaSubscription, KafkaTransport
-from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, TransportUnavailable
+from platform_shared.messaging.transport import (
+    Held,
+    IncomingMessage,
+    OutgoingMessage,
+    Refused,
+    TransportUnavailable,
+)
 
 MakeTransport = Callable[..., KafkaTransport]
 Names = Callable[[str], str]
+NewTopic = Callable[..., Awaitable[str]]
 
 
 def record(topic: str, key: str, seq: int, headers: dict[str, str] | None = None) -> OutgoingMessage:
@@ -50,11 +59,11 @@ async def fetch_for(sub: KafkaSubscription, seconds: float) -> list[IncomingMess
 
 
 async def test_messages_with_the_same_key_keep_their_order(
-    make_transport: MakeTransport, topic_name: Names, group_name: Names
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
     transport = make_transport()
     await transport.start()
-    topic = topic_name("order")
+    topic = await new_topic("order")
     keys = [f"case-{i}" for i in range(8)]
     per_batch = 5
     for batch in range(3):  # several batches, keys interleaved within each
@@ -78,15 +87,15 @@ async def test_messages_with_the_same_key_keep_their_order(
 
 
 async def test_headers_survive_the_round_trip(
-    make_transport: MakeTransport, topic_name: Names, group_name: Names
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
     transport = make_transport()
     await transport.start()
-    topic = topic_name("headers")
+    topic = await new_topic("headers")
     headers = {
-        "ce_type": "deviation.reported.v1",
+        "content-type": "application/cloudevents+json",
         "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "ce_subject": "avvikelse åäö",
+        "x-note": "avvikelse åäö",
     }
     await transport.send_batch([record(topic, "with-headers", 0, headers), record(topic, "with-headers", 1)])
 
@@ -101,11 +110,11 @@ async def test_headers_survive_the_round_trip(
 
 
 async def test_records_not_committed_before_a_crash_are_delivered_again_after_restart(
-    make_transport: MakeTransport, topic_name: Names, group_name: Names
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
     transport = make_transport()
     await transport.start()
-    topic, group = topic_name("redeliver"), group_name("redeliver")
+    topic, group = await new_topic("redeliver"), group_name("redeliver")
     await transport.send_batch([record(topic, f"k{n % 3}", n) for n in range(6)])
 
     first = await transport.subscribe([topic], group)
@@ -123,11 +132,11 @@ async def test_records_not_committed_before_a_crash_are_delivered_again_after_re
 
 
 async def test_a_restarted_consumer_resumes_from_the_committed_offset(
-    make_transport: MakeTransport, topic_name: Names, group_name: Names
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
     transport = make_transport()
     await transport.start()
-    topic, group = topic_name("resume"), group_name("resume")
+    topic, group = await new_topic("resume"), group_name("resume")
     await transport.send_batch([record(topic, "one-key", n) for n in range(6)])  # one partition
 
     first = await transport.subscribe([topic], group)
@@ -152,22 +161,22 @@ async def test_ping_reports_a_reachable_cluster(make_transport: MakeTransport) -
 
 
 async def test_send_batch_to_an_unreachable_cluster_raises_transport_unavailable_quickly(
-    make_transport: MakeTransport, topic_name: Names
+    make_transport: MakeTransport,
 ) -> None:
     transport = make_transport(
         "127.0.0.1:1", metadata_max_age_ms=1000, producer_options={"request_timeout_ms": 2000}
     )
-    await transport.start()  # logs, does not raise: the relay retries sends instead
+    await transport.start()  # does not connect: the service starts and the relay retries sends
     assert await transport.ping() is False
 
     started = time.monotonic()
     with pytest.raises(TransportUnavailable):
-        await transport.send_batch([record(topic_name("nowhere"), "k", 0)])
+        await transport.send_batch([record("test.nowhere", "k", 0)])
     assert time.monotonic() - started < 5
 
 
 async def test_send_batch_raises_transport_unavailable_when_the_cluster_goes_away(
-    make_transport: MakeTransport, topic_name: Names
+    make_transport: MakeTransport,
 ) -> None:
     # A cluster of its own (always the mock), so the test can take it down.
     from confluent_kafka import Producer
@@ -179,7 +188,7 @@ async def test_send_batch_raises_transport_unavailable_when_the_cluster_goes_awa
     bootstrap = ",".join(f"{b.host}:{b.port}" for b in brokers)
     transport = make_transport(bootstrap, producer_options={"request_timeout_ms": 2000})
     await transport.start()
-    topic = topic_name("gone")
+    topic = f"test.gone.{time.monotonic_ns()}"  # the mock creates it on first use
     await transport.send_batch([record(topic, "k", 0)])
 
     holder.close()  # the cluster is gone; the idempotent producer would retry forever
@@ -194,48 +203,70 @@ async def test_send_batch_raises_transport_unavailable_when_the_cluster_goes_awa
     assert time.monotonic() - started < 5
 
 
-async def test_ensure_topics_never_blocks_start_without_the_admin_api(
-    make_transport: MakeTransport, topic_name: Names, kafka_is_mock: bool
+async def test_a_record_larger_than_the_cluster_takes_is_refused_and_holds_only_its_key(
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
-    transport = make_transport(producer_options={"request_timeout_ms": 5000})
-    await transport.start()
-    topic = topic_name("ensure")
-    created = await transport.ensure_topics([topic], partitions=2, replication=1)
-    if kafka_is_mock:
-        assert created is False  # the mock has no controller: falls back without raising
-    await transport.send_batch([record(topic, "k", 0)])  # declared or auto-created, it works
+    transport = make_transport()
+    topic = await new_topic("refused")
+    big = OutgoingMessage(topic, "big", b"x" * 2_000_000)
+    outcomes = await transport.send_each(
+        [record(topic, "small", 0), big, record(topic, "big", 1), record(topic, "small", 2)]
+    )
+    assert outcomes[0] is None and outcomes[3] is None
+    assert isinstance(outcomes[1], Refused) and isinstance(outcomes[2], Held)
+    sub = await transport.subscribe([topic], group_name("refused"))
+    assert [seq_of(m) for m in await fetch_until(sub, 2)] == [0, 2]
 
 
-# -- need a real broker: admin API, several members in one group -------------------------------
+# -- need a real broker: admin API, several members in one group, no auto-creation ------------
 
 
 @pytest.mark.real_kafka
-async def test_ensure_topics_creates_topics_through_the_admin_api(
-    make_transport: MakeTransport, topic_name: Names, kafka_bootstrap: str
+async def test_topics_are_created_through_the_admin_api_once_with_their_partitions_and_retention(
+    make_transport: MakeTransport, kafka_bootstrap: str
 ) -> None:
     transport = make_transport()
-    topic = topic_name("admin")
-    assert await transport.ensure_topics([topic], partitions=3, replication=1) is True
-    assert await transport.ensure_topics([topic], partitions=3, replication=1) is True  # exists: fine
+    spec = TopicSpec(f"test.admin.{time.monotonic_ns()}", partitions=3)
+    assert await transport.ensure_topics([spec]) == [spec.name]
+    assert await transport.ensure_topics([spec]) == []  # exists: nothing to do, no error
 
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
     try:
-        (described,) = await admin.describe_topics([topic])
+        (described,) = await admin.describe_topics([spec.name])
+        configs = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, spec.name)])
     finally:
         await admin.close()
     assert described["error_code"] == 0
     assert len(described["partitions"]) == 3
+    entries = {entry[0]: entry[1] for entry in configs[0].resources[0][4]}
+    assert entries["retention.ms"] == "-1"
+
+
+@pytest.mark.real_kafka
+async def test_a_message_for_a_topic_that_does_not_exist_is_refused_at_once_not_auto_created(
+    make_transport: MakeTransport, new_topic: NewTopic
+) -> None:
+    transport = make_transport()
+    existing = await new_topic("exists")
+    missing = f"test.missing.{time.monotonic_ns()}"
+    started = time.monotonic()
+    outcomes = await transport.send_each(
+        [record(missing, "a", 0), record(existing, "b", 0), record(missing, "a", 1)]
+    )
+    assert time.monotonic() - started < 10, "not the producer's 40 s metadata wait"
+    assert isinstance(outcomes[0], Refused) and "does not exist" in str(outcomes[0])
+    assert outcomes[1] is None and isinstance(outcomes[2], Held)
+    assert await transport.ensure_topics([TopicSpec(missing, partitions=1)]) == [missing], "not created"
 
 
 @pytest.mark.real_kafka
 async def test_two_consumers_in_one_group_split_the_partitions(
-    make_transport: MakeTransport, topic_name: Names, group_name: Names
+    make_transport: MakeTransport, new_topic: NewTopic, group_name: Names
 ) -> None:
     transport = make_transport()
     await transport.start()
-    topic, group = topic_name("split"), group_name("split")
-    assert await transport.ensure_topics([topic], partitions=4, replication=1) is True
+    topic, group = await new_topic("split", partitions=4), group_name("split")
 
     subs = [await transport.subscribe([topic], group), await transport.subscribe([topic], group)]
     everything = {(topic, p) for p in range(4)}

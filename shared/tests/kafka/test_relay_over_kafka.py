@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +13,16 @@ from sqlalchemy import func, select
 
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.risk import RiskAssessed
+from platform_shared.contracts.topics import TopicSpec
 from platform_shared.db import make_engine, make_metadata, make_session_factory
+from platform_shared.loops import Loop, Supervisor
 from platform_shared.messaging.kafka import KafkaTransport
 from platform_shared.messaging.relay import OutboxRelay
 from platform_shared.messaging.tables import attach_messaging_tables
-from platform_shared.messaging.transport import OutgoingMessage, TransportUnavailable
+from platform_shared.messaging.transport import OutgoingMessage, SendOutcome, TransportUnavailable
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.testing import wait_until
+from platform_shared.testing_kafka import OwnBroker
 from platform_shared.timeutil import utc_now
 
 metadata = make_metadata()
@@ -36,10 +37,10 @@ class SwitchableTransport:
         self.down = False
         self.name = inner.name
 
-    async def send_batch(self, messages: list[OutgoingMessage]) -> None:
+    async def send_each(self, messages: list[OutgoingMessage]) -> list[SendOutcome]:
         if self.down:
             raise TransportUnavailable("broker unreachable (test switch)")
-        await self.inner.send_batch(messages)
+        return await self.inner.send_each(messages)
 
     def __getattr__(self, item: str) -> Any:
         return getattr(self.inner, item)
@@ -97,16 +98,9 @@ async def _relay_through_outage(
     original_topic = RiskAssessed.topic
     RiskAssessed.topic = topic  # type: ignore[misc]  # one unique topic per test run
     try:
-        relay = OutboxRelay(
-            factory,
-            tables,
-            transport,
-            service="test",
-            poll_interval_s=0.05,
-            initial_backoff_s=0.05,
-            max_backoff_s=0.5,
-        )
-        task = asyncio.create_task(relay.run())
+        relay = OutboxRelay(factory, tables, transport, service="test", poll_interval_s=0.05)
+        supervisor = Supervisor("relaykafka", initial_backoff_s=0.05, max_backoff_s=0.5)
+        supervisor.start(Loop("relay", relay.step))
         await _emit(factory, 3)
         await wait_until(lambda: _zero(factory), timeout_s=30)
         await take_down()
@@ -115,7 +109,8 @@ async def _relay_through_outage(
         assert await _unpublished(factory) == 7, "nothing may be marked sent while the bus is down"
         await bring_up()
         await wait_until(lambda: _zero(factory), timeout_s=120)
-        task.cancel()
+        await supervisor.stop()
+        await relay.close()
         async with factory() as session:
             ids = list(await session.scalars(select(tables.outbox.c.event_id).order_by(tables.outbox.c.seq)))
     finally:
@@ -131,13 +126,13 @@ async def _zero(factory: Any) -> bool:
 async def test_relay_loses_nothing_while_kafka_refuses_sends(
     tmp_path: Path,
     make_transport: Callable[..., KafkaTransport],
-    topic_name: Callable[[str], str],
+    new_topic: Callable[..., Awaitable[str]],
     group_name: Callable[[str], str],
 ) -> None:
     inner = make_transport()
     await inner.start()
     transport = SwitchableTransport(inner)
-    topic = topic_name("relay")
+    topic = await new_topic("relay")
 
     async def down() -> None:
         transport.down = True
@@ -155,22 +150,19 @@ async def test_relay_loses_nothing_while_kafka_refuses_sends(
 async def test_relay_loses_nothing_while_a_real_broker_is_stopped_and_started(
     tmp_path: Path,
     make_transport: Callable[..., KafkaTransport],
-    topic_name: Callable[[str], str],
     group_name: Callable[[str], str],
+    own_kafka: OwnBroker,
 ) -> None:
-    """Needs KAFKA_STOP_COMMAND and KAFKA_START_COMMAND (e.g. `docker compose stop kafka`)."""
-    stop_cmd, start_cmd = os.environ.get("KAFKA_STOP_COMMAND"), os.environ.get("KAFKA_START_COMMAND")
-    if not (stop_cmd and start_cmd):
-        pytest.skip("set KAFKA_STOP_COMMAND and KAFKA_START_COMMAND to stop and start the broker")
-    transport = make_transport(producer_options={"request_timeout_ms": 5000})
-    await transport.start()
-    topic = topic_name("relay-real")
+    bootstrap = own_kafka.start()  # a broker of its own: stopping it disturbs no other test
+    transport = make_transport(bootstrap, producer_options={"request_timeout_ms": 5000})
+    topic = f"test.relay-real.{uuid.uuid4().hex[:8]}"
+    await transport.ensure_topics([TopicSpec(topic, partitions=4)])
 
     async def down() -> None:
-        await asyncio.to_thread(subprocess.run, stop_cmd, shell=True, check=True)
+        await asyncio.to_thread(own_kafka.stop)
 
     async def up() -> None:
-        await asyncio.to_thread(subprocess.run, start_cmd, shell=True, check=True)
+        await asyncio.to_thread(own_kafka.start)
 
     sent = await _relay_through_outage(tmp_path, transport, topic, down, up)
     received = await _read_all(transport, topic, group_name("check"), want=len(sent))

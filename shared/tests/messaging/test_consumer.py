@@ -159,7 +159,9 @@ async def test_poison_goes_to_dead_letters_unclaimed_and_holds_the_later_events_
     await transport.stop()
 
 
-async def test_a_consumer_that_cannot_reach_the_bus_fails_its_step_and_retries(db: Db, tmp_path: Path) -> None:
+async def test_a_consumer_that_cannot_reach_the_bus_fails_its_step_and_retries(
+    db: Db, tmp_path: Path
+) -> None:
     class Unreachable(LocalTransport):
         down = True
 

@@ -172,7 +172,6 @@ class EventConsumer:
                 work.append((message, envelope, handler))
         if not work:
             return True
-        applied = 0
         try:
             async with self._uow_factory() as uow:
                 if await self._held_keys(uow.session, {m.key for m, _, _ in work}):
@@ -184,7 +183,6 @@ class EventConsumer:
                     ):
                         continue
                     await handler(uow, envelope, decode(envelope))
-                    applied += 1
                 await uow.commit()
         except asyncio.CancelledError:
             raise
@@ -198,7 +196,7 @@ class EventConsumer:
                 error=describe(exc),
             )
             return False
-        self.processed_total += applied
+        self.processed_total += len(work)  # handled: applied, or found already applied
         self._lag.set(max(0.0, (utc_now() - work[-1][1].time).total_seconds()))
         return True
 
@@ -235,7 +233,7 @@ class EventConsumer:
             if isinstance(outcome, int):
                 error = f"held: dead letter {outcome} of the same aggregate comes first"
                 await self._dead_letter(message, envelope, error, attempts=0)
-            elif outcome == "applied":
+            else:
                 self.processed_total += 1
                 self._lag.set(max(0.0, (utc_now() - envelope.time).total_seconds()))
             return
