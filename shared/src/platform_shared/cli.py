@@ -1,9 +1,10 @@
-"""The command line every service shares: `<svc> serve`, `<svc> migrate`."""
+"""The command line every service shares: `<svc> serve`, `migrate`, `topics`, `dead-letters`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Callable
 
 import uvicorn
@@ -20,6 +21,19 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
     sub.add_parser("migrate", help="upgrade the database to the latest migration")
+    topics = sub.add_parser(
+        "topics", help="create the declared Kafka topics (and re-assert their retention); idempotent"
+    )
+    topics.add_argument("--replication-factor", type=int, default=1)
+    topics.add_argument("--wait", type=float, default=120.0, help="seconds to wait for the broker")
+    letters = sub.add_parser("dead-letters", help="list the consumers' dead letters, or redrive them")
+    letters_sub = letters.add_subparsers(dest="action", required=True)
+    listing = letters_sub.add_parser("list", help="the open dead letters, oldest first")
+    listing.add_argument("--all", action="store_true", help="also the resolved ones")
+    redrive = letters_sub.add_parser("redrive", help="apply dead letters again once their cause is fixed")
+    which = redrive.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", type=int, action="append", dest="ids", help="a dead letter's id (repeatable)")
+    which.add_argument("--all", action="store_true", help="every open dead letter, oldest first")
     args = parser.parse_args()
 
     runtime = build_runtime()
@@ -27,4 +41,60 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     if args.command == "migrate":
         asyncio.run(runtime.migrate())
         return
+    if args.command == "topics":
+        sys.exit(asyncio.run(_topics(runtime, args.replication_factor, args.wait)))
+    if args.command == "dead-letters":
+        sys.exit(asyncio.run(_dead_letters(runtime, args)))
     uvicorn.run(create_service_app(runtime), host=args.host, port=args.port, log_config=None)
+
+
+async def _topics(runtime: ServiceRuntime, replication: int, wait_s: float) -> int:
+    from platform_shared.contracts.topics import TOPICS
+    from platform_shared.messaging.kafka import KafkaTransport
+    from platform_shared.messaging.transport import TransportUnavailable
+
+    settings = runtime.settings
+    transport = KafkaTransport(settings.kafka_bootstrap_servers, client_id=f"{runtime.name}-svc-topics")
+    deadline = asyncio.get_running_loop().time() + wait_s
+    try:
+        while True:
+            try:
+                created = await transport.ensure_topics(TOPICS, replication=replication)
+                break
+            except TransportUnavailable as exc:
+                if asyncio.get_running_loop().time() > deadline:
+                    print(f"Kafka not reachable: {exc}", file=sys.stderr)
+                    return 1
+                await asyncio.sleep(1.0)
+    finally:
+        await transport.stop()
+        await runtime.engine.dispose()
+    for spec in TOPICS:
+        state = "created" if spec.name in created else "exists"
+        print(f"{spec.name}: {state}, partitions={spec.partitions}, retention.ms={spec.retention_ms}")
+    return 0
+
+
+async def _dead_letters(runtime: ServiceRuntime, args: argparse.Namespace) -> int:
+    try:
+        if args.action == "list":
+            entries = await runtime.dead_letters.entries(include_resolved=args.all, limit=10_000)
+            for d in entries:
+                resolved = f"\tresolved: {d.resolution}" if d.resolved_at else ""
+                place = f"{d.topic}[{d.partition}]@{d.offset}"
+                print(
+                    f"{d.id}\t{d.consumer}\t{d.event_type or '-'}\t{d.key or '-'}\t{place}\t"
+                    f"{d.failed_at:%Y-%m-%d %H:%M:%S}\t{d.error}{resolved}"
+                )
+            print(f"{len(entries)} dead letter(s)", file=sys.stderr)
+            return 0
+        results = await runtime.dead_letters.redrive(None if args.all else args.ids)
+        for result in results:
+            print(f"{result.id}\t{result.outcome}" + (f"\t{result.error}" if result.error else ""))
+        return (
+            0
+            if all(r.outcome in ("applied", "already_applied", "not_handled", "resolved") for r in results)
+            else 2
+        )
+    finally:
+        await runtime.engine.dispose()

@@ -67,6 +67,8 @@ class Action(StrEnum):
     REPORT_APPROVE = "report.approve"  # reviewed
     REPORT_ADOPT = "report.adopt"  # adopted, reported to the nämnd
     WEBHOOK_MANAGE = "webhook.manage"
+    # every service
+    OPS_DEAD_LETTERS = "ops.dead_letters"  # list and redrive the consumers' dead letters
 
 
 R = Role
@@ -170,6 +172,7 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.REPORT_APPROVE: _g((_TOP, _ALL)),
     Action.REPORT_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
     Action.WEBHOOK_MANAGE: _g((R.SYSTEMADMINISTRATOR, _ALL)),
+    Action.OPS_DEAD_LETTERS: _g((R.SYSTEMADMINISTRATOR, _ALL)),
 }
 
 # Decision types that can be delegated (delegationsordning) and the action each one unlocks.

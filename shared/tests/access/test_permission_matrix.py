@@ -74,6 +74,7 @@ report.write         -      S     S     S       all   all    S    S      all   a
 report.approve       -      -     -     -       all   all    -    -      -     -    -     -     -
 report.adopt         -      -     -     -       -     -      -    -      -     -    -     S     -
 webhook.manage       -      -     -     -       -     -      -    -      -     -    -     -     all
+ops.dead_letters     -      -     -     -       -     -      -    -      -     -    -     -     all
 """
 
 

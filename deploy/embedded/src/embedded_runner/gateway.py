@@ -21,6 +21,11 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/notifications", "reporting"),
     ("/api/v1/dashboard", "reporting"),
     ("/api/v1/webhooks", "reporting"),
+    # operations (dead letters) of each service
+    ("/api/v1/ops/org", "org"),
+    ("/api/v1/ops/deviation", "deviation"),
+    ("/api/v1/ops/risk", "risk"),
+    ("/api/v1/ops/reporting", "reporting"),
 )
 
 

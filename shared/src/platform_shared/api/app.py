@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.ops import ops_router
 from platform_shared.context import correlation_id_var, traceparent_var
 from platform_shared.errors import Problem, install_error_handlers
 from platform_shared.runtime import Readiness, ServiceRuntime
@@ -33,6 +34,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
     add_operational_routes(app, runtime.check_ready)
     for router in runtime.definition.routers:
         app.include_router(router)
+    app.include_router(ops_router(runtime.name))
     return app
 
 

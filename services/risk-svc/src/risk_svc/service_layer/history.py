@@ -28,13 +28,16 @@ def _present(**values: Any) -> dict[str, Any]:
 async def _deviation_step(uow: UnitOfWork, event: dev._DeviationEvent, **extra: Any) -> None:
     """Every deviation event carries the facts after its step; the row is made if it is missing
     (an event seen before DeviationReported, e.g. after a replay from a later offset)."""
+    # A step's own facts (e.g. the type a reclassification moved to) win over the common ones.
     values = _present(
-        reference=event.reference,
-        deviation_type=event.deviation_type,
-        category=event.category,
-        status=event.status,
-        severity=event.severity,
-        **extra,
+        **{
+            "reference": event.reference,
+            "deviation_type": event.deviation_type,
+            "category": event.category,
+            "status": event.status,
+            "severity": event.severity,
+            **extra,
+        }
     )
     await insert_ignore(
         uow.session,
