@@ -29,9 +29,9 @@ from org_svc.config import OrgSettings
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope, structured_headers, wrap
-from platform_shared.contracts.registry import payload_model
+from platform_shared.contracts.examples import by_field_name, example_data, released_examples
 from platform_shared.contracts.schemas import released_schemas
-from platform_shared.contracts.topics import ALL_TOPICS
+from platform_shared.contracts.topics import ALL_TOPICS, ORG_EVENTS
 from platform_shared.messaging.consumer import EventConsumer
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.transport import OutgoingMessage
@@ -45,133 +45,77 @@ from reporting_svc.service_layer.webhooks import WEBHOOK_EVENT_TYPES
 from risk_svc.app import build_runtime as build_risk
 from risk_svc.config import RiskSettings
 
-NAMESPACE = uuid.UUID("6f1c0d9e-8a57-4c55-9a51-4c1e3d5f7a10")
 NOT_A_READ_MODEL = {"inbox_message", "dead_letter"}
 # Events every producer emits on its own topic: one of each per topic, not the same one four times.
 PER_TOPIC = {"audit_id", "deadline_id"}
-
-# Field values that read as what they are (a free string would be a valid but odd example).
-STRINGS = {
-    "deviation_type": "lex_sarah",
-    "from_type": "avvikelse",
-    "to_type": "lex_sarah",
-    "level": "enhet",
-    "role": "kvalitetsledare",
-    "from_role": "enhetschef",
-    "to_role": "kvalitetsledare",
-    "responsible_role": "kvalitetsledare",
-    "rule": "investigation_complete",
-    "object_type": "deviation",
-    "degree": "allvarligt_missforhallande",
-    "decision_type": "ivo_anmalan_lex_sarah",
-    "category": "bemotande",
-    "kind": "klagomal",
-    "service": "deviation",
-    "action": "read",
-    "email": "ny.person@example.se",
-    "result": "godkand",
-    "trigger": "arlig",
-    "method": "rotorsaksanalys",
-    "regi": "egen",
-    "channel": "e-post",
-    "complainant_type": "brukare",
-    "horizon": "kort",
-}
+PEOPLE = ("reporter_id", "actor_id", "investigator_id", "responsible_id")
 
 
 @dataclass
 class Ids:
-    """Aggregate and reference ids by field name: one deviation, one complaint, one risk... so the
-    events follow each other; org events make a unit and a person of their own."""
+    """Ids by field name: one deviation, one complaint, one risk... so the examples follow each
+    other, on a unit and by people of the organisation; org events make a unit and a person of their
+    own (under the förvaltning)."""
 
     org: OrgFixture
 
     def __call__(self, field: str, topic: str) -> uuid.UUID:
-        if topic == "org.events":
-            fresh = {
-                "unit_id": "new-unit",
-                "person_id": "new-person",
-                "parent_id": None,
-                "new_parent_id": None,
-                "old_parent_id": None,
-            }
-            if field in fresh:
-                key = fresh[field]
-                return self.org.units["forvaltning"] if key is None else uuid.uuid5(NAMESPACE, key)
+        if topic == ORG_EVENTS:
+            if field in ("unit_id", "person_id"):
+                return by_field_name(f"new-{field}")
+            if field in ("parent_id", "new_parent_id", "old_parent_id"):
+                return self.org.units["forvaltning"]
         if field in ("unit_id", "from_unit_id", "to_unit_id"):
             return self.org.units["enhet_a"]
-        if field.endswith("_by") or field in ("reporter_id", "actor_id", "investigator_id", "responsible_id"):
+        if field.endswith("_by") or field in PEOPLE:
             return self.org.people["socialchef"]
         if field in ("responsible_person_id", "to_person_id"):
             return self.org.people["kvalitetsledare"]
         if field in PER_TOPIC:
-            return uuid.uuid5(NAMESPACE, f"{field}:{topic}")
-        return uuid.uuid5(NAMESPACE, field)
-
-
-def example(schema: dict[str, Any], defs: dict[str, Any], field: str, topic: str, ids: Ids) -> Any:
-    if "$ref" in schema:
-        return example(defs[schema["$ref"].rsplit("/", 1)[1]], defs, field, topic, ids)
-    if "anyOf" in schema:
-        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
-        return example(options[0], defs, field, topic, ids)
-    if "enum" in schema:
-        return schema["enum"][0]
-    if "const" in schema:
-        return schema["const"]
-    kind = schema.get("type")
-    if kind == "object":
-        return {
-            name: example(prop, defs, name, topic, ids) for name, prop in schema.get("properties", {}).items()
-        }
-    if kind == "array":
-        item_field = field.removesuffix("s") if field.endswith("_ids") else field
-        return [example(schema.get("items", {}), defs, item_field, topic, ids)]
-    if kind == "integer":
-        return int(schema.get("minimum", schema.get("exclusiveMinimum", 0) + 1))
-    if kind == "number":
-        return float(schema.get("minimum", 1))
-    if kind == "boolean":
-        return True
-    if kind == "string":
-        fmt = schema.get("format")
-        if fmt == "uuid":
-            return str(ids(field, topic))
-        if fmt == "date-time":
-            return "2026-03-02T08:00:00+00:00"
-        if fmt == "date":
-            return "2026-03-02"
-        if fmt == "email":
-            return STRINGS["email"]
-        return STRINGS.get(field, f"exempel {field}")
-    raise AssertionError(f"no example for {field}: {schema}")
+            return by_field_name(f"{field}:{topic}")
+        return by_field_name(field)
 
 
 def topics_of(model: type[EventPayload]) -> tuple[str, ...]:
-    """Where the event travels: its own topic, or (deadlines, audit records) every producer's."""
+    """Where an event travels: its own topic, or (deadlines, audit records) every producer's."""
     return (model.topic,) if model.topic else ALL_TOPICS
 
 
 def examples(ids: Ids) -> list[tuple[str, EventPayload]]:
+    schemas = released_schemas()
     made: list[tuple[str, EventPayload]] = []
-    for (event_type, version), schema in released_schemas().items():
-        model = payload_model(event_type, version)
+    for payload in released_examples():
+        model = type(payload)
+        schema = schemas[(model.event_type, model.version)]
         for topic in topics_of(model):
-            data = example(schema, schema.get("$defs", {}), "", topic, ids)
-            if "status" in data:  # the state after this step: each step its own
-                data["status"] = re.sub(r"(?<!^)(?=[A-Z])", "_", event_type).lower()
+            data = example_data(schema, uuid_for=lambda field, t=topic: ids(field, t))
             made.append((topic, model.model_validate(data)))
-    order = {key: n for n, key in enumerate(REGISTRY_ORDER)}
-    return sorted(made, key=lambda pair: order[pair[1].event_type])
+    return made
 
 
-def _registry_order() -> list[str]:
-    from platform_shared.contracts.registry import REGISTRY
+class Writes:
+    """Rows a service's consumers wrote to its read models (and outbox), counted at commit: the
+    inbox and dead letters are bookkeeping, and a rolled-back transaction wrote nothing."""
 
-    return [event_type for event_type, _ in REGISTRY]
+    WRITE = re.compile(r'^\s*(?:INSERT(?: OR \w+)? INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.committed = 0
+        sync = engine.sync_engine
+        event.listen(sync, "after_cursor_execute", self._executed)
+        event.listen(sync, "commit", self._commit)
+        event.listen(sync, "rollback", self._rollback)
 
-REGISTRY_ORDER = _registry_order()
+    def _executed(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        match = self.WRITE.match(statement)
+        if match and match.group(1) not in NOT_A_READ_MODEL and (cursor.rowcount or 0) > 0:
+            conn.info["writes"] = conn.info.get("writes", 0) + cursor.rowcount
+
+    def _commit(self, conn: Any) -> None:
+        self.committed += conn.info.pop("writes", 0)
+
+    def _rollback(self, conn: Any) -> None:
+        conn.info.pop("writes", None)
 
 
 @dataclass
@@ -181,8 +125,11 @@ class Service:
     writes: Writes
 
 
+Services = tuple[dict[str, Service], LocalTransport, OrgFixture]
+
+
 @pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[tuple[dict[str, Service], LocalTransport, OrgFixture]]:
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
     common: dict[str, Any] = {"dev_key_dir": str(tmp_path), "log_json": False}
@@ -222,43 +169,16 @@ async def drain(consumers: list[EventConsumer]) -> None:
             pass
 
 
-class Writes:
-    """Rows a service's consumers wrote to its read models (and outbox), counted at commit: the
-    inbox and dead letters are bookkeeping, and a rolled-back transaction wrote nothing."""
-
-    WRITE = re.compile(r'^\s*(?:INSERT(?: OR \w+)? INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.committed = 0
-        sync = engine.sync_engine
-        event.listen(sync, "after_cursor_execute", self._executed)
-        event.listen(sync, "commit", self._commit)
-        event.listen(sync, "rollback", self._rollback)
-
-    def _executed(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        match = self.WRITE.match(statement)
-        if match and match.group(1) not in NOT_A_READ_MODEL and cursor.rowcount and cursor.rowcount > 0:
-            conn.info["writes"] = conn.info.get("writes", 0) + cursor.rowcount
-
-    def _commit(self, conn: Any) -> None:
-        self.committed += conn.info.pop("writes", 0)
-
-    def _rollback(self, conn: Any) -> None:
-        conn.info.pop("writes", None)
-
-
 async def dead_letters(runtime: ServiceRuntime) -> list[Any]:
     async with runtime.session_factory() as session:
         return list((await session.execute(select(runtime.messaging.dead_letter))).all())
 
 
-async def test_every_consumer_handles_every_event_type_it_subscribes_to(
-    services: tuple[dict[str, Service], LocalTransport, OrgFixture],
-) -> None:
-    found, transport, org = services
-    async with found["reporting"].runtime.session_factory() as session, session.begin():
+async def subscribe_a_webhook_to_everything(reporting: ServiceRuntime, org: OrgFixture) -> None:
+    """So that every webhook event type has a delivery to make."""
+    async with reporting.session_factory() as session, session.begin():
         session.add(
-            WebhookSubscription(  # so that every webhook event type has a delivery to make
+            WebhookSubscription(
                 id=uuid.uuid4(),
                 url="https://mottagare.example.se/hook",
                 secret="whsec_" + "A" * 43 + "=",
@@ -271,10 +191,15 @@ async def test_every_consumer_handles_every_event_type_it_subscribes_to(
                 updated_at=utc_now(),
             )
         )
-    ids = Ids(org)
+
+
+async def test_every_consumer_handles_every_event_type_it_subscribes_to(services: Services) -> None:
+    found, transport, org = services
+    await subscribe_a_webhook_to_everything(found["reporting"].runtime, org)
     problems: list[str] = []
     checked: set[tuple[str, str]] = set()
-    for topic, payload in examples(ids):
+    sent = examples(Ids(org))
+    for topic, payload in sent:
         envelope = wrap(payload, source="contract-test", actor_id=None, correlation_id="contract")
         await transport.send_batch([_message(topic, envelope)])
         for name, service in found.items():
@@ -295,10 +220,10 @@ async def test_every_consumer_handles_every_event_type_it_subscribes_to(
                 elif envelope.type not in consumer.spec.ignores and service.writes.committed == before:
                     problems.append(f"{label}: handled, but no read model changed")
     assert not problems, "\n".join(problems)
-    assert len(checked) > 100
+    assert {type(p).event_type for _, p in sent} == {key[0] for key in released_schemas()}
+    assert len(checked) > 100, "(consumer, event type) pairs checked"
 
 
 def _message(topic: str, envelope: EventEnvelope) -> OutgoingMessage:
-    return OutgoingMessage(
-        topic, envelope.subject, orjson.dumps(envelope.model_dump(mode="json")), structured_headers(None)
-    )
+    value = orjson.dumps(envelope.model_dump(mode="json"))
+    return OutgoingMessage(topic, envelope.subject, value, structured_headers(None))
