@@ -2,13 +2,18 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting
+.PHONY: run run-distributed test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-event-lag
 
 install:
 	@$(UV) sync --frozen --quiet
 
 run: install
 	@$(UV) run --no-sync kvalitet-embedded
+
+# The distributed setup without Docker: four processes on PostgreSQL and Kafka (KAFKA_BOOTSTRAP_SERVERS
+# or KAFKA_START), one gateway on :8000, the demo organisation. Ctrl-C stops everything.
+run-distributed: install postgres
+	@$(UV) run --no-sync kvalitet-distributed
 
 postgres:
 	@scripts/ensure-postgres

@@ -6,6 +6,7 @@ Never log personal data or tokens: log ids, not descriptions or names.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -19,6 +20,32 @@ def _add_correlation(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> M
     if correlation_id:
         event_dict.setdefault("correlation_id", correlation_id)
     return event_dict
+
+
+class RepeatFilter(logging.Filter):
+    """At most one line a minute per message template of the given loggers (the Kafka client logs
+    every failed reconnect while the broker is down: ~100 lines a second). The next line that gets
+    through says how many were held back."""
+
+    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka",), every_s: float = 60.0) -> None:
+        super().__init__()
+        self._prefixes = prefixes
+        self._every_s = every_s
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self._prefixes):
+            return True
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        last, held = self._seen.get(key, (-self._every_s, 0))
+        if now - last < self._every_s:
+            self._seen[key] = (last, held + 1)
+            return False
+        self._seen[key] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} [{held} similar lines in the last minute not logged]"
+        return True
 
 
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
@@ -43,6 +70,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    handler.addFilter(RepeatFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
