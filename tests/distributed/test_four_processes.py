@@ -1,6 +1,7 @@
 """The walking-skeleton slice through four separate OS processes, PostgreSQL and Kafka.
 
-Kafka is librdkafka's mock cluster unless KAFKA_BOOTSTRAP_SERVERS names a real broker.
+Kafka is the test session's broker (platform_shared.testing_kafka): a real one in CI, its topics
+created through the admin API as `<name>-svc topics` does; librdkafka's mock where none is named.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from platform_shared.auth.tokens import DevTokens
-from platform_shared.testing import create_pg_database, drop_pg_database, kafka_bootstrap_address
+from platform_shared.contracts.topics import TOPICS
+from platform_shared.messaging.kafka import KafkaTransport
+from platform_shared.testing import create_pg_database, drop_pg_database
+from platform_shared.testing_kafka import Broker
 
 pytestmark = [pytest.mark.distributed, pytest.mark.postgres]
 
@@ -49,8 +53,14 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def kafka() -> str:
-    return kafka_bootstrap_address()
+async def kafka(kafka_broker: Broker) -> str:
+    if kafka_broker.real:
+        transport = KafkaTransport(kafka_broker.bootstrap, client_id="tests")
+        try:
+            await transport.ensure_topics(TOPICS)
+        finally:
+            await transport.stop()
+    return kafka_broker.bootstrap
 
 
 @pytest.fixture(scope="module")
