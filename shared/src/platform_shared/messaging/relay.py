@@ -40,8 +40,8 @@ from platform_shared.timeutil import utc_now
 log = structlog.get_logger(__name__)
 
 
-def _lock_key(service: str) -> int:
-    """A stable signed 64-bit key for the service's relay advisory lock."""
+def relay_lock_key(service: str) -> int:
+    """The key of the service's relay advisory lock (stable, fits PostgreSQL's bigint)."""
     return zlib.crc32(f"outbox-relay:{service}".encode()) - 2**31
 
 
@@ -63,7 +63,7 @@ class OutboxRelay:
             raise TypeError("the relay needs a session factory bound to an AsyncEngine")
         self._engine = bind
         self._elect = bind.dialect.name == "postgresql"
-        self._lock_key = _lock_key(service)
+        self._lock_key = relay_lock_key(service)
         self._outbox = tables.outbox
         self._transport = transport
         self._batch_size = batch_size
