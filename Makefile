@@ -39,3 +39,6 @@ bench-deviations: install postgres
 
 bench-reporting: install postgres
 	$(UV) run --no-sync python bench/reporting/bench.py
+
+bench-event-lag: install postgres
+	$(UV) run --no-sync python bench/events/lag.py
