@@ -202,3 +202,43 @@ async def test_events_keep_their_envelope_fields_over_the_local_bus(tmp_path: Pa
     assert decoded["specversion"] == "1.0" and decoded["type"] == "RiskAssessed"
     assert decoded["dataschema"].endswith(":v1") and decoded["correlationid"] == "c1"
     await transport.stop()
+
+
+async def test_the_batch_path_keeps_each_events_trace_for_what_its_handler_emits(
+    db: Db, tmp_path: Path
+) -> None:
+    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
+    await transport.start()
+
+    async def react(uow: UnitOfWork, env: EventEnvelope, payload: EventPayload) -> None:
+        assert isinstance(payload, RiskAssessed)
+        uow.emit(payload.model_copy(update={"risk_id": uuid.uuid4()}))  # an event caused by this one
+
+    consumer = EventConsumer(
+        ConsumerSpec(group="g", topics=("risk.events",), handlers={"RiskAssessed": react}),
+        service="test",
+        session_factory=db.factory,
+        tables=db.tables,
+        transport=transport,
+        uow_factory=db.uow,
+    )
+    await consumer.start()
+    traces = [uuid.uuid4().hex for _ in range(3)]
+    await transport.send_batch(
+        [
+            OutgoingMessage(
+                "risk.events",
+                f"k{n}",
+                envelope().to_json(),
+                {"traceparent": f"00-{trace}-00f067aa0ba902b7-01"},
+            )
+            for n, trace in enumerate(traces)
+        ]
+    )
+    assert await consumer.poll_once() == 3  # one batch, one transaction
+    async with db.factory() as session:
+        headers = list(
+            await session.scalars(select(db.tables.outbox.c.headers).order_by(db.tables.outbox.c.seq))
+        )
+    assert [h["traceparent"].split("-")[1] for h in headers] == traces
+    await transport.stop()

@@ -180,3 +180,34 @@ async def test_webhooks_are_managed_by_the_systemadministrator_with_etags(
     assert [i["id"] for i in listed["items"]] == [sub["id"]]
     assert (await svc.client.delete(path, headers=admin)).status_code == 204
     assert (await svc.client.get(path, headers=admin)).status_code == 404
+
+
+async def test_a_webhook_delivery_is_a_structured_cloudevent_continuing_the_events_trace(
+    svc: Any, receiver: Receiver
+) -> None:
+    from cloudevents.core.bindings.http import HTTPMessage, from_http_event
+
+    from platform_shared.contracts.envelope import structured_headers
+    from platform_shared.messaging.transport import OutgoingMessage
+
+    await _subscribe(svc, receiver.url)
+    envelope = svc.envelope(escalated(svc))
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    before = svc.consumer(WEBHOOKS_GROUP).processed_total
+    await svc.transport.send_batch(
+        [
+            OutgoingMessage(
+                "deviation.events",
+                envelope.subject,
+                envelope.to_json(),
+                structured_headers(f"00-{trace}-00f067aa0ba902b7-01"),
+            )
+        ]
+    )
+    await svc.processed(WEBHOOKS_GROUP, before + 1)
+    assert await _worker(svc).tick() == 1
+    ((headers, body),) = receiver.requests
+    assert headers["content-type"] == "application/cloudevents+json"
+    assert headers["traceparent"].split("-")[1] == trace  # the same trace, a span of its own
+    event = from_http_event(HTTPMessage(headers=headers, body=body))
+    assert event.get_type() == "LexSarahEscalated" and str(event.get_id()) == str(envelope.id)
