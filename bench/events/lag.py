@@ -37,12 +37,12 @@ from platform_shared.contracts.topics import TOPICS
 from platform_shared.db import make_engine, make_metadata, make_session_factory
 from platform_shared.ids import new_id
 from platform_shared.loops import Loop, Supervisor
+from platform_shared.messaging.broker_command import Broker, free_port, start_broker, stop_broker
 from platform_shared.messaging.kafka import KafkaTransport
 from platform_shared.messaging.relay import OutboxRelay
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.testing import create_pg_database, drop_pg_database
-from platform_shared.testing_kafka import Broker, free_port, start_broker, stop_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 GOAL_P99_MS = 250.0
@@ -74,16 +74,16 @@ def git_commit() -> str:
     return sha + (" (uncommitted changes)" if dirty.strip() else "")
 
 
-def broker_from_environment(workdir: Path) -> tuple[Broker, bool]:
+def broker_from_environment(workdir: Path) -> Broker:
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        return Broker(os.environ["KAFKA_BOOTSTRAP_SERVERS"], "real", "KAFKA_BOOTSTRAP_SERVERS"), False
+        return Broker(os.environ["KAFKA_BOOTSTRAP_SERVERS"], "real", "KAFKA_BOOTSTRAP_SERVERS")
     if os.environ.get("KAFKA_START"):
         env = {
             "KAFKA_PORT": str(free_port()),
             "KAFKA_CONTROLLER_PORT": str(free_port()),
             "KAFKA_DATA": str(workdir / "kafka"),
         }
-        return start_broker(env, "started by KAFKA_START for this benchmark"), True
+        return start_broker(env, "started by KAFKA_START for this benchmark")
     sys.exit("a real broker is needed: set KAFKA_BOOTSTRAP_SERVERS or KAFKA_START")
 
 
@@ -214,7 +214,7 @@ class Bench:
 
 async def main(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-event-lag-"))
-    broker, started = broker_from_environment(workdir)
+    broker = broker_from_environment(workdir)
     out: dict[str, Any] = {
         "git_commit": git_commit(),
         "started_at": datetime.now(UTC).isoformat(),
@@ -237,7 +237,7 @@ async def main(args: argparse.Namespace) -> None:
                     flush=True,
                 )
     finally:
-        if started:
+        if broker.started:
             stop_broker(broker)
     out["load_average_after"] = os.getloadavg()
     top = next((r for r in out["runs"] if r["target_rate_per_s"] == 200), None)

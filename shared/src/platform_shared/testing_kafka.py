@@ -17,37 +17,20 @@ create theirs through the admin API, as `<name>-svc topics` does.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-START_TIMEOUT_S = 180
+from platform_shared.messaging.broker_command import (
+    Broker,
+    BrokerUnavailable,
+    free_port,
+    start_broker,
+    stop_broker,
+)
 
-
-class BrokerUnavailable(RuntimeError):
-    pass
-
-
-@dataclass
-class Broker:
-    bootstrap: str
-    kind: str  # "real" or "mock"
-    origin: str  # how it came to be, for the log
-    env: dict[str, str] = field(default_factory=dict)  # KAFKA_PORT/KAFKA_DATA of one we started
-
-    @property
-    def real(self) -> bool:
-        return self.kind == "real"
-
-    def describe(self) -> str:
-        return f"{self.kind} broker at {self.bootstrap} ({self.origin})"
-
+__all__ = ["Broker", "BrokerUnavailable", "OwnBroker", "free_port", "session_broker"]
 
 _session: list[Broker] = []
 _mock_holder: list[object] = []
@@ -59,59 +42,6 @@ def require_real() -> bool:
 
 def can_start_brokers() -> bool:
     return bool(os.environ.get("KAFKA_START"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_broker(env: dict[str, str] | None = None, origin: str = "started by KAFKA_START") -> Broker:
-    """Run KAFKA_START (with `env` on top of ours) and wait for the address it prints."""
-    command = os.environ.get("KAFKA_START")
-    if not command:
-        raise BrokerUnavailable("KAFKA_START is not set")
-    merged = {**os.environ, **(env or {})}
-    result = subprocess.run(
-        command, shell=True, env=merged, capture_output=True, text=True, timeout=START_TIMEOUT_S
-    )
-    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
-    if result.returncode != 0 or not lines:
-        raise BrokerUnavailable(
-            f"KAFKA_START ({command}) failed with {result.returncode}: {result.stderr.strip()[-2000:]}"
-        )
-    return Broker(lines[-1], "real", origin, dict(env or {}))
-
-
-def stop_broker(broker: Broker) -> None:
-    """KAFKA_STOP with the broker's env, or (for one of our own) its `broker.pid` in KAFKA_DATA."""
-    command = os.environ.get("KAFKA_STOP")
-    if command:
-        subprocess.run(command, shell=True, env={**os.environ, **broker.env}, timeout=120, check=False)
-        return
-    data = broker.env.get("KAFKA_DATA")
-    pid_file = Path(data) / "broker.pid" if data else None
-    if pid_file is None or not pid_file.exists():
-        return
-    pid = int(pid_file.read_text().strip())
-    _terminate(pid)
-    pid_file.unlink(missing_ok=True)
-
-
-def _terminate(pid: int, grace_s: float = 30.0) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    os.kill(pid, signal.SIGKILL)
 
 
 def _mock() -> Broker:
@@ -179,7 +109,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _session and _session[0].origin.startswith("started"):
+    if _session and _session[0].started and os.environ.get("KAFKA_STOP"):
         stop_broker(_session[0])
 
 

@@ -33,6 +33,7 @@ from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.contracts.topics import TOPICS
 from platform_shared.logs import configure_logging
+from platform_shared.messaging.broker_command import Broker, BrokerUnavailable, start_broker, stop_broker
 from platform_shared.messaging.kafka import KafkaTransport
 from platform_shared.messaging.transport import TransportUnavailable
 from platform_shared.runtime import ServiceRuntime
@@ -62,12 +63,6 @@ class SetupError(RuntimeError):
 
 
 @dataclass
-class Broker:
-    bootstrap: str
-    stop: Callable[[], None] | None = None
-
-
-@dataclass
 class Cluster:
     var_dir: Path
     broker: Broker
@@ -82,40 +77,14 @@ class Cluster:
 def kafka_from_environment(var_dir: Path) -> Broker:
     configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if configured:
-        return Broker(configured)
-    command = os.environ.get("KAFKA_START")
-    if not command:
+        return Broker(configured, "real", "KAFKA_BOOTSTRAP_SERVERS")
+    if not os.environ.get("KAFKA_START"):
         raise SetupError(NO_KAFKA)
-    env = {**os.environ}
-    env.setdefault("KAFKA_DATA", str(var_dir / "kafka"))
-    print(f"Starting Kafka: {command}", flush=True)
-    result = subprocess.run(command, shell=True, env=env, capture_output=True, text=True, timeout=180)
-    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
-    if result.returncode != 0 or not lines:
-        raise SetupError(f"KAFKA_START failed ({result.returncode}): {result.stderr.strip()[-1000:]}")
-    return Broker(lines[-1], lambda: _stop_kafka(env))
-
-
-def _stop_kafka(env: dict[str, str]) -> None:
-    command = os.environ.get("KAFKA_STOP")
-    if command:
-        subprocess.run(command, shell=True, env=env, timeout=120, check=False)
-        return
-    pid_file = Path(env["KAFKA_DATA"]) / "broker.pid"
-    if pid_file.exists():
-        _terminate(int(pid_file.read_text().strip()))
-
-
-def _terminate(pid: int, grace_s: float = 30.0) -> None:
+    print(f"Starting Kafka: {os.environ['KAFKA_START']}", flush=True)
     try:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline:
-            os.kill(pid, 0)
-            time.sleep(0.2)
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
+        return start_broker({"KAFKA_DATA": os.environ.get("KAFKA_DATA", str(var_dir / "kafka"))})
+    except BrokerUnavailable as exc:
+        raise SetupError(str(exc)) from exc
 
 
 async def ensure_databases(admin_dsn: str, prefix: str) -> dict[str, str]:
@@ -288,8 +257,8 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave processes behind
         if cluster is not None:
             stop_services(cluster)
-        if broker.stop is not None:
-            broker.stop()
+        if broker.started:
+            stop_broker(broker)
         print("Stopped.", flush=True)
 
 
