@@ -142,7 +142,7 @@ async def test_a_restarted_consumer_resumes_from_the_committed_offset(
     first = await transport.subscribe([topic], group)
     fetched = await fetch_until(first, 6)
     assert [seq_of(m) for m in fetched] == list(range(6))
-    await first.commit(fetched[3])  # seq 0..3 processed; 4 and 5 fetched but not processed
+    await first.commit([fetched[3]])  # seq 0..3 processed; 4 and 5 fetched but not processed
     await first.close()
     await transport.send_batch([record(topic, "one-key", n) for n in range(6, 8)])
 

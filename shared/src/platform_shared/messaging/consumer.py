@@ -31,7 +31,7 @@ from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import decode
 from platform_shared.contracts.topics import dead_letter_topic
 from platform_shared.loops import describe
-from platform_shared.messaging.inbox import claim
+from platform_shared.messaging.inbox import claim, claim_many
 from platform_shared.messaging.tables import MessagingTables
 from platform_shared.messaging.transient import is_transient
 from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, Subscription, Transport
@@ -136,11 +136,12 @@ class EventConsumer:
         return count
 
     async def _commit_done(self, subscription: Subscription) -> None:
-        while self._done:
-            partition, message = next(iter(self._done.items()))
-            await subscription.commit(message)
-            if self._done.get(partition) is message:
-                del self._done[partition]
+        if self._done:
+            done = dict(self._done)
+            await subscription.commit(list(done.values()))
+            for partition, message in done.items():
+                if self._done.get(partition) is message:
+                    del self._done[partition]
 
     def _mark_done(self, message: IncomingMessage) -> None:
         self._done[(message.topic, message.partition)] = message
@@ -176,12 +177,14 @@ class EventConsumer:
             async with self._uow_factory() as uow:
                 if await self._held_keys(uow.session, {m.key for m, _, _ in work}):
                     return False
+                fresh = await claim_many(
+                    uow.session, self._tables, self.spec.group, [(e.id, e.type) for _, e, _ in work]
+                )
                 for message, envelope, handler in work:
+                    if envelope.id not in fresh:
+                        continue  # applied before: a redelivery
+                    fresh.discard(envelope.id)  # the same event twice in one batch: once
                     _enter_context(envelope, message)
-                    if not await claim(
-                        uow.session, self._tables, self.spec.group, envelope.id, envelope.type
-                    ):
-                        continue
                     await handler(uow, envelope, decode(envelope))
                 await uow.commit()
         except asyncio.CancelledError:

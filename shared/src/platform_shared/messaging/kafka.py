@@ -447,20 +447,22 @@ class KafkaSubscription:
             raise TransportUnavailable(f"Kafka fetch failed ({_describe(exc)})") from exc
         return [_incoming(record) for records in batches.values() for record in records]
 
-    async def commit(self, message: IncomingMessage) -> None:
-        partition = TopicPartition(message.topic, message.partition)
+    async def commit(self, messages: list[IncomingMessage]) -> None:
+        offsets = {
+            TopicPartition(m.topic, m.partition): OffsetAndMetadata(m.offset + 1, "") for m in messages
+        }
+        if not offsets:
+            return
         try:
-            await self._consumer.commit({partition: OffsetAndMetadata(message.offset + 1, "")})
+            await self._consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as exc:
-            # The partition went to another member in a rebalance. That member resumes from the
-            # last committed offset, so the record is delivered again there (at-least-once; the
-            # inbox drops the duplicate). Raising would only stop this consumer's loop.
+            # A partition went to another member in a rebalance. That member resumes from the last
+            # committed offset, so the records are delivered again there (at-least-once; the inbox
+            # drops the duplicates). Raising would only hold this consumer back.
             log.warning(
                 "kafka offset commit skipped: partition reassigned",
                 group=self._group,
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
+                partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in offsets),
                 error=_describe(exc),
             )
         except KafkaError as exc:

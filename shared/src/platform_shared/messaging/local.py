@@ -213,8 +213,10 @@ class LocalSubscription:
             await self._transport._wait_for_records(generation, timeout_s)
         return []
 
-    async def commit(self, message: IncomingMessage) -> None:
-        await self._transport._commit(self._group, message.topic, message.offset + 1)
+    async def commit(self, messages: list[IncomingMessage]) -> None:
+        last = {m.topic: m for m in messages}
+        for message in last.values():
+            await self._transport._commit(self._group, message.topic, message.offset + 1)
 
     def assigned(self, topic: str, partition: int) -> bool:
         return topic in self._positions

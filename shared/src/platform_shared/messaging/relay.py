@@ -113,35 +113,36 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish the due rows, oldest first. Returns how many were published; raises
-        `TransportUnavailable` (after recording what went through) when the bus did not answer."""
+        `TransportUnavailable` (after recording what went through) when the bus did not answer.
+        One transaction: read the due rows, send them, mark them (the lock, not row locks, keeps
+        other relays away)."""
         async with self._connection() as conn:
             if conn is None:
                 return 0
-            rows = await self._due(conn)
-            if not rows:
-                return 0
-            messages = [
-                OutgoingMessage(
-                    topic=row.topic,
-                    key=row.key,
-                    value=orjson.dumps(row.payload),
-                    headers=structured_headers((row.headers or {}).get("traceparent")),
-                )
-                for row in rows
-            ]
-            try:
-                outcomes = await self._transport.send_each(messages)
-            except TransportUnavailable:
-                self._failures.inc()
-                raise
-            published = [row.seq for row, outcome in zip(rows, outcomes, strict=True) if outcome is None]
-            refused = [
-                (row, outcome)
-                for row, outcome in zip(rows, outcomes, strict=True)
-                if isinstance(outcome, Refused)
-            ]
-            unavailable = [o for o in outcomes if isinstance(o, TransportUnavailable)]
-            await self._record(conn, published, refused)
+            async with conn.begin():
+                rows = await self._due(conn)
+                if not rows:
+                    return 0
+                messages = [
+                    OutgoingMessage(
+                        topic=row.topic,
+                        key=row.key,
+                        value=orjson.dumps(row.payload),
+                        headers=structured_headers((row.headers or {}).get("traceparent")),
+                    )
+                    for row in rows
+                ]
+                try:
+                    outcomes = await self._transport.send_each(messages)
+                except TransportUnavailable:
+                    self._failures.inc()
+                    raise
+                pairs = list(zip(rows, outcomes, strict=True))
+                published = [row.seq for row, outcome in pairs if outcome is None]
+                refused = [(row, outcome) for row, outcome in pairs if isinstance(outcome, Refused)]
+                unavailable = [o for o in outcomes if isinstance(o, TransportUnavailable)]
+                await self._record(conn, published, refused)
+        self._log_refused(refused)
         if published:
             self._published.inc(len(published))
         if unavailable:
@@ -161,37 +162,37 @@ class OutboxRelay:
             held.c.key == o.c.key,
             held.c.seq <= o.c.seq,
         )
-        async with conn.begin():
-            result = await conn.execute(
-                select(o.c.seq, o.c.topic, o.c.key, o.c.payload, o.c.headers, o.c.attempts)
-                .where(o.c.published_at.is_(None), ~behind_a_refused_row)
-                .order_by(o.c.seq)
-                .limit(self._batch_size)
-            )
-            return list(result.all())
+        result = await conn.execute(
+            select(o.c.seq, o.c.topic, o.c.key, o.c.payload, o.c.headers, o.c.attempts)
+            .where(o.c.published_at.is_(None), ~behind_a_refused_row)
+            .order_by(o.c.seq)
+            .limit(self._batch_size)
+        )
+        return list(result.all())
 
     async def _record(
         self, conn: AsyncConnection, published: list[int], refused: list[tuple[Any, Exception]]
     ) -> None:
         o = self._outbox
         now = utc_now()
-        async with conn.begin():
-            if published:
-                await conn.execute(
-                    update(o).where(o.c.seq.in_(published)).values(published_at=now, next_attempt_at=None)
+        if published:
+            await conn.execute(
+                update(o).where(o.c.seq.in_(published)).values(published_at=now, next_attempt_at=None)
+            )
+        for row, reason in refused:
+            attempts = row.attempts + 1
+            delay = min(self._refused_backoff_max_s, self._refused_backoff_s * 2 ** (attempts - 1))
+            await conn.execute(
+                update(o)
+                .where(o.c.seq == row.seq)
+                .values(
+                    attempts=attempts,
+                    last_error=str(reason)[:2000],
+                    next_attempt_at=now + timedelta(seconds=delay),
                 )
-            for row, reason in refused:
-                attempts = row.attempts + 1
-                delay = min(self._refused_backoff_max_s, self._refused_backoff_s * 2 ** (attempts - 1))
-                await conn.execute(
-                    update(o)
-                    .where(o.c.seq == row.seq)
-                    .values(
-                        attempts=attempts,
-                        last_error=str(reason)[:2000],
-                        next_attempt_at=now + timedelta(seconds=delay),
-                    )
-                )
+            )
+
+    def _log_refused(self, refused: list[tuple[Any, Exception]]) -> None:
         for row, reason in refused:
             self._refused.inc()
             log.warning(

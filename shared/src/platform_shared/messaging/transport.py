@@ -29,8 +29,9 @@ class Subscription(Protocol):
         """Next records after the last fetched; at most timeout_s of waiting when there are none."""
         ...
 
-    async def commit(self, message: IncomingMessage) -> None:
-        """Mark everything up to and including `message` in its partition as processed."""
+    async def commit(self, messages: list[IncomingMessage]) -> None:
+        """Mark everything up to and including each message in its partition as processed (the last
+        message per partition counts), in one request."""
         ...
 
     def assigned(self, topic: str, partition: int) -> bool:
