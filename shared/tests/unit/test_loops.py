@@ -59,3 +59,22 @@ async def test_a_loop_that_keeps_failing_says_so_once_a_summary_period() -> None
     assert flaky.calls > 50
     assert 2 <= len(lines) <= 5, lines
     assert supervisor.report()["down"]["status"] == "stopped"
+
+
+def test_the_kafka_clients_repeated_lines_are_logged_once_a_minute_with_a_count() -> None:
+    import logging
+
+    from platform_shared.logs import RepeatFilter
+
+    throttle = RepeatFilter(every_s=60)
+
+    def line(name: str, msg: str) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.ERROR, __file__, 1, msg, ("1",), None)
+
+    reconnects = [line("aiokafka.conn", "Unable connect to node with id %s") for _ in range(100)]
+    assert [throttle.filter(r) for r in reconnects].count(True) == 1
+    assert throttle.filter(line("aiokafka.client", "Unable to update metadata from %s"))  # another kind
+    assert throttle.filter(line("platform_shared.loops", "our own lines are never held back"))
+    throttle._seen[("aiokafka.conn", "Unable connect to node with id %s")] = (-1e9, 99)  # a minute on
+    later = line("aiokafka.conn", "Unable connect to node with id %s")
+    assert throttle.filter(later) and "99 similar lines" in later.getMessage()
