@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from platform_shared.access import Principal
 from platform_shared.api.deps import CurrentPrincipal, RuntimeDep
-from platform_shared.errors import Forbidden
+from platform_shared.errors import PROBLEM_RESPONSES, Forbidden
 from platform_shared.messaging.dead_letters import DeadLetter, RedriveResult
 from platform_shared.permissions import Action
 
@@ -73,7 +73,7 @@ def _outcome(r: RedriveResult) -> RedriveOutcome:
 
 
 def ops_router(service: str) -> APIRouter:
-    router = APIRouter(prefix=f"/api/v1/ops/{service}", tags=["operations"])
+    router = APIRouter(prefix=f"/api/v1/ops/{service}", tags=["operations"], responses=PROBLEM_RESPONSES)
 
     @router.get("/dead-letters", summary="The consumers' dead letters, oldest first")
     async def dead_letters(
