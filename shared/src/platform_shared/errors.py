@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from platform_shared.api.http_problems import http_problem
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -102,12 +104,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(
-        exc.status_code, "http-error"
-    )
-    return Problem(exc.status_code, f"/problems/{slug}", str(exc.detail), str(exc.detail)).response(
-        dict(exc.headers) if exc.headers else None
-    )
+    problem = Problem(exc.status_code, *http_problem(exc.status_code, str(exc.detail)))
+    return problem.response(dict(exc.headers) if exc.headers else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

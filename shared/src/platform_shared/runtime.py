@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
-from platform_shared.db import make_engine, make_session_factory
+from platform_shared.db import make_engine, make_session_factory, pool_options
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.relay import OutboxRelay
@@ -90,7 +90,10 @@ class ServiceRuntime:
         self.clock = clock
         for url in (settings.database_url, settings.local_bus_url):
             _ensure_sqlite_dir(url)
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(
+            settings.database_url,
+            **pool_options(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s),
+        )
         self.session_factory = make_session_factory(self.engine)
         self._owns_transport = transport is None
         self.transport = transport or make_transport(settings, client_id=f"{self.name}-svc")

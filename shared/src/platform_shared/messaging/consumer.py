@@ -20,6 +20,7 @@ from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import decode
 from platform_shared.contracts.topics import dead_letter_topic
+from platform_shared.db import is_database_busy
 from platform_shared.messaging.inbox import claim
 from platform_shared.messaging.tables import MessagingTables
 from platform_shared.messaging.transport import IncomingMessage, OutgoingMessage, Subscription, Transport
@@ -152,7 +153,8 @@ class EventConsumer:
         correlation_id_var.set(envelope.correlationid)
         traceparent_var.set(message.headers.get("traceparent"))
         last_error = ""
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = 0
+        while attempt < self._max_attempts:
             try:
                 await self._apply(handler, envelope)
                 self.processed_total += 1
@@ -161,6 +163,10 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if is_database_busy(exc):  # an overloaded service, not a bad event: wait, no attempt used
+                    await asyncio.sleep(self._retry_delay_s * self._max_attempts)
+                    continue
+                attempt += 1
                 last_error = repr(exc)
                 log.warning(
                     "event handler failed",
