@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_shared.api.http_problems import http_problem
+from platform_shared.api.validation_messages import swedish_validation
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -82,11 +83,6 @@ class Problem:
         return JSONResponse(body, status_code=self.status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or ".".join(str(p) for p in loc)
-
-
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
@@ -97,9 +93,8 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return Problem(422, ValidationFailed.type_, ValidationFailed.title, detail, errors).response()
+    swedish = swedish_validation(exc.errors())
+    return Problem(422, ValidationFailed.type_, swedish.title, swedish.detail, swedish.errors).response()
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -25,6 +25,7 @@ from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.migrations import upgrade_to_head
 from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.private_files import private_file
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
 
@@ -69,10 +70,11 @@ def make_verifier(settings: ServiceSettings) -> TokenVerifier:
     return DevTokens(settings.dev_key_dir, settings.oidc_audience)
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def _ensure_sqlite_file(url: str) -> None:
+    """The database file made 0600 before SQLite makes it (its -wal and -shm files take its mode)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
 
 
 class ServiceRuntime:
@@ -89,7 +91,7 @@ class ServiceRuntime:
         self.settings = settings
         self.clock = clock
         for url in (settings.database_url, settings.local_bus_url):
-            _ensure_sqlite_dir(url)
+            _ensure_sqlite_file(url)
         self.engine = make_engine(
             settings.database_url,
             **pool_options(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s),
