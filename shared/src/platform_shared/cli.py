@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from collections.abc import Callable
 
 import uvicorn
@@ -22,9 +23,12 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     sub.add_parser("migrate", help="upgrade the database to the latest migration")
     args = parser.parse_args()
 
+    os.umask(0o077)  # files this service creates (SQLite, keys, attachments, reports) are its own: 0600
     runtime = build_runtime()
     configure_logging(runtime.settings.log_level, runtime.settings.log_json)
     if args.command == "migrate":
         asyncio.run(runtime.migrate())
         return
-    uvicorn.run(create_service_app(runtime), host=args.host, port=args.port, log_config=None)
+    # The service writes its own access line (no query string, with the correlation id).
+    app = create_service_app(runtime)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
