@@ -54,8 +54,8 @@ class ServiceSettings(BaseSettings):
     # Overload (api/overload.py): API requests served at once per process (more wait up to
     # request_queue_timeout_s, then 503 with Retry-After), and the database connection pool
     # (a request waiting longer than db_pool_timeout_s for a connection answers 503).
-    max_concurrent_requests: int = 32
-    request_queue_timeout_s: float = 0.5
+    max_concurrent_requests: int = 8
+    request_queue_timeout_s: float = 0.25
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_pool_timeout_s: float = 1.0

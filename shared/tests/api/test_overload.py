@@ -57,6 +57,8 @@ async def test_a_saturated_service_answers_503_with_retry_after_within_a_second_
         assert response.headers["retry-after"] == "1"
         assert response.json()["type"] == "/problems/overloaded"
         assert seconds < 1.0
+    # two wait for a slot until the queue timeout; the queue is full for the two after them: at once
+    assert sorted(seconds < 0.2 for _, seconds in shed) == [False, False, True, True]
     assert health.status_code == 200 and after.status_code == 200
     assert limiter.shed_total == 4
 

@@ -1,9 +1,10 @@
 """Overload: shed load early with a 503 and `Retry-After` instead of queueing until a 30 s timeout.
 
-At most `max_concurrent_requests` API requests run at once per process; one more waits up to
-`request_queue_timeout_s` for a free slot, then answers 503. A request that gets no database
-connection within `db_pool_timeout_s` answers 503 as well. Operational paths (`/health`, `/ready`,
-`/metrics`) are never limited.
+At most `max_concurrent_requests` API requests run at once per process; as many more wait up to
+`request_queue_timeout_s` for a free slot, and any beyond those answer 503 at once (a long queue on a
+busy event loop only makes every answer late). A request that gets no database connection within
+`db_pool_timeout_s` answers 503 as well. Operational paths (`/health`, `/ready`, `/metrics`) are
+never limited.
 """
 
 from __future__ import annotations
@@ -26,19 +27,27 @@ class ConcurrencyLimiter:
         self.max_concurrent = max_concurrent
         self.queue_timeout_s = queue_timeout_s
         self._slots = asyncio.Semaphore(max_concurrent)
+        self._waiting = 0
         self.shed_total = 0
 
     async def acquire(self) -> bool:
-        """True with a slot (release it); False when none came free within the queue timeout."""
+        """True with a slot (release it); False when the queue is full or no slot came free within
+        the queue timeout."""
         if not self._slots.locked():
             await self._slots.acquire()
             return True
+        if self._waiting >= self.max_concurrent:
+            self.shed_total += 1
+            return False
+        self._waiting += 1
         try:
             async with asyncio.timeout(self.queue_timeout_s):
                 await self._slots.acquire()
         except TimeoutError:
             self.shed_total += 1
             return False
+        finally:
+            self._waiting -= 1
         return True
 
     def release(self) -> None:
