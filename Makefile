@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting
+.PHONY: run test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -34,3 +34,6 @@ bench-deviations: install postgres
 
 bench-reporting: install postgres
 	$(UV) run --no-sync python bench/reporting/bench.py
+
+bench-overload: install postgres
+	$(UV) run --no-sync python bench/overload/run.py

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import pytest
 from pydantic import BaseModel, EmailStr, Field, ValidationError
 
-from platform_shared.api.types import Count, Day, Instant, Year
+from platform_shared.api.types import AwareInstant, Count, Day, Instant, Year
 from platform_shared.api.validation_messages import field_name, swedish_message, swedish_validation
 
 
@@ -21,6 +21,7 @@ class Report(BaseModel):
     description: Annotated[str, Field(min_length=3, max_length=10)]
     occurred_on: Day
     occurred_at: Instant | None = None
+    sent_at: AwareInstant | None = None
     year: Year | None = None
     count: Count | None = None
     severity: Annotated[int, Field(ge=1, le=5)] = 1
@@ -80,6 +81,8 @@ def test_bad_dates_and_times_are_told_in_swedish() -> None:
     assert message(occurred_on="9999-12-31") == "Året ska ligga mellan 1900 och 2200."
     assert message(occurred_at="igår").startswith("Ogiltig tidpunkt")
     assert message(occurred_at="0001-01-01T00:00:00+14:00") == "Året ska ligga mellan 1900 och 2200."
+    assert message(sent_at="2026-03-01T08:00:00") == "Tidpunkten ska ha en tidszon (t.ex. +01:00)."
+    assert message(sent_at=0).startswith("Ogiltig tidpunkt")
 
 
 def test_an_invalid_email_address_is_told_in_swedish() -> None:

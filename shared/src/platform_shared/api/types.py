@@ -3,7 +3,7 @@ range is a 422, never an overflow deep inside a query (a 500).
 
 - `Day`: a calendar date written `YYYY-MM-DD` (a number such as `0` is not a date), year 1900–2200.
 - `Instant`: an RFC 3339 date-time (`2026-03-01T08:00:00+01:00`; where a route allows it, a date
-  or a time without offset), year 1900–2200.
+  or a time without offset), year 1900–2200. `AwareInstant`: the same, the offset required.
 - `Year`: 1900–2200. `Count`: 0 … 2 147 483 647. `Int32`: a signed 32-bit integer.
 
 Use them for request fields and query parameters, e.g. `Annotated[Day | None, Query(alias="from")]`.
@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 MIN_YEAR = 1900
@@ -64,6 +64,9 @@ def _datetime_year_in_range(value: datetime) -> datetime:
 
 Day = Annotated[date, BeforeValidator(_date_text), AfterValidator(_year_in_range)]
 Instant = Annotated[datetime, BeforeValidator(_datetime_text), AfterValidator(_datetime_year_in_range)]
+AwareInstant = Annotated[
+    AwareDatetime, BeforeValidator(_datetime_text), AfterValidator(_datetime_year_in_range)
+]
 Year = Annotated[int, Interval(ge=MIN_YEAR, le=MAX_YEAR)]
 Count = Annotated[int, Interval(ge=0, le=INT32_MAX)]
 Int32 = Annotated[int, Interval(ge=-INT32_MAX - 1, le=INT32_MAX)]
