@@ -111,13 +111,16 @@ class RouteBody:
         return media in self.content_types
 
 
-def route_body(route: Any, settings: ServiceSettings) -> RouteBody:
-    """The limit and content types of the route a request was routed to."""
+def route_body(route: Any, settings: ServiceSettings) -> RouteBody | None:
+    """The limit and content types of the route a request was routed to; None for a route that
+    takes no body (it never reads one: only a disconnect listener may call `receive`)."""
+    field = getattr(route, "body_field", None)
+    if field is None:
+        return None
     declared: BodyLimit | None = getattr(getattr(route, "endpoint", None), "__body_limit__", None)
     native: int | None = getattr(route, "max_body_size", None)
     max_bytes = declared.resolve(settings) if declared else native or settings.max_body_bytes
-    field = getattr(route, "body_field", None)
-    takes_form = field is not None and isinstance(field.field_info, params.Form)
+    takes_form = isinstance(field.field_info, params.Form)
     return RouteBody(max_bytes, FORM_TYPES if takes_form else JSON_TYPES, not takes_form)
 
 
@@ -131,29 +134,31 @@ class BodyLimitsMiddleware:
     def __init__(self, app: ASGIApp, *, settings: ServiceSettings) -> None:
         self.app = app
         self.settings = settings
-        self._routes: dict[int, RouteBody] = {}
+        self._routes: dict[int, RouteBody | None] = {}
 
-    def _body_of(self, route: Any) -> RouteBody:
+    def _body_of(self, route: Any) -> RouteBody | None:
         key = id(route)
-        found = self._routes.get(key)
-        if found is None:
-            found = self._routes[key] = route_body(route, self.settings)
-        return found
+        if key not in self._routes:
+            self._routes[key] = route_body(route, self.settings)
+        return self._routes[key]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        first = True
         body: RouteBody | None = None
         received = 0
 
         async def limited_receive() -> Message:
-            nonlocal body, received
-            if body is None:
+            nonlocal first, body, received
+            if first:
+                first = False
                 body = self._body_of(scope.get("route"))
-                _check_before_reading(scope, body)
+                if body is not None:
+                    _check_before_reading(scope, body)
             message = await receive()
-            if message["type"] == "http.request":
+            if body is not None and message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > body.max_bytes:
                     raise HTTPException(413, f"Innehållet får vara högst {body.max_bytes} byte.")
