@@ -57,25 +57,20 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
 
     common: dict[str, Any] = {"dev_key_dir": str(var_dir), "local_bus_url": sqlite("bus"), "bus": "local"}
     environment = ServiceSettings(**common)
-    settings = {
-        "org": OrgSettings(database_url=sqlite("org"), **common),
-        "deviation": DeviationSettings(database_url=sqlite("deviation"), **common),
-        "risk": RiskSettings(database_url=sqlite("risk"), **common),
-        "reporting": ReportingSettings(database_url=sqlite("reporting"), **common),
-    }
-    demo = all(s.mode == "embedded" for s in settings.values())
-    if demo and settings["org"].bootstrap_admin_subject is None:
-        settings["org"] = settings["org"].model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
+    org = OrgSettings(database_url=sqlite("org"), **common)
+    deviation = DeviationSettings(database_url=sqlite("deviation"), **common)
+    risk = RiskSettings(database_url=sqlite("risk"), **common)
+    reporting = ReportingSettings(database_url=sqlite("reporting"), **common)
+    demo = all(s.mode == "embedded" for s in (org, deviation, risk, reporting))
+    if demo and org.bootstrap_admin_subject is None:
+        org = org.model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
     private_file(var_dir / "bus.sqlite")
     transport = LocalTransport(sqlite("bus"))
-    builders = {
-        "org": build_org,
-        "deviation": build_deviation,
-        "risk": build_risk,
-        "reporting": build_reporting,
-    }
     runtimes: dict[str, ServiceRuntime] = {
-        name: build(settings[name], transport=transport) for name, build in builders.items()
+        "org": build_org(org, transport=transport),
+        "deviation": build_deviation(deviation, transport=transport),
+        "risk": build_risk(risk, transport=transport),
+        "reporting": build_reporting(reporting, transport=transport),
     }
     # One process, one CPU budget: the four apps share one concurrency limit.
     limiter = ConcurrencyLimiter(environment.max_concurrent_requests, environment.request_queue_timeout_s)
