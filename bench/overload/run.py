@@ -44,7 +44,7 @@ from platform_shared.migrations import upgrade_to_head
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "deviations"))
-import run as deviation_bench  # noqa: E402  (the deviation benchmark's organisation seed)
+import run as deviation_bench  # noqa: E402  (the deviation benchmark: its organisation seed, git_commit)
 
 ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ALEMBIC_INI = ROOT / "services" / "deviation-svc" / "alembic.ini"
@@ -346,12 +346,6 @@ async def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def git_commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-    return out.stdout.strip() + ("+dirty" if dirty.strip() else "")
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -379,8 +373,9 @@ async def main() -> None:
                 target.process.kill()
             for cleanup in target.cleanup:
                 await cleanup()
-    print(json.dumps({"git_commit": git_commit(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                      "results": results}, indent=2, ensure_ascii=False))  # fmt: skip
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = {"git_commit": deviation_bench.git_commit(), "at": at, "results": results}
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
     if not all(r["passed"] for r in results):
         sys.exit(1)
 

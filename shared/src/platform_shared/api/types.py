@@ -12,6 +12,7 @@ Use them for request fields and query parameters, e.g. `Annotated[Day | None, Qu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -31,20 +32,19 @@ DATETIME_TEXT = re.compile(
 )
 
 
-def _date_text(value: Any) -> Any:
-    if isinstance(value, str) and not DATE_TEXT.fullmatch(value):
-        raise PydanticCustomError("date_format", "Input should be a date written YYYY-MM-DD")
-    if isinstance(value, int | float):
-        raise PydanticCustomError("date_format", "Input should be a date written YYYY-MM-DD")
-    return value
+def _written_as(pattern: re.Pattern[str], error: str, message: str) -> Callable[[Any], Any]:
+    """A check before parsing: text must match `pattern`, and a number is never a date or a time."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float) or (isinstance(value, str) and not pattern.fullmatch(value)):
+            raise PydanticCustomError(error, message)
+        return value
+
+    return check
 
 
-def _datetime_text(value: Any) -> Any:
-    if isinstance(value, str) and not DATETIME_TEXT.fullmatch(value):
-        raise PydanticCustomError("datetime_format", "Input should be an RFC 3339 date-time")
-    if isinstance(value, int | float):
-        raise PydanticCustomError("datetime_format", "Input should be an RFC 3339 date-time")
-    return value
+_date_text = _written_as(DATE_TEXT, "date_format", "Input should be a date written YYYY-MM-DD")
+_datetime_text = _written_as(DATETIME_TEXT, "datetime_format", "Input should be an RFC 3339 date-time")
 
 
 def _year_in_range(value: date) -> date:
