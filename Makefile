@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-event-lag
+.PHONY: run run-distributed test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -42,3 +42,6 @@ bench-reporting: install postgres
 
 bench-event-lag: install postgres
 	$(UV) run --no-sync python bench/events/lag.py
+
+bench-overload: install postgres
+	$(UV) run --no-sync python bench/overload/run.py

@@ -138,6 +138,7 @@ async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
         log_json=False,
         worker_interval_s=3600,
         metrics_refresh_s=3600,
+        webhook_allowed_receivers=["127.0.0.1"],  # the tests' receiver listens there
     )
     clock = TestClock()
     runtime = build_runtime(settings, transport=transport, clock=clock)

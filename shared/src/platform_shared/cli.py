@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 
@@ -36,6 +37,7 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     which.add_argument("--all", action="store_true", help="every open dead letter, oldest first")
     args = parser.parse_args()
 
+    os.umask(0o077)  # files this service creates (SQLite, keys, attachments, reports) are its own: 0600
     runtime = build_runtime()
     configure_logging(runtime.settings.log_level, runtime.settings.log_json)
     if args.command == "migrate":
@@ -45,7 +47,9 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
         sys.exit(asyncio.run(_topics(runtime, args.replication_factor, args.wait)))
     if args.command == "dead-letters":
         sys.exit(asyncio.run(_dead_letters(runtime, args)))
-    uvicorn.run(create_service_app(runtime), host=args.host, port=args.port, log_config=None)
+    # The service writes its own access line (no query string, with the correlation id).
+    app = create_service_app(runtime)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 async def _topics(runtime: ServiceRuntime, replication: int, wait_s: float) -> int:

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -62,10 +64,26 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def pool_options(pool_size: int, max_overflow: int, pool_timeout_s: float) -> dict[str, Any]:
+    """Connection pool sizes, and how long a request waits for a connection before it is refused
+    (a short wait: a saturated service answers 503 at once instead of queueing for 30 s)."""
+    return {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout_s}
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """No pool connection within the checkout timeout, or SQLite's write lock not within its busy
+    timeout: the service is saturated, the work itself is not at fault."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         if ":memory:" in url or url.endswith("sqlite+aiosqlite://"):
             kwargs.setdefault("poolclass", StaticPool)
+            for option in ("pool_size", "max_overflow", "pool_timeout"):
+                kwargs.pop(option, None)  # one shared connection: no pool to size
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)

@@ -10,6 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from platform_shared.api.http_problems import http_problem
+from platform_shared.api.validation_messages import swedish_validation
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -80,11 +83,6 @@ class Problem:
         return JSONResponse(body, status_code=self.status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or ".".join(str(p) for p in loc)
-
-
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
@@ -95,19 +93,14 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return Problem(422, ValidationFailed.type_, ValidationFailed.title, detail, errors).response()
+    swedish = swedish_validation(exc.errors())
+    return Problem(422, ValidationFailed.type_, swedish.title, swedish.detail, swedish.errors).response()
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(
-        exc.status_code, "http-error"
-    )
-    return Problem(exc.status_code, f"/problems/{slug}", str(exc.detail), str(exc.detail)).response(
-        dict(exc.headers) if exc.headers else None
-    )
+    problem = Problem(exc.status_code, *http_problem(exc.status_code, str(exc.detail)))
+    return problem.response(dict(exc.headers) if exc.headers else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
-from platform_shared.db import make_engine, make_session_factory
+from platform_shared.db import make_engine, make_session_factory, pool_options
 from platform_shared.loops import Loop, Supervisor
 from platform_shared.loops import cancel_all as cancel_all  # re-exported
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
@@ -28,6 +28,7 @@ from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.migrations import upgrade_to_head
 from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.private_files import private_file
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
 
@@ -70,10 +71,11 @@ def make_verifier(settings: ServiceSettings) -> TokenVerifier:
     return DevTokens(settings.dev_key_dir, settings.oidc_audience)
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def _ensure_sqlite_file(url: str) -> None:
+    """The database file made 0600 before SQLite makes it (its -wal and -shm files take its mode)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
 
 
 class ServiceRuntime:
@@ -90,8 +92,11 @@ class ServiceRuntime:
         self.settings = settings
         self.clock = clock
         for url in (settings.database_url, settings.local_bus_url):
-            _ensure_sqlite_dir(url)
-        self.engine = make_engine(settings.database_url)
+            _ensure_sqlite_file(url)
+        self.engine = make_engine(
+            settings.database_url,
+            **pool_options(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s),
+        )
         self.session_factory = make_session_factory(self.engine)
         self._owns_transport = transport is None
         self.transport = transport or make_transport(settings, client_id=f"{self.name}-svc")

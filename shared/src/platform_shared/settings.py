@@ -1,11 +1,27 @@
-"""Settings common to every service. Each service subclasses with its own env prefix (ORG_, DEVIATION_…)."""
+"""Settings common to every service. Each service subclasses with its own env prefix (ORG_, DEVIATION_…).
+
+One name per setting: an unprefixed variable (`MODE`, `AUTH_MODE`, `LOG_LEVEL`, …) applies to every
+service in the environment, the same name with the service's prefix (`DEVIATION_MODE`) overrides it
+for that service alone. The unprefixed names are the settings declared here, common to all four
+services, except `DATABASE_URL` (each service has a database of its own); a service's own settings
+(`DEVIATION_DATA_KEY`, …) are read with its prefix only.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+# Each service's own, never taken from an unprefixed variable.
+PER_SERVICE_ONLY = frozenset({"database_url"})
 
 
 class ServiceSettings(BaseSettings):
@@ -30,6 +46,19 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 0.5
     log_level: str = "INFO"
     log_json: bool = True
+    # Input limits, checked before any work (api/limits.py): a request body (JSON; a route that takes
+    # uploads declares its own), all request headers together, the bearer token.
+    max_body_bytes: int = 1024 * 1024
+    max_header_bytes: int = 16 * 1024
+    max_token_bytes: int = 8 * 1024
+    # Overload (api/overload.py): API requests served at once per process (more wait up to
+    # request_queue_timeout_s, then 503 with Retry-After), and the database connection pool
+    # (a request waiting longer than db_pool_timeout_s for a connection answers 503).
+    max_concurrent_requests: int = 8
+    request_queue_timeout_s: float = 0.25
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_s: float = 1.0
 
     @model_validator(mode="after")
     def _production_needs_real_auth(self) -> ServiceSettings:
@@ -38,3 +67,33 @@ class ServiceSettings(BaseSettings):
         if self.auth_mode == "oidc" and not (self.oidc_issuer and self.oidc_jwks_url):
             raise ValueError("auth_mode=oidc needs oidc_issuer and oidc_jwks_url")
         return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: arguments, then the prefixed variable, then the unprefixed one.
+        return (
+            init_settings,
+            env_settings,
+            UnprefixedCommonSettings(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )
+
+
+class UnprefixedCommonSettings(EnvSettingsSource):
+    """The environment-wide value of a common setting: `MODE` for every service's `mode`."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls, env_prefix="")
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name not in ServiceSettings.model_fields or field_name in PER_SERVICE_ONLY:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)

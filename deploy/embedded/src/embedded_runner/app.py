@@ -1,4 +1,9 @@
-"""The embedded default: four services, one process, SQLite files under var/, the local bus."""
+"""The embedded default: four services, one process, SQLite files under var/, the local bus.
+
+Settings come from the environment as for each service alone (an unprefixed `MODE`, `AUTH_MODE`,
+`LOG_LEVEL`, … applies to all four, `DEVIATION_MODE` to deviation-svc alone); the database and bus
+files are always under the var directory. In `MODE=production` there is no demo: no seed, no dev
+tokens, no demo administrator (`ORG_BOOTSTRAP_ADMIN_SUBJECT` names the first one)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -19,9 +25,13 @@ from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
+from platform_shared.api.middleware import install_middleware
+from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.errors import install_error_handlers
 from platform_shared.messaging.local import LocalTransport
+from platform_shared.private_files import private_file, tighten
 from platform_shared.runtime import Readiness, ServiceRuntime
+from platform_shared.settings import ServiceSettings
 from reporting_svc.app import build_runtime as build_reporting
 from reporting_svc.config import ReportingSettings
 from risk_svc.app import build_runtime as build_risk
@@ -40,27 +50,33 @@ class Embedded:
 
 
 def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
-    var_dir.mkdir(parents=True, exist_ok=True)
+    tighten(var_dir)  # 0700, its files 0600 (also a var/ made by an earlier version)
 
     def sqlite(name: str) -> str:
         return f"sqlite+aiosqlite:///{var_dir / (name + '.sqlite')}"
 
     common: dict[str, Any] = {"dev_key_dir": str(var_dir), "local_bus_url": sqlite("bus"), "bus": "local"}
+    environment = ServiceSettings(**common)
+    org = OrgSettings(database_url=sqlite("org"), **common)
+    deviation = DeviationSettings(database_url=sqlite("deviation"), **common)
+    risk = RiskSettings(database_url=sqlite("risk"), **common)
+    reporting = ReportingSettings(database_url=sqlite("reporting"), **common)
+    demo = all(s.mode == "embedded" for s in (org, deviation, risk, reporting))
+    if demo and org.bootstrap_admin_subject is None:
+        org = org.model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
+    private_file(var_dir / "bus.sqlite")
     transport = LocalTransport(sqlite("bus"))
     runtimes: dict[str, ServiceRuntime] = {
-        "org": build_org(
-            OrgSettings(database_url=sqlite("org"), bootstrap_admin_subject=DEMO_ADMIN_SUBJECT, **common),
-            transport=transport,
-        ),
-        "deviation": build_deviation(
-            DeviationSettings(database_url=sqlite("deviation"), **common), transport=transport
-        ),
-        "risk": build_risk(RiskSettings(database_url=sqlite("risk"), **common), transport=transport),
-        "reporting": build_reporting(
-            ReportingSettings(database_url=sqlite("reporting"), **common), transport=transport
-        ),
+        "org": build_org(org, transport=transport),
+        "deviation": build_deviation(deviation, transport=transport),
+        "risk": build_risk(risk, transport=transport),
+        "reporting": build_reporting(reporting, transport=transport),
     }
-    apps = {name: create_service_app(rt, manage_lifecycle=False) for name, rt in runtimes.items()}
+    # One process, one CPU budget: the four apps share one concurrency limit.
+    limiter = ConcurrencyLimiter(environment.max_concurrent_requests, environment.request_queue_timeout_s)
+    apps = {
+        name: create_service_app(rt, manage_lifecycle=False, limiter=limiter) for name, rt in runtimes.items()
+    }
     holder: dict[str, Gateway] = {}
 
     @asynccontextmanager
@@ -71,10 +87,14 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
             for runtime in runtimes.values():
                 await runtime.start()
                 started.append(runtime)
-            if seed:
+            if seed and demo:
                 from embedded_runner.seed import seed_demo
 
-                await seed_demo(holder["app"], runtimes, var_dir)
+                transport_in_process = httpx.ASGITransport(app=holder["app"])
+                async with httpx.AsyncClient(
+                    transport=transport_in_process, base_url="http://embedded"
+                ) as http:
+                    await seed_demo(http, var_dir)
             yield
         finally:
             for runtime in reversed(started):
@@ -83,6 +103,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
 
     front = FastAPI(title="Kvalitetssystem (embedded)", lifespan=lifespan, openapi_url=None)
     install_error_handlers(front)
+    install_middleware(front, environment, limiter)
 
     async def check_ready() -> Readiness:
         return Readiness.combine({name: await rt.check_ready() for name, rt in runtimes.items()})

@@ -16,42 +16,24 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import structlog
 import uvicorn
 
-from deviation_svc.app import build_runtime as build_deviation
-from deviation_svc.config import DeviationSettings
 from embedded_runner.proxy import ProxyGateway
 from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
-from org_svc.app import build_runtime as build_org
-from org_svc.config import OrgSettings
 from platform_shared.contracts.topics import TOPICS
 from platform_shared.logs import configure_logging
 from platform_shared.messaging.broker_command import Broker, BrokerUnavailable, start_broker, stop_broker
 from platform_shared.messaging.kafka import KafkaTransport
 from platform_shared.messaging.transport import TransportUnavailable
-from platform_shared.runtime import ServiceRuntime
-from platform_shared.settings import ServiceSettings
-from reporting_svc.app import build_runtime as build_reporting
-from reporting_svc.config import ReportingSettings
-from risk_svc.app import build_runtime as build_risk
-from risk_svc.config import RiskSettings
 
 log = structlog.get_logger(__name__)
 
 SERVICES = ("org", "deviation", "risk", "reporting")
-BUILDERS: dict[str, tuple[Callable[..., ServiceRuntime], type[ServiceSettings]]] = {
-    "org": (build_org, OrgSettings),
-    "deviation": (build_deviation, DeviationSettings),
-    "risk": (build_risk, RiskSettings),
-    "reporting": (build_reporting, ReportingSettings),
-}
 NO_KAFKA = (
     "No Kafka broker: set KAFKA_BOOTSTRAP_SERVERS to a running broker (host:port), or KAFKA_START to a "
     "command that starts one and prints its address (and KAFKA_STOP to one that stops it)."
@@ -193,23 +175,10 @@ async def seed(gateway: ProxyGateway, cluster: Cluster) -> None:
     """The embedded default's demo organisation, through the public API (the gateway)."""
     from embedded_runner.seed import seed_demo
 
-    runtimes: dict[str, Any] = {}
-    for name, (build, settings_type) in BUILDERS.items():
-        settings = settings_type(
-            database_url=cluster.databases[name],
-            bus="kafka",
-            kafka_bootstrap_servers=cluster.broker.bootstrap,
-            dev_key_dir=str(cluster.var_dir),
-            run_migrations=False,
-            run_workers=False,
-        )
-        runtimes[name] = build(settings)  # not started: only its database, to watch the org replica
-    try:
-        async with gateway.front.router.lifespan_context(gateway.front):
-            await seed_demo(gateway, runtimes, cluster.var_dir)
-    finally:
-        for runtime in runtimes.values():
-            await runtime.engine.dispose()
+    async with gateway.front.router.lifespan_context(gateway.front):
+        transport = httpx.ASGITransport(app=gateway)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=60.0) as http:
+            await seed_demo(http, cluster.var_dir)
 
 
 def main() -> None:

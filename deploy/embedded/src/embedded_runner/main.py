@@ -1,12 +1,25 @@
+"""kvalitet-embedded: the four services in one process (see app.py)."""
+
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import uvicorn
 
 from embedded_runner.app import build_embedded
 from platform_shared.logs import configure_logging
+from platform_shared.settings import ServiceSettings
+
+
+def configure_process() -> ServiceSettings:
+    """What the environment says for the whole process (`LOG_LEVEL`, `LOG_JSON`, `MODE`, …); files
+    this process creates are its own (umask 077: 0600 files, 0700 directories)."""
+    os.umask(0o077)
+    environment = ServiceSettings()
+    configure_logging(environment.log_level, environment.log_json)
+    return environment
 
 
 def main() -> None:
@@ -16,9 +29,10 @@ def main() -> None:
     parser.add_argument("--var-dir", default="var", help="where the SQLite files, key and tokens live")
     parser.add_argument("--no-seed", action="store_true", help="do not create the demo organisation")
     args = parser.parse_args()
-    configure_logging("INFO", json=True)
+    configure_process()
     embedded = build_embedded(Path(args.var_dir).resolve(), seed=not args.no_seed)
-    uvicorn.run(embedded.app, host=args.host, port=args.port, log_config=None)
+    # The services write their own access line (no query string, with the correlation id).
+    uvicorn.run(embedded.app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

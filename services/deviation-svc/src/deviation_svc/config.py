@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from deviation_svc.domain.categories import DEFAULT_CATEGORIES
 from platform_shared.crypto import FieldCipher
+from platform_shared.private_files import FILE_MODE, private_dir
 from platform_shared.settings import ServiceSettings
 
 DATA_KEY_FILE = "deviation-data.key"
@@ -60,13 +62,14 @@ class DeviationSettings(ServiceSettings):
         if self.mode == "production":  # pragma: no cover - refused by the validator
             raise ValueError("DEVIATION_DATA_KEY is required in production")
         path = Path(self.dev_key_dir) / DATA_KEY_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x", encoding="ascii") as fresh:  # first start: make one, never overwrite
-                fresh.write(FieldCipher.generate_key())
-            path.chmod(0o600)
+        private_dir(path.parent)
+        try:  # first start: make one, 0600 from the start, never overwrite
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:
             pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as fresh:
+                fresh.write(FieldCipher.generate_key())
         return FieldCipher(path.read_text(encoding="ascii").strip())
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
+from platform_shared.outbound_http import ReceiverPolicy
 from platform_shared.settings import ServiceSettings
 
 
@@ -44,6 +45,9 @@ class ReportingSettings(ServiceSettings):
     webhook_backoff_base_s: float = 10.0
     webhook_backoff_max_s: float = 3600.0
     webhook_timeout_s: float = 10.0
+    # Receivers are called on public addresses only; internal ones are allowed here: networks or
+    # addresses ("10.20.0.0/16", "127.0.0.1") and host names ("hooks.kommun.local"), as a JSON list.
+    webhook_allowed_receivers: list[str] = []
 
     # Adopted reports are archived as DOCX and PDF here (default: <dev_key_dir>/reports, i.e. var/reports).
     reports_dir: str | None = None
@@ -55,6 +59,10 @@ class ReportingSettings(ServiceSettings):
         if unknown:
             raise ValueError(f"unknown consumer groups: {', '.join(sorted(unknown))}")
         return found
+
+    @property
+    def receiver_policy(self) -> ReceiverPolicy:
+        return ReceiverPolicy.from_setting(self.webhook_allowed_receivers)
 
     @property
     def mail_path(self) -> Path:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.middleware import install_middleware
 from platform_shared.api.ops import ops_router
-from platform_shared.context import correlation_id_var, traceparent_var
+from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.errors import Problem, install_error_handlers
 from platform_shared.runtime import Readiness, ServiceRuntime
 
 
-def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True) -> FastAPI:
+def create_service_app(
+    runtime: ServiceRuntime, *, manage_lifecycle: bool = True, limiter: ConcurrencyLimiter | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if manage_lifecycle:
@@ -30,27 +32,12 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
     app = FastAPI(title=runtime.definition.title, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
     install_error_handlers(app)
-    install_correlation_middleware(app)
+    install_middleware(app, runtime.settings, limiter)
     add_operational_routes(app, runtime.check_ready)
     for router in runtime.definition.routers:
         app.include_router(router)
     app.include_router(ops_router(runtime.name))
     return app
-
-
-def install_correlation_middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        correlation_id = request.headers.get("x-correlation-id") or str(uuid.uuid4())
-        correlation_token = correlation_id_var.set(correlation_id)
-        trace_token = traceparent_var.set(request.headers.get("traceparent"))
-        try:
-            response = await call_next(request)
-        finally:
-            correlation_id_var.reset(correlation_token)
-            traceparent_var.reset(trace_token)
-        response.headers["X-Correlation-ID"] = correlation_id
-        return response
 
 
 def add_operational_routes(app: FastAPI, check_ready: Callable[[], Awaitable[Readiness]]) -> None:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt import PyJWK
 
 from platform_shared.errors import NotAuthenticated
+from platform_shared.private_files import write_private
 from platform_shared.timeutil import utc_now
 
 DEV_ISSUER = "kvalitet-dev"
@@ -69,14 +70,12 @@ def load_or_create_dev_key(key_dir: str | Path) -> ec.EllipticCurvePrivateKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         assert isinstance(key, ec.EllipticCurvePrivateKey)
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pem)
-    os.chmod(tmp, 0o600)
+    write_private(tmp, pem)
     with contextlib.suppress(FileExistsError):
         os.link(tmp, path)  # atomic: several processes may race to create it
     tmp.unlink(missing_ok=True)

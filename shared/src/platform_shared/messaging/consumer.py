@@ -214,7 +214,8 @@ class EventConsumer:
             return
         _enter_context(envelope, message)
         last_error = ""
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = 0
+        while attempt < self._max_attempts:
             try:
                 outcome = await self._apply(handler, envelope, message.key)
             except asyncio.CancelledError:
@@ -222,6 +223,7 @@ class EventConsumer:
             except Exception as exc:
                 if is_transient(exc):
                     raise
+                attempt += 1
                 last_error = describe(exc)
                 log.warning(
                     "event handler failed",

@@ -1,7 +1,11 @@
-"""The demo organisation and a lived-in set of cases, created through the public API (idempotent).
+"""The demo organisation and a lived-in set of cases, created through the public API.
 
 Order: the organisation; then, once every service's org replica has it, cases, risks and reports.
-Each part lives in its own module.
+Each part lives in its own module. Every change is a journaled step (seed/journal.py): a seed that was
+interrupted (a crash, `kill -9`) completes on the next start, and nothing is made twice.
+
+`seed_demo` needs only an HTTP client for the API (in-process for the embedded runner, or a base URL
+for services in their own processes) and the directory with the dev signing key.
 """
 
 from __future__ import annotations
@@ -9,29 +13,29 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
 
 import httpx
-from sqlalchemy import func, select
 
 from embedded_runner.seed import cases, org, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
-from platform_shared.runtime import ServiceRuntime
+from platform_shared.private_files import write_private
 
 __all__ = ["ADMIN_SUBJECT", "seed_demo"]
 
+TOKENS_FILE = "dev-tokens.json"
+# One list per service whose answer needs the caller in that service's replica of the organisation.
+REPLICA_PROBES = ("/api/v1/deviations", "/api/v1/risk/risks", "/api/v1/notifications")
 
-async def _replica_roles(runtime: ServiceRuntime) -> int:
-    async with runtime.session_factory() as session:
-        return int(await session.scalar(select(func.count()).select_from(runtime.replica.role)) or 0)
 
-
-async def wait_for_replicas(
-    runtimes: dict[str, ServiceRuntime], expected: int, timeout_s: float = 30
-) -> None:
+async def wait_for_replicas(demo: DemoClient, timeout_s: float = 30) -> None:
+    """Until every service knows the last person the organisation step made (its events are the last
+    org events, so a replica that has them has all the rest)."""
+    headers = demo.auth(org.ACTING.subject)
     for _ in range(int(timeout_s / 0.05)):
-        if all([await _replica_roles(rt) >= expected for rt in runtimes.values()]):
+        answers = [await demo.http.get(path, params={"limit": 1}, headers=headers) for path in REPLICA_PROBES]
+        if all(a.status_code == 200 for a in answers):
             return
         await asyncio.sleep(0.05)
     raise RuntimeError("org replicas did not catch up with the demo organisation")
@@ -51,22 +55,27 @@ async def write_tokens(demo: DemoClient, path: Path) -> int:
             }
         )
     text = json.dumps(entries, indent=2, ensure_ascii=False)
-    await asyncio.to_thread(path.write_text, text, encoding="utf-8")
+    await asyncio.to_thread(write_private, path, text.encode("utf-8"))
     return len(entries)
 
 
-async def seed_demo(app: Any, runtimes: dict[str, ServiceRuntime], var_dir: Path) -> Path:
+async def seed_demo(http: httpx.AsyncClient, var_dir: Path) -> Path:
+    """Make (or complete) the demo through the API at `http`; write var/dev-tokens.json."""
     tokens = DevTokens(var_dir)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://embedded") as http:
-        demo = DemoClient(http, tokens)
-        created = await org.seed(demo)
-        await wait_for_replicas(runtimes, org.expected_role_count())
-        if created:
-            await cases.seed(demo)
-            await risk.seed(demo)
-            await reports.seed(demo)
-        path = var_dir / "dev-tokens.json"
-        count = await write_tokens(demo, path)
+    journal_path = var_dir / JOURNAL_FILE
+    made_before_journals = not journal_path.exists()
+    journal = SeedJournal(journal_path)
+    demo = DemoClient(http, tokens, journal)
+    if made_before_journals and "FORV" in await demo.units_by_code():
+        journal.mark_complete()  # a demo made by an earlier version, without a journal: leave it
+    if not journal.complete:
+        await org.seed(demo)
+        await wait_for_replicas(demo)
+        await cases.seed(demo)
+        await risk.seed(demo)
+        await reports.seed(demo)
+        journal.mark_complete()
+    path = var_dir / TOKENS_FILE
+    count = await write_tokens(demo, path)
     print(f"Demo tokens for {count} people written to {path}", flush=True)
     return path

@@ -3,7 +3,7 @@ all made through the public API, as the people whose work it is."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from embedded_runner.seed.client import DemoClient
@@ -17,10 +17,6 @@ SECTIONS = (
     ("recurrence_risk", "Risk att det upprepas utan åtgärd"),
     ("measures", "Introduktion ses över"),
 )
-
-
-def _ago(days: float) -> str:
-    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
 
 
 class Cases:
@@ -47,8 +43,8 @@ class Cases:
             {
                 "type": kind,
                 "unit_id": self.units[unit]["id"],
-                "occurred_at": _ago(days_ago),
-                "discovered_at": _ago(days_ago - 0.1),
+                "occurred_at": self.demo.ago(days_ago),
+                "discovered_at": self.demo.ago(days_ago - 0.1),
                 "description": text,
                 "category": category,
                 "source": {"system": "demo", "external_id": f"DEMO-{self._n}"},
@@ -75,7 +71,7 @@ class Cases:
                 {
                     "section": section,
                     "kind": "fact" if section != "recurrence_risk" else "assessment",
-                    "entry_date": _ago(1)[:10],
+                    "entry_date": self.demo.ago(1)[:10],
                     "source": "Samtal med personal och genomgång av dokumentation",
                     "text": text,
                     "author_title": title,
@@ -84,7 +80,7 @@ class Cases:
             )
 
     async def action(self, who: str, deviation_id: str, text: str, responsible: str, due_days: int) -> str:
-        due = (datetime.now(UTC) + timedelta(days=due_days)).date().isoformat()
+        due = (self.demo.now + timedelta(days=due_days)).date().isoformat()
         created = await self.step(who, deviation_id, "actions", {"description": text, "horizon": "kort"})
         await self.step(
             who,
@@ -202,9 +198,9 @@ async def seed(demo: DemoClient) -> None:
         "eva.lind",
         sarah,
         "ivo-notification/sent",
-        {"sent_at": _ago(1), "ivo_case_number": "3.5.1-00000/2026"},
+        {"sent_at": demo.ago(1), "ivo_case_number": "3.5.1-00000/2026"},
     )
-    await c.step("eva.lind", sarah, "ivo-notification/namnd-informed", {"informed_at": _ago(0.5)})
+    await c.step("eva.lind", sarah, "ivo-notification/namnd-informed", {"informed_at": demo.ago(0.5)})
     await c.step(
         "omar.said", sarah, "start-investigation", {"investigator_id": await c.person_id("per.nord")}
     )
@@ -219,7 +215,7 @@ async def seed(demo: DemoClient) -> None:
             "complainant_type": "narstaende",
             "unit_id": units["E-SOL"]["id"],
             "text": "Anhörig upplever att besök inte passar med måltiderna.",
-            "received_at": _ago(3),
+            "received_at": demo.ago(3),
         },
     )
     await c.post("erik.sand", f"/api/v1/complaints/{complaint['id']}/acknowledge")
@@ -241,8 +237,8 @@ async def seed(demo: DemoClient) -> None:
         "/api/v1/data-breaches",
         {
             "unit_id": units["E-SOL"]["id"],
-            "discovered_at": _ago(1),
-            "occurred_at": _ago(1.2),
+            "discovered_at": demo.ago(1),
+            "occurred_at": demo.ago(1.2),
             "description": "Genomförandeplan skickades till fel anhörig.",
             "data_categories": ["halsa", "sekretess"],
             "subject_groups": ["brukare"],

@@ -94,12 +94,23 @@ def expected_role_count() -> int:
     return 1 + sum(len(p.roles) for p in [*PEOPLE, ACTING])
 
 
+async def _find_person(demo: DemoClient, subject: str) -> Any:
+    people = await demo.all("/api/v1/org/people", ADMIN_SUBJECT)
+    return next((p for p in people if p["subject"] == subject), None)
+
+
+async def _find_assignment(demo: DemoClient, person_id: str, role: str, unit_id: str) -> Any:
+    found = await demo.all("/api/v1/org/role-assignments", ADMIN_SUBJECT, person_id=person_id)
+    return next((a for a in found if a["role"] == role and a["unit_id"] == unit_id), None)
+
+
 async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[str, Any]]) -> str:
     created = await demo.call(
         "POST",
         "/api/v1/org/people",
         ADMIN_SUBJECT,
         json={"name": person.name, "email": person.email, "subject": person.subject},
+        find=lambda: _find_person(demo, person.subject),
     )
     for role in person.roles:
         body: dict[str, Any] = {
@@ -110,7 +121,13 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
         }
         if role.since:
             body["valid_from"] = role.since
-        assignment = await demo.call("POST", "/api/v1/org/role-assignments", ADMIN_SUBJECT, json=body)
+        assignment = await demo.call(
+            "POST",
+            "/api/v1/org/role-assignments",
+            ADMIN_SUBJECT,
+            json=body,
+            find=lambda body=body: _find_assignment(demo, body["person_id"], body["role"], body["unit_id"]),
+        )
         if role.ended:
             await demo.call(
                 "POST",
@@ -121,11 +138,22 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
     return str(created["id"])
 
 
-async def seed(demo: DemoClient) -> bool:
-    """False when the organisation was already there."""
+async def _find_unit(demo: DemoClient, code: str) -> Any:
+    return (await demo.units_by_code()).get(code)
+
+
+async def _find_delegation(demo: DemoClient, person_id: str) -> Any:
+    found = await demo.all("/api/v1/org/delegations", ADMIN_SUBJECT)
+    return next((d for d in found if d.get("to_person_id") == person_id), None)
+
+
+async def _find_client(demo: DemoClient, subject: str) -> Any:
+    found = await demo.all("/api/v1/org/clients", ADMIN_SUBJECT)
+    return next((c for c in found if c["subject"] == subject), None)
+
+
+async def seed(demo: DemoClient) -> None:
     units = await demo.units_by_code()
-    if "FORV" in units:
-        return False
     for code, name, level, parent, laws in UNITS:
         units[code] = await demo.call(
             "POST",
@@ -139,6 +167,7 @@ async def seed(demo: DemoClient) -> bool:
                 "laws": laws,
                 "valid_from": SINCE,
             },
+            find=lambda code=code: _find_unit(demo, code),
         )
     for code, parent, moved_at in MOVES:
         await demo.call(
@@ -148,6 +177,7 @@ async def seed(demo: DemoClient) -> bool:
             json={"parent_id": units[parent]["id"], "moved_at": moved_at},
         )
     people = {person.key: await _person(demo, person, units) for person in PEOPLE}
+    to_person = people[DELEGATION["to"]]
     await demo.call(
         "POST",
         "/api/v1/org/delegations",
@@ -156,9 +186,10 @@ async def seed(demo: DemoClient) -> bool:
             "decision_type": DELEGATION["decision_type"],
             "from_role": DELEGATION["from_role"],
             "unit_id": units[DELEGATION["unit"]]["id"],
-            "to_person_id": people[DELEGATION["to"]],
+            "to_person_id": to_person,
             "reference": DELEGATION["reference"],
         },
+        find=lambda: _find_delegation(demo, to_person),
     )
     await demo.call(
         "POST",
@@ -170,6 +201,6 @@ async def seed(demo: DemoClient) -> bool:
             "unit_ids": [units[str(CLIENT["unit"])]["id"]],
             "operations": CLIENT["operations"],
         },
+        find=lambda: _find_client(demo, str(CLIENT["subject"])),
     )
     await _person(demo, ACTING, units)
-    return True

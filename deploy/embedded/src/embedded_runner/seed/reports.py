@@ -5,7 +5,6 @@ archives each adopted report as DOCX and PDF under var/reports/."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 from embedded_runner.seed.client import DemoClient
@@ -67,8 +66,12 @@ TERTIALRAPPORT = {
 
 
 async def _report(demo: DemoClient, kind: str, year: int, unit_id: str, texts: dict[str, str]) -> Any:
+    async def find() -> Any:
+        found = await demo.all("/api/v1/reports", WRITER, year=year)
+        return next((r for r in found if r["type"] == kind and r["unit_id"] == unit_id), None)
+
     created = await demo.call(
-        "POST", "/api/v1/reports", WRITER, json={"type": kind, "year": year, "unit_id": unit_id}
+        "POST", "/api/v1/reports", WRITER, json={"type": kind, "year": year, "unit_id": unit_id}, find=find
     )
     path = f"/api/v1/reports/{created['id']}"
     await demo.call("PATCH", path, WRITER, json={"sections": texts})
@@ -93,7 +96,7 @@ async def _settled(demo: DemoClient, unit_id: str, year: int, polls: int = 3, li
 async def seed(demo: DemoClient) -> None:
     units = await demo.units_by_code()
     forvaltning = units["FORV"]["id"]
-    year = datetime.now(STOCKHOLM).year
+    year = demo.now.astimezone(STOCKHOLM).year
     await _settled(demo, forvaltning, year)
     await _report(demo, "kb", year, forvaltning, KVALITETSBERATTELSE)
     await _report(demo, "t1", year, forvaltning, TERTIALRAPPORT)

@@ -41,8 +41,17 @@ async def _recent_falls(demo: DemoClient, units: dict[str, Any], today: date) ->
         )
 
 
+async def _find(demo: DemoClient, path: str, who: str, match: dict[str, Any], **params: Any) -> Any:
+    """What an interrupted step may have made: the first item of a list with the given values."""
+    items = await demo.all(path, who, **params)
+    return next((i for i in items if all(i.get(k) == v for k, v in match.items())), None)
+
+
 async def _risk(demo: DemoClient, who: str, unit: dict[str, Any], body: dict[str, Any]) -> Any:
-    return await demo.call("POST", RISKS, f"demo:{who}", json={"unit_id": unit["id"], **body})
+    def find() -> Any:
+        return _find(demo, RISKS, f"demo:{who}", {"title": body["title"]}, unit_id=unit["id"])
+
+    return await demo.call("POST", RISKS, f"demo:{who}", json={"unit_id": unit["id"], **body}, find=find)
 
 
 async def _risks(demo: DemoClient, units: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +130,11 @@ async def _risks(demo: DemoClient, units: dict[str, Any]) -> dict[str, Any]:
 async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], year: int) -> Any:
     people = {p["email"].split("@")[0]: p["id"] for p in await demo.all("/api/v1/org/people", ADMIN_SUBJECT)}
     plan = await demo.call(
-        "POST", PLANS, "demo:karin.ek", json={"unit_id": units["ROOT"]["id"], "year": year}
+        "POST",
+        PLANS,
+        "demo:karin.ek",
+        json={"unit_id": units["ROOT"]["id"], "year": year},
+        find=lambda: _find(demo, PLANS, "demo:karin.ek", {"year": year}, unit_id=units["ROOT"]["id"]),
     )
     rows = [
         (
@@ -149,6 +162,11 @@ async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], 
             "karin.ek",
         ),
     ]
+
+    async def plan_with_row(risk_id: str) -> Any:
+        found = await demo.call("GET", f"{PLANS}/{plan['id']}", "demo:karin.ek")
+        return found if any(r["risk_id"] == risk_id for r in found["rows"]) else None
+
     for risk, activity, method, frequency, occasion, responsible in rows:
         plan = await demo.call(
             "POST",
@@ -162,6 +180,7 @@ async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], 
                 "reporting_occasion": occasion,
                 "responsible_id": people[responsible],
             },
+            find=lambda risk_id=risk["id"]: plan_with_row(risk_id),
         )
     return await demo.call(
         "POST",
@@ -215,11 +234,17 @@ async def _follow_up(demo: DemoClient, plan: Any, today: date) -> None:
         ("arsbokslut", date(year, 12, 31)),
     ):
         if today > cutoff:
+
+            async def followed_up(occasion: str = occasion) -> Any:
+                found = await demo.call("GET", f"{PLANS}/{plan['id']}", "demo:karin.ek")
+                return found if any(f["occasion"] == occasion for f in found["follow_ups"]) else None
+
             await demo.call(
                 "POST",
                 f"{PLANS}/{plan['id']}/follow-up",
                 "demo:karin.ek",
                 json={"occasion": occasion, "note": "Redovisas för socialnämnden."},
+                find=followed_up,
             )
 
 
@@ -228,6 +253,13 @@ async def _self_assessment(demo: DemoClient, units: dict[str, Any], today: date)
         "POST",
         "/api/v1/risk/self-assessments",
         "demo:lena.dahl",
+        find=lambda: _find(
+            demo,
+            "/api/v1/risk/self-assessments",
+            "demo:lena.dahl",
+            {"area": "Brukarnöjdhet i hemtjänsten"},
+            unit_id=units["E-HTN"]["id"],
+        ),
         json={
             "unit_id": units["E-HTN"]["id"],
             "area": "Brukarnöjdhet i hemtjänsten",
@@ -259,6 +291,14 @@ async def _yearly_analysis(demo: DemoClient, units: dict[str, Any], today: date)
         "POST",
         ANALYSES,
         "demo:karin.ek",
+        find=lambda: _find(
+            demo,
+            ANALYSES,
+            "demo:karin.ek",
+            {"trigger": "arlig"},
+            unit_id=units["FORV"]["id"],
+            year=today.year + 1,
+        ),
         json={
             "unit_id": units["FORV"]["id"],
             "trigger": "arlig",
@@ -279,6 +319,8 @@ async def _yearly_analysis(demo: DemoClient, units: dict[str, Any], today: date)
         :3
     ]
     for suggestion in taken:
+        if suggestion.get("taken_by_risk_id"):
+            continue  # taken by an interrupted run of the seed
         await demo.call(
             "POST",
             RISKS,
@@ -294,12 +336,18 @@ async def _yearly_analysis(demo: DemoClient, units: dict[str, Any], today: date)
                 "probability": 3,
                 "consequence": 3,
             },
+            find=lambda title=suggestion["title"]: _find(
+                demo, RISKS, "demo:karin.ek", {"title": title}, analysis_id=analysis["id"]
+            ),
         )
     await demo.call("POST", f"{ANALYSES}/{analysis['id']}/complete", "demo:karin.ek")
     summer = await demo.call(
         "POST",
         ANALYSES,
         "demo:erik.sand",
+        find=lambda: _find(
+            demo, ANALYSES, "demo:erik.sand", {"trigger": "forandring"}, unit_id=units["E-SOL"]["id"]
+        ),
         json={
             "unit_id": units["E-SOL"]["id"],
             "trigger": "forandring",
@@ -307,21 +355,17 @@ async def _yearly_analysis(demo: DemoClient, units: dict[str, Any], today: date)
             "change_description": "Sommarbemanning med många nya vikarier.",
         },
     )
-    await demo.call(
-        "POST",
-        RISKS,
-        "demo:erik.sand",
-        json={
-            "unit_id": units["E-SOL"]["id"],
-            "title": "Vikarier saknar introduktion i läkemedelshantering",
-            "analysis_id": summer["id"],
-        },
+    await _risk(
+        demo,
+        "erik.sand",
+        units["E-SOL"],
+        {"title": "Vikarier saknar introduktion i läkemedelshantering", "analysis_id": summer["id"]},
     )
 
 
 async def seed(demo: DemoClient) -> None:
     units = await demo.units_by_code()
-    today = datetime.now(STOCKHOLM).date()
+    today = demo.now.astimezone(STOCKHOLM).date()
     plan_year = today.year if today.month >= 4 else today.year - 1  # a plan with controls already due
     await _recent_falls(demo, units, today)
     risks = await _risks(demo, units)

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from platform_shared.private_files import write_private
+
 _KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f-]{36}$")
 
 
@@ -31,15 +33,7 @@ class LocalDirectoryStore:
         return self._root / key
 
     async def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-
-        def write() -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-
-        await asyncio.to_thread(write)
+        await asyncio.to_thread(write_private, self._path(key), data)
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)

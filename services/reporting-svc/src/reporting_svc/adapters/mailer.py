@@ -10,6 +10,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Protocol
 
+from platform_shared.private_files import write_private
 from platform_shared.timeutil import utc_now
 from reporting_svc.config import ReportingSettings
 
@@ -40,13 +41,7 @@ class FileMailer:
         message = build_message(self._sender, to, subject, body, message_key)
         path = self._directory / f"{message_key}.eml"
 
-        def write() -> None:
-            self._directory.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(bytes(message))
-            tmp.replace(path)
-
-        await asyncio.to_thread(write)
+        await asyncio.to_thread(write_private, path, bytes(message))
 
 
 class SmtpMailer:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.ids import new_id
 from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.private_files import write_private
 from platform_shared.timeutil import STOCKHOLM, as_utc
 from reporting_svc.adapters.documents import DocumentSection, ReportDocument, slug, to_docx, to_pdf
 from reporting_svc.adapters.orm import Report
@@ -263,13 +264,10 @@ async def archive(directory: Path, view_: ReportView) -> list[Path]:
 
     def write() -> list[Path]:
         docx_bytes, pdf_bytes = render_file(view_, "docx"), render_file(view_, "pdf")
-        directory.mkdir(parents=True, exist_ok=True)
         written = []
         for suffix, content in ((".docx", docx_bytes), (".pdf", pdf_bytes)):
             path = directory / f"{stem}{suffix}"
-            tmp = path.with_suffix(suffix + ".tmp")
-            tmp.write_bytes(content)
-            tmp.replace(path)
+            write_private(path, content)
             written.append(path)
         return written
 

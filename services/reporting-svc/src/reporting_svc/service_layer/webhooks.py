@@ -5,6 +5,7 @@ of attempts is a dead letter; replay puts it back in the queue."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -15,16 +16,19 @@ import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from platform_shared import outbound_http
 from platform_shared.context import child_traceparent, traceparent_var
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import REGISTRY
 from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.errors import FieldError, ValidationFailed
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import EventConsumer, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.orgreplica.tables import ReplicaTables
+from platform_shared.outbound_http import PinnedTransport, RefusedAddress, checked_addresses
 from platform_shared.runtime import ServiceRuntime
 from platform_shared.sqlutil import insert_ignore
 from platform_shared.timeutil import Clock
@@ -43,6 +47,7 @@ log = structlog.get_logger(__name__)
 
 WEBHOOK_TOPICS = (DEVIATION_EVENTS, RISK_EVENTS)
 LEASE = timedelta(minutes=2)
+RESOLVE_TIMEOUT_S = 2.0
 
 # Event types a subscription may name: every event of deviation-svc and risk-svc (org events carry
 # staff names and e-mail addresses and stay inside the services).
@@ -171,6 +176,29 @@ def webhook_enqueue(replica: ReplicaTables) -> Handler:
     return enqueue
 
 
+def receiver_client(settings: ReportingSettings) -> httpx.AsyncClient:
+    """Posts to public addresses only (or the allow-listed internal ones), to the address checked,
+    never following a redirect."""
+    transport = PinnedTransport(settings.receiver_policy, resolver=outbound_http.system_resolver)
+    return httpx.AsyncClient(timeout=settings.webhook_timeout_s, follow_redirects=False, transport=transport)
+
+
+async def check_receiver_url(url: str, settings: ReportingSettings) -> None:
+    """At subscription: a receiver whose address is not public (nor allow-listed) is refused with a
+    422; a name that does not resolve yet is accepted (each delivery checks again)."""
+    parsed = httpx.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        async with asyncio.timeout(RESOLVE_TIMEOUT_S):
+            await checked_addresses(
+                parsed.host, port, settings.receiver_policy, outbound_http.system_resolver
+            )
+    except RefusedAddress as exc:
+        raise ValidationFailed(str(exc), errors=[FieldError("url", str(exc))]) from exc
+    except (httpx.HTTPError, TimeoutError):
+        return
+
+
 def queue_replay(delivery: WebhookDelivery, now: datetime) -> None:
     """Send a delivery again (a dead letter, or one already delivered) with a fresh retry schedule."""
     delivery.status = DeliveryStatus.PENDING.value
@@ -191,9 +219,7 @@ class WebhookWorker:
         self._factory = session_factory
         self._settings = settings
         self._clock = clock
-        self._client_factory = client_factory or (
-            lambda: httpx.AsyncClient(timeout=settings.webhook_timeout_s, follow_redirects=False)
-        )
+        self._client_factory = client_factory or (lambda: receiver_client(settings))
 
     async def _claim(self, limit: int = 50) -> list[tuple[WebhookDelivery, WebhookSubscription | None]]:
         now = self._clock()
@@ -254,6 +280,8 @@ class WebhookWorker:
                 status_code = response.status_code
                 if not delivered(status_code):
                     error = f"HTTP {status_code}"
+            except RefusedAddress as exc:
+                error = f"Skickades inte: {exc}"  # never called, so there is no answer to keep
             except httpx.HTTPError as exc:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
         duration_ms = (time.perf_counter() - started) * 1000

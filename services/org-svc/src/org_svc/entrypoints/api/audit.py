@@ -15,10 +15,9 @@ from org_svc.entrypoints.api.schemas import AuditRecordRead
 from platform_shared.access import Action
 from platform_shared.api.deps import CurrentPrincipal, SessionDep
 from platform_shared.api.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from platform_shared.api.types import Instant
 
 router = APIRouter()
-
-Moment = Annotated[datetime | None, Query(description="RFC 3339; without offset: Swedish local time")]
 
 
 @router.get(
@@ -30,8 +29,10 @@ async def list_audit(
     session: SessionDep,
     person_id: Annotated[uuid.UUID | None, Query(description="The acting person or system client")] = None,
     object_id: uuid.UUID | None = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="Inclusive")] = None,
-    to: Annotated[datetime | None, Query(description="Exclusive")] = None,
+    from_: Annotated[
+        Instant | None, Query(alias="from", description="Inclusive; without offset: Swedish local time")
+    ] = None,
+    to: Annotated[Instant | None, Query(description="Exclusive; without offset: Swedish local time")] = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AuditRecordRead]:

@@ -10,12 +10,13 @@ from fastapi import Query, Response
 from platform_shared.access import Action, Principal
 from platform_shared.api.deps import etag
 from platform_shared.api.pagination import MAX_LIMIT
+from platform_shared.api.types import Instant
 from platform_shared.errors import Forbidden
 from platform_shared.timeutil import STOCKHOLM, as_utc
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 At = Annotated[
-    datetime | None,
+    Instant | None,
     Query(description="RFC 3339; a date, or a time without offset, is Swedish local time"),
 ]
 

@@ -13,10 +13,14 @@ from org_svc.entrypoints.api.schemas import ImportReport, ImportRequest, ImportR
 from org_svc.service_layer import imports as handlers
 from platform_shared.access import Action, Authorizer, Principal
 from platform_shared.api.deps import AuthorizerDep, CurrentPrincipal, RuntimeDep
+from platform_shared.api.limits import body_limit
 from platform_shared.errors import FieldError, ValidationFailed
 from platform_shared.runtime import ServiceRuntime
 
 router = APIRouter()
+
+# A whole organisation's HR export: larger than an ordinary request body.
+IMPORT_MAX_BYTES = 16 * 1024 * 1024
 
 
 async def _manageable(authz: Authorizer, principal: Principal) -> frozenset[uuid.UUID] | None:
@@ -72,6 +76,7 @@ async def _run(
     "/imports",
     summary="Import units and people (JSON); re-importing the same file changes nothing",
 )
+@body_limit(max_bytes=IMPORT_MAX_BYTES)
 async def import_json(
     body: ImportRequest, principal: CurrentPrincipal, authz: AuthorizerDep, runtime: RuntimeDep
 ) -> ImportReport:
@@ -100,6 +105,7 @@ async def _csv(upload: UploadFile | None, field: str) -> list[dict[str, Any]]:
     "/imports/csv",
     summary="Import units.csv (code,name,parent_code,level,laws) and people.csv (subject,email,name,roles)",
 )
+@body_limit(max_bytes=IMPORT_MAX_BYTES)
 async def import_csv(
     principal: CurrentPrincipal,
     authz: AuthorizerDep,

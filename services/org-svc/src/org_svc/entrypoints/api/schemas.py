@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from org_svc.domain.history import ChangeKind
 from org_svc.domain.imports import Outcome
 from org_svc.domain.model import Law, UnitLevel
+from platform_shared.api.types import Instant
 from platform_shared.orgreplica.responsibility import Duty, Regime
 from platform_shared.roles import Role
 
@@ -22,7 +23,7 @@ class UnitCreate(BaseModel):
     parent_id: uuid.UUID
     code: str | None = Field(default=None, max_length=100)
     laws: list[Law] = []
-    valid_from: datetime | None = None
+    valid_from: Instant | None = None
 
 
 class UnitUpdate(BaseModel):
@@ -30,16 +31,16 @@ class UnitUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     laws: list[Law] | None = None
-    effective_at: datetime | None = None
+    effective_at: Instant | None = None
 
 
 class UnitMove(BaseModel):
     parent_id: uuid.UUID
-    moved_at: datetime | None = Field(default=None, description="Default now; never in the future")
+    moved_at: Instant | None = Field(default=None, description="Default now; never in the future")
 
 
 class UnitClose(BaseModel):
-    closed_at: datetime | None = Field(default=None, description="Default now; may be in the future")
+    closed_at: Instant | None = Field(default=None, description="Default now; may be in the future")
 
 
 class UnitRead(BaseModel):
@@ -97,13 +98,13 @@ class RoleAssignmentCreate(BaseModel):
     person_id: uuid.UUID
     role: Role
     unit_id: uuid.UUID
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    valid_from: Instant | None = None
+    valid_to: Instant | None = None
     acting: bool = Field(default=False, description="tf.: stands in for the ordinary holder")
 
 
 class RoleAssignmentEnd(BaseModel):
-    ended_at: datetime | None = Field(default=None, description="Default now")
+    ended_at: Instant | None = Field(default=None, description="Default now")
 
 
 class RoleAssignmentRead(BaseModel):
@@ -126,13 +127,13 @@ class DelegationCreate(BaseModel):
     unit_id: uuid.UUID = Field(description="Where it applies: the unit and its subtree")
     to_person_id: uuid.UUID | None = None
     to_role: Role | None = None
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    valid_from: Instant | None = None
+    valid_to: Instant | None = None
     reference: str | None = Field(default=None, max_length=200, description="Delegationsordning §")
 
 
 class DelegationRevoke(BaseModel):
-    revoked_at: datetime | None = Field(default=None, description="Default now")
+    revoked_at: Instant | None = Field(default=None, description="Default now")
 
 
 class DelegationRead(BaseModel):

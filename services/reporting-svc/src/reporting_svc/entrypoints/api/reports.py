@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from platform_shared.access import Action
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
+from platform_shared.api.types import Year
 from platform_shared.errors import PROBLEM_RESPONSES, Forbidden, NotFound, PreconditionFailed
 from reporting_svc.adapters.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
 from reporting_svc.adapters.orm import Report
@@ -174,7 +175,7 @@ async def list_reports(
     unit_id: uuid.UUID | None = None,
     type: ReportType | None = None,
     status_: Annotated[ReportStatus | None, Query(alias="status")] = None,
-    year: int | None = None,
+    year: Year | None = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> ReportPage:

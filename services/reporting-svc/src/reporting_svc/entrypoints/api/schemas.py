@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from platform_shared.api.types import Year
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -112,9 +113,9 @@ class TenantSettingsPatch(BaseModel):
 
     suppression_threshold: int | None = None
     pattern_min_count: int | None = None
-    pattern_rise_factor: float | None = None
+    pattern_rise_factor: float | None = Field(default=None, allow_inf_nan=False)
     pattern_recurring_periods: int | None = None
-    ivo_reminder_interval_hours: float | None = None
+    ivo_reminder_interval_hours: float | None = Field(default=None, allow_inf_nan=False)
 
 
 # --- notifications -----------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: ReportType
-    year: int = Field(ge=2000, le=2100)
+    year: Year = Field(ge=2000, le=2100)
     unit_id: uuid.UUID
     tertial: int | None = Field(None, ge=1, le=3, description="Only for kvalitetsråd material")
     title: str | None = Field(None, max_length=300)

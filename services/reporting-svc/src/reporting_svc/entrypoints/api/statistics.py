@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
 from platform_shared.access import Action
+from platform_shared.api.types import Day
 from platform_shared.errors import (
     PROBLEM_RESPONSES,
     FieldError,
@@ -40,8 +40,8 @@ from reporting_svc.service_layer.statistics import CountQuery, GroupMode
 
 router = APIRouter(prefix="/api/v1/reports", tags=["statistics"], responses=PROBLEM_RESPONSES)
 
-First = Annotated[date, Query(alias="from", description="First day, inclusive (Europe/Stockholm)")]
-Last = Annotated[date, Query(alias="to", description="Last day, inclusive (Europe/Stockholm)")]
+First = Annotated[Day, Query(alias="from", description="First day, inclusive (Europe/Stockholm)")]
+Last = Annotated[Day, Query(alias="to", description="Last day, inclusive (Europe/Stockholm)")]
 UnitParam = Annotated[
     uuid.UUID | None,
     Query(description="This unit and its subtree, as the organisation was when each case was reported"),
@@ -184,7 +184,7 @@ async def patterns(
     period: Annotated[Granularity, Query(description="month, tertial or year")] = Granularity.MONTH,
     periods: Annotated[int, Query(ge=2, le=36, description="How many periods, the last one judged")] = 6,
     last: Annotated[
-        date | None, Query(alias="to", description="A day in the period judged (default today)")
+        Day | None, Query(alias="to", description="A day in the period judged (default today)")
     ] = None,
     format: FormatParam = "json",
 ) -> Any:

@@ -28,7 +28,12 @@ from reporting_svc.entrypoints.api.schemas import (
 )
 from reporting_svc.service_layer.errors import domain_rules
 from reporting_svc.service_layer.scope import require_unit
-from reporting_svc.service_layer.webhooks import WEBHOOK_EVENT_TYPES, queue_replay, refresh_subscribed_types
+from reporting_svc.service_layer.webhooks import (
+    WEBHOOK_EVENT_TYPES,
+    check_receiver_url,
+    queue_replay,
+    refresh_subscribed_types,
+)
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 IfMatch = Annotated[str | None, Header(description="The subscription's ETag; 412 when it has changed")]
@@ -95,6 +100,7 @@ async def create_webhook(body: WebhookCreate, ctx: ContextDep, response: Respons
     await _check_unit(ctx, body.unit_id)
     with domain_rules():
         types = check_event_types(body.event_types, WEBHOOK_EVENT_TYPES)
+    await check_receiver_url(str(body.url), ctx.settings)
     now = ctx.runtime.clock()
     row = WebhookSubscription(
         id=new_id(),
@@ -151,6 +157,7 @@ async def patch_webhook(
         with domain_rules():
             row.event_types = sorted(check_event_types(body.event_types, WEBHOOK_EVENT_TYPES))
     if body.url is not None:
+        await check_receiver_url(str(body.url), ctx.settings)
         row.url = str(body.url)
     if "description" in given:
         row.description = body.description

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platform_shared.api.types import Day, Year
 from risk_svc.domain.analyses import AnalysisStatus, Trigger
 from risk_svc.domain.control_plans import (
     ControlResult,
@@ -45,7 +46,7 @@ class Input(BaseModel):
 class ActionCreate(Input):
     description: str = Field(min_length=1, max_length=5000)
     responsible_id: uuid.UUID | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
 
 
 class ActionRead(BaseModel):
@@ -230,8 +231,10 @@ class MatrixRead(BaseModel):
 class AnalysisCreate(Input):
     unit_id: uuid.UUID
     trigger: Trigger
-    analysis_date: date
-    year: int | None = Field(default=None, ge=2000, le=2100, description="Default: the year of analysis_date")
+    analysis_date: Day
+    year: Year | None = Field(
+        default=None, ge=2000, le=2100, description="Default: the year of analysis_date"
+    )
     change_description: str | None = Field(default=None, max_length=5000)
     participant_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     external_participants: list[str] = Field(default_factory=list, max_length=100)
@@ -239,7 +242,7 @@ class AnalysisCreate(Input):
 
 
 class AnalysisPatch(Input):
-    analysis_date: date | None = None
+    analysis_date: Day | None = None
     change_description: str | None = Field(default=None, max_length=5000)
     participant_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     external_participants: list[str] | None = Field(default=None, max_length=100)
@@ -302,7 +305,7 @@ class SuggestionsRead(BaseModel):
 
 class PlanCreate(Input):
     unit_id: uuid.UUID = Field(description="The nämnd")
-    year: int = Field(ge=2000, le=2100)
+    year: Year = Field(ge=2000, le=2100)
 
 
 class RowCreate(Input):
@@ -390,7 +393,7 @@ class ProposalRead(BaseModel):
 
 class AdoptBody(Input):
     decision_reference: str = Field(min_length=1, max_length=100, description="The nämnd's § or diarienummer")
-    decided_on: date
+    decided_on: Day
 
 
 class PlanFollowUpBody(Input):
@@ -405,7 +408,7 @@ class FindingCreate(Input):
 
 class PerformBody(Input):
     result: ControlResult
-    performed_on: date | None = Field(default=None, description="Default: today")
+    performed_on: Day | None = Field(default=None, description="Default: today")
     note: str | None = Field(default=None, max_length=5000)
     findings: list[FindingCreate] = Field(default_factory=list, max_length=100)
 
@@ -446,23 +449,25 @@ class SelfAssessmentCreate(Input):
     unit_id: uuid.UUID
     area: str = Field(min_length=1, max_length=300)
     method: SelfAssessmentMethod
-    period_from: date | None = None
-    period_to: date | None = None
+    period_from: Day | None = None
+    period_to: Day | None = None
 
 
 class SelfAssessmentPatch(Input):
     area: str | None = Field(default=None, min_length=1, max_length=300)
     method: SelfAssessmentMethod | None = None
-    period_from: date | None = None
-    period_to: date | None = None
+    period_from: Day | None = None
+    period_to: Day | None = None
 
 
 class FigureIn(Input):
     indicator: str = Field(
         min_length=1, max_length=200, description="e.g. a Kolada KPI id or an ÖJ indicator"
     )
-    value: float
-    reference_value: float | None = Field(default=None, description="e.g. riket or similar municipalities")
+    value: float = Field(allow_inf_nan=False)
+    reference_value: float | None = Field(
+        default=None, allow_inf_nan=False, description="e.g. riket or similar municipalities"
+    )
     higher_is_better: bool = True
 
 

@@ -16,6 +16,7 @@ from platform_shared.api.deps import (
     check_version,
 )
 from platform_shared.api.pagination import Page, page_by_id
+from platform_shared.api.types import Year
 from platform_shared.errors import FieldError, ValidationFailed
 from risk_svc.adapters.orm import RiskAnalysis
 from risk_svc.domain.analyses import AnalysisStatus, Trigger
@@ -68,7 +69,7 @@ async def list_analyses(
     authz: AuthorizerDep,
     session: SessionDep,
     unit_id: uuid.UUID | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     trigger: Trigger | None = None,
     status_: AnalysisStatus | None = Query(default=None, alias="status"),
     cursor: Cursor = None,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import or_, select
@@ -17,6 +16,7 @@ from platform_shared.api.deps import (
     check_version,
 )
 from platform_shared.api.pagination import Page, page_by_id
+from platform_shared.api.types import Day
 from platform_shared.errors import NotFound
 from platform_shared.timeutil import local_date
 from risk_svc.adapters.orm import Control, ControlPlan
@@ -51,7 +51,7 @@ async def list_controls(
     plan_id: uuid.UUID | None = None,
     unit_id: uuid.UUID | None = None,
     status_: ControlStatus | None = Query(default=None, alias="status"),
-    due_before: date | None = None,
+    due_before: Day | None = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT,
 ) -> Page[s.ControlRead]:

@@ -16,6 +16,7 @@ from platform_shared.api.deps import (
     check_version,
 )
 from platform_shared.api.pagination import Page, page_by_id
+from platform_shared.api.types import Year
 from platform_shared.errors import FieldError, NotFound, ValidationFailed
 from risk_svc.adapters.orm import ControlPlan, ControlPlanRow, Risk
 from risk_svc.domain.control_plans import PlanStatus
@@ -61,7 +62,7 @@ async def list_plans(
     directory: DirectoryDep,
     session: SessionDep,
     unit_id: uuid.UUID | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     status_: PlanStatus | None = Query(default=None, alias="status"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT,

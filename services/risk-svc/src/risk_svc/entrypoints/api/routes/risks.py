@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from platform_shared.api.deps import (
     check_version,
 )
 from platform_shared.api.pagination import Page, page_by_id
+from platform_shared.api.types import Day
 from platform_shared.errors import FieldError, Forbidden, ValidationFailed
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.runtime import ServiceRuntime
@@ -394,7 +395,7 @@ async def risk_matrix(
     session: SessionDep,
     runtime: RuntimeDep,
     unit_id: uuid.UUID,
-    date_: date | None = Query(
+    date_: Day | None = Query(
         default=None, alias="date", description="As the matrix stood at the end of this day"
     ),
 ) -> s.MatrixRead:
