@@ -11,9 +11,10 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import make_url
 
+from platform_shared.audit import Auditor
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
 from platform_shared.db import make_engine, make_session_factory
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
@@ -47,6 +48,11 @@ class ServiceDefinition:
     extra_workers: Callable[[ServiceRuntime], list[Callable[[], Coroutine[Any, Any, None]]]] = field(
         default=lambda _rt: []
     )
+    # The request pipeline's tables, when the service has them: Idempotency-Key first answers
+    # (platform_shared.idempotency.attach_idempotency_table) and the audit log of personal data
+    # (platform_shared.audit.attach_audit_table).
+    idempotency: Table | None = None
+    audit_log: Table | None = None
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
@@ -118,6 +124,9 @@ class ServiceRuntime:
             for spec in specs
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        self.auditor = Auditor(definition.audit_log, self.name) if definition.audit_log is not None else None
+        # The service's own parts (settings, cipher, stores …), handed to handlers as `ctx.parts`.
+        self.components: Any = None
 
     @property
     def messaging(self) -> MessagingTables:

@@ -19,7 +19,7 @@ from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
-from platform_shared.errors import install_error_handlers
+from platform_shared.api.problems import install_error_handlers
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.runtime import ServiceRuntime
 from reporting_svc.app import build_runtime as build_reporting

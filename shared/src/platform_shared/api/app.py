@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.problems import Problem, install_error_handlers
 from platform_shared.context import correlation_id_var, traceparent_var
-from platform_shared.errors import Problem, install_error_handlers
 from platform_shared.runtime import ServiceRuntime
 
 
