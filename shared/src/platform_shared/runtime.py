@@ -7,10 +7,9 @@ import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from fastapi import APIRouter
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import make_url
 
@@ -28,6 +27,9 @@ from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
+
+if TYPE_CHECKING:  # the runtime itself needs no web framework; the app (platform_shared.api) mounts them
+    from fastapi import APIRouter
 
 log = structlog.get_logger(__name__)
 

@@ -5,9 +5,10 @@ instead (platform_shared.api.context); these remain its building blocks."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.access import Authorizer, Principal, principal_for
@@ -81,7 +82,9 @@ def parse_if_match(header: str | None) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise invalid("If-Match", "inte en ETag från detta API", "If-Match är inte en ETag från detta API") from exc
+        raise invalid(
+            "If-Match", "inte en ETag från detta API", "If-Match är inte en ETag från detta API"
+        ) from exc
 
 
 def if_match(request: Request) -> int | None:
@@ -113,4 +116,14 @@ __all__ = [
     "parse_if_match",
     "resolve_principal",
     "set_etag",
+    "with_etag",
 ]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def with_etag(response: Response, model: M) -> M:
+    """The read model of a mutable resource, its `version` sent as the ETag."""
+    set_etag(response, model.version)  # type: ignore[attr-defined]
+    return model
