@@ -51,8 +51,9 @@ def decode_cursor(cursor: str, arity: int) -> list[str]:
 
 
 def _typed(value: str, column: Any) -> Any:
+    type_ = column.type
     try:
-        kind = column.type.python_type
+        kind = getattr(type_, "impl_instance", type_).python_type  # a TypeDecorator: its implementation's
     except NotImplementedError:
         return value
     try:
