@@ -25,7 +25,9 @@ from platform_shared.pagination import PageRequest, keyset_page
 from platform_shared.testing import TestClock
 
 metadata = make_metadata()
-row = Table("row", metadata, Column("id", Uuid, primary_key=True), Column("at", UtcDateTime(), nullable=False))
+row = Table(
+    "row", metadata, Column("id", Uuid, primary_key=True), Column("at", UtcDateTime(), nullable=False)
+)
 keys = attach_idempotency_table(metadata)
 T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 

@@ -47,4 +47,6 @@ def test_file_names_lose_paths_control_and_bidi_characters() -> None:
     assert clean_filename("zero\u200bwidth.txt") == "zerowidth.txt"
     assert clean_filename("\x00\x1b") == "bilaga"
     assert clean_filename(None) == "bilaga"
-    assert clean_filename("å" * 300 + ".pdf").endswith(".pdf") and len(clean_filename("å" * 300 + ".pdf")) == 255
+    assert (
+        clean_filename("å" * 300 + ".pdf").endswith(".pdf") and len(clean_filename("å" * 300 + ".pdf")) == 255
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from deviation_svc.adapters.attachments import AttachmentStore
 from deviation_svc.config import DeviationSettings
@@ -25,9 +25,9 @@ class Components:
     attachments: AttachmentStore
 
 
-Ctx = RequestContext[Components]  # either kind: what reads and writes share
-CommandCtx = CommandContext[Components]
-QueryCtx = QueryContext[Components]
+Ctx: TypeAlias = RequestContext[Components]  # either kind: what reads and writes share
+CommandCtx: TypeAlias = CommandContext[Components]
+QueryCtx: TypeAlias = QueryContext[Components]
 
 
 class Touchable(Protocol):
