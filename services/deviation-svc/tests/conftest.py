@@ -6,15 +6,12 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
-from sqlalchemy import select
 
 from deviation_svc.adapters.orm import Base, replica
 from deviation_svc.app import SERVICE_ROOT, DeviationRuntime, build_runtime
@@ -23,17 +20,19 @@ from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.org import DelegationGranted
 from platform_shared.db import make_engine, make_session_factory
 from platform_shared.ids import new_id
-from platform_shared.messaging.local import LocalTransport
+from platform_shared.messaging.transport import Transport
 from platform_shared.migrations import upgrade_to_head
 from platform_shared.orgreplica.projector import ReplicaProjector
 from platform_shared.testing import (
     EPOCH,
     OrgFixture,
+    TestClock,
     create_pg_database,
     drop_pg_database,
-    running_service,
+    harness,
     standard_org,
 )
+from platform_shared.testing import Harness as SharedHarness
 
 OCCURRED = "2026-03-02T08:15:00+01:00"
 REQUIRED = (
@@ -46,58 +45,14 @@ REQUIRED = (
     "measures",
 )
 
-# Wednesday 4 March 2026, 10:00 in Stockholm: the tests' "now", moved by FakeClock.advance.
+# Wednesday 4 March 2026, 10:00 in Stockholm: the tests' "now", moved by TestClock.advance.
 START = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 
 
-class FakeClock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Harness:
-    client: httpx.AsyncClient
-    runtime: DeviationRuntime
-    org: OrgFixture
-    transport: LocalTransport
-    clock: FakeClock
-
-    def auth(self, person: str, **headers: str) -> dict[str, str]:
-        return {**self.org.auth(person), **headers}
-
-    def person(self, key: str) -> str:
-        return str(self.org.people[key])
-
-    def unit(self, key: str) -> str:
-        return str(self.org.units[key])
-
-    async def outbox(self) -> list[dict[str, Any]]:
-        """Every event written by the service, as stored (envelope with data), in order."""
-        o = self.runtime.messaging.outbox.c
-        async with self.runtime.session_factory() as session:
-            rows = await session.execute(select(o.payload).order_by(o.seq))
-            return [r.payload for r in rows]
-
-    async def event_types(self, subject: str | None = None) -> list[str]:
-        return [e["type"] for e in await self.outbox() if subject is None or e["subject"] == subject]
+class Harness(SharedHarness):
+    """The shared harness with deviation-svc's steps through the API."""
 
     # --- steps through the API, asserting each succeeded ----------------------------------------
-
-    async def call(
-        self, method: str, path: str, person: str, expect: int | None = None, **kwargs: Any
-    ) -> httpx.Response:
-        headers = {**self.auth(person), **kwargs.pop("headers", {})}
-        response = await self.client.request(method, path, headers=headers, **kwargs)
-        if expect is not None:
-            assert response.status_code == expect, (method, path, person, response.text)
-        return response
 
     async def report(self, person: str = "medarbetare_a", **body: Any) -> dict[str, Any]:
         payload = {
@@ -279,8 +234,8 @@ def settings_for(db_url: str, tmp_path: Path, session_dir: Path, **extra: Any) -
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> TestClock:
+    return TestClock(START)
 
 
 @pytest.fixture
@@ -295,14 +250,14 @@ async def svc(
     tmp_path: Path,
     session_dir: Path,
     org: OrgFixture,
-    clock: FakeClock,
+    clock: TestClock,
     extra_settings: dict[str, Any],
 ) -> AsyncIterator[Harness]:
-    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
-    await transport.start()
-    runtime = build_runtime(
-        settings_for(db_url, tmp_path, session_dir, **extra_settings), transport=transport, clock=clock
-    )
-    async with running_service(runtime) as client:
-        yield Harness(client, runtime, org, transport, clock)
-    await transport.stop()
+    settings = settings_for(db_url, tmp_path, session_dir, **extra_settings)
+
+    def make(transport: Transport) -> DeviationRuntime:
+        return build_runtime(settings, transport=transport, clock=clock)
+
+    # The template database holds the organisation already: no need to feed the replica.
+    async with harness(make, tmp_path, org, clock, feed=False, cls=Harness) as h:
+        yield h

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from platform_shared.errors import Forbidden
 from platform_shared.orgreplica.directory import Delegation, OrgDirectory, ScopedRole
-from platform_shared.permissions import DELEGABLE, PERMISSIONS, Action, Grant, Scope
+from platform_shared.permissions import ACTION_LABELS, DELEGABLE, PERMISSIONS, Action, Grant, Scope
 from platform_shared.roles import Role
 
 __all__ = ["Action", "Authorizer", "Principal", "Target", "Visibility", "principal_for"]
@@ -116,7 +116,7 @@ class Authorizer:
 
     async def require(self, principal: Principal, action: Action, target: Target | uuid.UUID) -> None:
         if not await self.can(principal, action, target):
-            raise Forbidden(f"Din roll ger inte behörighet till '{action.value}' här")
+            raise Forbidden(f"Din roll ger inte behörighet att {ACTION_LABELS[action]} här")
 
     async def can_aggregate(self, principal: Principal, action: Action, unit_id: uuid.UUID) -> bool:
         """May see figures for this unit (an AGGREGATE grant counts, scoped by its role's unit)."""

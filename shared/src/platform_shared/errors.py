@@ -1,19 +1,24 @@
-"""Domain errors and their RFC 9457 problem+json rendering, identical in every service."""
+"""Errors a client can cause, one class per kind, identical in every service. Plain Python: the domain
+and the service layer raise them; `platform_shared.api.problems` turns them into problem+json in one
+place (RFC 9457). Titles and details are Swedish: a person reads them.
+
+| kind                                   | class              | status | type                            |
+| -------------------------------------- | ------------------ | ------ | ------------------------------- |
+| no or bad token                        | NotAuthenticated   | 401    | /problems/unauthenticated       |
+| the role does not allow it here        | Forbidden          | 403    | /problems/forbidden             |
+| unknown, or not visible to the caller  | NotFound           | 404    | /problems/not-found             |
+| not allowed in the object's state      | InvalidTransition  | 409    | /problems/invalid-transition    |
+| the unique thing exists already        | AlreadyExists      | 409    | /problems/already-exists        |
+| If-Match names another version         | PreconditionFailed | 412    | /problems/precondition-failed   |
+| bad input (naming the field)           | ValidationFailed   | 422    | /problems/validation            |
+
+A domain rule raises `RuleViolation(message, field)` (bad input, 422) or `RuleViolation(message,
+state=True)` (wrong state, 409); it needs no translation on its way out.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from platform_shared.api.http_problems import http_problem
-from platform_shared.api.validation_messages import swedish_validation
-
-PROBLEM_JSON = "application/problem+json"
+from dataclasses import dataclass
 
 
 @dataclass
@@ -25,14 +30,18 @@ class FieldError:
 class DomainError(Exception):
     """Base of errors a client can cause; rendered as problem+json, never as a 500."""
 
-    status = 400
-    type_ = "/problems/bad-request"
-    title = "Felaktig begäran"
+    status: int = 400
+    type_: str = "/problems/bad-request"
+    title: str = "Felaktig begäran"
 
     def __init__(self, detail: str, *, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+
+    @property
+    def message(self) -> str:
+        return self.detail
 
 
 class NotAuthenticated(DomainError):
@@ -51,7 +60,14 @@ class InvalidTransition(DomainError):
     status, type_, title = 409, "/problems/invalid-transition", "Inte tillåtet i detta läge"
 
 
+class AlreadyExists(DomainError):
+    status, type_, title = 409, "/problems/already-exists", "Finns redan"
+
+
 class Conflict(DomainError):
+    """Deprecated: org-svc and risk-svc use it for both a wrong state and a duplicate. Converting a
+    service replaces it by InvalidTransition or AlreadyExists (docs/ENGINEERING.md)."""
+
     status, type_, title = 409, "/problems/conflict", "Konflikt"
 
 
@@ -63,60 +79,24 @@ class ValidationFailed(DomainError):
     status, type_, title = 422, "/problems/validation", "Ogiltiga uppgifter"
 
 
-@dataclass
-class Problem:
-    status: int
-    type: str
-    title: str
-    detail: str
-    errors: list[dict[str, str]] = field(default_factory=list)
-
-    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
-        body: dict[str, Any] = {
-            "type": self.type,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-        }
-        if self.errors:
-            body["errors"] = self.errors
-        return JSONResponse(body, status_code=self.status, media_type=PROBLEM_JSON, headers=headers)
+def invalid(field: str, message: str, detail: str | None = None) -> ValidationFailed:
+    """Bad input in one field (422)."""
+    return ValidationFailed(detail or message, errors=[FieldError(field, message)])
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return Problem(exc.status, exc.type_, exc.title, exc.detail, [e.__dict__ for e in exc.errors]).response(
-        headers
-    )
+class RuleViolation(DomainError):
+    """A domain rule refused: bad input (422, naming `field`) or, with `state=True`, a step not allowed
+    in the object's current state (409 invalid-transition)."""
+
+    def __init__(self, message: str, field: str | None = None, *, state: bool = False) -> None:
+        super().__init__(message, errors=[] if state else [FieldError(field or "body", message)])
+        self.field = field
+        self.state = state
+        kind = InvalidTransition if state else ValidationFailed
+        self.status, self.type_, self.title = kind.status, kind.type_, kind.title
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    swedish = swedish_validation(exc.errors())
-    return Problem(422, ValidationFailed.type_, swedish.title, swedish.detail, swedish.errors).response()
-
-
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    problem = Problem(exc.status_code, *http_problem(exc.status_code, str(exc.detail)))
-    return problem.response(dict(exc.headers) if exc.headers else None)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {PROBLEM_JSON: {}}}
-    for code, text in (
-        (401, "No or invalid token"),
-        (403, "Not allowed"),
-        (404, "Not found or not visible"),
-        (409, "Not allowed in this state"),
-        (412, "Stale If-Match"),
-        (422, "Invalid input"),
-    )
-}
+def check_version(expected: int | None, actual: int) -> None:
+    """412 when the client's If-Match names another version than the stored one."""
+    if expected is not None and expected != actual:
+        raise PreconditionFailed(f"Objektet har ändrats (version {actual}); läs det igen")

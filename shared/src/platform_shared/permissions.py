@@ -52,6 +52,7 @@ class Action(StrEnum):
     IVO_DECISION_LEX_SARAH = "ivo.lex_sarah"  # decide and file the IVO anmälan (Lex Sarah)
     IVO_DECISION_LEX_MARIA = "ivo.lex_maria"  # decide and file the IVO anmälan (Lex Maria)
     CASE_ACTIONS = "case.actions"  # actions, follow-up, close, reopen
+    CASE_ATTACH = "case.attach"  # add an attachment (the reporter on her own report, the case's handlers)
     CASE_RECLASSIFY = "case.reclassify"
     CASE_VOID = "case.void"
     # risk-svc
@@ -129,6 +130,18 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
         (R.MAS, _HSL),
         (R.SAS, _LEX_SARAH),
     ),
+    # Attachments are written by those who work the case, not by everyone who may read it: the reporter
+    # on her own report, the chefs and the socialchef in scope, the MAS on HSL and the SAS on Lex Sarah
+    # cases, an assigned investigator. Kvalitetsledare (need-to-know reading), analysts, the nämnd and
+    # read-only integration clients do not.
+    Action.CASE_ATTACH: _g(
+        (R.MEDARBETARE, _OWN),
+        (_CHEFS, _SUB),
+        (_TOP, _SUB),
+        (R.MAS, _HSL),
+        (R.SAS, (_LEX_SARAH, _ASSIGNED)),
+        (R.KVALITETSLEDARE, _ASSIGNED),
+    ),
     Action.CASE_RECLASSIFY: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.SAS, _SUB)),
     Action.CASE_VOID: _g((_CHEFS, _SUB), (_TOP, _ALL)),
     # "contribute" (medarbetare): report a risk as identified in one's own scope; everyone whose cell in
@@ -175,6 +188,38 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.OPS_DEAD_LETTERS: _g((R.SYSTEMADMINISTRATOR, _ALL)),
 }
 
+# What each action is called where a person reads it (a 403's detail: "Din roll ger inte behörighet att
+# <label> här").
+ACTION_LABELS: dict[Action, str] = {
+    Action.ORG_READ: "läsa organisationen",
+    Action.ORG_MANAGE: "administrera organisationen",
+    Action.AUDIT_READ: "läsa granskningsloggen",
+    Action.CASE_CREATE: "registrera ärenden",
+    Action.CASE_READ: "läsa ärendet",
+    Action.CASE_RECEIVE: "ta emot ärendet",
+    Action.CASE_INVESTIGATE: "utreda ärendet",
+    Action.CASE_DECIDE: "besluta i ärendet",
+    Action.LEX_SARAH_PROPOSE: "föreslå allvarlighetsgrad enligt lex Sarah",
+    Action.LEX_SARAH_DECIDE: "besluta enligt lex Sarah",
+    Action.IVO_DECISION_LEX_SARAH: "besluta om anmälan till IVO enligt lex Sarah",
+    Action.IVO_DECISION_LEX_MARIA: "besluta om anmälan till IVO enligt lex Maria",
+    Action.CASE_ACTIONS: "hantera ärendets åtgärder",
+    Action.CASE_ATTACH: "bifoga filer till ärendet",
+    Action.CASE_RECLASSIFY: "ändra ärendets typ",
+    Action.CASE_VOID: "makulera ärendet",
+    Action.RISK_CONTRIBUTE: "rapportera risker",
+    Action.RISK_MANAGE: "hantera risker",
+    Action.RISK_READ: "läsa risker",
+    Action.CONTROL_PLAN_PREPARE: "ta fram internkontrollplanen",
+    Action.CONTROL_PLAN_ADOPT: "anta internkontrollplanen",
+    Action.CONTROL_PERFORM: "utföra kontroller",
+    Action.STATS_READ: "läsa statistik",
+    Action.REPORT_WRITE: "skriva rapporter",
+    Action.REPORT_APPROVE: "granska rapporter",
+    Action.REPORT_ADOPT: "anta rapporter",
+    Action.WEBHOOK_MANAGE: "hantera webhooks",
+}
+
 # Decision types that can be delegated (delegationsordning) and the action each one unlocks.
 DELEGABLE: dict[str, Action] = {
     "ivo_anmalan_lex_sarah": Action.IVO_DECISION_LEX_SARAH,
@@ -196,6 +241,7 @@ CLIENT_OPERATIONS: frozenset[Action] = frozenset(
         Action.ORG_READ,
         Action.CASE_CREATE,
         Action.CASE_READ,
+        Action.CASE_ATTACH,
         Action.RISK_CONTRIBUTE,
         Action.RISK_READ,
         Action.STATS_READ,

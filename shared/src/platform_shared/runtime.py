@@ -7,13 +7,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from fastapi import APIRouter
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import make_url
 
+from platform_shared.audit import Auditor
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
 from platform_shared.db import make_engine, make_session_factory, pool_options
 from platform_shared.loops import Loop, Supervisor
@@ -32,6 +32,9 @@ from platform_shared.private_files import private_file
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
 
+if TYPE_CHECKING:  # the runtime itself needs no web framework; the app (platform_shared.api) mounts them
+    from fastapi import APIRouter
+
 log = structlog.get_logger(__name__)
 
 
@@ -49,6 +52,11 @@ class ServiceDefinition:
     consumes_org_events: bool = True
     # Background loops beside the relay and consumers (e.g. the deadline scheduler), each supervised.
     extra_workers: Callable[[ServiceRuntime], list[Loop]] = field(default=lambda _rt: [])
+    # The request pipeline's tables, when the service has them: Idempotency-Key first answers
+    # (platform_shared.idempotency.attach_idempotency_table) and the audit log of personal data
+    # (platform_shared.audit.attach_audit_table).
+    idempotency: Table | None = None
+    audit_log: Table | None = None
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
@@ -125,6 +133,9 @@ class ServiceRuntime:
         ]
         self.supervisor = Supervisor(self.name)
         self.dead_letters = DeadLetters(self.session_factory, definition.messaging, self.consumers)
+        self.auditor = Auditor(definition.audit_log, self.name) if definition.audit_log is not None else None
+        # The service's own parts (settings, cipher, stores …), handed to handlers as `ctx.parts`.
+        self.components: Any = None
 
     @property
     def messaging(self) -> MessagingTables:

@@ -1,4 +1,5 @@
-"""Test support shared by every service's tests: databases, a running service, org events, tokens."""
+"""Test support shared by every service's tests: databases, a running service, org events, tokens, the
+test clock and the `Harness` every service's API tests drive it through."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import orjson
+from sqlalchemy import func, select
 
 from platform_shared.api.app import create_service_app
 from platform_shared.auth.tokens import DevTokens
@@ -20,8 +23,10 @@ from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import structured_headers, wrap
 from platform_shared.contracts.org import OrgUnitCreated, PersonRegistered, RoleAssigned
 from platform_shared.ids import new_id
+from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.transport import OutgoingMessage, Transport
 from platform_shared.runtime import ServiceRuntime
+from platform_shared.timeutil import utc_now
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -176,8 +181,6 @@ async def running_service(runtime: ServiceRuntime) -> AsyncIterator[httpx.AsyncC
 
 
 async def replica_role_count_at_least(runtime: ServiceRuntime, expected: int) -> bool:
-    from sqlalchemy import func, select
-
     async with runtime.session_factory() as session:
         count = await session.scalar(select(func.count()).select_from(runtime.replica.role))
         return (count or 0) >= expected
@@ -195,3 +198,94 @@ def kafka_bootstrap_address() -> str:
     from platform_shared.testing_kafka import session_broker
 
     return session_broker().bootstrap
+
+
+class TestClock:
+    """The runtime's clock in tests: fixed at `now` (real time while None) and moved by hand."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now or utc_now()
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+    def advance(self, delta: timedelta | None = None, **parts: float) -> None:
+        """`advance(timedelta(hours=2))` or `advance(hours=2)`."""
+        self.now = self() + (delta or timedelta()) + timedelta(**parts)
+
+
+@dataclass
+class Harness:
+    """A started service and its test organisation, driven through the API. A service's conftest
+    subclasses it for its own steps (report a deviation, build a unit …)."""
+
+    client: httpx.AsyncClient
+    runtime: ServiceRuntime
+    transport: Transport
+    clock: TestClock
+    org: OrgFixture
+
+    def auth(self, person: str, **headers: str) -> dict[str, str]:
+        return {**self.org.auth(person), **headers}
+
+    def person(self, key: str) -> str:
+        return str(self.org.people[key])
+
+    def unit(self, key: str) -> str:
+        return str(self.org.units[key])
+
+    async def call(
+        self, method: str, path: str, person: str, expect: int | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A request as `person`; with `expect`, asserts the status (the body is in the message)."""
+        headers = {**self.auth(person), **kwargs.pop("headers", {})}
+        response = await self.client.request(method, path, headers=headers, **kwargs)
+        if expect is not None:
+            assert response.status_code == expect, (method, path, person, response.text)
+        return response
+
+    async def outbox(self, *types: str) -> list[dict[str, Any]]:
+        """Every event the service wrote (the stored envelope with its data), oldest first; only
+        `types` when given."""
+        o = self.runtime.messaging.outbox.c
+        async with self.runtime.session_factory() as session:
+            rows = await session.execute(select(o.event_type, o.payload).order_by(o.seq))
+            return [r.payload for r in rows if not types or r.event_type in types]
+
+    async def event_types(self, subject: str | None = None) -> list[str]:
+        return [e["type"] for e in await self.outbox() if subject is None or e["subject"] == subject]
+
+    async def publish(self, *payloads: EventPayload, source: str = "org-svc") -> None:
+        await publish(self.transport, *payloads, source=source)
+
+
+H = TypeVar("H", bound=Harness)
+
+
+@asynccontextmanager
+async def harness(
+    make_runtime: Callable[[Transport], ServiceRuntime],
+    tmp_path: Path,
+    org: OrgFixture,
+    clock: TestClock,
+    *,
+    feed: bool = True,
+    cls: type[H] = Harness,  # type: ignore[assignment]
+) -> AsyncIterator[H]:
+    """The service on a local bus in `tmp_path`, started, its replica fed with `org` (unless the database
+    holds it already: feed=False), as a `cls` harness."""
+    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
+    await transport.start()
+    try:
+        runtime = make_runtime(transport)
+        async with running_service(runtime) as client:
+            if feed:
+                await feed_org(runtime, org)
+            yield cls(client, runtime, transport, clock, org)
+    finally:
+        await transport.stop()

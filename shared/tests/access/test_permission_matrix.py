@@ -25,7 +25,7 @@ import uuid
 import pytest
 
 from platform_shared.access import Principal, Target
-from platform_shared.permissions import Action
+from platform_shared.permissions import ACTION_LABELS, Action
 from platform_shared.roles import Role
 
 from .conftest import Replica
@@ -61,6 +61,7 @@ lex_sarah.decide     -      -     -     -       S     S      -    -      -     -
 ivo.lex_sarah        -      -     -     -       S     S      -    -      -     -    -     -     -
 ivo.lex_maria        -      -     -     -       -     -      S    -      -     -    -     -     -
 case.actions         asg    S     S     S       all   all    hsl  ls     -     -    -     -     -
+case.attach          own    S     S     S       S     S      hsl  ls+asg asg   -    -     -     -
 case.reclassify      -      S     S     S       all   all    S    S      -     -    -     -     -
 case.void            -      S     S     S       all   all    -    -      -     -    -     -     -
 risk.contribute      S      S     S     S       all   all    S    -      all   -    -     -     -
@@ -126,6 +127,10 @@ def aggregate_in_scope(cell: str) -> bool:
 def test_the_hand_written_table_covers_every_role_and_every_action() -> None:
     assert set(TABLE) == set(Action)
     assert all(set(cells) == set(Role) for cells in TABLE.values())
+
+
+def test_every_action_has_a_swedish_label_for_refusals() -> None:
+    assert set(ACTION_LABELS) == set(Action)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
-from platform_shared.errors import install_error_handlers
+from platform_shared.api.problems import install_error_handlers
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.private_files import private_file, tighten
 from platform_shared.runtime import Readiness, ServiceRuntime

@@ -6,19 +6,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from deviation_svc.adapters.attachments import AttachmentStore, LocalDirectoryStore
-from deviation_svc.adapters.orm import Base, audit_log, deadline_tables, messaging, replica
+from deviation_svc.adapters.orm import Base, audit_log, deadline_tables, idempotency, messaging, replica
 from deviation_svc.config import DeviationSettings, get_settings
-from deviation_svc.entrypoints.api import (
-    action_routes,
-    attachment_routes,
-    breach_routes,
-    complaint_routes,
-    ivo_routes,
-    routes,
-)
+from deviation_svc.entrypoints.api import actions, attachments, breaches, complaints, deviations, ivo
 from deviation_svc.service_layer.context import Components
 from platform_shared.api.app import create_service_app
-from platform_shared.audit import Auditor
 from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
 from platform_shared.loops import Loop
 from platform_shared.messaging.transport import Transport
@@ -46,20 +38,22 @@ DEFINITION = ServiceDefinition(
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
     routers=[
-        routes.router,
-        action_routes.router,
-        ivo_routes.router,
-        attachment_routes.router,
-        complaint_routes.router,
-        breach_routes.router,
+        deviations.router,
+        actions.router,
+        ivo.router,
+        attachments.router,
+        complaints.router,
+        breaches.router,
     ],
     extra_workers=_workers,
+    idempotency=idempotency,
+    audit_log=audit_log,
 )
 
 
 class DeviationRuntime(ServiceRuntime):
-    """The shared runtime with deviation-svc's components: the personal-data cipher, deadlines,
-    auditor and attachment store."""
+    """The shared runtime with deviation-svc's components (handed to handlers as `ctx.parts`): its
+    settings, the personal-data cipher, deadlines and the attachment store."""
 
     def __init__(
         self,
@@ -77,7 +71,6 @@ class DeviationRuntime(ServiceRuntime):
             settings=settings,
             cipher=settings.cipher(),
             deadlines=Deadlines(deadline_tables),
-            auditor=Auditor(audit_log, "deviation"),
             attachments=attachments or LocalDirectoryStore(settings.attachments_path()),
         )
 

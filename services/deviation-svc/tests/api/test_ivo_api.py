@@ -154,7 +154,7 @@ async def test_a_case_with_an_ivo_anmalan_closes_only_after_anmalan_and_investig
     base = f"/api/v1/deviations/{d['id']}/ivo-notification"
     await svc.call("POST", f"{base}/sent", "socialchef", 200, json={"sent_at": SENT, "ivo_case_number": "1"})
     r = await svc.call("POST", f"/api/v1/deviations/{d['id']}/close", "enhetschef_a", json={})
-    assert r.status_code == 409 and "investigation" in r.json()["detail"]
+    assert r.status_code == 409 and "Utredningen" in r.json()["detail"]
     await svc.call("POST", f"{base}/investigation-sent", "socialchef", 200, json={"sent_at": SENT})
     assert "IvoInvestigationSent" in await svc.event_types(d["id"])
     assert (await svc.step(d["id"], "close", "enhetschef_a"))["status"] == "closed"

@@ -14,7 +14,7 @@ async def _count_rows(svc: Any) -> tuple[int, int]:
     """(outbox rows, audit rows): what any write leaves behind."""
     async with svc.runtime.session_factory() as session:
         outbox = await session.scalar(select(func.count()).select_from(svc.runtime.messaging.outbox))
-        audit = await session.scalar(select(func.count()).select_from(svc.runtime.components.auditor._table))
+        audit = await session.scalar(select(func.count()).select_from(svc.runtime.auditor._table))
         return int(outbox or 0), int(audit or 0)
 
 
@@ -75,7 +75,7 @@ async def test_a_step_not_allowed_in_the_current_state_is_409_saying_why_and_wri
     )
     assert r.status_code == 409
     assert r.headers["content-type"] == "application/problem+json"
-    assert "reported" in r.json()["detail"]
+    assert "rapporterad" in r.json()["detail"]
     assert await _count_rows(svc) == before
     got = await svc.call("GET", f"/api/v1/deviations/{d['id']}", "enhetschef_a")
     assert got.json()["status"] == "reported" and got.json()["version"] == d["version"]
@@ -158,7 +158,7 @@ async def test_the_investigation_cannot_complete_without_the_content_sosfs_2011_
         "enhetschef_a",
         json={"conclusion": "x"},
     )
-    assert r.status_code == 409 and "consequences" in r.json()["detail"]
+    assert r.status_code == 409 and "konsekvenser" in r.json()["detail"]
 
 
 async def test_a_decision_needs_a_completed_investigation(svc: Any) -> None:
@@ -169,7 +169,7 @@ async def test_a_decision_needs_a_completed_investigation(svc: Any) -> None:
         "socialchef",
         json={"motivation": "x", "degree": "missforhallande"},
     )
-    assert r.status_code == 409 and "not completed" in r.json()["detail"]
+    assert r.status_code == 409 and "inte avslutad" in r.json()["detail"]
 
 
 async def test_lex_sarah_degree_is_decided_by_the_socialchef_not_the_enhetschef(svc: Any) -> None:
@@ -235,7 +235,7 @@ async def test_lex_sarah_may_not_skip_phases_but_an_ordinary_avvikelse_may_close
     r = await svc.call(
         "POST", f"/api/v1/deviations/{sarah['id']}/close", "enhetschef_a", json={"motivation": "Klart"}
     )
-    assert r.status_code == 409 and "may not skip phases" in r.json()["detail"]
+    assert r.status_code == 409 and "får inte hoppa över faser" in r.json()["detail"]
     ordinary = await svc.received(type="avvikelse")
     r = await svc.call("POST", f"/api/v1/deviations/{ordinary['id']}/close", "enhetschef_a", json={})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "motivation"
@@ -253,7 +253,7 @@ async def test_a_case_does_not_close_while_an_action_is_open(svc: Any) -> None:
         json={"description": "Utbildning", "horizon": "lang"},
     )
     r = await svc.call("POST", f"/api/v1/deviations/{d['id']}/close", "enhetschef_a", json={})
-    assert r.status_code == 409 and "action" in r.json()["detail"]
+    assert r.status_code == 409 and "åtgärd" in r.json()["detail"]
 
 
 async def test_voiding_keeps_the_record_with_its_reason_and_only_before_investigation(svc: Any) -> None:

@@ -138,7 +138,7 @@ async def test_ivo_anmalan_cannot_be_decided_before_the_report_is_received(svc: 
         f"/api/v1/deviations/{r.json()['id']}/ivo-decision", json=decision, headers=svc.org.auth("socialchef")
     )
     assert r.status_code == 409
-    assert "received" in r.json()["detail"]
+    assert "mottagen" in r.json()["detail"]
     assert "LexSarahEscalated" not in await _outbox_types(svc)
 
 

@@ -91,7 +91,7 @@ def test_a_simplified_investigation_needs_what_happened_and_its_consequences() -
 def test_completing_lists_what_is_missing_and_needs_a_conclusion() -> None:
     with pytest.raises(RuleViolation) as err:
         check_complete(Method.STANDARD, ALL_SECTIONS[:2], "Slutsats")
-    assert err.value.state and "noticed" in err.value.message and "measures" in err.value.message
+    assert err.value.state and "upptäcktes" in err.value.message and "åtgärder" in err.value.message
     with pytest.raises(RuleViolation) as err:
         check_complete(Method.STANDARD, ALL_SECTIONS, " ")
     assert err.value.field == "conclusion"

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.ops import ops_router
 from platform_shared.api.overload import ConcurrencyLimiter
-from platform_shared.errors import Problem, install_error_handlers
+from platform_shared.api.problems import Problem, install_error_handlers
 from platform_shared.runtime import Readiness, ServiceRuntime
 
 

@@ -1,15 +1,18 @@
-"""FastAPI dependencies shared by every service: the runtime, a read session, the calling person."""
+"""FastAPI dependencies shared by every service: the runtime, a read session, the calling person, and
+If-Match / ETag (the one parse and the one write). A converted service's routes take one dependency
+instead (platform_shared.api.context); these remain its building blocks."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.access import Authorizer, Principal, principal_for
-from platform_shared.errors import FieldError, NotAuthenticated, PreconditionFailed, ValidationFailed
+from platform_shared.errors import NotAuthenticated, check_version, invalid
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
@@ -34,19 +37,23 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise NotAuthenticated("A bearer token is required")
+        raise NotAuthenticated("En bearer-token krävs")
     return token.strip()
 
 
-async def current_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+async def resolve_principal(request: Request, runtime: ServiceRuntime, session: AsyncSession) -> Principal:
     """The caller from the token's subject: a person, or a registered integration client."""
     claims = await runtime.verifier.verify(bearer_token(request))
     principal = await principal_for(
         OrgDirectory(session, runtime.replica), str(claims["sub"]), runtime.clock()
     )
     if principal is None:
-        raise NotAuthenticated("The token's subject is not an active person or client of the organisation")
+        raise NotAuthenticated("Tokenens subjekt är inte en aktiv person eller klient i organisationen")
     return principal
+
+
+async def current_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+    return await resolve_principal(request, runtime, session)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -66,18 +73,22 @@ def get_authorizer(directory: DirectoryDep) -> Authorizer:
 AuthorizerDep = Annotated[Authorizer, Depends(get_authorizer)]
 
 
-def if_match(request: Request) -> int | None:
-    """The version named by an If-Match header (an ETag from this API: "3" or W/"3"); None when the
-    client sent none, or "*"."""
-    header = request.headers.get("if-match")
+def parse_if_match(header: str | None) -> int | None:
+    """The version an If-Match header names (an ETag from this API: "3" or W/"3"); None when the client
+    sent none, or "*"."""
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
     try:
         return int(value)
     except ValueError as exc:
-        message = "not an ETag from this API"
-        raise ValidationFailed(f"If-Match: {message}", errors=[FieldError("If-Match", message)]) from exc
+        raise invalid(
+            "If-Match", "inte en ETag från detta API", "If-Match är inte en ETag från detta API"
+        ) from exc
+
+
+def if_match(request: Request) -> int | None:
+    return parse_if_match(request.headers.get("if-match"))
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
@@ -88,7 +99,31 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def check_version(expected: int | None, actual: int) -> None:
-    """412 when the client's If-Match names another version than the stored one."""
-    if expected is not None and expected != actual:
-        raise PreconditionFailed(f"The object has changed (version {actual}); read it again")
+def set_etag(response: Response, version: int) -> None:
+    """Every answer carrying a mutable resource sends its version as the ETag (If-Match takes it back)."""
+    response.headers["ETag"] = etag(version)
+
+
+__all__ = [
+    "AuthorizerDep",
+    "CurrentPrincipal",
+    "DirectoryDep",
+    "IfMatch",
+    "RuntimeDep",
+    "SessionDep",
+    "check_version",
+    "etag",
+    "parse_if_match",
+    "resolve_principal",
+    "set_etag",
+    "with_etag",
+]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def with_etag(response: Response, model: M) -> M:
+    """The read model of a mutable resource, its `version` sent as the ETag."""
+    set_etag(response, model.version)  # type: ignore[attr-defined]
+    return model

@@ -1,19 +1,41 @@
-"""Keyset pagination: an opaque cursor holding the last row's sort key and id."""
+"""Pagination in the API: `?cursor=&limit=` as one dependency (PageDep → PageRequest) and the `Page`
+answer ({"items", "next_cursor"}). The keyset queries are in platform_shared.pagination."""
 
 from __future__ import annotations
 
-import base64
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-import orjson
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    PageRequest,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    page_by_id,
+)
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "Cursor",
+    "Limit",
+    "Page",
+    "PageDep",
+    "PageRequest",
+    "decode_cursor",
+    "encode_cursor",
+    "keyset_page",
+    "page_by_id",
+]
 
 T = TypeVar("T")
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
 
 
 class Page(BaseModel, Generic[T]):
@@ -21,34 +43,8 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def encode_cursor(*values: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([str(v) for v in values])).decode().rstrip("=")
+def page_request(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> PageRequest:
+    return PageRequest(cursor, limit)
 
 
-def decode_cursor(cursor: str, arity: int) -> list[str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = orjson.loads(base64.urlsafe_b64decode(padded))
-        if not isinstance(values, list) or len(values) != arity:
-            raise ValueError("wrong shape")
-        return [str(v) for v in values]
-    except Exception as exc:
-        raise ValidationFailed(
-            "Invalid cursor", errors=[FieldError("cursor", "not a cursor from this API")]
-        ) from exc
-
-
-async def page_by_id(
-    session: Any, stmt: Any, id_column: Any, cursor: str | None, limit: int
-) -> tuple[list[Any], str | None]:
-    """Rows of `stmt` in id order (ids are time-ordered UUIDv7), one page after `cursor`."""
-    import uuid
-
-    if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(id_column > uuid.UUID(last_id))
-    rows = list((await session.scalars(stmt.order_by(id_column).limit(limit + 1))).all())
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return rows, encode_cursor(rows[-1].id)
-    return rows, None
+PageDep = Annotated[PageRequest, Depends(page_request)]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from platform_shared.audit import attach_audit_table
 from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
 from platform_shared.deadlines.store import attach_deadline_tables
+from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
 from platform_shared.references import attach_reference_counter
@@ -293,24 +294,11 @@ class DataBreach(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class IdempotencyRecord(Base):
-    """The first answer to a creating POST sent with an Idempotency-Key, per caller and key."""
-
-    __tablename__ = "idempotency_key"
-
-    actor_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    scope: Mapped[str] = mapped_column(String(300))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[Any] = mapped_column(JsonDocument())
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
 messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)
 reference_counter = attach_reference_counter(Base.metadata)
 deadline_tables = attach_deadline_tables(Base.metadata)
 audit_log = attach_audit_table(Base.metadata)
+idempotency = attach_idempotency_table(Base.metadata)
 # The outbox is the service's event log: a case's timeline is read from it by aggregate key.
 Index("ix_outbox_message_key", messaging.outbox.c.key, messaging.outbox.c.seq)

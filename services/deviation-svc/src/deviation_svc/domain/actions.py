@@ -31,6 +31,20 @@ class ActionStep(StrEnum):
 
 
 A = ActionStatus
+STATUS_LABELS: dict[ActionStatus, str] = {
+    A.PROPOSED: "föreslagen",
+    A.PLANNED: "planerad",
+    A.DONE: "genomförd",
+    A.FOLLOWED_UP: "uppföljd",
+    A.REJECTED: "avvisad",
+}
+STEP_LABELS: dict[ActionStep, str] = {
+    ActionStep.PLAN: "planera",
+    ActionStep.COMPLETE: "markera som genomförd",
+    ActionStep.FOLLOW_UP: "följa upp",
+    ActionStep.REJECT: "avvisa",
+    ActionStep.EDIT: "ändra",
+}
 OPEN_ACTION_STATES = frozenset({A.PROPOSED, A.PLANNED})
 SETTLED_ACTION_STATES = frozenset({A.FOLLOWED_UP, A.REJECTED})
 
@@ -47,9 +61,10 @@ def move(step: ActionStep, current: ActionStatus) -> ActionStatus:
     """The action's state after the step (unchanged for an edit); 409 material when not allowed."""
     allowed, target = _MOVES[step]
     if current not in allowed:
-        names = ", ".join(sorted(s.value for s in allowed))
+        names = ", ".join(sorted(STATUS_LABELS[s] for s in allowed))
         raise RuleViolation(
-            f"'{step.value}' is not allowed when the action is {current.value} (allowed from: {names})",
+            f"Det går inte att {STEP_LABELS[step]} en åtgärd som är {STATUS_LABELS[current]} "
+            f"(går när den är: {names})",
             state=True,
         )
     return target or current
@@ -58,11 +73,11 @@ def move(step: ActionStep, current: ActionStatus) -> ActionStatus:
 def check_plan(responsible_id: uuid.UUID | None, due_date: date | None) -> None:
     """A planned action has someone responsible and a due date."""
     if responsible_id is None:
-        raise RuleViolation("A planned action needs a responsible person", "responsible_id")
+        raise RuleViolation("En planerad åtgärd har en ansvarig person", "responsible_id")
     if due_date is None:
-        raise RuleViolation("A planned action needs a due date", "due_date")
+        raise RuleViolation("En planerad åtgärd har ett slutdatum", "due_date")
 
 
 def check_reason(reason: str, field: str) -> None:
     if not reason.strip():
-        raise RuleViolation("A reason is required", field)
+        raise RuleViolation("En motivering krävs", field)

@@ -60,6 +60,22 @@ class BreachStep(StrEnum):
 
 
 B = BreachStatus
+STATUS_LABELS: dict[BreachStatus, str] = {
+    B.RAPPORTERAD: "rapporterad",
+    B.BEDOMD: "bedömd",
+    B.ANMALD_IMY: "anmäld till IMY",
+    B.REGISTRERADE_INFORMERADE: "de registrerade informerade",
+    B.ATGARDAD: "åtgärdad",
+    B.AVSLUTAD: "avslutad",
+}
+STEP_LABELS: dict[BreachStep, str] = {
+    BreachStep.ASSESS: "bedöma",
+    BreachStep.REPORT_TO_IMY: "anmäla till IMY",
+    BreachStep.INFORM_SUBJECTS: "informera de registrerade om",
+    BreachStep.REMEDY: "markera som åtgärdad",
+    BreachStep.CLOSE: "avsluta",
+    BreachStep.EDIT: "ändra",
+}
 _ASSESSED = frozenset({B.BEDOMD, B.ANMALD_IMY, B.REGISTRERADE_INFORMERADE})
 _FROM: dict[BreachStep, frozenset[BreachStatus]] = {
     BreachStep.ASSESS: frozenset({B.RAPPORTERAD, B.BEDOMD}),
@@ -102,29 +118,31 @@ class BreachFacts:
 def next_status(step: BreachStep, facts: BreachFacts) -> BreachStatus:
     if facts.status not in _FROM[step]:
         raise RuleViolation(
-            f"'{step.value}' is not allowed when the breach is {facts.status.value}", state=True
+            f"Det går inte att {STEP_LABELS[step]} en incident som är {STATUS_LABELS[facts.status]}",
+            state=True,
         )
     if step is BreachStep.ASSESS:
         return B.BEDOMD
     if step is BreachStep.REPORT_TO_IMY:
         if facts.imy_reported:
-            raise RuleViolation("The breach is already reported to IMY", state=True)
+            raise RuleViolation("Incidenten är redan anmäld till IMY", state=True)
         return B.ANMALD_IMY
     if step is BreachStep.INFORM_SUBJECTS:
         if facts.subjects_informed:
-            raise RuleViolation("The data subjects are already informed", state=True)
+            raise RuleViolation("De registrerade är redan informerade", state=True)
         return B.REGISTRERADE_INFORMERADE
     if step is BreachStep.REMEDY:
         assert facts.risk is not None  # assessed states only
         if imy_required(facts.risk) and not facts.imy_reported:
-            raise RuleViolation("The breach must be reported to IMY first (GDPR art. 33)", state=True)
+            raise RuleViolation("Incidenten måste först anmälas till IMY (GDPR art. 33)", state=True)
         if (
             subjects_must_be_informed(facts.risk)
             and not facts.subjects_informed
             and not (facts.not_informed_reason and facts.not_informed_reason.strip())
         ):
             raise RuleViolation(
-                "High risk: inform the data subjects, or record why not (GDPR art. 34.3)", state=True
+                "Hög risk: informera de registrerade eller ange varför det inte görs (GDPR art. 34.3)",
+                state=True,
             )
         return B.ATGARDAD
     if step is BreachStep.CLOSE:

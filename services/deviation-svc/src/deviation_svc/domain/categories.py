@@ -40,4 +40,4 @@ def check_category(
     category: str | None, allowed: tuple[str, ...] | list[str], field: str = "category"
 ) -> None:
     if category is not None and category not in allowed:
-        raise RuleViolation("Not one of the configured categories", field)
+        raise RuleViolation("Inte en av de inställda kategorierna", field)

@@ -59,6 +59,22 @@ class ComplaintStep(StrEnum):
 
 
 C = ComplaintStatus
+STATUS_LABELS: dict[ComplaintStatus, str] = {
+    C.MOTTAGEN: "mottaget",
+    C.KVITTERAD: "kvitterat",
+    C.UNDER_UTREDNING: "under utredning",
+    C.BESVARAD: "besvarat",
+    C.AVSLUTAD: "avslutat",
+    C.ESKALERAD: "eskalerat",
+}
+STEP_LABELS: dict[ComplaintStep, str] = {
+    ComplaintStep.ACKNOWLEDGE: "kvittera",
+    ComplaintStep.START_INVESTIGATION: "börja utreda",
+    ComplaintStep.RESPOND: "besvara",
+    ComplaintStep.ESCALATE: "eskalera",
+    ComplaintStep.CLOSE: "avsluta",
+    ComplaintStep.EDIT: "ändra",
+}
 _OPEN = frozenset({C.MOTTAGEN, C.KVITTERAD, C.UNDER_UTREDNING, C.ESKALERAD, C.BESVARAD})
 
 _FROM: dict[ComplaintStep, frozenset[ComplaintStatus]] = {
@@ -94,27 +110,28 @@ def next_status(step: ComplaintStep, facts: ComplaintFacts) -> ComplaintStatus:
     """The complaint's state after the step; RuleViolation (409) when not allowed now."""
     if facts.status not in _FROM[step]:
         raise RuleViolation(
-            f"'{step.value}' is not allowed when the complaint is {facts.status.value}", state=True
+            f"Det går inte att {STEP_LABELS[step]} ett klagomål som är {STATUS_LABELS[facts.status]}",
+            state=True,
         )
     if step is ComplaintStep.ACKNOWLEDGE:
         if facts.anonymous:
-            raise RuleViolation("An anonymous complainant is not sent an acknowledgement", state=True)
+            raise RuleViolation("En anonym klagande får ingen kvittens", state=True)
         if facts.acknowledged:
-            raise RuleViolation("The complaint is already acknowledged", state=True)
+            raise RuleViolation("Klagomålet är redan kvitterat", state=True)
         return C.ESKALERAD if facts.status is C.ESKALERAD else C.KVITTERAD
     if step is ComplaintStep.START_INVESTIGATION:
         return C.UNDER_UTREDNING
     if step is ComplaintStep.RESPOND:
         if facts.anonymous:
-            raise RuleViolation("An anonymous complainant cannot be replied to", state=True)
+            raise RuleViolation("En anonym klagande kan inte få svar", state=True)
         if not facts.acknowledged:
-            raise RuleViolation("Acknowledge the complaint before replying", state=True)
+            raise RuleViolation("Kvittera klagomålet innan det besvaras", state=True)
         return C.BESVARAD
     if step is ComplaintStep.ESCALATE:
         return C.ESKALERAD
     if step is ComplaintStep.CLOSE:
         if not facts.anonymous and not facts.responded:
-            raise RuleViolation("The complainant has not been replied to", state=True)
+            raise RuleViolation("Den klagande har inte fått svar", state=True)
         return C.AVSLUTAD
     return facts.status
 
@@ -122,7 +139,7 @@ def next_status(step: ComplaintStep, facts: ComplaintFacts) -> ComplaintStatus:
 def check_escalation_type(deviation_type: DeviationType) -> None:
     """A complaint revealing a missförhållande or vårdskada goes through Lex Sarah or Lex Maria."""
     if deviation_type not in ESCALATION_TYPES:
-        raise RuleViolation("A complaint is escalated to a lex_sarah or hsl deviation", "type")
+        raise RuleViolation("Ett klagomål eskaleras till en lex Sarah-rapport eller en HSL-avvikelse", "type")
 
 
 def deadline_rules(anonymous: bool) -> tuple[str, ...]:

@@ -28,6 +28,18 @@ class Section(StrEnum):
     OTHER = "other"  # other findings
 
 
+SECTION_LABELS: dict[Section, str] = {
+    Section.WHAT_HAPPENED: "vad som hänt",
+    Section.CONSEQUENCES: "konsekvenser",
+    Section.NOTICED: "när och hur det upptäcktes",
+    Section.CAUSES: "orsaker",
+    Section.EARLIER_EVENTS: "tidigare liknande händelser",
+    Section.RECURRENCE_RISK: "risk för upprepning",
+    Section.MEASURES: "åtgärder",
+    Section.OTHER: "övrigt",
+}
+
+
 class EntryKind(StrEnum):
     FACT = "fact"
     ASSESSMENT = "assessment"
@@ -61,9 +73,9 @@ class EntryFacts:
 def check_entry(section: Section, cause_area: CauseArea | None) -> None:
     """A cause names its cause area (system causes, not blame); other sections have none."""
     if section is Section.CAUSES and cause_area is None:
-        raise RuleViolation("A cause names its cause area", "cause_area")
+        raise RuleViolation("En orsak anger sitt orsaksområde", "cause_area")
     if section is not Section.CAUSES and cause_area is not None:
-        raise RuleViolation("Only a cause has a cause area", "cause_area")
+        raise RuleViolation("Bara en orsak har ett orsaksområde", "cause_area")
 
 
 def missing_sections(method: Method, entries: Iterable[EntryFacts]) -> list[Section]:
@@ -78,10 +90,10 @@ def check_complete(method: Method, entries: Iterable[EntryFacts], conclusion: st
     missing = missing_sections(method, entries)
     if missing:
         raise RuleViolation(
-            "The investigation lacks content required by SOSFS 2011:5: "
-            + ", ".join(s.value for s in missing),
+            "Utredningen saknar innehåll som SOSFS 2011:5 kräver: "
+            + ", ".join(SECTION_LABELS[s] for s in missing),
             state=True,
         )
     if not conclusion.strip():
-        raise RuleViolation("The investigation ends with a conclusion (ställningstagande)", "conclusion")
+        raise RuleViolation("Utredningen avslutas med ett ställningstagande", "conclusion")
     return sorted({e.cause_area for e in entries if e.cause_area is not None})

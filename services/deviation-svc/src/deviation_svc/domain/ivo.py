@@ -28,38 +28,36 @@ class IvoState:
 
 def _require_decided(state: IvoState) -> None:
     if not state.decided:
-        raise RuleViolation("No IVO anmälan has been decided for this deviation", state=True)
+        raise RuleViolation("Ingen anmälan till IVO har beslutats för avvikelsen", state=True)
 
 
 def _not_in_future(at: datetime, now: datetime, field: str) -> None:
     if at > now:
-        raise RuleViolation("A date that has not happened yet cannot be recorded", field)
+        raise RuleViolation("Ett datum som ännu inte har inträffat kan inte registreras", field)
 
 
 def check_sent(state: IvoState, sent_at: datetime, investigation_attached: bool, now: datetime) -> None:
     _require_decided(state)
     if state.sent_at is not None:
-        raise RuleViolation("The IVO anmälan is already recorded as sent", state=True)
+        raise RuleViolation("Anmälan till IVO är redan registrerad som skickad", state=True)
     _not_in_future(sent_at, now, "sent_at")
     if investigation_attached and not state.investigation_completed:
-        raise RuleViolation(
-            "Only a completed investigation can be attached; send it when it is done", state=True
-        )
+        raise RuleViolation("Bara en avslutad utredning kan bifogas; skicka den när den är klar", state=True)
 
 
 def check_investigation_sent(state: IvoState, sent_at: datetime, now: datetime) -> None:
     _require_decided(state)
     if state.sent_at is None:
-        raise RuleViolation("Record the IVO anmälan as sent first", state=True)
+        raise RuleViolation("Registrera först att anmälan till IVO har skickats", state=True)
     if state.investigation_sent_at is not None:
-        raise RuleViolation("The investigation is already recorded as sent to IVO", state=True)
+        raise RuleViolation("Utredningen är redan registrerad som skickad till IVO", state=True)
     if not state.investigation_completed:
-        raise RuleViolation("The investigation is not completed", state=True)
+        raise RuleViolation("Utredningen är inte avslutad", state=True)
     _not_in_future(sent_at, now, "sent_at")
 
 
 def check_namnd_informed(state: IvoState, informed_at: datetime, now: datetime) -> None:
     _require_decided(state)
     if state.namnd_informed_at is not None:
-        raise RuleViolation("The nämnd is already recorded as informed", state=True)
+        raise RuleViolation("Nämnden är redan registrerad som informerad", state=True)
     _not_in_future(informed_at, now, "informed_at")

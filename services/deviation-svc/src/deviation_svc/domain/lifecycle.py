@@ -16,7 +16,9 @@ from enum import StrEnum
 
 from deviation_svc.domain.actions import OPEN_ACTION_STATES, SETTLED_ACTION_STATES, ActionStatus
 from deviation_svc.domain.model import (
+    STATUS_LABELS,
     TERMINAL,
+    TYPE_LABELS,
     DeviationType,
     IvoKind,
     RuleViolation,
@@ -66,21 +68,38 @@ ALLOWED_FROM: dict[Step, frozenset[Status]] = {
     Step.ATTACH: _OPEN,
 }
 
+# What each step is called, and why it is refused outside its states (Swedish: a person reads it).
+STEP_LABELS: dict[Step, str] = {
+    Step.RECEIVE: "ta emot",
+    Step.START_INVESTIGATION: "starta utredningen av",
+    Step.ADD_INVESTIGATION_ENTRY: "skriva i utredningen av",
+    Step.COMPLETE_INVESTIGATION: "avsluta utredningen av",
+    Step.DECIDE: "besluta om",
+    Step.IVO_DECISION: "besluta om anmälan till IVO för",
+    Step.IVO_RECORD: "registrera IVO-steg för",
+    Step.ACTIONS: "hantera åtgärder för",
+    Step.CLOSE: "avsluta",
+    Step.VOID: "makulera",
+    Step.REOPEN: "återöppna",
+    Step.RECLASSIFY: "klassa om",
+    Step.EDIT: "ändra",
+    Step.ATTACH: "bifoga filer till",
+}
 _WHY: dict[Step, str] = {
-    Step.RECEIVE: "only a reported deviation can be received",
-    Step.START_INVESTIGATION: "an investigation starts once the report is received",
-    Step.ADD_INVESTIGATION_ENTRY: "entries are written while the investigation is ongoing",
-    Step.COMPLETE_INVESTIGATION: "only an ongoing investigation can be completed",
-    Step.DECIDE: "the decision follows the investigation",
-    Step.IVO_DECISION: "an IVO anmälan is decided once the report is received and while the case is open",
-    Step.IVO_RECORD: "the IVO steps are recorded while the case is open",
-    Step.ACTIONS: "actions are handled once the report is received and while the case is open",
-    Step.CLOSE: "only a received, open case can be closed",
-    Step.VOID: "only a reported or received deviation can be voided (wrong registration)",
-    Step.REOPEN: "only a closed deviation can be reopened",
-    Step.RECLASSIFY: "the type can change until the decision",
-    Step.EDIT: "a closed or voided case is not edited; reopen it first",
-    Step.ATTACH: "a closed or voided case takes no attachments",
+    Step.RECEIVE: "bara en rapporterad avvikelse kan tas emot",
+    Step.START_INVESTIGATION: "utredningen startar när rapporten är mottagen",
+    Step.ADD_INVESTIGATION_ENTRY: "utredningen skrivs medan den pågår",
+    Step.COMPLETE_INVESTIGATION: "bara en pågående utredning kan avslutas",
+    Step.DECIDE: "beslutet följer på utredningen",
+    Step.IVO_DECISION: "en anmälan till IVO beslutas när rapporten är mottagen och medan ärendet är öppet",
+    Step.IVO_RECORD: "IVO-stegen registreras medan ärendet är öppet",
+    Step.ACTIONS: "åtgärder hanteras när rapporten är mottagen och medan ärendet är öppet",
+    Step.CLOSE: "bara ett mottaget, öppet ärende kan avslutas",
+    Step.VOID: "bara en rapporterad eller mottagen avvikelse kan makuleras (felregistrering)",
+    Step.REOPEN: "bara en avslutad avvikelse kan återöppnas",
+    Step.RECLASSIFY: "typen kan ändras fram till beslutet",
+    Step.EDIT: "ett avslutat eller makulerat ärende ändras inte; återöppna det först",
+    Step.ATTACH: "ett avslutat eller makulerat ärende tar inte emot bilagor",
 }
 
 
@@ -88,7 +107,9 @@ def require_step(step: Step, status: Status) -> None:
     """409 material: the step is not allowed from the current state, saying why."""
     if status not in ALLOWED_FROM[step]:
         raise RuleViolation(
-            f"'{step.value}' is not allowed when the deviation is {status.value}: {_WHY[step]}", state=True
+            f"Det går inte att {STEP_LABELS[step]} avvikelsen när den är {STATUS_LABELS[status]}: "
+            f"{_WHY[step]}",
+            state=True,
         )
 
 
@@ -103,7 +124,7 @@ _BY_STEP: dict[Step, Action] = {
     Step.REOPEN: Action.CASE_ACTIONS,
     Step.VOID: Action.CASE_VOID,
     Step.RECLASSIFY: Action.CASE_RECLASSIFY,
-    Step.ATTACH: Action.CASE_READ,
+    Step.ATTACH: Action.CASE_ATTACH,
 }
 # Editing the case's facts: those who receive it, and those who investigate it.
 _EDITORS = (Action.CASE_RECEIVE, Action.CASE_INVESTIGATE)
@@ -135,12 +156,12 @@ CLOCK_SKEW = timedelta(minutes=5)
 def check_report_times(occurred_at: datetime, discovered_at: datetime | None, now: datetime) -> None:
     """→ reported: the event has happened; it was discovered after it occurred."""
     if occurred_at > now + CLOCK_SKEW:
-        raise RuleViolation("occurred_at lies in the future", "occurred_at")
+        raise RuleViolation("Händelsetiden ligger i framtiden", "occurred_at")
     if discovered_at is not None:
         if discovered_at > now + CLOCK_SKEW:
-            raise RuleViolation("discovered_at lies in the future", "discovered_at")
+            raise RuleViolation("Upptäcktstiden ligger i framtiden", "discovered_at")
         if discovered_at < occurred_at:
-            raise RuleViolation("discovered_at is before occurred_at", "discovered_at")
+            raise RuleViolation("Upptäcktstiden ligger före händelsetiden", "discovered_at")
 
 
 def check_receive(immediate_measures: str | None, none_needed: bool) -> None:
@@ -148,11 +169,11 @@ def check_receive(immediate_measures: str | None, none_needed: bool) -> None:
     has_measures = bool(immediate_measures and immediate_measures.strip())
     if has_measures and none_needed:
         raise RuleViolation(
-            "Record immediate measures or that none were needed, not both", "no_immediate_measures_needed"
+            "Ange omedelbara åtgärder eller att inga behövdes, inte båda", "no_immediate_measures_needed"
         )
     if not has_measures and not none_needed:
         raise RuleViolation(
-            "Receiving a report requires the immediate measures taken, or that none were needed",
+            "Att ta emot en rapport kräver de omedelbara åtgärderna, eller att inga behövdes",
             "immediate_measures",
         )
 
@@ -187,24 +208,24 @@ def check_close(facts: ClosingFacts, motivation: str | None) -> None:
     unsettled = [a for a in facts.actions if a not in SETTLED_ACTION_STATES]
     if unsettled:
         raise RuleViolation(
-            f"{len(unsettled)} action(s) are not followed up or rejected; a case closes only when every "
-            "action is settled",
+            f"{len(unsettled)} åtgärd(er) är varken uppföljda eller avvisade; ett ärende avslutas först när "
+            "varje åtgärd är klar",
             state=True,
         )
     if facts.ivo_involved and not facts.ivo_sent:
-        raise RuleViolation("The IVO anmälan has not been recorded as sent", state=True)
+        raise RuleViolation("Ärendets anmälan till IVO är inte registrerad som skickad", state=True)
     if facts.ivo_involved and not facts.ivo_investigation_sent:
-        raise RuleViolation("The investigation has not been recorded as sent to IVO", state=True)
+        raise RuleViolation("Utredningen är inte registrerad som skickad till IVO", state=True)
     if facts.status is Status.FOLLOW_UP:
         return
     if not facts.may_skip_phases or facts.ivo_involved:
         raise RuleViolation(
-            f"A {facts.type.value} case may not skip phases: it closes from follow_up, "
-            f"it is {facts.status.value}",
+            f"En {TYPE_LABELS[facts.type]} får inte hoppa över faser: den avslutas från uppföljning, "
+            f"den är {STATUS_LABELS[facts.status]}",
             state=True,
         )
     if not (motivation and motivation.strip()):
-        raise RuleViolation("Closing before follow-up needs a written motivation", "motivation")
+        raise RuleViolation("Att avsluta före uppföljning kräver en skriftlig motivering", "motivation")
 
 
 def may_skip_phases(deviation_type: DeviationType, avvikelse_may_skip: bool) -> bool:
@@ -231,17 +252,17 @@ def check_reclassify(
     needs a written motivation (domain.md 2.5); a case with an IVO anmälan keeps its law."""
     require_step(Step.RECLASSIFY, status)
     if (current, to) not in _RECLASSIFICATIONS:
-        raise RuleViolation(f"A {current.value} cannot be reclassified as {to.value}", "type")
+        raise RuleViolation(f"En {TYPE_LABELS[current]} kan inte klassas om till {TYPE_LABELS[to]}", "type")
     if has_ivo:
-        raise RuleViolation("An IVO anmälan has been decided; the case keeps its law", state=True)
+        raise RuleViolation("En anmälan till IVO är beslutad; ärendet behåller sin lag", state=True)
     if not motivation.strip():
-        raise RuleViolation("A reclassification needs a written motivation", "motivation")
+        raise RuleViolation("En omklassning kräver en skriftlig motivering", "motivation")
 
 
 def check_decide(investigation_completed: bool) -> None:
     """→ decided: the mandatory investigation content is complete (the investigation was completed)."""
     if not investigation_completed:
-        raise RuleViolation("The investigation is not completed; complete it before the decision", state=True)
+        raise RuleViolation("Utredningen är inte avslutad; avsluta den före beslutet", state=True)
 
 
 def check_final_degree_permission(deviation_type: DeviationType, degree: str) -> Action | None:

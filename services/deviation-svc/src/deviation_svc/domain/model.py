@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from platform_shared.errors import RuleViolation
+
+__all__ = ["RuleViolation"]  # a refused rule: bad input (422) or, with state=True, the wrong state (409)
+
 
 class DeviationType(StrEnum):
     AVVIKELSE = "avvikelse"  # SoL/LSS deviation
@@ -23,6 +27,23 @@ class Status(StrEnum):
 
 
 TERMINAL = frozenset({Status.CLOSED, Status.VOIDED})
+
+# Swedish names, for what a person reads.
+STATUS_LABELS: dict[Status, str] = {
+    Status.REPORTED: "rapporterad",
+    Status.RECEIVED: "mottagen",
+    Status.INVESTIGATING: "under utredning",
+    Status.DECIDED: "beslutad",
+    Status.ACTIONS: "i åtgärdsfas",
+    Status.FOLLOW_UP: "under uppföljning",
+    Status.CLOSED: "avslutad",
+    Status.VOIDED: "makulerad",
+}
+TYPE_LABELS: dict[DeviationType, str] = {
+    DeviationType.AVVIKELSE: "avvikelse",
+    DeviationType.LEX_SARAH: "lex Sarah-rapport",
+    DeviationType.HSL: "HSL-avvikelse",
+}
 
 
 class LexSarahDegree(StrEnum):
@@ -72,16 +93,6 @@ class CauseArea(StrEnum):
     MANNISKA_KOMPETENS = "manniska_kompetens"
 
 
-class RuleViolation(ValueError):
-    """A domain rule refused the step; `field` names the input at fault, if any."""
-
-    def __init__(self, message: str, field: str | None = None, *, state: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.state = state  # True: not allowed in the current state (409), else bad input (422)
-
-
 def ivo_required(deviation_type: DeviationType, degree: str | None) -> bool:
     """domain.md 2.3: only the two serious degrees of each law give a duty to file with IVO."""
     return degree is not None and degree in IVO_DEGREES.get(deviation_type, frozenset())
@@ -92,19 +103,26 @@ def ivo_kind(deviation_type: DeviationType) -> IvoKind:
         return IvoKind.LEX_SARAH
     if deviation_type is DeviationType.HSL:
         return IvoKind.LEX_MARIA
-    raise RuleViolation("An avvikelse has no IVO duty; reclassify it as lex_sarah or hsl first", state=True)
+    raise RuleViolation(
+        "En avvikelse har ingen anmälningsskyldighet till IVO; klassa om den till lex Sarah eller HSL först",
+        state=True,
+    )
 
 
 def check_degree(deviation_type: DeviationType, degree: str | None) -> str:
     """The degree a decision records: one of the type's scale, or none for an ordinary avvikelse."""
     if deviation_type is DeviationType.AVVIKELSE:
         if degree not in (None, NO_DEGREE):
-            raise RuleViolation("An ordinary avvikelse has no degree; reclassify it first", "degree")
+            raise RuleViolation(
+                "En vanlig avvikelse har ingen allvarlighetsgrad; klassa om den först", "degree"
+            )
         return NO_DEGREE
     if degree is None:
-        raise RuleViolation(f"A {deviation_type.value} decision records its degree", "degree")
+        raise RuleViolation(
+            f"Beslutet om en {TYPE_LABELS[deviation_type]} anger allvarlighetsgraden", "degree"
+        )
     if degree not in DEGREES[deviation_type]:
-        raise RuleViolation(f"Not a degree under {deviation_type.value}", "degree")
+        raise RuleViolation(f"Ingen allvarlighetsgrad för en {TYPE_LABELS[deviation_type]}", "degree")
     return degree
 
 
@@ -117,13 +135,13 @@ def check_ivo_decision(deviation_type: DeviationType, status: Status, degree: st
     kind = ivo_kind(deviation_type)
     if status in TERMINAL or status is Status.REPORTED:
         raise RuleViolation(
-            f"An IVO anmälan is decided once the report is received and while the case is open; "
-            f"the deviation is {status.value}",
+            "En anmälan till IVO beslutas när rapporten är mottagen och medan ärendet är öppet; "
+            f"avvikelsen är {STATUS_LABELS[status]}",
             state=True,
         )
     check_degree(deviation_type, degree)
     if not ivo_required(deviation_type, degree):
-        raise RuleViolation(f"The degree {degree} gives no duty to file an IVO anmälan", "degree")
+        raise RuleViolation("Allvarlighetsgraden ger ingen skyldighet att anmäla till IVO", "degree")
     return kind
 
 

@@ -10,9 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from org_svc.adapters.orm import replica
 from org_svc.domain.model import OrgConflict, OrgRuleViolation
-from platform_shared.api.deps import check_version
 from platform_shared.contracts.base import EventPayload
-from platform_shared.errors import Conflict, FieldError, PreconditionFailed, ValidationFailed
+from platform_shared.errors import Conflict, FieldError, PreconditionFailed, ValidationFailed, check_version
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.orgreplica.projector import ReplicaProjector

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_shared.api.pagination import decode_cursor, encode_cursor
 from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.pagination import decode_cursor, encode_cursor
 from reporting_svc.adapters.orm import Notification
 
 

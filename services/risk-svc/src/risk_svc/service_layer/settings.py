@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_shared.api.deps import check_version
+from platform_shared.errors import check_version
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from risk_svc.adapters.orm import TenantSetting
 from risk_svc.domain.settings import DEFAULT_SETTINGS, TenantSettings

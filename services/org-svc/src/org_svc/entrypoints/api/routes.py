@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from org_svc.entrypoints.api import audit, clients, delegations, imports, people, units
-from platform_shared.errors import PROBLEM_RESPONSES
+from platform_shared.api.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1/org", tags=["org"], responses=PROBLEM_RESPONSES)
 for module in (units, people, delegations, clients, imports, audit):

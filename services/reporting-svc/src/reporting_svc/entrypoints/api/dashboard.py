@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from platform_shared.errors import PROBLEM_RESPONSES
+from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.timeutil import local_date
 from reporting_svc.domain.suppression import is_small, suppress_counts, unsuppressed
 from reporting_svc.entrypoints.api.deps import ContextDep

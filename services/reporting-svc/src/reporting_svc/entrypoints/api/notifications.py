@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 
 from platform_shared.api.deps import CurrentPrincipal, SessionDep
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from platform_shared.errors import PROBLEM_RESPONSES, NotFound
+from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.errors import NotFound
 from reporting_svc.adapters.orm import Notification
 from reporting_svc.entrypoints.api.deps import ContextDep
 from reporting_svc.entrypoints.api.schemas import NotificationPage, NotificationRead, UnreadCount

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from platform_shared.access import Action
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
+from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Year
-from platform_shared.errors import PROBLEM_RESPONSES, Forbidden, NotFound, PreconditionFailed
+from platform_shared.errors import Forbidden, NotFound, PreconditionFailed
 from reporting_svc.adapters.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
 from reporting_svc.adapters.orm import Report
 from reporting_svc.domain.figures import PatternTable

@@ -8,14 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 
 from platform_shared.access import Action
+from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Day
-from platform_shared.errors import (
-    PROBLEM_RESPONSES,
-    FieldError,
-    Forbidden,
-    PreconditionFailed,
-    ValidationFailed,
-)
+from platform_shared.errors import FieldError, Forbidden, PreconditionFailed, ValidationFailed
 from platform_shared.timeutil import local_date
 from reporting_svc.domain.figures import RawCounts
 from reporting_svc.domain.periods import Granularity

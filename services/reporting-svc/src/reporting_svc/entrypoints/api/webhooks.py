@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from platform_shared.access import Action
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
-from platform_shared.errors import PROBLEM_RESPONSES, Forbidden, NotFound, PreconditionFailed
+from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.errors import Forbidden, NotFound, PreconditionFailed
 from platform_shared.ids import new_id
 from reporting_svc.adapters.orm import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from reporting_svc.domain.webhooks import check_event_types, new_secret

@@ -12,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from platform_shared.access import Principal
 from platform_shared.api.deps import etag
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from platform_shared.errors import PROBLEM_RESPONSES, PreconditionFailed
+from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.errors import PreconditionFailed
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.runtime import ServiceRuntime
 

@@ -1,4 +1,4 @@
-"""Request and response models of complaints and data breaches."""
+"""Request and response models of personuppgiftsincidenter (IMY's form)."""
 
 from __future__ import annotations
 
@@ -8,93 +8,12 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from deviation_svc.domain.breaches import BreachRisk, BreachStatus, DataCategory, SubjectGroup
-from deviation_svc.domain.complaints import Channel, ComplainantType, ComplaintKind, ComplaintStatus
-from deviation_svc.domain.model import DeviationType
-from deviation_svc.entrypoints.api.schemas import DeadlineRead, Strict, SubjectIn, SubjectRead, Text
-
-OptText = Field(default=None, max_length=20000)
-
-
-class ComplaintCreate(Strict):
-    kind: ComplaintKind
-    channel: Channel
-    complainant_type: ComplainantType
-    unit_id: uuid.UUID
-    text: str = Text
-    received_at: AwareDatetime | None = Field(default=None, description="Default: now")
-    category: str | None = Field(default=None, max_length=100)
-    subject: SubjectIn | None = None
-
-
-class ComplaintPatch(Strict):
-    kind: ComplaintKind | None = None
-    channel: Channel | None = None
-    text: str | None = Field(default=None, min_length=1, max_length=20000)
-    category: str | None = Field(default=None, max_length=100)
-
-
-class ComplaintRead(BaseModel):
-    id: uuid.UUID
-    reference: str
-    kind: ComplaintKind
-    channel: Channel
-    complainant_type: ComplainantType
-    unit_id: uuid.UUID
-    text: str
-    category: str | None
-    status: ComplaintStatus
-    received_at: datetime
-    registered_by: uuid.UUID
-    acknowledged_at: datetime | None
-    response_due_at: datetime | None
-    investigation_started_at: datetime | None
-    responded_at: datetime | None
-    response: str | None
-    escalated_deviation_id: uuid.UUID | None
-    escalated_at: datetime | None
-    closed_at: datetime | None
-    version: int
-    subjects: list[SubjectRead]
-    deadlines: list[DeadlineRead]
-
-
-class ComplaintListItem(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    reference: str
-    kind: ComplaintKind
-    channel: Channel
-    complainant_type: ComplainantType
-    unit_id: uuid.UUID
-    category: str | None
-    status: ComplaintStatus
-    received_at: datetime
-    response_due_at: datetime | None
-    responded_at: datetime | None
-    escalated_deviation_id: uuid.UUID | None
-    version: int
-
-
-class ComplaintPage(BaseModel):
-    items: list[ComplaintListItem]
-    next_cursor: str | None = None
-
-
-class RespondBody(Strict):
-    response: str = Text
-
-
-class EscalateBody(Strict):
-    type: DeviationType = Field(description="lex_sarah (missförhållande) or hsl (vårdskada)")
-    description: str = Text
-    occurred_at: AwareDatetime | None = Field(default=None, description="Default: when the complaint came")
-    category: str | None = Field(default=None, max_length=100)
-
-
-class EscalationRead(BaseModel):
-    complaint: ComplaintRead
-    deviation_id: uuid.UUID
+from deviation_svc.entrypoints.api.schemas.common import (
+    DeadlineRead,
+    OptText,
+    Strict,
+    Text,
+)
 
 
 class BreachCreate(Strict):

@@ -23,8 +23,10 @@ from deviation_svc.domain.breaches import (
 )
 from deviation_svc.domain.lifecycle import check_report_times
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.context import Ctx, check_patch, checked, load_case
-from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
+from deviation_svc.service_layer.access import load_case
+from deviation_svc.service_layer.context import CommandCtx, check_patch, require_unit
+from platform_shared.access import Action
+from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     DataBreachAssessed,
     DataBreachClosed,
@@ -33,7 +35,7 @@ from platform_shared.contracts.deviation import (
     DataBreachReportedToImy,
     DataSubjectsInformed,
 )
-from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.errors import invalid
 from platform_shared.ids import new_id
 from platform_shared.references import next_reference
 from platform_shared.timeutil import local_date
@@ -69,13 +71,19 @@ class ReportBreach:
     dpo_consulted: bool | None = None
 
 
-async def report(ctx: Ctx, cmd: ReportBreach, idem: IdempotencyKey | None = None) -> DataBreach:
+async def report(ctx: CommandCtx, cmd: ReportBreach) -> Created[DataBreach]:
+    await require_unit(ctx, cmd.unit_id)
+    await ctx.caller.require(Action.CASE_CREATE, cmd.unit_id)
+    return await ctx.once(DataBreach, lambda: _report(ctx, cmd))
+
+
+async def _report(ctx: CommandCtx, cmd: ReportBreach) -> Created[DataBreach]:
     now = ctx.now()
-    checked(check_report_times, cmd.occurred_at or cmd.discovered_at, cmd.discovered_at, now)
+    check_report_times(cmd.occurred_at or cmd.discovered_at, cmd.discovered_at, now)
     b = DataBreach(
         id=new_id(),
         reference=await next_reference(
-            ctx.uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
+            ctx.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
         ),
         unit_id=cmd.unit_id,
         status=BreachStatus.RAPPORTERAD.value,
@@ -98,8 +106,8 @@ async def report(ctx: Ctx, cmd: ReportBreach, idem: IdempotencyKey | None = None
     # The 72-hour clock runs from discovery, weekends included, until assessed as not notifiable.
     due = await deadlines.open_rules(ctx, _subject(b), (IMY_RULE,), start=cmd.discovered_at)
     b.imy_due_at = due[IMY_RULE]
-    ctx.uow.session.add(b)
-    ctx.uow.emit(
+    ctx.session.add(b)
+    ctx.emit(
         DataBreachReported(
             **facts_of(b),
             occurred_at=b.occurred_at,
@@ -108,13 +116,12 @@ async def report(ctx: Ctx, cmd: ReportBreach, idem: IdempotencyKey | None = None
             imy_due_at=b.imy_due_at,
         )
     )
-    if idem is not None:
-        idem.remember(ctx.uow, Answer(201, b.id))
-    return await _commit(ctx, b, "create")
+    await ctx.created(b.id)
+    return Created(await _commit(ctx, b, "create"))
 
 
-async def _step(ctx: Ctx, breach_id: uuid.UUID, step: BreachStep, if_match: int | None) -> DataBreach:
-    b = await load_case(ctx, DataBreach, breach_id, WHO[step], if_match)
+async def _step(ctx: CommandCtx, breach_id: uuid.UUID, step: BreachStep) -> DataBreach:
+    b = await load_case(ctx, DataBreach, breach_id, WHO[step], if_match=ctx.if_match)
     facts = BreachFacts(
         status=BreachStatus(b.status),
         risk=BreachRisk(b.risk) if b.risk else None,
@@ -122,20 +129,20 @@ async def _step(ctx: Ctx, breach_id: uuid.UUID, step: BreachStep, if_match: int 
         subjects_informed=b.subjects_informed_at is not None,
         not_informed_reason=b.subjects_not_informed_reason,
     )
-    b.status = checked(next_status, step, facts).value
+    b.status = next_status(step, facts).value
     b.updated_at = ctx.now()
     return b
 
 
-async def _commit(ctx: Ctx, b: DataBreach, action: str) -> DataBreach:
+async def _commit(ctx: CommandCtx, b: DataBreach, action: str) -> DataBreach:
     await ctx.audit(OBJECT_TYPE, b.id, action)
-    await ctx.uow.commit()
+    await ctx.commit()
     return b
 
 
 def _not_future(at: datetime, now: datetime, name: str) -> None:
     if at > now:
-        raise ValidationFailed("Not yet happened", errors=[FieldError(name, "lies in the future")])
+        raise invalid(name, "ligger i framtiden", "Det har inte hänt ännu")
 
 
 @dataclass(frozen=True)
@@ -143,11 +150,10 @@ class Assess:
     breach_id: uuid.UUID
     risk: BreachRisk
     motivation: str
-    if_match: int | None = None
 
 
-async def assess(ctx: Ctx, cmd: Assess) -> DataBreach:
-    b = await _step(ctx, cmd.breach_id, BreachStep.ASSESS, cmd.if_match)
+async def assess(ctx: CommandCtx, cmd: Assess) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.ASSESS)
     b.risk, b.risk_motivation, b.assessed_at = cmd.risk.value, cmd.motivation, ctx.now()
     b.imy_required = imy_required(cmd.risk)
     must_inform = subjects_must_be_informed(cmd.risk)
@@ -157,7 +163,7 @@ async def assess(ctx: Ctx, cmd: Assess) -> DataBreach:
         await deadlines.open_rules(ctx, _subject(b), (IMY_RULE,), start=b.discovered_at)
     if must_inform:
         await deadlines.open_rules(ctx, _subject(b), (SUBJECTS_RULE,))
-    ctx.uow.emit(
+    ctx.emit(
         DataBreachAssessed(
             **facts_of(b),
             risk=cmd.risk.value,
@@ -174,16 +180,15 @@ class ReportToImy:
     breach_id: uuid.UUID
     imy_ref: str
     imy_reported_at: datetime | None = None
-    if_match: int | None = None
 
 
-async def report_to_imy(ctx: Ctx, cmd: ReportToImy) -> DataBreach:
-    b = await _step(ctx, cmd.breach_id, BreachStep.REPORT_TO_IMY, cmd.if_match)
+async def report_to_imy(ctx: CommandCtx, cmd: ReportToImy) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.REPORT_TO_IMY)
     at = cmd.imy_reported_at or ctx.now()
     _not_future(at, ctx.now(), "imy_reported_at")
     b.imy_reported_at, b.imy_ref = at, cmd.imy_ref
     await ctx.parts.deadlines.meet(ctx.uow, b.id, IMY_RULE)
-    ctx.uow.emit(DataBreachReportedToImy(**facts_of(b), imy_reported_at=at))
+    ctx.emit(DataBreachReportedToImy(**facts_of(b), imy_reported_at=at))
     return await _commit(ctx, b, "report_to_imy")
 
 
@@ -191,31 +196,40 @@ async def report_to_imy(ctx: Ctx, cmd: ReportToImy) -> DataBreach:
 class InformSubjects:
     breach_id: uuid.UUID
     informed_at: datetime | None = None
-    if_match: int | None = None
 
 
-async def inform_subjects(ctx: Ctx, cmd: InformSubjects) -> DataBreach:
-    b = await _step(ctx, cmd.breach_id, BreachStep.INFORM_SUBJECTS, cmd.if_match)
+async def inform_subjects(ctx: CommandCtx, cmd: InformSubjects) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.INFORM_SUBJECTS)
     at = cmd.informed_at or ctx.now()
     _not_future(at, ctx.now(), "informed_at")
     b.subjects_informed_at = at
     await ctx.parts.deadlines.meet(ctx.uow, b.id, SUBJECTS_RULE)
-    ctx.uow.emit(DataSubjectsInformed(**facts_of(b), informed_at=at))
+    ctx.emit(DataSubjectsInformed(**facts_of(b), informed_at=at))
     return await _commit(ctx, b, "inform_subjects")
 
 
-async def remedy(ctx: Ctx, breach_id: uuid.UUID, if_match: int | None = None) -> DataBreach:
-    b = await _step(ctx, breach_id, BreachStep.REMEDY, if_match)
+@dataclass(frozen=True)
+class Remedy:
+    breach_id: uuid.UUID
+
+
+async def remedy(ctx: CommandCtx, cmd: Remedy) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.REMEDY)
     b.remedied_at = ctx.now()
-    ctx.uow.emit(DataBreachRemedied(**facts_of(b), remedied_at=b.remedied_at))
+    ctx.emit(DataBreachRemedied(**facts_of(b), remedied_at=b.remedied_at))
     return await _commit(ctx, b, "remedy")
 
 
-async def close(ctx: Ctx, breach_id: uuid.UUID, if_match: int | None = None) -> DataBreach:
-    b = await _step(ctx, breach_id, BreachStep.CLOSE, if_match)
+@dataclass(frozen=True)
+class Close:
+    breach_id: uuid.UUID
+
+
+async def close(ctx: CommandCtx, cmd: Close) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.CLOSE)
     b.closed_at = ctx.now()
     await ctx.parts.deadlines.cancel(ctx.uow, b.id)
-    ctx.uow.emit(DataBreachClosed(**facts_of(b), closed_at=b.closed_at))
+    ctx.emit(DataBreachClosed(**facts_of(b), closed_at=b.closed_at))
     return await _commit(ctx, b, "close")
 
 
@@ -242,19 +256,13 @@ EDITABLE = frozenset(
 class EditBreach:
     breach_id: uuid.UUID
     changes: dict[str, Any] = field(default_factory=dict)
-    if_match: int | None = None
 
 
-async def edit(ctx: Ctx, cmd: EditBreach) -> DataBreach:
-    b = await _step(ctx, cmd.breach_id, BreachStep.EDIT, cmd.if_match)
+async def edit(ctx: CommandCtx, cmd: EditBreach) -> DataBreach:
+    b = await _step(ctx, cmd.breach_id, BreachStep.EDIT)
     check_patch(cmd.changes, EDITABLE, REQUIRED)
     for name, value in cmd.changes.items():
         if isinstance(value, list | tuple):
             value = [getattr(v, "value", v) for v in value]
         setattr(b, name, value)
     return await _commit(ctx, b, "update")
-
-
-async def read(ctx: Ctx, breach_id: uuid.UUID) -> DataBreach:
-    b = await load_case(ctx, DataBreach, breach_id, None, lock=False)
-    return await _commit(ctx, b, "read")

@@ -16,17 +16,10 @@ from deviation_svc.domain.actions import ActionStatus, ActionStep, Horizon, chec
 from deviation_svc.domain.lifecycle import Step, phase_after_decision
 from deviation_svc.domain.model import CauseArea, Status
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.context import (
-    Ctx,
-    check_patch,
-    checked,
-    load_for_step,
-    require_person,
-    touch,
-)
+from deviation_svc.service_layer.access import load_for_step
+from deviation_svc.service_layer.context import CommandCtx, check_patch, require_person, touch
 from deviation_svc.service_layer.events import action_facts
-from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
-from platform_shared.api.deps import check_version
+from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     ActionCompleted,
     ActionFollowedUp,
@@ -34,7 +27,7 @@ from platform_shared.contracts.deviation import (
     ActionProposed,
     ActionRejected,
 )
-from platform_shared.errors import FieldError, NotFound, ValidationFailed
+from platform_shared.errors import NotFound, check_version, invalid
 from platform_shared.ids import new_id
 
 OBJECT_TYPE = "deviation_action"
@@ -46,17 +39,17 @@ def _subject(d: Deviation, a: DeviationAction) -> deadlines.Subject:
     return deadlines.Subject(OBJECT_TYPE, a.id, d.unit_id, d.reference)
 
 
-async def _follow_actions(ctx: Ctx, d: Deviation) -> None:
+async def _follow_actions(ctx: CommandCtx, d: Deviation) -> None:
     """A decided case's state follows its actions."""
     if Status(d.status) in _DECIDED_PHASES:
-        rows = await ctx.uow.session.scalars(
+        rows = await ctx.session.scalars(
             select(DeviationAction.status).where(DeviationAction.deviation_id == d.id)
         )
         d.status = phase_after_decision([ActionStatus(s) for s in rows.all()], d.no_actions_motivation).value
     touch(d, ctx)
 
 
-async def _set_due(ctx: Ctx, d: Deviation, a: DeviationAction) -> None:
+async def _set_due(ctx: CommandCtx, d: Deviation, a: DeviationAction) -> None:
     """The action's deadline: its due date, or the rule's default from now when none is set."""
     await ctx.parts.deadlines.cancel(ctx.uow, a.id, RULE)
     if a.due_date is not None:
@@ -67,7 +60,7 @@ async def _set_due(ctx: Ctx, d: Deviation, a: DeviationAction) -> None:
         await deadlines.open_rules(ctx, _subject(d, a), (RULE,), responsible_person_id=a.responsible_id)
 
 
-async def _check_responsible(ctx: Ctx, responsible_id: uuid.UUID | None) -> None:
+async def _check_responsible(ctx: CommandCtx, responsible_id: uuid.UUID | None) -> None:
     if responsible_id is not None:
         await require_person(ctx, responsible_id, "responsible_id")
 
@@ -84,11 +77,13 @@ class CreateAction:
     due_date: date | None = None
 
 
-async def create(
-    ctx: Ctx, cmd: CreateAction, idem: IdempotencyKey | None = None
-) -> tuple[Deviation, DeviationAction]:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.ACTIONS)
+async def create(ctx: CommandCtx, cmd: CreateAction) -> Created[DeviationAction]:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.ACTIONS, precondition=False)
     await _check_responsible(ctx, cmd.responsible_id)
+    return await ctx.once(DeviationAction, lambda: _create(ctx, cmd, d))
+
+
+async def _create(ctx: CommandCtx, cmd: CreateAction, d: Deviation) -> Created[DeviationAction]:
     now = ctx.now()
     a = DeviationAction(
         id=new_id(),
@@ -104,33 +99,33 @@ async def create(
         created_at=now,
         created_by=ctx.caller.id,
     )
-    ctx.uow.session.add(a)
-    await ctx.uow.session.flush()
+    ctx.session.add(a)
+    await ctx.session.flush()
     await _set_due(ctx, d, a)
     await _follow_actions(ctx, d)
-    ctx.uow.emit(ActionProposed(**action_facts(d, a), proposed_at=now))
-    if idem is not None:
-        idem.remember(ctx.uow, Answer(201, a.id))
+    ctx.emit(ActionProposed(**action_facts(d, a), proposed_at=now))
+    await ctx.created(a.id)
     await ctx.audit("deviation", d.id, "create_action")
-    await ctx.uow.commit()
-    return d, a
+    await ctx.commit()
+    return Created(a)
 
 
 async def _load(
-    ctx: Ctx, deviation_id: uuid.UUID, action_id: uuid.UUID, step: ActionStep, if_match: int | None
+    ctx: CommandCtx, deviation_id: uuid.UUID, action_id: uuid.UUID, step: ActionStep
 ) -> tuple[Deviation, DeviationAction]:
-    """The action of a visible deviation: the responsible for this action counts as assigned."""
-    responsible = await ctx.uow.session.scalar(
+    """The action of a visible deviation (the responsible for this action counts as assigned), then the
+    action's own If-Match (412) and state (409)."""
+    responsible = await ctx.session.scalar(
         select(DeviationAction.responsible_id).where(
             DeviationAction.id == action_id, DeviationAction.deviation_id == deviation_id
         )
     )
-    d = await load_for_step(ctx, deviation_id, Step.ACTIONS, assigned=(responsible,))
-    a = await ctx.uow.session.get(DeviationAction, action_id, with_for_update=True)
+    d = await load_for_step(ctx, deviation_id, Step.ACTIONS, assigned=(responsible,), precondition=False)
+    a = await ctx.session.get(DeviationAction, action_id, with_for_update=True)
     if a is None or a.deviation_id != d.id:
-        raise NotFound("Action not found")
-    check_version(if_match, a.version)
-    a.status = checked(move, step, ActionStatus(a.status)).value
+        raise NotFound("Åtgärden finns inte")
+    check_version(ctx.if_match, a.version)
+    a.status = move(step, ActionStatus(a.status)).value
     return d, a
 
 
@@ -141,22 +136,21 @@ class Plan:
     responsible_id: uuid.UUID | None = None
     due_date: date | None = None
     planned_start: date | None = None
-    if_match: int | None = None
 
 
-async def plan(ctx: Ctx, cmd: Plan) -> tuple[Deviation, DeviationAction]:
-    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.PLAN, cmd.if_match)
+async def plan(ctx: CommandCtx, cmd: Plan) -> DeviationAction:
+    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.PLAN)
     await _check_responsible(ctx, cmd.responsible_id)
     responsible = cmd.responsible_id or a.responsible_id
     due = cmd.due_date or a.due_date
-    checked(check_plan, responsible, due)
+    check_plan(responsible, due)
     changed_due = (responsible, due) != (a.responsible_id, a.due_date)
     a.responsible_id, a.due_date, a.planned_at = responsible, due, ctx.now()
     a.planned_start = cmd.planned_start or a.planned_start
     if changed_due:
         await _set_due(ctx, d, a)
     await _follow_actions(ctx, d)
-    ctx.uow.emit(ActionPlanned(**action_facts(d, a), planned_at=ctx.now()))
+    ctx.emit(ActionPlanned(**action_facts(d, a), planned_at=ctx.now()))
     return await _commit(ctx, d, a, "plan_action")
 
 
@@ -165,17 +159,16 @@ class Complete:
     deviation_id: uuid.UUID
     action_id: uuid.UUID
     executed_at: datetime | None = None
-    if_match: int | None = None
 
 
-async def complete(ctx: Ctx, cmd: Complete) -> tuple[Deviation, DeviationAction]:
-    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.COMPLETE, cmd.if_match)
+async def complete(ctx: CommandCtx, cmd: Complete) -> DeviationAction:
+    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.COMPLETE)
     a.executed_at = cmd.executed_at or ctx.now()
     if a.executed_at > ctx.now():
-        raise ValidationFailed("Not done yet", errors=[FieldError("executed_at", "lies in the future")])
+        raise invalid("executed_at", "ligger i framtiden", "Åtgärden är inte genomförd ännu")
     await ctx.parts.deadlines.meet(ctx.uow, a.id, RULE)
     await _follow_actions(ctx, d)
-    ctx.uow.emit(ActionCompleted(**action_facts(d, a), completed_at=a.executed_at))
+    ctx.emit(ActionCompleted(**action_facts(d, a), completed_at=a.executed_at))
     return await _commit(ctx, d, a, "complete_action")
 
 
@@ -185,18 +178,15 @@ class FollowUp:
     action_id: uuid.UUID
     effect: str
     effective: bool
-    if_match: int | None = None
 
 
-async def follow_up(ctx: Ctx, cmd: FollowUp) -> tuple[Deviation, DeviationAction]:
+async def follow_up(ctx: CommandCtx, cmd: FollowUp) -> DeviationAction:
     """The follow-up checks the intended effect (seed 002)."""
-    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.FOLLOW_UP, cmd.if_match)
-    checked(check_reason, cmd.effect, "effect")
+    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.FOLLOW_UP)
+    check_reason(cmd.effect, "effect")
     a.effect, a.effective, a.followed_up_at = cmd.effect, cmd.effective, ctx.now()
     await _follow_actions(ctx, d)
-    ctx.uow.emit(
-        ActionFollowedUp(**action_facts(d, a), followed_up_at=a.followed_up_at, effective=cmd.effective)
-    )
+    ctx.emit(ActionFollowedUp(**action_facts(d, a), followed_up_at=a.followed_up_at, effective=cmd.effective))
     return await _commit(ctx, d, a, "follow_up_action")
 
 
@@ -205,16 +195,15 @@ class Reject:
     deviation_id: uuid.UUID
     action_id: uuid.UUID
     reason: str
-    if_match: int | None = None
 
 
-async def reject(ctx: Ctx, cmd: Reject) -> tuple[Deviation, DeviationAction]:
-    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.REJECT, cmd.if_match)
-    checked(check_reason, cmd.reason, "reason")
+async def reject(ctx: CommandCtx, cmd: Reject) -> DeviationAction:
+    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.REJECT)
+    check_reason(cmd.reason, "reason")
     a.rejection_reason, a.rejected_at = cmd.reason, ctx.now()
     await ctx.parts.deadlines.cancel(ctx.uow, a.id)
     await _follow_actions(ctx, d)
-    ctx.uow.emit(ActionRejected(**action_facts(d, a), rejected_at=a.rejected_at))
+    ctx.emit(ActionRejected(**action_facts(d, a), rejected_at=a.rejected_at))
     return await _commit(ctx, d, a, "reject_action")
 
 
@@ -229,18 +218,17 @@ class EditAction:
     deviation_id: uuid.UUID
     action_id: uuid.UUID
     changes: dict[str, Any] = field(default_factory=dict)
-    if_match: int | None = None
 
 
-async def edit(ctx: Ctx, cmd: EditAction) -> tuple[Deviation, DeviationAction]:
+async def edit(ctx: CommandCtx, cmd: EditAction) -> DeviationAction:
     """PATCH edits an open action's fields, never its state."""
-    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.EDIT, cmd.if_match)
+    d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.EDIT)
     check_patch(cmd.changes, EDITABLE, REQUIRED)
     if cmd.changes.get("responsible_id") is not None:
         await _check_responsible(ctx, cmd.changes["responsible_id"])
     if ActionStatus(a.status) is ActionStatus.PLANNED:  # a planned action keeps a responsible and a due date
         responsible = cmd.changes.get("responsible_id", a.responsible_id)
-        checked(check_plan, responsible, cmd.changes.get("due_date", a.due_date))
+        check_plan(responsible, cmd.changes.get("due_date", a.due_date))
     before = (a.responsible_id, a.due_date)
     for name, value in cmd.changes.items():
         setattr(a, name, value.value if isinstance(value, Enum) else value)
@@ -250,9 +238,7 @@ async def edit(ctx: Ctx, cmd: EditAction) -> tuple[Deviation, DeviationAction]:
     return await _commit(ctx, d, a, "update_action")
 
 
-async def _commit(
-    ctx: Ctx, d: Deviation, a: DeviationAction, audit_action: str
-) -> tuple[Deviation, DeviationAction]:
+async def _commit(ctx: CommandCtx, d: Deviation, a: DeviationAction, audit_action: str) -> DeviationAction:
     await ctx.audit("deviation", d.id, audit_action)
-    await ctx.uow.commit()
-    return d, a
+    await ctx.commit()
+    return a

@@ -25,10 +25,12 @@ from deviation_svc.domain.complaints import (
 )
 from deviation_svc.domain.lifecycle import check_report_times
 from deviation_svc.domain.model import DeviationType
-from deviation_svc.service_layer import deadlines, deviations, subjects
-from deviation_svc.service_layer.context import Ctx, check_patch, checked, load_case
-from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
+from deviation_svc.service_layer import deadlines, subjects
+from deviation_svc.service_layer.access import load_case
+from deviation_svc.service_layer.context import CommandCtx, check_patch, require_unit
+from deviation_svc.service_layer.deviations import commands as deviations
 from platform_shared.access import Action
+from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     ComplaintAcknowledged,
     ComplaintClosed,
@@ -37,7 +39,7 @@ from platform_shared.contracts.deviation import (
     ComplaintReceived,
     ComplaintResponded,
 )
-from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.errors import invalid
 from platform_shared.ids import new_id
 from platform_shared.references import next_reference
 from platform_shared.timeutil import local_date
@@ -77,15 +79,21 @@ class RegisterComplaint:
     subject: subjects.SubjectInput | None = None
 
 
-async def register(ctx: Ctx, cmd: RegisterComplaint, idem: IdempotencyKey | None = None) -> Complaint:
+async def register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complaint]:
+    await require_unit(ctx, cmd.unit_id)
+    await ctx.caller.require(Action.CASE_CREATE, cmd.unit_id)
+    return await ctx.once(Complaint, lambda: _register(ctx, cmd))
+
+
+async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complaint]:
     now = ctx.now()
     received_at = cmd.received_at or now
-    checked(check_report_times, received_at, None, now)
-    checked(check_category, cmd.category, ctx.parts.settings.categories)
+    check_report_times(received_at, None, now)
+    check_category(cmd.category, ctx.parts.settings.categories)
     c = Complaint(
         id=new_id(),
         reference=await next_reference(
-            ctx.uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
+            ctx.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
         ),
         kind=cmd.kind.value,
         channel=cmd.channel.value,
@@ -99,12 +107,12 @@ async def register(ctx: Ctx, cmd: RegisterComplaint, idem: IdempotencyKey | None
         registered_at=now,
         updated_at=now,
     )
-    ctx.uow.session.add(c)
+    ctx.session.add(c)
     if cmd.subject is not None:
         subjects.add(ctx, OBJECT_TYPE, c.id, cmd.subject)
     due = await deadlines.open_rules(ctx, _subject(c), deadline_rules(_anonymous(c)), start=received_at)
     c.response_due_at = due.get("complaint_response")
-    ctx.uow.emit(
+    ctx.emit(
         ComplaintReceived(
             **facts_of(c),
             channel=c.channel,
@@ -114,44 +122,53 @@ async def register(ctx: Ctx, cmd: RegisterComplaint, idem: IdempotencyKey | None
             registered_by=ctx.caller.id,
         )
     )
-    if idem is not None:
-        idem.remember(ctx.uow, Answer(201, c.id))
+    await ctx.created(c.id)
     await ctx.audit(OBJECT_TYPE, c.id, "create")
-    await ctx.uow.commit()
-    return c
+    await ctx.commit()
+    return Created(c)
 
 
-async def _step(ctx: Ctx, complaint_id: uuid.UUID, step: ComplaintStep, if_match: int | None) -> Complaint:
-    c = await load_case(ctx, Complaint, complaint_id, WHO[step], if_match)
+async def _step(ctx: CommandCtx, complaint_id: uuid.UUID, step: ComplaintStep) -> Complaint:
+    c = await load_case(ctx, Complaint, complaint_id, WHO[step], if_match=ctx.if_match)
     facts = ComplaintFacts(
         status=ComplaintStatus(c.status),
         anonymous=_anonymous(c),
         acknowledged=c.acknowledged_at is not None,
         responded=c.responded_at is not None,
     )
-    c.status = checked(next_status, step, facts).value
+    c.status = next_status(step, facts).value
     c.updated_at = ctx.now()
     return c
 
 
-async def _commit(ctx: Ctx, c: Complaint, action: str) -> Complaint:
+async def _commit(ctx: CommandCtx, c: Complaint, action: str) -> Complaint:
     await ctx.audit(OBJECT_TYPE, c.id, action)
-    await ctx.uow.commit()
+    await ctx.commit()
     return c
 
 
-async def acknowledge(ctx: Ctx, complaint_id: uuid.UUID, if_match: int | None = None) -> Complaint:
-    c = await _step(ctx, complaint_id, ComplaintStep.ACKNOWLEDGE, if_match)
+@dataclass(frozen=True)
+class Acknowledge:
+    complaint_id: uuid.UUID
+
+
+async def acknowledge(ctx: CommandCtx, cmd: Acknowledge) -> Complaint:
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.ACKNOWLEDGE)
     c.acknowledged_at = ctx.now()
     await ctx.parts.deadlines.meet(ctx.uow, c.id, "complaint_acknowledge")
-    ctx.uow.emit(ComplaintAcknowledged(**facts_of(c), acknowledged_at=c.acknowledged_at))
+    ctx.emit(ComplaintAcknowledged(**facts_of(c), acknowledged_at=c.acknowledged_at))
     return await _commit(ctx, c, "acknowledge")
 
 
-async def start_investigation(ctx: Ctx, complaint_id: uuid.UUID, if_match: int | None = None) -> Complaint:
-    c = await _step(ctx, complaint_id, ComplaintStep.START_INVESTIGATION, if_match)
+@dataclass(frozen=True)
+class StartInvestigation:
+    complaint_id: uuid.UUID
+
+
+async def start_investigation(ctx: CommandCtx, cmd: StartInvestigation) -> Complaint:
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.START_INVESTIGATION)
     c.investigation_started_at = ctx.now()
-    ctx.uow.emit(ComplaintInvestigationStarted(**facts_of(c), started_at=c.investigation_started_at))
+    ctx.emit(ComplaintInvestigationStarted(**facts_of(c), started_at=c.investigation_started_at))
     return await _commit(ctx, c, "start_investigation")
 
 
@@ -159,16 +176,15 @@ async def start_investigation(ctx: Ctx, complaint_id: uuid.UUID, if_match: int |
 class Respond:
     complaint_id: uuid.UUID
     response: str
-    if_match: int | None = None
 
 
-async def respond(ctx: Ctx, cmd: Respond) -> Complaint:
-    c = await _step(ctx, cmd.complaint_id, ComplaintStep.RESPOND, cmd.if_match)
+async def respond(ctx: CommandCtx, cmd: Respond) -> Complaint:
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.RESPOND)
     if not cmd.response.strip():
-        raise ValidationFailed("A reply has content", errors=[FieldError("response", "empty")])
+        raise invalid("response", "tomt", "Svaret saknar innehåll")
     c.response, c.responded_at = cmd.response, ctx.now()
     await ctx.parts.deadlines.meet(ctx.uow, c.id, "complaint_response")
-    ctx.uow.emit(ComplaintResponded(**facts_of(c), responded_at=c.responded_at))
+    ctx.emit(ComplaintResponded(**facts_of(c), responded_at=c.responded_at))
     return await _commit(ctx, c, "respond")
 
 
@@ -179,14 +195,13 @@ class Escalate:
     description: str
     occurred_at: datetime | None = None
     category: str | None = None
-    if_match: int | None = None
 
 
-async def escalate(ctx: Ctx, cmd: Escalate) -> tuple[Complaint, uuid.UUID]:
+async def escalate(ctx: CommandCtx, cmd: Escalate) -> tuple[Complaint, uuid.UUID]:
     """A missförhållande or vårdskada came to light: a linked lex_sarah or hsl deviation is reported
     (domain.md 2.5); the complaint stays open for its reply."""
-    checked(check_escalation_type, cmd.type)
-    c = await _step(ctx, cmd.complaint_id, ComplaintStep.ESCALATE, cmd.if_match)
+    check_escalation_type(cmd.type)
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.ESCALATE)
     await ctx.caller.require(Action.CASE_CREATE, c.unit_id)
     d = await deviations.create_deviation(
         ctx,
@@ -199,8 +214,8 @@ async def escalate(ctx: Ctx, cmd: Escalate) -> tuple[Complaint, uuid.UUID]:
             complaint_id=c.id,
         ),
     )
-    for ref in (await ctx.uow.session.scalars(select(SubjectRef).where(SubjectRef.owner_id == c.id))).all():
-        ctx.uow.session.add(
+    for ref in (await ctx.session.scalars(select(SubjectRef).where(SubjectRef.owner_id == c.id))).all():
+        ctx.session.add(
             SubjectRef(
                 id=new_id(),
                 owner_type=deviations.OBJECT_TYPE,
@@ -214,16 +229,21 @@ async def escalate(ctx: Ctx, cmd: Escalate) -> tuple[Complaint, uuid.UUID]:
             )
         )
     c.escalated_deviation_id, c.escalated_at = d.id, ctx.now()
-    ctx.uow.emit(ComplaintEscalated(**facts_of(c), deviation_id=d.id, escalated_at=c.escalated_at))
+    ctx.emit(ComplaintEscalated(**facts_of(c), deviation_id=d.id, escalated_at=c.escalated_at))
     await _commit(ctx, c, "escalate")
     return c, d.id
 
 
-async def close(ctx: Ctx, complaint_id: uuid.UUID, if_match: int | None = None) -> Complaint:
-    c = await _step(ctx, complaint_id, ComplaintStep.CLOSE, if_match)
+@dataclass(frozen=True)
+class Close:
+    complaint_id: uuid.UUID
+
+
+async def close(ctx: CommandCtx, cmd: Close) -> Complaint:
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.CLOSE)
     c.closed_at = ctx.now()
     await ctx.parts.deadlines.cancel(ctx.uow, c.id)
-    ctx.uow.emit(ComplaintClosed(**facts_of(c), closed_at=c.closed_at))
+    ctx.emit(ComplaintClosed(**facts_of(c), closed_at=c.closed_at))
     return await _commit(ctx, c, "close")
 
 
@@ -235,19 +255,13 @@ EDITABLE = frozenset({"text", "category", "channel", "kind"})
 class EditComplaint:
     complaint_id: uuid.UUID
     changes: dict[str, Any] = field(default_factory=dict)
-    if_match: int | None = None
 
 
-async def edit(ctx: Ctx, cmd: EditComplaint) -> Complaint:
-    c = await _step(ctx, cmd.complaint_id, ComplaintStep.EDIT, cmd.if_match)
+async def edit(ctx: CommandCtx, cmd: EditComplaint) -> Complaint:
+    c = await _step(ctx, cmd.complaint_id, ComplaintStep.EDIT)
     check_patch(cmd.changes, EDITABLE, REQUIRED)
     if "category" in cmd.changes:
-        checked(check_category, cmd.changes["category"], ctx.parts.settings.categories)
+        check_category(cmd.changes["category"], ctx.parts.settings.categories)
     for name, value in cmd.changes.items():
         setattr(c, name, getattr(value, "value", value))
     return await _commit(ctx, c, "update")
-
-
-async def read(ctx: Ctx, complaint_id: uuid.UUID) -> Complaint:
-    c = await load_case(ctx, Complaint, complaint_id, None, lock=False)
-    return await _commit(ctx, c, "read")

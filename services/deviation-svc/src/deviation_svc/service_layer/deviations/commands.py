@@ -1,5 +1,5 @@
-"""Deviation commands: load and check (404/403/412/409) → domain rule → change → emit → audit → one
-commit. Nothing is written when any check fails."""
+"""Deviation commands, one handler each: load and check (access.load_for_step: 404 → 403 → 412 → 409)
+→ domain rule → change → emit → audit → one commit. Nothing is written when any check fails."""
 
 from __future__ import annotations
 
@@ -50,19 +50,13 @@ from deviation_svc.domain.model import (
     ivo_required,
     risk_value,
 )
-from deviation_svc.service_layer import deadlines, ivo, subjects
-from deviation_svc.service_layer.context import (
-    Ctx,
-    case_target,
-    check_patch,
-    checked,
-    load_for_step,
-    require_person,
-    touch,
-)
+from deviation_svc.service_layer import deadlines, subjects
+from deviation_svc.service_layer.access import case_target, load_for_step
+from deviation_svc.service_layer.context import CommandCtx, check_patch, require_person, require_unit, touch
 from deviation_svc.service_layer.events import deviation_facts
-from deviation_svc.service_layer.idempotency import Answer, IdempotencyKey
+from deviation_svc.service_layer.ivo import commands as ivo
 from platform_shared.access import Action
+from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     DeviationClosed,
     DeviationDecided,
@@ -74,7 +68,7 @@ from platform_shared.contracts.deviation import (
     InvestigationCompleted,
     InvestigationStarted,
 )
-from platform_shared.errors import FieldError, ValidationFailed
+from platform_shared.errors import invalid
 from platform_shared.ids import new_id
 from platform_shared.references import next_reference
 from platform_shared.timeutil import local_date
@@ -108,23 +102,23 @@ class ReportDeviation:
     complaint_id: uuid.UUID | None = None
 
 
-async def find_by_source(ctx: Ctx, system: str, external_id: str) -> Deviation | None:
-    return await ctx.uow.session.scalar(
+async def find_by_source(ctx: CommandCtx, system: str, external_id: str) -> Deviation | None:
+    return await ctx.session.scalar(
         select(Deviation).where(
             Deviation.source_system == system, Deviation.source_external_id == external_id
         )
     )
 
 
-async def create_deviation(ctx: Ctx, cmd: ReportDeviation) -> Deviation:
+async def create_deviation(ctx: CommandCtx, cmd: ReportDeviation) -> Deviation:
     """Add a reported deviation with its subject refs, deadlines, event and audit; no commit."""
     now = ctx.now()
-    checked(check_report_times, cmd.occurred_at, cmd.discovered_at, now)
-    checked(check_category, cmd.category, ctx.parts.settings.categories)
+    check_report_times(cmd.occurred_at, cmd.discovered_at, now)
+    check_category(cmd.category, ctx.parts.settings.categories)
     d = Deviation(
         id=new_id(),
         reference=await next_reference(
-            ctx.uow.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
+            ctx.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
         ),
         type=cmd.type.value,
         status=Status.REPORTED.value,
@@ -146,14 +140,14 @@ async def create_deviation(ctx: Ctx, cmd: ReportDeviation) -> Deviation:
         no_immediate_measures_needed=False,
         updated_at=now,
     )
-    ctx.uow.session.add(d)
+    ctx.session.add(d)
     subjects.add_all(ctx, OBJECT_TYPE, d.id, cmd.subjects)
     await deadlines.apply(ctx, subject_of(d), deadline_rules.ON_REPORT)
     if deadline_rules.held_to_genast(cmd.type):
         start = cmd.discovered_at or cmd.occurred_at
         await deadlines.open_rules(ctx, subject_of(d), ("report_genast",), start=start)
         await ctx.parts.deadlines.meet(ctx.uow, d.id, "report_genast")
-    ctx.uow.emit(
+    ctx.emit(
         DeviationReported(
             **deviation_facts(d),
             occurred_at=d.occurred_at,
@@ -170,28 +164,34 @@ async def create_deviation(ctx: Ctx, cmd: ReportDeviation) -> Deviation:
     return d
 
 
-async def report(
-    ctx: Ctx, cmd: ReportDeviation, idem: IdempotencyKey | None = None
-) -> tuple[Deviation, bool]:
-    """(deviation, created). A case system's repeat (same source) returns the first deviation."""
+async def report(ctx: CommandCtx, cmd: ReportDeviation) -> Created[Deviation]:
+    """Anyone with an active role reports for any unit (201). A case system's repeat (the same source)
+    answers 200 with the first deviation; a repeated Idempotency-Key answers as the first time."""
+    await require_unit(ctx, cmd.unit_id)
+    await ctx.caller.require(Action.CASE_CREATE, cmd.unit_id)
+    return await ctx.once(Deviation, lambda: _report(ctx, cmd))
+
+
+async def _report(ctx: CommandCtx, cmd: ReportDeviation) -> Created[Deviation]:
     if cmd.source_system and cmd.source_external_id:
         existing = await find_by_source(ctx, cmd.source_system, cmd.source_external_id)
         if existing is not None:
-            return existing, False
+            await ctx.created(existing.id, 200)
+            await ctx.commit()
+            return Created(existing, 200)
     d = await create_deviation(ctx, cmd)
-    if idem is not None:
-        idem.remember(ctx.uow, Answer(201, d.id))
+    await ctx.created(d.id)
     try:
-        await ctx.uow.commit()
+        await ctx.commit()
     except IntegrityError:
         # A concurrent repeat of the same source won the race: answer with its deviation.
-        await ctx.uow.session.rollback()
+        await ctx.session.rollback()
         if cmd.source_system and cmd.source_external_id:
             existing = await find_by_source(ctx, cmd.source_system, cmd.source_external_id)
             if existing is not None:
-                return existing, False
+                return Created(existing, 200)
         raise
-    return d, True
+    return Created(d)
 
 
 # --- receive, investigate ----------------------------------------------------------------------
@@ -202,13 +202,12 @@ class Receive:
     deviation_id: uuid.UUID
     immediate_measures: str | None = None
     no_immediate_measures_needed: bool = False
-    if_match: int | None = None
 
 
-async def receive(ctx: Ctx, cmd: Receive) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.RECEIVE, cmd.if_match)
+async def receive(ctx: CommandCtx, cmd: Receive) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.RECEIVE)
     measures = cmd.immediate_measures or d.immediate_measures
-    checked(check_receive, measures, cmd.no_immediate_measures_needed)
+    check_receive(measures, cmd.no_immediate_measures_needed)
     now = ctx.now()
     if cmd.immediate_measures:
         d.immediate_measures, d.immediate_measures_at = cmd.immediate_measures, now
@@ -216,7 +215,7 @@ async def receive(ctx: Ctx, cmd: Receive) -> Deviation:
     d.received_at, d.received_by = now, ctx.caller.id
     d.status = Status.RECEIVED.value
     await _finish_step(ctx, d, Step.RECEIVE)
-    ctx.uow.emit(DeviationReceived(**deviation_facts(d), received_at=now, received_by=ctx.caller.id))
+    ctx.emit(DeviationReceived(**deviation_facts(d), received_at=now, received_by=ctx.caller.id))
     await _commit(ctx, d, "receive")
     return d
 
@@ -226,18 +225,18 @@ class StartInvestigation:
     deviation_id: uuid.UUID
     investigator_id: uuid.UUID
     method: Method = Method.STANDARD
-    if_match: int | None = None
 
 
-async def start_investigation(ctx: Ctx, cmd: StartInvestigation) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.START_INVESTIGATION, cmd.if_match)
+async def start_investigation(ctx: CommandCtx, cmd: StartInvestigation) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.START_INVESTIGATION)
     investigator = await require_person(ctx, cmd.investigator_id, "investigator_id")
     # The person assigned must be able to investigate this case once assigned.
     assigned = case_target(d, (cmd.investigator_id,))
     if not await ctx.caller.authz.can(investigator, Action.CASE_INVESTIGATE, assigned):
-        raise ValidationFailed(
-            "The investigator may not investigate this case",
-            errors=[FieldError("investigator_id", "has no right to investigate this kind of case here")],
+        raise invalid(
+            "investigator_id",
+            "har inte behörighet att utreda den här sortens ärende här",
+            "Utredaren får inte utreda ärendet",
         )
     now = ctx.now()
     d.investigator_id, d.investigation_method, d.investigation_started_at = (
@@ -247,7 +246,7 @@ async def start_investigation(ctx: Ctx, cmd: StartInvestigation) -> Deviation:
     )
     d.status = Status.INVESTIGATING.value
     await _finish_step(ctx, d, Step.START_INVESTIGATION, responsible=cmd.investigator_id)
-    ctx.uow.emit(
+    ctx.emit(
         InvestigationStarted(
             **deviation_facts(d), investigator_id=cmd.investigator_id, method=cmd.method.value, started_at=now
         )
@@ -268,9 +267,13 @@ class AddEntry:
     cause_area: CauseArea | None = None
 
 
-async def add_entry(ctx: Ctx, cmd: AddEntry, idem: IdempotencyKey | None = None) -> InvestigationEntry:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.ADD_INVESTIGATION_ENTRY)
-    checked(check_entry, cmd.section, cmd.cause_area)
+async def add_entry(ctx: CommandCtx, cmd: AddEntry) -> Created[InvestigationEntry]:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.ADD_INVESTIGATION_ENTRY, precondition=False)
+    return await ctx.once(InvestigationEntry, lambda: _add_entry(ctx, cmd, d))
+
+
+async def _add_entry(ctx: CommandCtx, cmd: AddEntry, d: Deviation) -> Created[InvestigationEntry]:
+    check_entry(cmd.section, cmd.cause_area)
     entry = InvestigationEntry(
         id=new_id(),
         deviation_id=d.id,
@@ -285,12 +288,11 @@ async def add_entry(ctx: Ctx, cmd: AddEntry, idem: IdempotencyKey | None = None)
         author_title=cmd.author_title,
         created_at=ctx.now(),
     )
-    ctx.uow.session.add(entry)
+    ctx.session.add(entry)
     touch(d, ctx)
-    if idem is not None:
-        idem.remember(ctx.uow, Answer(201, entry.id))
+    await ctx.created(entry.id)
     await _commit(ctx, d, "add_investigation_entry")
-    return entry
+    return Created(entry)
 
 
 @dataclass(frozen=True)
@@ -300,31 +302,28 @@ class CompleteInvestigation:
     proposed_degree: str | None = None
     analysis_team: str | None = None
     individual_involvement: str | None = None
-    if_match: int | None = None
 
 
-async def complete_investigation(ctx: Ctx, cmd: CompleteInvestigation) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.COMPLETE_INVESTIGATION, cmd.if_match)
+async def complete_investigation(ctx: CommandCtx, cmd: CompleteInvestigation) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.COMPLETE_INVESTIGATION)
     kind = DeviationType(d.type)
     if cmd.proposed_degree is not None:
-        checked(check_degree, kind, cmd.proposed_degree)
+        check_degree(kind, cmd.proposed_degree)
         if kind is DeviationType.LEX_SARAH:
             await ctx.caller.require(Action.LEX_SARAH_PROPOSE, case_target(d))
-    rows = await ctx.uow.session.scalars(
+    rows = await ctx.session.scalars(
         select(InvestigationEntry).where(InvestigationEntry.deviation_id == d.id)
     )
     entries = [
         EntryFacts(Section(e.section), CauseArea(e.cause_area) if e.cause_area else None) for e in rows.all()
     ]
-    cause_areas = checked(
-        check_complete, Method(d.investigation_method or Method.STANDARD), entries, cmd.conclusion
-    )
+    cause_areas = check_complete(Method(d.investigation_method or Method.STANDARD), entries, cmd.conclusion)
     now = ctx.now()
     d.investigation_completed_at, d.investigation_conclusion = now, cmd.conclusion
     d.proposed_degree = cmd.proposed_degree
     d.analysis_team, d.individual_involvement = cmd.analysis_team, cmd.individual_involvement
     await _finish_step(ctx, d, Step.COMPLETE_INVESTIGATION)
-    ctx.uow.emit(
+    ctx.emit(
         InvestigationCompleted(
             **deviation_facts(d), completed_at=now, cause_areas=[c.value for c in cause_areas]
         )
@@ -342,28 +341,27 @@ class Decide:
     motivation: str
     degree: str | None = None
     no_actions_motivation: str | None = None
-    if_match: int | None = None
 
 
-async def action_statuses(ctx: Ctx, deviation_id: uuid.UUID) -> list[ActionStatus]:
-    rows = await ctx.uow.session.scalars(
+async def action_statuses(ctx: CommandCtx, deviation_id: uuid.UUID) -> list[ActionStatus]:
+    rows = await ctx.session.scalars(
         select(DeviationAction.status).where(DeviationAction.deviation_id == deviation_id)
     )
     return [ActionStatus(s) for s in rows.all()]
 
 
-async def decide(ctx: Ctx, cmd: Decide) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.DECIDE, cmd.if_match)
+async def decide(ctx: CommandCtx, cmd: Decide) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.DECIDE)
     kind = DeviationType(d.type)
-    degree = checked(check_degree, kind, cmd.degree)
-    checked(check_decide, d.investigation_completed_at is not None)
+    degree = check_degree(kind, cmd.degree)
+    check_decide(d.investigation_completed_at is not None)
     also_needed = check_final_degree_permission(kind, degree)
     if also_needed is not None:
         # A serious degree decides the IVO anmälan too: only its decider (or delegate) may.
         await ctx.caller.require(also_needed, case_target(d))
     now = ctx.now()
     required = ivo_required(kind, degree)
-    ctx.uow.session.add(
+    ctx.session.add(
         Decision(
             id=new_id(),
             deviation_id=d.id,
@@ -378,7 +376,7 @@ async def decide(ctx: Ctx, cmd: Decide) -> Deviation:
     d.degree, d.decided_at, d.no_actions_motivation = degree, now, cmd.no_actions_motivation
     d.status = phase_after_decision(await action_statuses(ctx, d.id), cmd.no_actions_motivation).value
     touch(d, ctx)
-    ctx.uow.emit(
+    ctx.emit(
         DeviationDecided(
             **deviation_facts(d),
             degree=degree,
@@ -397,11 +395,10 @@ async def decide(ctx: Ctx, cmd: Decide) -> Deviation:
 class Close:
     deviation_id: uuid.UUID
     motivation: str | None = None
-    if_match: int | None = None
 
 
-async def close(ctx: Ctx, cmd: Close) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.CLOSE, cmd.if_match)
+async def close(ctx: CommandCtx, cmd: Close) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.CLOSE)
     kind = DeviationType(d.type)
     notification = await ivo.notification_of(ctx, d.id)
     facts = ClosingFacts(
@@ -413,7 +410,7 @@ async def close(ctx: Ctx, cmd: Close) -> Deviation:
         ivo_investigation_sent=notification is not None and notification.investigation_sent_at is not None,
         may_skip_phases=may_skip_phases(kind, ctx.parts.settings.avvikelse_may_skip_phases),
     )
-    checked(check_close, facts, cmd.motivation)
+    check_close(facts, cmd.motivation)
     now = ctx.now()
     d.status, d.closed_at, d.closed_by, d.close_motivation = (
         Status.CLOSED.value,
@@ -422,7 +419,7 @@ async def close(ctx: Ctx, cmd: Close) -> Deviation:
         cmd.motivation,
     )
     await _finish_step(ctx, d, Step.CLOSE)
-    ctx.uow.emit(
+    ctx.emit(
         DeviationClosed(
             **deviation_facts(d), closed_at=now, closed_by=ctx.caller.id, reporter_id=d.reporter_id
         )
@@ -435,16 +432,15 @@ async def close(ctx: Ctx, cmd: Close) -> Deviation:
 class Void:
     deviation_id: uuid.UUID
     reason: str
-    if_match: int | None = None
 
 
-async def void(ctx: Ctx, cmd: Void) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.VOID, cmd.if_match)
-    checked(check_reason, cmd.reason, "reason")
+async def void(ctx: CommandCtx, cmd: Void) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.VOID)
+    check_reason(cmd.reason, "reason")
     now = ctx.now()
     d.status, d.voided_at, d.voided_by, d.void_reason = Status.VOIDED.value, now, ctx.caller.id, cmd.reason
     await _finish_step(ctx, d, Step.VOID)
-    ctx.uow.emit(DeviationVoided(**deviation_facts(d), voided_at=now, voided_by=ctx.caller.id))
+    ctx.emit(DeviationVoided(**deviation_facts(d), voided_at=now, voided_by=ctx.caller.id))
     await _commit(ctx, d, "void")
     return d
 
@@ -452,18 +448,17 @@ async def void(ctx: Ctx, cmd: Void) -> Deviation:
 @dataclass(frozen=True)
 class Reopen:
     deviation_id: uuid.UUID
-    if_match: int | None = None
 
 
-async def reopen(ctx: Ctx, cmd: Reopen) -> Deviation:
+async def reopen(ctx: CommandCtx, cmd: Reopen) -> Deviation:
     """A closed case returns to investigating: the investigation is completed and decided anew (the
     earlier decision stays in its revisions)."""
-    d = await load_for_step(ctx, cmd.deviation_id, Step.REOPEN, cmd.if_match)
+    d = await load_for_step(ctx, cmd.deviation_id, Step.REOPEN)
     now = ctx.now()
     d.status, d.closed_at, d.closed_by = Status.INVESTIGATING.value, None, None
     d.investigation_completed_at = None
     await _finish_step(ctx, d, Step.REOPEN, responsible=d.investigator_id)
-    ctx.uow.emit(DeviationReopened(**deviation_facts(d), reopened_at=now, reopened_by=ctx.caller.id))
+    ctx.emit(DeviationReopened(**deviation_facts(d), reopened_at=now, reopened_by=ctx.caller.id))
     await _commit(ctx, d, "reopen")
     return d
 
@@ -473,16 +468,15 @@ class Reclassify:
     deviation_id: uuid.UUID
     to_type: DeviationType
     motivation: str
-    if_match: int | None = None
 
 
-async def reclassify(ctx: Ctx, cmd: Reclassify) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.RECLASSIFY, cmd.if_match)
+async def reclassify(ctx: CommandCtx, cmd: Reclassify) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.RECLASSIFY)
     current = DeviationType(d.type)
     has_ivo = await ivo.notification_of(ctx, d.id) is not None
-    checked(check_reclassify, current, cmd.to_type, Status(d.status), has_ivo, cmd.motivation)
+    check_reclassify(current, cmd.to_type, Status(d.status), has_ivo, cmd.motivation)
     now = ctx.now()
-    ctx.uow.session.add(
+    ctx.session.add(
         Reclassification(
             id=new_id(),
             deviation_id=d.id,
@@ -495,7 +489,7 @@ async def reclassify(ctx: Ctx, cmd: Reclassify) -> Deviation:
     )
     d.type = cmd.to_type.value
     touch(d, ctx)
-    ctx.uow.emit(
+    ctx.emit(
         DeviationReclassified(
             **deviation_facts(d),
             from_type=current.value,
@@ -536,18 +530,17 @@ EDITABLE = frozenset(
 class Edit:
     deviation_id: uuid.UUID
     changes: dict[str, Any] = field(default_factory=dict)
-    if_match: int | None = None
 
 
-async def edit(ctx: Ctx, cmd: Edit) -> Deviation:
+async def edit(ctx: CommandCtx, cmd: Edit) -> Deviation:
     """PATCH edits fields only, never the state or the type (commands do that)."""
-    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT, cmd.if_match)
+    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT)
     check_patch(cmd.changes, EDITABLE, REQUIRED)
     if "category" in cmd.changes:
-        checked(check_category, cmd.changes["category"], ctx.parts.settings.categories)
+        check_category(cmd.changes["category"], ctx.parts.settings.categories)
     occurred = cmd.changes.get("occurred_at", d.occurred_at)
     discovered = cmd.changes.get("discovered_at", d.discovered_at)
-    checked(check_report_times, occurred, discovered, ctx.now())
+    check_report_times(occurred, discovered, ctx.now())
     for name, value in cmd.changes.items():
         setattr(d, name, value)
     if "immediate_measures" in cmd.changes:
@@ -561,11 +554,10 @@ async def edit(ctx: Ctx, cmd: Edit) -> Deviation:
 class AddSubject:
     deviation_id: uuid.UUID
     subject: subjects.SubjectInput
-    if_match: int | None = None
 
 
-async def add_subject(ctx: Ctx, cmd: AddSubject) -> Deviation:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT, cmd.if_match)
+async def add_subject(ctx: CommandCtx, cmd: AddSubject) -> Deviation:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.EDIT)
     subjects.add(ctx, OBJECT_TYPE, d.id, cmd.subject)
     touch(d, ctx)
     await _commit(ctx, d, "add_subject")
@@ -575,11 +567,13 @@ async def add_subject(ctx: Ctx, cmd: AddSubject) -> Deviation:
 # --- shared tail of every step ------------------------------------------------------------------
 
 
-async def _finish_step(ctx: Ctx, d: Deviation, step: Step, *, responsible: uuid.UUID | None = None) -> None:
+async def _finish_step(
+    ctx: CommandCtx, d: Deviation, step: Step, *, responsible: uuid.UUID | None = None
+) -> None:
     touch(d, ctx)
     await deadlines.apply(ctx, subject_of(d), deadline_rules.on_step(step), responsible_person_id=responsible)
 
 
-async def _commit(ctx: Ctx, d: Deviation, audit_action: str) -> None:
+async def _commit(ctx: CommandCtx, d: Deviation, audit_action: str) -> None:
     await ctx.audit(OBJECT_TYPE, d.id, audit_action)
-    await ctx.uow.commit()
+    await ctx.commit()

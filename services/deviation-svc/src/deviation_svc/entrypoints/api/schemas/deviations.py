@@ -1,4 +1,4 @@
-"""Request and response models of the deviation API (shape only; rules live in domain/)."""
+"""Request and response models of deviations: report, read, list, edit, the lifecycle, the investigation."""
 
 from __future__ import annotations
 
@@ -8,45 +8,19 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from deviation_svc.domain.actions import ActionStatus, Horizon
 from deviation_svc.domain.investigation import EntryKind, Method, Section
-from deviation_svc.domain.ivo import IvoChannel
 from deviation_svc.domain.model import CauseArea, DeviationType, Status
-
-Text = Field(min_length=1, max_length=20000)
-Scale = Field(default=None, ge=1, le=4)
-PERSONNUMMER = r"^(\d{6}|\d{8})[-+]?\d{4}$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SourceRef(BaseModel):
-    system: str = Field(min_length=1, max_length=100, description="Sending case system, e.g. lifecare")
-    external_id: str = Field(min_length=1, max_length=200)
-
-
-class SubjectIn(Strict):
-    """The brukare or patient; stored encrypted, shown only to those who may read the case."""
-
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    personnummer: str | None = Field(default=None, pattern=PERSONNUMMER, description="ÅÅÅÅMMDD-NNNN")
-    protected_identity: bool = False
-
-
-class SubjectRead(BaseModel):
-    id: uuid.UUID = Field(description="Pseudonymous id")
-    name: str | None
-    personnummer: str | None
-    protected_identity: bool
-
-
-class DeadlineRead(BaseModel):
-    rule: str
-    due_at: datetime
-    met_at: datetime | None
-    status: Literal["pending", "met", "missed"]
+from deviation_svc.entrypoints.api.schemas.actions import ActionRead
+from deviation_svc.entrypoints.api.schemas.common import (
+    DeadlineRead,
+    Scale,
+    SourceRef,
+    Strict,
+    SubjectIn,
+    SubjectRead,
+    Text,
+)
+from deviation_svc.service_layer.deviations.commands import ReportDeviation
 
 
 class DeviationCreate(Strict):
@@ -62,6 +36,15 @@ class DeviationCreate(Strict):
     probability: int | None = Scale
     severity: int | None = Scale
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
+
+    def command(self) -> ReportDeviation:
+        fields = self.model_dump(exclude={"source", "subjects"})
+        return ReportDeviation(
+            **fields,
+            source_system=self.source.system if self.source else None,
+            source_external_id=self.source.external_id if self.source else None,
+            subjects=tuple(s.input() for s in self.subjects),
+        )
 
 
 class DeviationPatch(Strict):
@@ -104,35 +87,6 @@ class IvoSummary(BaseModel):
     investigation_attached: bool
     investigation_sent_at: datetime | None
     namnd_informed_at: datetime | None
-
-
-class ActionRead(BaseModel):
-    id: uuid.UUID
-    deviation_id: uuid.UUID
-    description: str
-    goal: str | None
-    cause_area: CauseArea | None
-    horizon: Horizon
-    responsible_id: uuid.UUID | None
-    planned_start: date | None
-    due_date: date | None
-    status: ActionStatus
-    created_at: datetime
-    created_by: uuid.UUID
-    planned_at: datetime | None
-    executed_at: datetime | None
-    followed_up_at: datetime | None
-    effect: str | None
-    effective: bool | None
-    rejected_at: datetime | None
-    rejection_reason: str | None
-    version: int
-    deadlines: list[DeadlineRead] | None = None
-
-
-class ActionList(BaseModel):
-    items: list[ActionRead]
-    next_cursor: str | None = None
 
 
 class DeviationRead(BaseModel):
@@ -230,9 +184,6 @@ class HistoryPage(BaseModel):
     next_cursor: str | None = None
 
 
-# --- commands ----------------------------------------------------------------------------------
-
-
 class ReceiveBody(Strict):
     immediate_measures: str | None = Field(default=None, max_length=20000)
     no_immediate_measures_needed: bool = False
@@ -298,44 +249,6 @@ class DecisionBody(Strict):
     )
 
 
-class IvoDecisionCreate(Strict):
-    degree: str = Field(min_length=1, max_length=40)
-    rationale: str = Text
-
-
-class IvoDecisionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    deviation_id: uuid.UUID
-    kind: str
-    degree: str
-    rationale: str
-    decided_by: uuid.UUID
-    decided_at: datetime
-    sent_at: datetime | None = None
-    channel: str | None = None
-    ivo_case_number: str | None = None
-    investigation_attached: bool = False
-    investigation_sent_at: datetime | None = None
-    namnd_informed_at: datetime | None = None
-
-
-class IvoSentBody(Strict):
-    sent_at: AwareDatetime
-    ivo_case_number: str = Field(min_length=1, max_length=100)
-    channel: IvoChannel = IvoChannel.E_TJANST
-    investigation_attached: bool = False
-
-
-class IvoInvestigationSentBody(Strict):
-    sent_at: AwareDatetime
-
-
-class NamndInformedBody(Strict):
-    informed_at: AwareDatetime
-
-
 class CloseBody(Strict):
     motivation: str | None = Field(default=None, max_length=20000)
 
@@ -347,121 +260,3 @@ class VoidBody(Strict):
 class ReclassifyBody(Strict):
     type: DeviationType
     motivation: str = Text
-
-
-class ActionCreate(Strict):
-    description: str = Text
-    horizon: Horizon
-    goal: str | None = Field(default=None, max_length=20000)
-    cause_area: CauseArea | None = None
-    responsible_id: uuid.UUID | None = None
-    planned_start: date | None = None
-    due_date: date | None = None
-
-
-class ActionPatch(Strict):
-    description: str | None = Field(default=None, min_length=1, max_length=20000)
-    horizon: Horizon | None = None
-    goal: str | None = Field(default=None, max_length=20000)
-    cause_area: CauseArea | None = None
-    responsible_id: uuid.UUID | None = None
-    planned_start: date | None = None
-    due_date: date | None = None
-
-
-class PlanBody(Strict):
-    responsible_id: uuid.UUID | None = None
-    due_date: date | None = None
-    planned_start: date | None = None
-
-
-class CompleteActionBody(Strict):
-    executed_at: AwareDatetime | None = None
-
-
-class FollowUpBody(Strict):
-    effect: str = Text
-    effective: bool
-
-
-class RejectBody(Strict):
-    reason: str = Text
-
-
-class AttachmentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    deviation_id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: uuid.UUID
-    uploaded_at: datetime
-
-
-class AttachmentList(BaseModel):
-    items: list[AttachmentRead]
-    next_cursor: str | None = None
-
-
-class ProviderRead(BaseModel):
-    name: str
-    org_nr: str
-    address: str
-    contact: str
-
-
-class UnitRead(BaseModel):
-    id: uuid.UUID
-    name: str | None
-    laws: list[str]
-
-
-class PlannedMeasure(BaseModel):
-    description: str
-    due_date: date | None
-    status: ActionStatus
-
-
-class IvoInvestigationRead(BaseModel):
-    state: Literal["bifogad", "skickad", "klar_skickas_separat", "foljer_senare"]
-    completed_at: datetime | None
-    conclusion: str | None
-    sent_at: datetime | None
-
-
-class IvoDocument(BaseModel):
-    """What IVO's e-service asks for in a Lex Sarah or Lex Maria anmälan (domain.md 3)."""
-
-    kind: Literal["lex_sarah", "lex_maria"]
-    reference: str
-    status: Literal["beslutad", "skickad"]
-    decided_by: uuid.UUID
-    decided_at: datetime
-    degree: str
-    final_degree: str | None
-    sent_at: datetime | None
-    channel: str | None
-    ivo_case_number: str | None
-    provider: ProviderRead
-    unit: UnitRead
-    case_type: DeviationType
-    occurred_at: datetime
-    discovered_at: datetime | None
-    discovered_how: str | None
-    reported_at: datetime
-    description: str
-    individuals: list[SubjectRead]
-    consequences: list[str]
-    immediate_measures: str | None
-    planned_measures: list[PlannedMeasure]
-    why_serious: str
-    investigation: IvoInvestigationRead
-    individual_informed: bool | None
-    representative_informed: bool | None
-    police_reported: bool | None
-    patient_informed_at: datetime | None = Field(description="Lex Maria only")
-    patient_view_given: bool | None = Field(description="Lex Maria only")
-    namnd_informed_at: datetime | None

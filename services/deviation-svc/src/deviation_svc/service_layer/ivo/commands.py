@@ -21,8 +21,10 @@ from deviation_svc.domain.ivo import (
 from deviation_svc.domain.lifecycle import Step
 from deviation_svc.domain.model import DeviationType, IvoKind, Status, check_ivo_decision, ivo_kind
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.context import Ctx, checked, load_for_step, touch
+from deviation_svc.service_layer.access import load_for_step
+from deviation_svc.service_layer.context import CommandCtx, Ctx, touch
 from deviation_svc.service_layer.events import deviation_facts
+from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     IvoInvestigationSent,
     IvoNotificationSent,
@@ -37,7 +39,7 @@ OBJECT_TYPE = "deviation"
 
 
 async def notification_of(ctx: Ctx, deviation_id: uuid.UUID) -> IvoNotification | None:
-    return await ctx.uow.session.scalar(
+    return await ctx.session.scalar(
         select(IvoNotification).where(IvoNotification.deviation_id == deviation_id)
     )
 
@@ -46,7 +48,7 @@ def _subject(d: Deviation) -> deadlines.Subject:
     return deadlines.Subject(OBJECT_TYPE, d.id, d.unit_id, d.reference)
 
 
-async def escalate(ctx: Ctx, d: Deviation, degree: str, rationale: str) -> IvoNotification:
+async def escalate(ctx: CommandCtx, d: Deviation, degree: str, rationale: str) -> IvoNotification:
     """Create the IVO anmälan record, start its deadlines, emit LexSarahEscalated/LexMariaEscalated
     (reporting turns it into the nämnd task and notifications)."""
     kind = ivo_kind(DeviationType(d.type))
@@ -60,10 +62,10 @@ async def escalate(ctx: Ctx, d: Deviation, degree: str, rationale: str) -> IvoNo
         decided_at=ctx.now(),
         investigation_attached=False,
     )
-    ctx.uow.session.add(notification)
+    ctx.session.add(notification)
     await deadlines.apply(ctx, _subject(d), deadline_rules.on_step(Step.IVO_DECISION, kind))
     event_cls = LexSarahEscalated if kind is IvoKind.LEX_SARAH else LexMariaEscalated
-    ctx.uow.emit(
+    ctx.emit(
         event_cls(
             **deviation_facts(d),
             degree=degree,
@@ -80,19 +82,23 @@ class DecideIvo:
     deviation_id: uuid.UUID
     degree: str
     rationale: str
-    if_match: int | None = None
 
 
-async def decide_ivo(ctx: Ctx, cmd: DecideIvo) -> IvoNotification:
-    d = await load_for_step(ctx, cmd.deviation_id, Step.IVO_DECISION, cmd.if_match)
-    checked(check_ivo_decision, DeviationType(d.type), Status(d.status), cmd.degree)
+async def decide_ivo(ctx: CommandCtx, cmd: DecideIvo) -> Created[IvoNotification]:
+    d = await load_for_step(ctx, cmd.deviation_id, Step.IVO_DECISION)
+    return await ctx.once(IvoNotification, lambda: _decide_ivo(ctx, cmd, d))
+
+
+async def _decide_ivo(ctx: CommandCtx, cmd: DecideIvo, d: Deviation) -> Created[IvoNotification]:
+    check_ivo_decision(DeviationType(d.type), Status(d.status), cmd.degree)
     if await notification_of(ctx, d.id) is not None:
-        raise InvalidTransition("An IVO anmälan has already been decided for this deviation")
+        raise InvalidTransition("En anmälan till IVO är redan beslutad för avvikelsen")
     notification = await escalate(ctx, d, cmd.degree, cmd.rationale)
     touch(d, ctx)
     await ctx.audit(OBJECT_TYPE, d.id, "ivo_decision")
-    await ctx.uow.commit()
-    return notification
+    await ctx.created(notification.id)
+    await ctx.commit()
+    return Created(notification)
 
 
 def _state(d: Deviation, n: IvoNotification | None) -> IvoState:
@@ -105,10 +111,8 @@ def _state(d: Deviation, n: IvoNotification | None) -> IvoState:
     )
 
 
-async def _load(
-    ctx: Ctx, deviation_id: uuid.UUID, if_match: int | None
-) -> tuple[Deviation, IvoNotification | None]:
-    d = await load_for_step(ctx, deviation_id, Step.IVO_RECORD, if_match)
+async def _load(ctx: CommandCtx, deviation_id: uuid.UUID) -> tuple[Deviation, IvoNotification | None]:
+    d = await load_for_step(ctx, deviation_id, Step.IVO_RECORD)
     return d, await notification_of(ctx, d.id)
 
 
@@ -119,12 +123,11 @@ class RecordSent:
     ivo_case_number: str
     channel: IvoChannel = IvoChannel.E_TJANST
     investigation_attached: bool = False
-    if_match: int | None = None
 
 
-async def record_sent(ctx: Ctx, cmd: RecordSent) -> IvoNotification:
-    d, n = await _load(ctx, cmd.deviation_id, cmd.if_match)
-    checked(check_sent, _state(d, n), cmd.sent_at, cmd.investigation_attached, ctx.now())
+async def record_sent(ctx: CommandCtx, cmd: RecordSent) -> IvoNotification:
+    d, n = await _load(ctx, cmd.deviation_id)
+    check_sent(_state(d, n), cmd.sent_at, cmd.investigation_attached, ctx.now())
     assert n is not None
     n.sent_at, n.sent_recorded_by, n.channel = cmd.sent_at, ctx.caller.id, cmd.channel.value
     n.ivo_case_number, n.investigation_attached = cmd.ivo_case_number, cmd.investigation_attached
@@ -134,7 +137,7 @@ async def record_sent(ctx: Ctx, cmd: RecordSent) -> IvoNotification:
     change = deadline_rules.on_ivo_sent(kind, cmd.investigation_attached, n.namnd_informed_at is not None)
     await deadlines.apply(ctx, _subject(d), change)
     touch(d, ctx)
-    ctx.uow.emit(
+    ctx.emit(
         IvoNotificationSent(
             **deviation_facts(d),
             ivo_notification_id=n.id,
@@ -145,11 +148,9 @@ async def record_sent(ctx: Ctx, cmd: RecordSent) -> IvoNotification:
         )
     )
     if cmd.investigation_attached:
-        ctx.uow.emit(
-            IvoInvestigationSent(**deviation_facts(d), ivo_notification_id=n.id, sent_at=cmd.sent_at)
-        )
+        ctx.emit(IvoInvestigationSent(**deviation_facts(d), ivo_notification_id=n.id, sent_at=cmd.sent_at))
     await ctx.audit(OBJECT_TYPE, d.id, "ivo_sent")
-    await ctx.uow.commit()
+    await ctx.commit()
     return n
 
 
@@ -157,19 +158,18 @@ async def record_sent(ctx: Ctx, cmd: RecordSent) -> IvoNotification:
 class RecordInvestigationSent:
     deviation_id: uuid.UUID
     sent_at: datetime
-    if_match: int | None = None
 
 
-async def record_investigation_sent(ctx: Ctx, cmd: RecordInvestigationSent) -> IvoNotification:
-    d, n = await _load(ctx, cmd.deviation_id, cmd.if_match)
-    checked(check_investigation_sent, _state(d, n), cmd.sent_at, ctx.now())
+async def record_investigation_sent(ctx: CommandCtx, cmd: RecordInvestigationSent) -> IvoNotification:
+    d, n = await _load(ctx, cmd.deviation_id)
+    check_investigation_sent(_state(d, n), cmd.sent_at, ctx.now())
     assert n is not None
     n.investigation_sent_at = cmd.sent_at
     await deadlines.apply(ctx, _subject(d), deadline_rules.ON_IVO_INVESTIGATION_SENT)
     touch(d, ctx)
-    ctx.uow.emit(IvoInvestigationSent(**deviation_facts(d), ivo_notification_id=n.id, sent_at=cmd.sent_at))
+    ctx.emit(IvoInvestigationSent(**deviation_facts(d), ivo_notification_id=n.id, sent_at=cmd.sent_at))
     await ctx.audit(OBJECT_TYPE, d.id, "ivo_investigation_sent")
-    await ctx.uow.commit()
+    await ctx.commit()
     return n
 
 
@@ -177,17 +177,16 @@ async def record_investigation_sent(ctx: Ctx, cmd: RecordInvestigationSent) -> I
 class RecordNamndInformed:
     deviation_id: uuid.UUID
     informed_at: datetime
-    if_match: int | None = None
 
 
-async def record_namnd_informed(ctx: Ctx, cmd: RecordNamndInformed) -> IvoNotification:
-    d, n = await _load(ctx, cmd.deviation_id, cmd.if_match)
-    checked(check_namnd_informed, _state(d, n), cmd.informed_at, ctx.now())
+async def record_namnd_informed(ctx: CommandCtx, cmd: RecordNamndInformed) -> IvoNotification:
+    d, n = await _load(ctx, cmd.deviation_id)
+    check_namnd_informed(_state(d, n), cmd.informed_at, ctx.now())
     assert n is not None
     n.namnd_informed_at = cmd.informed_at
     await deadlines.apply(ctx, _subject(d), deadline_rules.ON_NAMND_INFORMED)
     touch(d, ctx)
-    ctx.uow.emit(
+    ctx.emit(
         NamndInformed(
             **deviation_facts(d),
             ivo_notification_id=n.id,
@@ -196,5 +195,5 @@ async def record_namnd_informed(ctx: Ctx, cmd: RecordNamndInformed) -> IvoNotifi
         )
     )
     await ctx.audit(OBJECT_TYPE, d.id, "namnd_informed")
-    await ctx.uow.commit()
+    await ctx.commit()
     return n

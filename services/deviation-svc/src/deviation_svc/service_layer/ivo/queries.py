@@ -1,4 +1,4 @@
-"""The content of an IVO anmälan as the IVO e-service asks for it (domain.md 3 IvoNotification)."""
+"""Reading the IVO anmälan: its content as the IVO e-service asks for it (domain.md 3 IvoNotification)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from deviation_svc.adapters.orm import (
 from deviation_svc.domain.actions import ActionStatus
 from deviation_svc.domain.investigation import Section
 from deviation_svc.domain.model import IvoKind
-from deviation_svc.service_layer import subjects, views
-from deviation_svc.service_layer.context import Ctx
+from deviation_svc.service_layer import subjects
+from deviation_svc.service_layer.access import readable
+from deviation_svc.service_layer.context import QueryCtx
 from platform_shared.errors import NotFound
 
 
@@ -31,13 +32,13 @@ def _investigation_state(d: Deviation, n: IvoNotification) -> str:
     return "klar_skickas_separat" if d.investigation_completed_at else "foljer_senare"
 
 
-async def document(ctx: Ctx, deviation_id: uuid.UUID) -> dict[str, Any]:
-    d, _ = await views.readable(ctx, deviation_id, handlers_only=True)
-    session = ctx.uow.session
+async def document(ctx: QueryCtx, deviation_id: uuid.UUID) -> dict[str, Any]:
+    d, _ = await readable(ctx, deviation_id, handlers_only=True)
+    session = ctx.session
     n = await session.scalar(select(IvoNotification).where(IvoNotification.deviation_id == d.id))
     if n is None:
-        raise NotFound("No IVO anmälan has been decided for this deviation")
-    await views.audited(ctx, d, "read_ivo_notification")
+        raise NotFound("Ingen anmälan till IVO har beslutats för avvikelsen")
+    await ctx.audited("deviation", d.id, "read_ivo_notification")
     settings = ctx.parts.settings
     units = replica.unit.c
     unit_row = (await session.execute(select(units.name, units.laws).where(units.id == d.unit_id))).first()
