@@ -9,7 +9,8 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from platform_shared.api.middleware import install_middleware
-from platform_shared.errors import NotFound, install_error_handlers
+from platform_shared.api.problems import install_error_handlers
+from platform_shared.errors import NotFound
 from platform_shared.logs import WithoutQueryString
 from platform_shared.settings import ServiceSettings
 

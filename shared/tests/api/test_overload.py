@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
+from platform_shared.api.problems import install_error_handlers
 from platform_shared.db import make_engine, make_session_factory, pool_options
-from platform_shared.errors import install_error_handlers
 from platform_shared.settings import ServiceSettings
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from platform_shared.api.limits import body_limit
 from platform_shared.api.middleware import install_middleware
-from platform_shared.errors import install_error_handlers
+from platform_shared.api.problems import install_error_handlers
 from platform_shared.settings import ServiceSettings
 
 SETTINGS = ServiceSettings(max_body_bytes=1_000, max_header_bytes=4_000, max_token_bytes=500)

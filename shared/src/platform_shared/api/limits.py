@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from platform_shared.api.http_problems import http_problem
-from platform_shared.errors import Problem
+from platform_shared.api.problems import Problem
 from platform_shared.settings import ServiceSettings
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from platform_shared.api.http_problems import http_problem
 from platform_shared.api.limits import BodyLimitsMiddleware, HeaderLimitsMiddleware
 from platform_shared.api.overload import ConcurrencyLimiter, ConcurrencyLimitMiddleware
+from platform_shared.api.problems import Problem
 from platform_shared.context import correlation_id_var, traceparent_var
-from platform_shared.errors import Problem
 from platform_shared.settings import ServiceSettings
 
 log = structlog.get_logger("platform_shared.access")

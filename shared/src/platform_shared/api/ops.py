@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from platform_shared.access import Principal
 from platform_shared.api.deps import CurrentPrincipal, RuntimeDep
-from platform_shared.errors import PROBLEM_RESPONSES, Forbidden
+from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.errors import Forbidden
 from platform_shared.messaging.dead_letters import DeadLetter, RedriveResult
 from platform_shared.permissions import Action
 

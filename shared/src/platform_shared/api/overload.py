@@ -14,8 +14,8 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from platform_shared.api.http_problems import http_problem
+from platform_shared.api.problems import Problem
 from platform_shared.db import is_database_busy
-from platform_shared.errors import Problem
 
 RETRY_AFTER_S = 1
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from deviation_svc.entrypoints.api.deps import Command, Query
 from deviation_svc.entrypoints.api.schemas.attachments import AttachmentList, AttachmentRead
 from deviation_svc.service_layer.attachments import commands, queries
+from platform_shared.api.limits import body_limit
 from platform_shared.api.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1/deviations", tags=["attachments"], responses=PROBLEM_RESPONSES)
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/v1/deviations", tags=["attachments"], responses=
     summary="Upload an attachment: the reporter on her own report, the case's handlers (types and size limit "
     "in the settings; the content must be of the declared type)",
 )
+@body_limit(setting="attachment_max_bytes")
 async def upload(
     deviation_id: uuid.UUID, file: Annotated[UploadFile, File()], ctx: Command, response: Response
 ) -> AttachmentRead:

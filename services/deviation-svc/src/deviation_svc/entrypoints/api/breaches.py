@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -28,6 +27,7 @@ from deviation_svc.service_layer.context import Ctx
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.api.types import Day
 
 router = APIRouter(prefix="/api/v1/data-breaches", tags=["data breaches"], responses=PROBLEM_RESPONSES)
 
@@ -49,8 +49,8 @@ async def list_breaches(
     page: PageDep,
     status_: Annotated[list[BreachStatus] | None, Query(alias="status")] = None,
     unit_id: uuid.UUID | None = None,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
     overdue: bool | None = None,
 ) -> BreachPage:
     f = CaseFilter(status=tuple(status_ or ()), unit_id=unit_id, first=first, last=last, overdue=overdue)

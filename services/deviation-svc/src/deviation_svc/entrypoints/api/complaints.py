@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -27,6 +26,7 @@ from deviation_svc.service_layer.context import Ctx
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.api.types import Day
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=PROBLEM_RESPONSES)
 
@@ -49,8 +49,8 @@ async def list_complaints(
     status_: Annotated[list[ComplaintStatus] | None, Query(alias="status")] = None,
     kind: Annotated[list[ComplaintKind] | None, Query()] = None,
     unit_id: uuid.UUID | None = None,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
     overdue: bool | None = None,
 ) -> ComplaintPage:
     f = queries.CaseFilter(tuple(status_ or ()), tuple(kind or ()), unit_id, first, last, overdue)

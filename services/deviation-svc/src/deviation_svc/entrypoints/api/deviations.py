@@ -4,7 +4,6 @@ investigation and the timeline. Each route: schema → command or query → hand
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -39,6 +38,7 @@ from deviation_svc.service_layer.views import columns_of
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
+from platform_shared.api.types import Day
 
 router = APIRouter(prefix="/api/v1/deviations", tags=["deviations"], responses=PROBLEM_RESPONSES)
 
@@ -66,10 +66,8 @@ async def list_deviations(
     status_: Annotated[list[Status] | None, Query(alias="status")] = None,
     type_: Annotated[list[DeviationType] | None, Query(alias="type")] = None,
     unit_id: Annotated[uuid.UUID | None, Query(description="The unit and its subtree")] = None,
-    first: Annotated[
-        date | None, Query(alias="from", description="reported_at from (Stockholm date)")
-    ] = None,
-    last: Annotated[date | None, Query(alias="to", description="reported_at to, inclusive")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="reported_at from (Stockholm date)")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="reported_at to, inclusive")] = None,
     category: str | None = None,
     severity: Annotated[int | None, Query(ge=1, le=4)] = None,
     overdue: Annotated[bool | None, Query(description="Has an open deadline past due")] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from deviation_svc.domain.actions import ActionStatus, Horizon
 from deviation_svc.domain.model import CauseArea
@@ -14,6 +14,7 @@ from deviation_svc.entrypoints.api.schemas.common import (
     Strict,
     Text,
 )
+from platform_shared.api.types import AwareInstant, Day
 
 
 class ActionRead(BaseModel):
@@ -51,8 +52,8 @@ class ActionCreate(Strict):
     goal: str | None = Field(default=None, max_length=20000)
     cause_area: CauseArea | None = None
     responsible_id: uuid.UUID | None = None
-    planned_start: date | None = None
-    due_date: date | None = None
+    planned_start: Day | None = None
+    due_date: Day | None = None
 
 
 class ActionPatch(Strict):
@@ -61,18 +62,18 @@ class ActionPatch(Strict):
     goal: str | None = Field(default=None, max_length=20000)
     cause_area: CauseArea | None = None
     responsible_id: uuid.UUID | None = None
-    planned_start: date | None = None
-    due_date: date | None = None
+    planned_start: Day | None = None
+    due_date: Day | None = None
 
 
 class PlanBody(Strict):
     responsible_id: uuid.UUID | None = None
-    due_date: date | None = None
-    planned_start: date | None = None
+    due_date: Day | None = None
+    planned_start: Day | None = None
 
 
 class CompleteActionBody(Strict):
-    executed_at: AwareDatetime | None = None
+    executed_at: AwareInstant | None = None
 
 
 class FollowUpBody(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from deviation_svc.domain.breaches import BreachRisk, BreachStatus, DataCategory, SubjectGroup
 from deviation_svc.entrypoints.api.schemas.common import (
@@ -14,35 +14,36 @@ from deviation_svc.entrypoints.api.schemas.common import (
     Strict,
     Text,
 )
+from platform_shared.api.types import AwareInstant, Count
 
 
 class BreachCreate(Strict):
     """The fields of IMY's form for a personuppgiftsincident."""
 
     unit_id: uuid.UUID
-    discovered_at: AwareDatetime
+    discovered_at: AwareInstant
     description: str = Text
-    occurred_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
+    occurred_at: AwareInstant | None = None
+    ended_at: AwareInstant | None = None
     cause: str | None = OptText
     data_categories: list[DataCategory] = Field(default_factory=list)
     subject_groups: list[SubjectGroup] = Field(default_factory=list)
-    approx_subjects: int | None = Field(default=None, ge=0)
-    approx_records: int | None = Field(default=None, ge=0)
+    approx_subjects: Count | None = None
+    approx_records: Count | None = None
     likely_consequences: str | None = OptText
     measures: str | None = OptText
     dpo_consulted: bool | None = None
 
 
 class BreachPatch(Strict):
-    occurred_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
+    occurred_at: AwareInstant | None = None
+    ended_at: AwareInstant | None = None
     description: str | None = Field(default=None, min_length=1, max_length=20000)
     cause: str | None = OptText
     data_categories: list[DataCategory] | None = None
     subject_groups: list[SubjectGroup] | None = None
-    approx_subjects: int | None = Field(default=None, ge=0)
-    approx_records: int | None = Field(default=None, ge=0)
+    approx_subjects: Count | None = None
+    approx_records: Count | None = None
     likely_consequences: str | None = OptText
     measures: str | None = OptText
     dpo_consulted: bool | None = None
@@ -114,8 +115,8 @@ class AssessBody(Strict):
 
 class ImyReportBody(Strict):
     imy_ref: str = Field(min_length=1, max_length=100, description="IMY's reference")
-    imy_reported_at: AwareDatetime | None = None
+    imy_reported_at: AwareInstant | None = None
 
 
 class InformSubjectsBody(Strict):
-    informed_at: AwareDatetime | None = None
+    informed_at: AwareInstant | None = None

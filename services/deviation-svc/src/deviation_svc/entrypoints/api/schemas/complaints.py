@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from deviation_svc.domain.complaints import Channel, ComplainantType, ComplaintKind, ComplaintStatus
 from deviation_svc.domain.model import DeviationType
@@ -17,6 +17,7 @@ from deviation_svc.entrypoints.api.schemas.common import (
     Text,
 )
 from deviation_svc.service_layer.complaints.commands import RegisterComplaint
+from platform_shared.api.types import AwareInstant
 
 
 class ComplaintCreate(Strict):
@@ -25,7 +26,7 @@ class ComplaintCreate(Strict):
     complainant_type: ComplainantType
     unit_id: uuid.UUID
     text: str = Text
-    received_at: AwareDatetime | None = Field(default=None, description="Default: now")
+    received_at: AwareInstant | None = Field(default=None, description="Default: now")
     category: str | None = Field(default=None, max_length=100)
     subject: SubjectIn | None = None
 
@@ -96,7 +97,7 @@ class RespondBody(Strict):
 class EscalateBody(Strict):
     type: DeviationType = Field(description="lex_sarah (missförhållande) or hsl (vårdskada)")
     description: str = Text
-    occurred_at: AwareDatetime | None = Field(default=None, description="Default: when the complaint came")
+    occurred_at: AwareInstant | None = Field(default=None, description="Default: when the complaint came")
     category: str | None = Field(default=None, max_length=100)
 
 

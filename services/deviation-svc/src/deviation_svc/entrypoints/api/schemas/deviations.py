@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from deviation_svc.domain.investigation import EntryKind, Method, Section
 from deviation_svc.domain.model import CauseArea, DeviationType, Status
@@ -21,16 +21,17 @@ from deviation_svc.entrypoints.api.schemas.common import (
     Text,
 )
 from deviation_svc.service_layer.deviations.commands import ReportDeviation
+from platform_shared.api.types import AwareInstant, Day
 
 
 class DeviationCreate(Strict):
     type: DeviationType
     unit_id: uuid.UUID
-    occurred_at: AwareDatetime
+    occurred_at: AwareInstant
     description: str = Text
     category: str | None = Field(default=None, max_length=100)
     source: SourceRef | None = None
-    discovered_at: AwareDatetime | None = None
+    discovered_at: AwareInstant | None = None
     discovered_how: str | None = Field(default=None, max_length=20000)
     immediate_measures: str | None = Field(default=None, max_length=20000)
     probability: int | None = Scale
@@ -52,8 +53,8 @@ class DeviationPatch(Strict):
 
     description: str | None = Field(default=None, min_length=1, max_length=20000)
     category: str | None = Field(default=None, max_length=100)
-    occurred_at: AwareDatetime | None = None
-    discovered_at: AwareDatetime | None = None
+    occurred_at: AwareInstant | None = None
+    discovered_at: AwareInstant | None = None
     discovered_how: str | None = Field(default=None, max_length=20000)
     immediate_measures: str | None = Field(default=None, max_length=20000)
     probability: int | None = Scale
@@ -63,7 +64,7 @@ class DeviationPatch(Strict):
     documented_in_record: bool | None = None
     documentation_motivation: str | None = Field(default=None, max_length=20000)
     police_reported: bool | None = None
-    patient_informed_at: AwareDatetime | None = None
+    patient_informed_at: AwareInstant | None = None
     patient_view_given: bool | None = None
 
 
@@ -197,7 +198,7 @@ class StartInvestigationBody(Strict):
 class EntryCreate(Strict):
     section: Section
     kind: EntryKind = Field(description="fact or assessment")
-    entry_date: date = Field(description="When the fact or assessment dates from")
+    entry_date: Day = Field(description="When the fact or assessment dates from")
     source: str = Field(min_length=1, max_length=2000, description="Where it comes from")
     text: str = Text
     author_title: str = Field(min_length=1, max_length=200)

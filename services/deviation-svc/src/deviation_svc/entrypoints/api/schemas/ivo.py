@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from deviation_svc.domain.actions import ActionStatus
 from deviation_svc.domain.ivo import IvoChannel
@@ -16,6 +16,7 @@ from deviation_svc.entrypoints.api.schemas.common import (
     SubjectRead,
     Text,
 )
+from platform_shared.api.types import AwareInstant
 
 
 class IvoDecisionCreate(Strict):
@@ -42,18 +43,18 @@ class IvoDecisionRead(BaseModel):
 
 
 class IvoSentBody(Strict):
-    sent_at: AwareDatetime
+    sent_at: AwareInstant
     ivo_case_number: str = Field(min_length=1, max_length=100)
     channel: IvoChannel = IvoChannel.E_TJANST
     investigation_attached: bool = False
 
 
 class IvoInvestigationSentBody(Strict):
-    sent_at: AwareDatetime
+    sent_at: AwareInstant
 
 
 class NamndInformedBody(Strict):
-    informed_at: AwareDatetime
+    informed_at: AwareInstant
 
 
 class ProviderRead(BaseModel):
