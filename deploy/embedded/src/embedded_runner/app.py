@@ -19,6 +19,7 @@ from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
+from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.errors import install_error_handlers
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.runtime import ServiceRuntime
@@ -92,6 +93,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
         return checks
 
     add_operational_routes(front, check_ready)
+    add_event_docs_routes(front)
 
     @front.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.context import correlation_id_var, traceparent_var
 from platform_shared.errors import Problem, install_error_handlers
 from platform_shared.runtime import ServiceRuntime
@@ -31,6 +32,7 @@ def create_service_app(runtime: ServiceRuntime, *, manage_lifecycle: bool = True
     install_error_handlers(app)
     install_correlation_middleware(app)
     add_operational_routes(app, runtime.check_ready)
+    add_event_docs_routes(app)
     for router in runtime.definition.routers:
         app.include_router(router)
     return app
