@@ -33,7 +33,22 @@ class DomainError(Exception):
 
 
 class NotAuthenticated(DomainError):
+    """No bearer token (RFC 6750: the challenge then names no error)."""
+
     status, type_, title = 401, "/problems/unauthenticated", "Inte inloggad"
+
+    def challenge(self) -> str:
+        return "Bearer"
+
+
+class InvalidToken(NotAuthenticated):
+    """A bearer token that is expired, malformed, not signed by the issuer, not meant for this API,
+    or whose subject is not known here."""
+
+    def challenge(self) -> str:
+        # error_description is a quoted string of printable ASCII without '"' or '\' (RFC 6750 3).
+        description = "".join(c for c in self.detail if " " <= c <= "~" and c not in '"\\')
+        return f'Bearer error="invalid_token", error_description="{description}"'
 
 
 class Forbidden(DomainError):
@@ -87,7 +102,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": exc.challenge()} if isinstance(exc, NotAuthenticated) else None
     return Problem(exc.status, exc.type_, exc.title, exc.detail, [e.__dict__ for e in exc.errors]).response(
         headers
     )

@@ -9,7 +9,13 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.access import Authorizer, Principal, principal_for
-from platform_shared.errors import FieldError, NotAuthenticated, PreconditionFailed, ValidationFailed
+from platform_shared.errors import (
+    FieldError,
+    InvalidToken,
+    NotAuthenticated,
+    PreconditionFailed,
+    ValidationFailed,
+)
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
@@ -45,7 +51,7 @@ async def current_principal(request: Request, runtime: RuntimeDep, session: Sess
         OrgDirectory(session, runtime.replica), str(claims["sub"]), runtime.clock()
     )
     if principal is None:
-        raise NotAuthenticated("The token's subject is not an active person or client of the organisation")
+        raise InvalidToken("The token's subject is not an active person or client of the organisation")
     return principal
 
 
