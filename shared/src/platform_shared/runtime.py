@@ -71,6 +71,7 @@ def make_verifier(settings: ServiceSettings) -> TokenVerifier:
             settings.oidc_audiences,
             token_types=settings.oidc_token_type_list,
             https_only=settings.mode == "production",
+            min_refetch_interval_s=settings.oidc_jwks_min_refetch_s,
         )
     return DevTokens(settings.dev_key_dir, settings.oidc_audiences[0])
 

@@ -267,6 +267,7 @@ class OidcTokens:
         token_types: Iterable[str] = (ACCESS_TOKEN_TYPE,),
         https_only: bool = False,
         jwks: JwksCache | None = None,
+        min_refetch_interval_s: float = 30.0,
         leeway_s: float = 30.0,
     ) -> None:
         if https_only:
@@ -278,7 +279,9 @@ class OidcTokens:
         self._token_types = {token_type(t) for t in token_types}
         self._leeway_s = leeway_s
         self.metadata = IssuerMetadata(issuer, https_only=https_only)
-        self.jwks = jwks or JwksCache(jwks_url or self.metadata.jwks_uri)
+        self.jwks = jwks or JwksCache(
+            jwks_url or self.metadata.jwks_uri, min_refetch_interval_s=min_refetch_interval_s
+        )
 
     async def verify(self, token: str) -> dict[str, Any]:
         header = _header(token)
