@@ -38,10 +38,10 @@ async def wait_for_replicas(
 
 
 async def write_tokens(demo: DemoClient, path: Path) -> int:
-    people = await demo.all("/api/v1/org/people", ADMIN_SUBJECT)
+    people = await demo.all("/api/v1/org/people", demo.admin)
     entries = []
     for person in people:
-        assignments = await demo.all("/api/v1/org/role-assignments", ADMIN_SUBJECT, person_id=person["id"])
+        assignments = await demo.all("/api/v1/org/role-assignments", demo.admin, person_id=person["id"])
         entries.append(
             {
                 "email": person["email"],
@@ -58,8 +58,9 @@ async def write_tokens(demo: DemoClient, path: Path) -> int:
 async def seed_demo(app: Any, runtimes: dict[str, ServiceRuntime], var_dir: Path) -> Path:
     tokens = DevTokens(var_dir)
     transport = httpx.ASGITransport(app=app)
+    admin = getattr(runtimes["org"].settings, "bootstrap_admin_subject", None) or ADMIN_SUBJECT
     async with httpx.AsyncClient(transport=transport, base_url="http://embedded") as http:
-        demo = DemoClient(http, tokens)
+        demo = DemoClient(http, tokens, admin)
         created = await org.seed(demo)
         await wait_for_replicas(runtimes, org.expected_role_count())
         if created:

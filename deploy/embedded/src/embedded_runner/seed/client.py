@@ -8,13 +8,14 @@ import httpx
 
 from platform_shared.auth.tokens import DevTokens
 
-ADMIN_SUBJECT = "demo:sam.systemsson"
+ADMIN_SUBJECT = "demo:sam.systemsson"  # the bootstrap administrator unless BOOTSTRAP_ADMIN_SUBJECT is set
 
 
 class DemoClient:
-    def __init__(self, client: httpx.AsyncClient, tokens: DevTokens) -> None:
+    def __init__(self, client: httpx.AsyncClient, tokens: DevTokens, admin: str = ADMIN_SUBJECT) -> None:
         self.http = client
         self.tokens = tokens
+        self.admin = admin  # the bootstrap administrator's subject: the demo is made as this person
 
     def auth(self, subject: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.mint(subject)}"}
@@ -42,7 +43,7 @@ class DemoClient:
                 return items
 
     async def units_by_code(self) -> dict[str, dict[str, Any]]:
-        units = await self.all("/api/v1/org/units", ADMIN_SUBJECT)
+        units = await self.all("/api/v1/org/units", self.admin)
         found = {u["code"]: u for u in units if u.get("code")}
         found["ROOT"] = next(u for u in units if u["parent_id"] is None)
         return found

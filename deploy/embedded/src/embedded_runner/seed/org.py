@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+from embedded_runner.seed.client import DemoClient
 
 SINCE = "2024-01-01T00:00:00+01:00"  # when the demo organisation's units and first roles begin
 
@@ -98,7 +98,7 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
     created = await demo.call(
         "POST",
         "/api/v1/org/people",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={"name": person.name, "email": person.email, "subject": person.subject},
     )
     for role in person.roles:
@@ -110,12 +110,12 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
         }
         if role.since:
             body["valid_from"] = role.since
-        assignment = await demo.call("POST", "/api/v1/org/role-assignments", ADMIN_SUBJECT, json=body)
+        assignment = await demo.call("POST", "/api/v1/org/role-assignments", demo.admin, json=body)
         if role.ended:
             await demo.call(
                 "POST",
                 f"/api/v1/org/role-assignments/{assignment['id']}/end",
-                ADMIN_SUBJECT,
+                demo.admin,
                 json={"ended_at": role.ended},
             )
     return str(created["id"])
@@ -130,7 +130,7 @@ async def seed(demo: DemoClient) -> bool:
         units[code] = await demo.call(
             "POST",
             "/api/v1/org/units",
-            ADMIN_SUBJECT,
+            demo.admin,
             json={
                 "name": name,
                 "code": code,
@@ -144,14 +144,14 @@ async def seed(demo: DemoClient) -> bool:
         await demo.call(
             "POST",
             f"/api/v1/org/units/{units[code]['id']}/move",
-            ADMIN_SUBJECT,
+            demo.admin,
             json={"parent_id": units[parent]["id"], "moved_at": moved_at},
         )
     people = {person.key: await _person(demo, person, units) for person in PEOPLE}
     await demo.call(
         "POST",
         "/api/v1/org/delegations",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={
             "decision_type": DELEGATION["decision_type"],
             "from_role": DELEGATION["from_role"],
@@ -163,7 +163,7 @@ async def seed(demo: DemoClient) -> bool:
     await demo.call(
         "POST",
         "/api/v1/org/clients",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={
             "name": CLIENT["name"],
             "subject": CLIENT["subject"],
