@@ -72,6 +72,7 @@ def make_verifier(settings: ServiceSettings) -> TokenVerifier:
             token_types=settings.oidc_token_type_list,
             https_only=settings.mode == "production",
             min_refetch_interval_s=settings.oidc_jwks_min_refetch_s,
+            subject_claim=settings.oidc_subject_claim,
         )
     return DevTokens(settings.dev_key_dir, settings.oidc_audiences[0])
 

@@ -27,6 +27,7 @@ class ServiceSettings(BaseSettings):
     oidc_jwks_url: str | None = None
     oidc_token_types: str = "at+jwt"  # comma-separated accepted `typ` headers of an access token
     oidc_jwks_min_refetch_s: float = 30.0  # an unknown key id refetches the JWKS at most this often
+    oidc_subject_claim: str = "sub"  # the claim matched against subjects registered in org-svc (Entra: oid)
     run_migrations: bool = True
     run_workers: bool = True
     relay_poll_interval_s: float = 0.5

@@ -320,3 +320,10 @@ async def test_a_refused_token_is_challenged_with_invalid_token_and_a_descriptio
         assert refused_.headers["content-type"] == "application/problem+json"
         ok = await client.get("/me", headers={"Authorization": f"Bearer {issuer.mint('user-1')}"})
         assert ok.json()["sub"] == "user-1"
+
+
+async def test_the_subject_can_come_from_another_claim_such_as_entras_oid(issuer: LocalIssuer) -> None:
+    tokens = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience, subject_claim="oid")
+    claims = await tokens.verify(issuer.mint("pairwise-sub", oid="5f0e-object-id"))
+    assert claims["sub"] == "5f0e-object-id"
+    assert "no oid claim" in await refused(tokens, issuer.mint("pairwise-sub"))

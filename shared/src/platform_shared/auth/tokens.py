@@ -255,7 +255,8 @@ class OidcTokens:
     token's algorithm must fit the key it names, its `typ` header must be one of `token_types`
     (`at+jwt` by default, so an ID token is not taken for an access token), `aud` must name one of
     `audience`, and `iss`, `aud`, `exp` and `sub` are required. With `https_only` (production) the
-    issuer and the JWKS URL must be https.
+    issuer and the JWKS URL must be https. `subject_claim` names the claim that identifies the caller
+    (Entra ID's stable user and application id is `oid`); it is returned as `sub`.
     """
 
     def __init__(
@@ -268,6 +269,7 @@ class OidcTokens:
         https_only: bool = False,
         jwks: JwksCache | None = None,
         min_refetch_interval_s: float = 30.0,
+        subject_claim: str = "sub",
         leeway_s: float = 30.0,
     ) -> None:
         if https_only:
@@ -278,6 +280,7 @@ class OidcTokens:
         self._audience = [audience] if isinstance(audience, str) else list(audience)
         self._token_types = {token_type(t) for t in token_types}
         self._leeway_s = leeway_s
+        self._subject_claim = subject_claim
         self.metadata = IssuerMetadata(issuer, https_only=https_only)
         self.jwks = jwks or JwksCache(
             jwks_url or self.metadata.jwks_uri, min_refetch_interval_s=min_refetch_interval_s
@@ -298,7 +301,7 @@ class OidcTokens:
         declared = signing.declared_alg
         if (declared and declared != alg) or _KEY_TYPES.get(str(alg)[:2]) != signing.key.key_type:
             raise InvalidToken("Token algorithm does not fit its key")
-        return _decode(
+        claims = _decode(
             token,
             signing.key.key,
             issuer=self._issuer,
@@ -306,3 +309,9 @@ class OidcTokens:
             algorithms=[alg],
             leeway=self._leeway_s,
         )
+        if self._subject_claim != "sub":
+            subject = claims.get(self._subject_claim)
+            if not isinstance(subject, str) or not subject:
+                raise InvalidToken(f"Token has no {self._subject_claim} claim")
+            claims = {**claims, "sub": subject}  # `sub` is what the org's subjects are matched against
+        return claims
