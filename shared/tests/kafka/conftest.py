@@ -1,5 +1,5 @@
 """Kafka test fixtures: a real broker when KAFKA_BOOTSTRAP_SERVERS is set, else librdkafka's mock
-cluster (see /work/shared/kafka-testing.md). Tests marked `real_kafka` only run against a real broker.
+cluster (`test.mock.num.brokers`). Tests marked `real_kafka` only run against a real broker.
 """
 
 from __future__ import annotations

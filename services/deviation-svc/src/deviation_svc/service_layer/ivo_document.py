@@ -1,4 +1,4 @@
-"""The content of an IVO anmälan as the IVO e-service asks for it (domain.md 3 IvoNotification)."""
+"""The content of an IVO anmälan as the IVO e-service asks for it (docs/domain.md 3 IvoNotification)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deviations: report, read, list, edit, and the lifecycle commands (domain.md 4.1)."""
+"""Deviations: report, read, list, edit, and the lifecycle commands (docs/domain.md 4.1)."""
 
 from __future__ import annotations
 
