@@ -49,7 +49,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     common: dict[str, Any] = {"dev_key_dir": str(var_dir), "local_bus_url": sqlite("bus"), "bus": "local"}
     transport = LocalTransport(sqlite("bus"))
     org_settings = OrgSettings(database_url=sqlite("org"), **common)
-    if not org_settings.bootstrap_admin_subject:  # BOOTSTRAP_ADMIN_SUBJECT not set: the demo's administrator
+    if not org_settings.bootstrap_admin_subject:  # not configured: the demo administrator
         org_settings = org_settings.model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
     runtimes: dict[str, ServiceRuntime] = {
         "org": build_org(org_settings, transport=transport),

@@ -8,7 +8,7 @@ import httpx
 
 from platform_shared.auth.tokens import DevTokens
 
-ADMIN_SUBJECT = "demo:sam.systemsson"  # the bootstrap administrator unless BOOTSTRAP_ADMIN_SUBJECT is set
+ADMIN_SUBJECT = "demo:sam.systemsson"  # the bootstrap administrator unless ORG_BOOTSTRAP_ADMIN_SUBJECT is set
 
 
 class DemoClient:
