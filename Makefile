@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
+.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -18,13 +18,18 @@ run-distributed: install postgres
 postgres:
 	@scripts/ensure-postgres
 
+# The tests' Node.js tools (AsyncAPI parser, oidc-provider), from tools/node/package-lock.json.
+node-tools:
+	@test tools/node/node_modules/.package-lock.json -nt tools/node/package-lock.json || \
+		(cd tools/node && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+
 compose-tool:
 	@command -v docker-compose >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 
 compose-check: compose-tool
 	docker-compose -f docker-compose.yml config -q
 
-test: install postgres compose-check
+test: install postgres compose-check node-tools
 	$(UV) run --no-sync pytest
 
 lint: install

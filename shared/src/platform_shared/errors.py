@@ -18,6 +18,7 @@ state=True)` (wrong state, 409); it needs no translation on its way out.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -45,7 +46,23 @@ class DomainError(Exception):
 
 
 class NotAuthenticated(DomainError):
+    """No bearer token (RFC 6750: the challenge then names no error)."""
+
     status, type_, title = 401, "/problems/unauthenticated", "Inte inloggad"
+
+    def challenge(self) -> str:
+        return "Bearer"
+
+
+class InvalidToken(NotAuthenticated):
+    """A bearer token that is expired, malformed, not signed by the issuer, not meant for this API,
+    or whose subject is not known here."""
+
+    def challenge(self) -> str:
+        # error_description is a quoted string of printable ASCII without '"' or '\' (RFC 6750 3).
+        ascii_text = unicodedata.normalize("NFKD", self.detail)  # "är" → "ar"
+        description = "".join(c for c in ascii_text if " " <= c <= "~" and c not in '"\\')
+        return f'Bearer error="invalid_token", error_description="{description}"'
 
 
 class Forbidden(DomainError):

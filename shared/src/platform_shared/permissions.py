@@ -1,4 +1,4 @@
-"""The permission matrix, kept as data: action × role → grants. domain.md 8.2, with its open cells decided.
+"""The permission matrix, kept as data: action × role → grants (docs/domain.md 8.2), open cells decided.
 
 A grant says how far a role reaches for an action:
 - ALL: every unit;  SUBTREE: the role's unit and its subtree;
@@ -99,8 +99,8 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.ORG_READ: _g((tuple(Role), _ALL)),
     Action.ORG_MANAGE: _g((R.SYSTEMADMINISTRATOR, _SUB)),
     Action.AUDIT_READ: _g((R.SYSTEMADMINISTRATOR, _SUB), (R.KVALITETSLEDARE, _SUB)),
-    # Everyone with an active role reports what they see, for any unit (issue 2; domain.md 8.2 has "–"
-    # for nämnd and systemadministratör, the issue is newer and wins).
+    # Everyone with an active role reports what they see, for any unit (issue 2; the source matrix had
+    # "–" for nämnd and systemadministratör, the issue is newer and wins: docs/org-and-access.md 6).
     Action.CASE_CREATE: _g((tuple(Role), _ALL)),
     Action.CASE_READ: _g(
         (R.MEDARBETARE, _OWN),
@@ -159,7 +159,7 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
         (R.KVALITETSLEDARE, _ALL),
         (_ANALYSTS, _AGG),
         (R.NAMND_LEDAMOT, _AGG),
-    ),  # SAS: "–" in domain.md 8.2 (the SAS follows Lex Sarah, not the risk register)
+    ),  # SAS: none (the SAS follows Lex Sarah, not the risk register; docs/org-and-access.md 6)
     Action.CONTROL_PLAN_PREPARE: _g(
         (_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL), (_ANALYSTS, _ALL)
     ),

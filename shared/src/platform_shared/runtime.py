@@ -74,9 +74,17 @@ def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
 
 def make_verifier(settings: ServiceSettings) -> TokenVerifier:
     if settings.auth_mode == "oidc":
-        assert settings.oidc_issuer and settings.oidc_jwks_url
-        return OidcTokens(settings.oidc_issuer, settings.oidc_jwks_url, settings.oidc_audience)
-    return DevTokens(settings.dev_key_dir, settings.oidc_audience)
+        assert settings.oidc_issuer
+        return OidcTokens(
+            settings.oidc_issuer,
+            settings.oidc_jwks_url,
+            settings.oidc_audiences,
+            token_types=settings.oidc_token_type_list,
+            https_only=settings.mode == "production",
+            min_refetch_interval_s=settings.oidc_jwks_min_refetch_s,
+            subject_claim=settings.oidc_subject_claim,
+        )
+    return DevTokens(settings.dev_key_dir, settings.oidc_audiences[0])
 
 
 def _ensure_sqlite_file(url: str) -> None:

@@ -35,12 +35,15 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = 100
     kafka_metadata_max_age_ms: int = 300_000
     # Authentication: "dev" verifies tokens signed with the key generated into var/ (embedded default);
-    # "oidc" verifies against the issuer's JWKS.
+    # "oidc" verifies against the issuer's JWKS (OIDC_JWKS_URL, or found through the issuer's discovery).
     auth_mode: Literal["dev", "oidc"] = "dev"
     dev_key_dir: str = "var"
     oidc_issuer: str | None = None
-    oidc_audience: str = "kvalitet"
+    oidc_audience: str = "kvalitet"  # comma-separated: a token naming any of them is accepted
     oidc_jwks_url: str | None = None
+    oidc_token_types: str = "at+jwt"  # comma-separated accepted `typ` headers of an access token
+    oidc_jwks_min_refetch_s: float = 30.0  # an unknown key id refetches the JWKS at most this often
+    oidc_subject_claim: str = "sub"  # the claim matched against subjects registered in org-svc (Entra: oid)
     run_migrations: bool = True
     run_workers: bool = True
     relay_poll_interval_s: float = 0.5
@@ -60,12 +63,27 @@ class ServiceSettings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout_s: float = 1.0
 
+    @property
+    def oidc_audiences(self) -> list[str]:
+        return _listed(self.oidc_audience)
+
+    @property
+    def oidc_token_type_list(self) -> list[str]:
+        return _listed(self.oidc_token_types)
+
     @model_validator(mode="after")
     def _production_needs_real_auth(self) -> ServiceSettings:
         if self.mode == "production" and self.auth_mode == "dev":
-            raise ValueError("production mode needs auth_mode=oidc with oidc_issuer and oidc_jwks_url")
-        if self.auth_mode == "oidc" and not (self.oidc_issuer and self.oidc_jwks_url):
-            raise ValueError("auth_mode=oidc needs oidc_issuer and oidc_jwks_url")
+            raise ValueError("production mode needs auth_mode=oidc with oidc_issuer")
+        if self.auth_mode == "oidc":
+            if not self.oidc_issuer:
+                raise ValueError("auth_mode=oidc needs oidc_issuer (the JWKS URL is discovered from it)")
+            if not self.oidc_audiences or not self.oidc_token_type_list:
+                raise ValueError("auth_mode=oidc needs at least one oidc_audience and oidc_token_types")
+            urls = [("oidc_issuer", self.oidc_issuer), ("oidc_jwks_url", self.oidc_jwks_url or "https://")]
+            for name, url in urls:
+                if self.mode == "production" and not url.lower().startswith("https://"):
+                    raise ValueError(f"production mode needs an https {name}")
         return self
 
     @classmethod
@@ -97,3 +115,7 @@ class UnprefixedCommonSettings(EnvSettingsSource):
         if field_name not in ServiceSettings.model_fields or field_name in PER_SERVICE_ONLY:
             return None, field_name, False
         return super().get_field_value(field, field_name)
+
+
+def _listed(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -1,5 +1,5 @@
 """Every role × every action, in scope and out of scope, against a table WRITTEN BY HAND from
-domain.md 8.2 and the decisions in docs/org-and-access.md — not generated from PERMISSIONS.
+docs/org-and-access.md 6 (the matrix and its decided cells) — not generated from PERMISSIONS.
 
 Each role is held by one person on the verksamhetsområde `omsorg`; `enhet_a` lies in its subtree (in
 scope), `enhet_c` under `lss` does not (out of scope). Decisions go through platform_shared.access

@@ -10,13 +10,18 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from fastapi import FastAPI, Request
 
+from platform_shared.api.deps import bearer_token
+from platform_shared.api.problems import install_error_handlers
 from platform_shared.auth.testing import LocalIssuer
-from platform_shared.auth.tokens import DevTokens, JwksCache, OidcTokens
+from platform_shared.auth.tokens import DevTokens, IssuerMetadata, IssuerMetadataError, JwksCache, OidcTokens
 from platform_shared.errors import NotAuthenticated
 from platform_shared.settings import ServiceSettings
 
@@ -100,7 +105,7 @@ async def test_a_token_naming_a_published_key_but_signed_with_another_is_refused
     issuer.add_key("other", publish=False)
     forged = issuer.mint("user-1", kid="other")
     _header, payload, signature = forged.split(".")
-    relabelled = ".".join([_b64({"alg": "ES256", "kid": "key-1", "typ": "JWT"}), payload, signature])
+    relabelled = ".".join([_b64({"alg": "ES256", "kid": "key-1", "typ": "at+jwt"}), payload, signature])
     assert "InvalidSignature" in await refused(verifier(issuer, clock), relabelled)
 
 
@@ -131,7 +136,9 @@ async def test_a_token_whose_algorithm_does_not_fit_its_key_is_refused(
 ) -> None:
     issuer.add_key("rsa-1", "RSA")
     claims = jwt.decode(issuer.mint("user-1"), options={"verify_signature": False})
-    token = jwt.encode(claims, issuer.keys["rsa-1"], algorithm="PS256", headers={"kid": "rsa-1"})
+    token = jwt.encode(
+        claims, issuer.keys["rsa-1"], algorithm="PS256", headers={"kid": "rsa-1", "typ": "at+jwt"}
+    )
     assert "does not fit" in await refused(verifier(issuer, clock), token)
 
 
@@ -223,3 +230,101 @@ async def test_an_unsigned_dev_token_is_refused(tmp_path: Path) -> None:
 def test_production_mode_refuses_dev_tokens() -> None:
     with pytest.raises(ValueError, match="oidc"):
         ServiceSettings(mode="production", auth_mode="dev")
+
+
+def test_production_refuses_plain_http_issuer_and_jwks_urls() -> None:
+    with pytest.raises(ValueError, match="https oidc_issuer"):
+        ServiceSettings(mode="production", auth_mode="oidc", oidc_issuer="http://idp.example.test")
+    with pytest.raises(ValueError, match="https oidc_jwks_url"):
+        ServiceSettings(
+            mode="production",
+            auth_mode="oidc",
+            oidc_issuer="https://idp.example.test",
+            oidc_jwks_url="http://idp.example.test/jwks",
+        )
+    with pytest.raises(ValueError, match="https"):
+        OidcTokens("http://idp.example.test", https_only=True)
+
+
+def test_the_issuer_alone_is_enough_configuration_with_several_audiences() -> None:
+    settings = ServiceSettings(
+        mode="production",
+        auth_mode="oidc",
+        oidc_issuer="https://login.microsoftonline.com/tenant/v2.0",
+        oidc_audience="api://kvalitet, 6f1c2a9e-0000-4000-8000-000000000001",
+    )
+    assert settings.oidc_jwks_url is None
+    assert settings.oidc_audiences == ["api://kvalitet", "6f1c2a9e-0000-4000-8000-000000000001"]
+    assert settings.oidc_token_type_list == ["at+jwt"]
+
+
+async def test_the_jwks_url_is_found_through_the_issuers_discovery_document(issuer: LocalIssuer) -> None:
+    issuer.issuer = issuer.url
+    tokens = OidcTokens(issuer.issuer, audience=issuer.audience)
+    assert (await tokens.verify(issuer.mint("user-1")))["sub"] == "user-1"
+    assert await tokens.metadata.jwks_uri() == issuer.jwks_url
+
+
+async def test_a_discovery_document_naming_another_issuer_is_not_trusted(issuer: LocalIssuer) -> None:
+    tokens = OidcTokens(issuer.url, audience=issuer.audience)  # the document says https://idp.example.test
+    assert "keys unavailable" in await refused(tokens, issuer.mint("user-1", iss=issuer.url))
+
+
+async def test_production_refuses_a_discovered_jwks_url_that_is_not_https(issuer: LocalIssuer) -> None:
+    issuer.issuer = issuer.url
+    metadata = IssuerMetadata(issuer.issuer, https_only=True)
+    with pytest.raises(IssuerMetadataError, match="https"):
+        await metadata.jwks_uri()
+
+
+async def test_an_id_token_is_not_taken_for_an_access_token(issuer: LocalIssuer, clock: FakeClock) -> None:
+    id_token = issuer.mint("user-1", typ="JWT", nonce="n-1")
+    assert "type not accepted" in await refused(verifier(issuer, clock), id_token)
+
+
+async def test_the_access_token_types_are_configurable_and_compared_as_media_types(
+    issuer: LocalIssuer, clock: FakeClock
+) -> None:
+    assert await verifier(issuer, clock).verify(issuer.mint("user-1", typ="application/AT+JWT"))
+    entra = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience, token_types=["JWT"])
+    assert await entra.verify(issuer.mint("user-1", typ="JWT"))
+    assert "type not accepted" in await refused(entra, issuer.mint("user-1", typ="at+jwt"))
+
+
+async def test_a_token_naming_any_of_the_accepted_audiences_is_accepted(issuer: LocalIssuer) -> None:
+    tokens = OidcTokens(issuer.issuer, issuer.jwks_url, ["api://kvalitet", "kvalitet"])
+    assert await tokens.verify(issuer.mint("user-1", aud="api://kvalitet"))
+    assert await tokens.verify(issuer.mint("user-1", aud=["other", "kvalitet"]))
+    assert "audience" in await refused(tokens, issuer.mint("user-1", aud="other"))
+
+
+async def test_a_refused_token_is_challenged_with_invalid_token_and_a_description(
+    issuer: LocalIssuer,
+) -> None:
+    tokens = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience)
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/me")
+    async def me(request: Request) -> dict[str, Any]:
+        return await tokens.verify(bearer_token(request))
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        missing = await client.get("/me")
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        expired = issuer.mint("user-1", ttl=timedelta(minutes=-5))
+        refused_ = await client.get("/me", headers={"Authorization": f"Bearer {expired}"})
+        assert refused_.status_code == 401
+        assert refused_.headers["www-authenticate"] == (
+            'Bearer error="invalid_token", error_description="Token has expired"'
+        )
+        assert refused_.headers["content-type"] == "application/problem+json"
+        ok = await client.get("/me", headers={"Authorization": f"Bearer {issuer.mint('user-1')}"})
+        assert ok.json()["sub"] == "user-1"
+
+
+async def test_the_subject_can_come_from_another_claim_such_as_entras_oid(issuer: LocalIssuer) -> None:
+    tokens = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience, subject_claim="oid")
+    claims = await tokens.verify(issuer.mint("pairwise-sub", oid="5f0e-object-id"))
+    assert claims["sub"] == "5f0e-object-id"
+    assert "no oid claim" in await refused(tokens, issuer.mint("pairwise-sub"))

@@ -200,7 +200,7 @@ async def test_events_keep_their_envelope_fields_over_the_local_bus(tmp_path: Pa
     (received,) = await sub.fetch(10, 0.1)
     decoded = orjson.loads(received.value)
     assert decoded["specversion"] == "1.0" and decoded["type"] == "RiskAssessed"
-    assert decoded["dataschema"].endswith(":v1") and decoded["correlationid"] == "c1"
+    assert decoded["dataschema"].endswith("/v1.json") and decoded["correlationid"] == "c1"
     await transport.stop()
 
 

@@ -25,6 +25,7 @@ from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
+from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import install_error_handlers
@@ -94,7 +95,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
                 async with httpx.AsyncClient(
                     transport=transport_in_process, base_url="http://embedded"
                 ) as http:
-                    await seed_demo(http, var_dir)
+                    await seed_demo(http, var_dir, org.bootstrap_admin_subject or DEMO_ADMIN_SUBJECT)
             yield
         finally:
             for runtime in reversed(started):
@@ -109,6 +110,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
         return Readiness.combine({name: await rt.check_ready() for name, rt in runtimes.items()})
 
     add_operational_routes(front, check_ready)
+    add_event_docs_routes(front)
 
     @front.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

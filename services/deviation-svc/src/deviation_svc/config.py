@@ -36,7 +36,7 @@ class DeviationSettings(ServiceSettings):
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ]
-    # Practice rules (domain.md marks them [PRACTICE]): the tenant's configuration.
+    # Practice rules (docs/domain.md marks them [PRACTICE]): the tenant's configuration.
     categories: list[str] = list(DEFAULT_CATEGORIES)
     avvikelse_may_skip_phases: bool = True  # only Lex Sarah is bound to every phase (Sundsvall)
     # The provider as the IVO e-service asks for it (vårdgivare / huvudman).

@@ -27,7 +27,7 @@ S = Status
 T = DeviationType
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 
-# (step, from, allowed?) — the state machine of domain.md 4.1, read straight from the table.
+# (step, from, allowed?) — the state machine of docs/domain.md 4.1, read straight from the table.
 PATH = [
     (Step.RECEIVE, S.REPORTED),
     (Step.START_INVESTIGATION, S.RECEIVED),

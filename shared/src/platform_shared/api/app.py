@@ -9,6 +9,7 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.ops import ops_router
 from platform_shared.api.overload import ConcurrencyLimiter
@@ -34,6 +35,7 @@ def create_service_app(
     install_error_handlers(app)
     install_middleware(app, runtime.settings, limiter)
     add_operational_routes(app, runtime.check_ready)
+    add_event_docs_routes(app)
     for router in runtime.definition.routers:
         app.include_router(router)
     app.include_router(ops_router(runtime.name))

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.access import Authorizer, Principal, principal_for
-from platform_shared.errors import NotAuthenticated, check_version, invalid
+from platform_shared.errors import InvalidToken, NotAuthenticated, check_version, invalid
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
@@ -48,7 +48,7 @@ async def resolve_principal(request: Request, runtime: ServiceRuntime, session: 
         OrgDirectory(session, runtime.replica), str(claims["sub"]), runtime.clock()
     )
     if principal is None:
-        raise NotAuthenticated("Tokenens subjekt är inte en aktiv person eller klient i organisationen")
+        raise InvalidToken("Tokenens subjekt är inte en aktiv person eller klient i organisationen")
     return principal
 
 

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_shared.api.http_problems import http_problem
 from platform_shared.api.validation_messages import swedish_validation
-from platform_shared.errors import DomainError, ValidationFailed
+from platform_shared.errors import DomainError, NotAuthenticated, ValidationFailed
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -44,7 +44,7 @@ class Problem:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": exc.challenge()} if isinstance(exc, NotAuthenticated) else None
     return Problem.of(exc).response(headers)
 
 

@@ -1,5 +1,6 @@
-"""Test support: a tiny OIDC issuer — signing keys and a JWKS served over HTTP on 127.0.0.1 from a
-thread — to test OidcTokens and services in `AUTH_MODE=oidc` without a real identity provider."""
+"""Test support: a tiny OIDC issuer — signing keys, a JWKS and a discovery document served over HTTP
+on 127.0.0.1 from a thread — to test OidcTokens and services in `AUTH_MODE=oidc` without a real
+identity provider (tests/oidc runs a real one, panva's oidc-provider)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from platform_shared.auth.tokens import DEFAULT_AUDIENCE
+from platform_shared.auth.tokens import ACCESS_TOKEN_TYPE, DEFAULT_AUDIENCE, DISCOVERY_PATH
 from platform_shared.timeutil import utc_now
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -62,9 +63,16 @@ class LocalIssuer:
         return {"keys": keys}
 
     def mint(
-        self, subject: str, *, kid: str | None = None, ttl: timedelta = timedelta(minutes=5), **claims: Any
+        self,
+        subject: str,
+        *,
+        kid: str | None = None,
+        ttl: timedelta = timedelta(minutes=5),
+        typ: str = ACCESS_TOKEN_TYPE,
+        **claims: Any,
     ) -> str:
-        """A token as the issuer would sign it; `claims` override iss/aud/exp/… (None removes one)."""
+        """An access token as the issuer would sign it; `claims` override iss/aud/exp/… (None removes
+        one); `typ` is its header's type (an ID token's is `JWT`)."""
         kid = kid or self.published[0]
         key = self.keys[kid]
         now = utc_now()
@@ -78,14 +86,22 @@ class LocalIssuer:
         payload.update(claims)
         payload = {k: v for k, v in payload.items() if v is not None}
         alg = "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256"
-        return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+        return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid, "typ": typ})
 
     # ---- the JWKS endpoint -------------------------------------------------------------------
     @property
-    def jwks_url(self) -> str:
+    def url(self) -> str:
+        """Where it listens; set `issuer = url` to have services find the JWKS through discovery."""
         assert self._server is not None, "start() the issuer first"
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/jwks"
+        return f"http://{host!s}:{port}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.url}/jwks"
+
+    def discovery(self) -> dict[str, Any]:
+        return {"issuer": self.issuer, "jwks_uri": self.jwks_url}
 
     def start(self) -> LocalIssuer:
         issuer = self
@@ -93,11 +109,12 @@ class LocalIssuer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 issuer.requests += 1
-                if self.path != "/jwks" or not issuer.available:
-                    self.send_response(404 if self.path != "/jwks" else 503)
+                documents = {"/jwks": issuer.jwks, DISCOVERY_PATH: issuer.discovery}
+                if self.path not in documents or not issuer.available:
+                    self.send_response(404 if self.path not in documents else 503)
                     self.end_headers()
                     return
-                body = json.dumps(issuer.jwks()).encode()
+                body = json.dumps(documents[self.path]()).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

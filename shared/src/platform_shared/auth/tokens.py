@@ -1,4 +1,5 @@
-"""Bearer tokens: dev tokens signed with a key generated into var/, or OIDC tokens checked against JWKS."""
+"""Bearer tokens: dev tokens signed with a key generated into var/, or OIDC access tokens checked
+against the issuer's JWKS (its URL given, or found through OpenID Connect discovery)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,13 +20,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt import PyJWK
 
-from platform_shared.errors import NotAuthenticated
+from platform_shared.errors import InvalidToken
 from platform_shared.private_files import write_private
 from platform_shared.timeutil import utc_now
 
 DEV_ISSUER = "kvalitet-dev"
 DEFAULT_AUDIENCE = "kvalitet"
 ALLOWED_ALGORITHMS = ["ES256", "RS256", "PS256", "EdDSA"]
+ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: what tells an access token from an ID token
+DISCOVERY_PATH = "/.well-known/openid-configuration"
 KEY_FILE = "dev-signing-key.pem"
 
 log = structlog.get_logger(__name__)
@@ -40,7 +43,7 @@ def _decode(
     key: Any,
     *,
     issuer: str,
-    audience: str,
+    audience: str | list[str],
     algorithms: list[str] | None = None,
     leeway: float = 0,
 ) -> dict[str, Any]:
@@ -55,13 +58,13 @@ def _decode(
             options={"require": ["exp", "iss", "aud", "sub"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated("Token has expired") from exc
+        raise InvalidToken("Token has expired") from exc
     except jwt.InvalidIssuerError as exc:
-        raise NotAuthenticated("Token has the wrong issuer") from exc
+        raise InvalidToken("Token has the wrong issuer") from exc
     except jwt.InvalidAudienceError as exc:
-        raise NotAuthenticated("Token has the wrong audience") from exc
+        raise InvalidToken("Token has the wrong audience") from exc
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated(f"Invalid token: {type(exc).__name__}") from exc
+        raise InvalidToken(f"Invalid token: {type(exc).__name__}") from exc
 
 
 def load_or_create_dev_key(key_dir: str | Path) -> ec.EllipticCurvePrivateKey:
@@ -99,7 +102,9 @@ class DevTokens:
             "exp": int((now + ttl).timestamp()),
             **claims,
         }
-        return jwt.encode(payload, self._key, algorithm="ES256", headers={"kid": "dev"})
+        return jwt.encode(
+            payload, self._key, algorithm="ES256", headers={"kid": "dev", "typ": ACCESS_TOKEN_TYPE}
+        )
 
     async def verify(self, token: str) -> dict[str, Any]:
         return _decode(
@@ -114,7 +119,7 @@ def _header(token: str) -> dict[str, Any]:
     try:
         return jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated(f"Invalid token: {type(exc).__name__}") from exc
+        raise InvalidToken(f"Invalid token: {type(exc).__name__}") from exc
 
 
 @dataclass(frozen=True)
@@ -123,17 +128,58 @@ class SigningKey:
     declared_alg: str | None  # the JWK's own "alg", when the issuer states it
 
 
+class IssuerMetadataError(ValueError):
+    pass
+
+
+def require_https(url: str, what: str) -> None:
+    if not url.lower().startswith("https://"):
+        raise IssuerMetadataError(f"{what} must be an https URL in production: {url}")
+
+
+class IssuerMetadata:
+    """The JWKS URL from the issuer's OpenID Connect discovery document
+    (`<issuer>/.well-known/openid-configuration`), fetched when first needed and then kept.
+
+    The document must name the configured issuer exactly (OpenID Connect Discovery 1.0, 4.3).
+    """
+
+    def __init__(self, issuer: str, *, https_only: bool = False, timeout_s: float = 5.0) -> None:
+        self.issuer = issuer
+        self.url = issuer.rstrip("/") + DISCOVERY_PATH
+        self._https_only = https_only
+        self._timeout_s = timeout_s
+        self._jwks_uri: str | None = None
+
+    async def jwks_uri(self) -> str:
+        if self._jwks_uri is None:
+            async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+                response = await client.get(self.url, headers={"Accept": "application/json"})
+                response.raise_for_status()
+                document = response.json()
+            if not isinstance(document, dict) or document.get("issuer") != self.issuer:
+                raise IssuerMetadataError(f"{self.url} does not name the issuer {self.issuer}")
+            jwks_uri = document.get("jwks_uri")
+            if not isinstance(jwks_uri, str) or not jwks_uri:
+                raise IssuerMetadataError(f"{self.url} names no jwks_uri")
+            if self._https_only:
+                require_https(jwks_uri, "the discovered jwks_uri")
+            self._jwks_uri = jwks_uri
+        return self._jwks_uri
+
+
 class JwksCache:
     """The issuer's signing keys by key id, fetched from its JWKS URL and kept for `lifespan_s`.
 
-    A token naming an unknown key id makes it fetch again (the issuer has rotated its keys), but at
-    most once per `min_refetch_interval_s`, so tokens with made-up key ids cannot flood the issuer.
-    When the issuer cannot be reached, the keys already known stay in use.
+    The URL is given, or found through discovery on the first fetch. A token naming an unknown key
+    id makes it fetch again (the issuer has rotated its keys), but at most once per
+    `min_refetch_interval_s`, so tokens with made-up key ids cannot flood the issuer. When the issuer
+    cannot be reached, the keys already known stay in use.
     """
 
     def __init__(
         self,
-        url: str,
+        url: str | Callable[[], Awaitable[str]],
         *,
         lifespan_s: float = 300.0,
         min_refetch_interval_s: float = 30.0,
@@ -150,6 +196,10 @@ class JwksCache:
         self._lock = asyncio.Lock()
         self.fetches = 0
 
+    @property
+    def has_keys(self) -> bool:
+        return bool(self._keys)
+
     async def key_for(self, kid: str | None) -> SigningKey | None:
         async with self._lock:
             now = self._clock()
@@ -163,12 +213,15 @@ class JwksCache:
     async def _fetch(self) -> None:
         self.fetches += 1
         try:
+            url = self._url if isinstance(self._url, str) else await self._url()
             async with httpx.AsyncClient(timeout=self._timeout_s) as client:
-                response = await client.get(self._url, headers={"Accept": "application/json"})
+                response = await client.get(url, headers={"Accept": "application/json"})
                 response.raise_for_status()
                 document = response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            log.warning("jwks fetch failed; keeping the keys already known", error=type(exc).__name__)
+            log.warning(
+                "jwks fetch failed; keeping the keys already known", error=type(exc).__name__, detail=str(exc)
+            )
             self._fetched_at = self._clock()  # back off for min_refetch_interval_s
             return
         keys: dict[str | None, SigningKey] = {}
@@ -187,40 +240,67 @@ class JwksCache:
         self._fetched_at = self._clock()
 
 
+def token_type(value: object) -> str:
+    """A JWT `typ` compared as RFC 7515 4.1.9 says: case-insensitive, `application/` optional."""
+    text = str(value or "").strip().lower()
+    return text.removeprefix("application/")
+
+
 class OidcTokens:
-    """Verifies tokens from an OIDC issuer; signing keys come from its JWKS, cached, rotation honoured.
+    """Verifies access tokens from an OIDC issuer; signing keys come from its JWKS, cached, rotation
+    honoured. The JWKS URL is discovered from the issuer when not given.
 
     Only asymmetric algorithms are accepted (never `none` or an HMAC keyed with a public key), the
-    token's algorithm must fit the key it names, and `iss`, `aud`, `exp` and `sub` are required.
+    token's algorithm must fit the key it names, its `typ` header must be one of `token_types`
+    (`at+jwt` by default, so an ID token is not taken for an access token), `aud` must name one of
+    `audience`, and `iss`, `aud`, `exp` and `sub` are required. With `https_only` (production) the
+    issuer and the JWKS URL must be https. `subject_claim` names the claim that identifies the caller
+    (Entra ID's stable user and application id is `oid`); it is returned as `sub`.
     """
 
     def __init__(
         self,
         issuer: str,
-        jwks_url: str,
-        audience: str = DEFAULT_AUDIENCE,
+        jwks_url: str | None = None,
+        audience: str | Iterable[str] = DEFAULT_AUDIENCE,
         *,
+        token_types: Iterable[str] = (ACCESS_TOKEN_TYPE,),
+        https_only: bool = False,
         jwks: JwksCache | None = None,
+        min_refetch_interval_s: float = 30.0,
+        subject_claim: str = "sub",
         leeway_s: float = 30.0,
     ) -> None:
+        if https_only:
+            require_https(issuer, "OIDC_ISSUER")
+            if jwks_url:
+                require_https(jwks_url, "OIDC_JWKS_URL")
         self._issuer = issuer
-        self._audience = audience
+        self._audience = [audience] if isinstance(audience, str) else list(audience)
+        self._token_types = {token_type(t) for t in token_types}
         self._leeway_s = leeway_s
-        self.jwks = jwks or JwksCache(jwks_url)
+        self._subject_claim = subject_claim
+        self.metadata = IssuerMetadata(issuer, https_only=https_only)
+        self.jwks = jwks or JwksCache(
+            jwks_url or self.metadata.jwks_uri, min_refetch_interval_s=min_refetch_interval_s
+        )
 
     async def verify(self, token: str) -> dict[str, Any]:
         header = _header(token)
         alg = header.get("alg")
         if alg not in ALLOWED_ALGORITHMS:
-            raise NotAuthenticated(f"Token algorithm not accepted: {alg}")
+            raise InvalidToken(f"Token algorithm not accepted: {alg}")
+        if token_type(header.get("typ")) not in self._token_types:
+            raise InvalidToken(f"Token type not accepted: {header.get('typ')} (an access token is needed)")
         kid = header.get("kid")
         signing = await self.jwks.key_for(kid if isinstance(kid, str) else None)
         if signing is None:
-            raise NotAuthenticated("Token signed with an unknown key")
+            known = self.jwks.has_keys
+            raise InvalidToken("Token signed with an unknown key" if known else "Issuer keys unavailable")
         declared = signing.declared_alg
         if (declared and declared != alg) or _KEY_TYPES.get(str(alg)[:2]) != signing.key.key_type:
-            raise NotAuthenticated("Token algorithm does not fit its key")
-        return _decode(
+            raise InvalidToken("Token algorithm does not fit its key")
+        claims = _decode(
             token,
             signing.key.key,
             issuer=self._issuer,
@@ -228,3 +308,9 @@ class OidcTokens:
             algorithms=[alg],
             leeway=self._leeway_s,
         )
+        if self._subject_claim != "sub":
+            subject = claims.get(self._subject_claim)
+            if not isinstance(subject, str) or not subject:
+                raise InvalidToken(f"Token has no {self._subject_claim} claim")
+            claims = {**claims, "sub": subject}  # `sub` is what the org's subjects are matched against
+        return claims

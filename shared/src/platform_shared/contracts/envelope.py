@@ -28,7 +28,15 @@ def structured_headers(traceparent: str | None) -> dict[str, str]:
 
 
 def schema_uri(event_type: str, version: int) -> str:
-    return f"urn:kvalitet:events:{event_type}:v{version}"
+    """Where the payload's JSON Schema is served: the same path on every service and on the gateway."""
+    return f"/schemas/events/{event_type}/v{version}.json"
+
+
+def schema_version(dataschema: str) -> int:
+    """The payload version named by a `dataschema`: `/schemas/events/<type>/v1.json`, or the URN
+    `urn:kvalitet:events:<type>:v1` that events published before the schemas were served carry."""
+    name = dataschema.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".json")
+    return int(name.removeprefix("v"))
 
 
 class EventEnvelope(BaseModel):
@@ -48,7 +56,7 @@ class EventEnvelope(BaseModel):
 
     @property
     def version(self) -> int:
-        return int(self.dataschema.rsplit(":v", 1)[1])
+        return schema_version(self.dataschema)
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json"))

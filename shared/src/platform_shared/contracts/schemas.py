@@ -1,7 +1,8 @@
 """JSON Schemas of the event payloads, and the compatibility rule for a released version.
 
 Released schemas are kept in `schemas/<EventType>/v<N>.json` (written by `scripts/snapshot-event-schemas`)
-and checked in tests: within a version a payload may only gain optional fields.
+and checked in tests: within a version a payload may only gain optional fields. Each schema names its
+dialect (`$schema`) and, as `$id`, the path every service serves it at — the events' `dataschema`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+from platform_shared.contracts.envelope import schema_uri
 from platform_shared.contracts.registry import REGISTRY
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what Pydantic generates
+
+
+def with_identity(schema: dict[str, Any], event_type: str, version: int) -> dict[str, Any]:
+    """The schema with its dialect and its `$id` (the path it is served at) first."""
+    rest = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_uri(event_type, version), **rest}
 
 
 def current_schemas() -> dict[tuple[str, int], dict[str, Any]]:
-    return {key: model.model_json_schema() for key, model in REGISTRY.items()}
+    return {key: with_identity(model.model_json_schema(), *key) for key, model in REGISTRY.items()}
 
 
 def snapshot_path(event_type: str, version: int) -> Path:
@@ -63,8 +72,7 @@ def write_snapshots() -> list[Path]:
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        ordered = with_identity(json.loads(json.dumps(schema, sort_keys=True)), event_type, version)
+        path.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written

@@ -1,4 +1,4 @@
-"""Deadline rules kept as data: the law's defaults (domain.md 5), overridable per tenant.
+"""Deadline rules kept as data: the law's defaults (docs/domain.md 5), overridable per tenant.
 
 Pure Python: computing a due time from a start time. Hour rules are absolute (72 h includes
 weekends); day rules are counted in Europe/Stockholm; working days skip weekends and Swedish public

@@ -80,7 +80,7 @@ DUTIES: dict[Duty, DutyDefinition] = {
             "Tar emot och hanterar avvikelser",
             (Role.ENHETSCHEF,),
             _LINE,
-            source="domain.md 4.1, 8.1 (enhetschef)",
+            source="docs/domain.md 4.1, 8.1 (enhetschef)",
         ),
         DutyDefinition(
             Duty.INVESTIGATE_LEX_SARAH,
@@ -88,14 +88,14 @@ DUTIES: dict[Duty, DutyDefinition] = {
             (Role.SAS,),
             (Role.KVALITETSLEDARE,),
             regime=Regime.LEX_SARAH,
-            source="domain.md 8.1 (SAS; kvalitetsledare/utvecklingsledare may investigate)",
+            source="docs/domain.md 8.1 (SAS; kvalitetsledare/utvecklingsledare may investigate)",
         ),
         DutyDefinition(
             Duty.INVESTIGATE_LEX_MARIA,
             "Utreder händelser enligt Lex Maria",
             (Role.MAS,),
             regime=Regime.LEX_MARIA,
-            source="domain.md 8.1 (MAS investigates Lex Maria, reports to socialchef)",
+            source="docs/domain.md 8.1 (MAS investigates Lex Maria, reports to socialchef)",
         ),
         DutyDefinition(
             Duty.DECIDE_LEX_SARAH,
@@ -103,7 +103,7 @@ DUTIES: dict[Duty, DutyDefinition] = {
             _TOP,
             decision_type="lex_sarah_beslut",
             regime=Regime.LEX_SARAH,
-            source="domain.md 4.1 (socialchef or delegate decides)",
+            source="docs/domain.md 4.1 (socialchef or delegate decides)",
         ),
         DutyDefinition(
             Duty.DECIDE_IVO_LEX_SARAH,
@@ -111,7 +111,7 @@ DUTIES: dict[Duty, DutyDefinition] = {
             _TOP,
             decision_type="ivo_anmalan_lex_sarah",
             regime=Regime.LEX_SARAH,
-            source="domain.md 2.3, 8.1 (socialchef/förvaltningschef or delegate)",
+            source="docs/domain.md 2.3, 8.1 (socialchef/förvaltningschef or delegate)",
         ),
         DutyDefinition(
             Duty.DECIDE_IVO_LEX_MARIA,
@@ -119,33 +119,33 @@ DUTIES: dict[Duty, DutyDefinition] = {
             (Role.MAS,),
             decision_type="ivo_anmalan_lex_maria",
             regime=Regime.LEX_MARIA,
-            source="domain.md 2.3 (MAS by delegation from the vårdgivare)",
+            source="docs/domain.md 2.3 (MAS by delegation from the vårdgivare)",
         ),
         DutyDefinition(
             Duty.INFORM_NAMND,
             "Informerar nämnden om anmälningar till IVO",
             _TOP,
-            source="domain.md 8.1 (socialchef informs the nämnd)",
+            source="docs/domain.md 8.1 (socialchef informs the nämnd)",
         ),
         DutyDefinition(
             Duty.WRITE_KVALITETSBERATTELSE,
             "Skriver kvalitetsberättelsen",
             (Role.KVALITETSLEDARE,),
-            source="domain.md 8.1 (kvalitetsledare/utvecklingsledare)",
+            source="docs/domain.md 8.1 (kvalitetsledare/utvecklingsledare)",
         ),
         DutyDefinition(
             Duty.WRITE_PATIENTSAKERHETSBERATTELSE,
             "Skriver patientsäkerhetsberättelsen",
             (Role.MAS,),
             regime=Regime.LEX_MARIA,
-            source="domain.md 8.1 (MAS), PSL 3 kap 10 §",
+            source="docs/domain.md 8.1 (MAS), PSL 3 kap 10 §",
         ),
         DutyDefinition(
             Duty.REVIEW_ROUTINES,
             "Går igenom rutiner och processer minst en gång per år",
             (Role.ENHETSCHEF,),
             _LINE,
-            source="domain.md 8.1 (enhetschef reviews processes at least yearly)",
+            source="docs/domain.md 8.1 (enhetschef reviews processes at least yearly)",
         ),
     )
 }

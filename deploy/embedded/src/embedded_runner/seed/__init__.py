@@ -42,10 +42,10 @@ async def wait_for_replicas(demo: DemoClient, timeout_s: float = 30) -> None:
 
 
 async def write_tokens(demo: DemoClient, path: Path) -> int:
-    people = await demo.all("/api/v1/org/people", ADMIN_SUBJECT)
+    people = await demo.all("/api/v1/org/people", demo.admin)
     entries = []
     for person in people:
-        assignments = await demo.all("/api/v1/org/role-assignments", ADMIN_SUBJECT, person_id=person["id"])
+        assignments = await demo.all("/api/v1/org/role-assignments", demo.admin, person_id=person["id"])
         entries.append(
             {
                 "email": person["email"],
@@ -59,13 +59,13 @@ async def write_tokens(demo: DemoClient, path: Path) -> int:
     return len(entries)
 
 
-async def seed_demo(http: httpx.AsyncClient, var_dir: Path) -> Path:
+async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_SUBJECT) -> Path:
     """Make (or complete) the demo through the API at `http`; write var/dev-tokens.json."""
     tokens = DevTokens(var_dir)
     journal_path = var_dir / JOURNAL_FILE
     made_before_journals = not journal_path.exists()
     journal = SeedJournal(journal_path)
-    demo = DemoClient(http, tokens, journal)
+    demo = DemoClient(http, tokens, journal, admin)
     if made_before_journals and "FORV" in await demo.units_by_code():
         journal.mark_complete()  # a demo made by an earlier version, without a journal: leave it
     if not journal.complete:

@@ -28,7 +28,7 @@ class Cases:
 
     async def person_id(self, key: str) -> str:
         if not self.people:
-            people = await self.demo.all("/api/v1/org/people", "demo:sam.systemsson")
+            people = await self.demo.all("/api/v1/org/people", self.demo.admin)
             self.people = {p["subject"].removeprefix("demo:"): p["id"] for p in people}
         return self.people[key]
 

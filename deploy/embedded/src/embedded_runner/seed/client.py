@@ -12,17 +12,20 @@ import httpx
 from embedded_runner.seed.journal import SeedJournal
 from platform_shared.auth.tokens import DevTokens
 
-ADMIN_SUBJECT = "demo:sam.systemsson"
+ADMIN_SUBJECT = "demo:sam.systemsson"  # the bootstrap administrator unless one is configured
 READS = ("GET", "HEAD")
 
 Find = Callable[[], Awaitable[Any]]
 
 
 class DemoClient:
-    def __init__(self, client: httpx.AsyncClient, tokens: DevTokens, journal: SeedJournal) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, tokens: DevTokens, journal: SeedJournal, admin: str = ADMIN_SUBJECT
+    ) -> None:
         self.http = client
         self.tokens = tokens
         self.journal = journal
+        self.admin = admin
 
     @property
     def now(self) -> datetime:
@@ -75,7 +78,7 @@ class DemoClient:
                 return items
 
     async def units_by_code(self) -> dict[str, dict[str, Any]]:
-        units = await self.all("/api/v1/org/units", ADMIN_SUBJECT)
+        units = await self.all("/api/v1/org/units", self.admin)
         found = {u["code"]: u for u in units if u.get("code")}
         found["ROOT"] = next(u for u in units if u["parent_id"] is None)
         return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+from embedded_runner.seed.client import DemoClient
 
 SINCE = "2024-01-01T00:00:00+01:00"  # when the demo organisation's units and first roles begin
 
@@ -95,12 +95,12 @@ def expected_role_count() -> int:
 
 
 async def _find_person(demo: DemoClient, subject: str) -> Any:
-    people = await demo.all("/api/v1/org/people", ADMIN_SUBJECT)
+    people = await demo.all("/api/v1/org/people", demo.admin)
     return next((p for p in people if p["subject"] == subject), None)
 
 
 async def _find_assignment(demo: DemoClient, person_id: str, role: str, unit_id: str) -> Any:
-    found = await demo.all("/api/v1/org/role-assignments", ADMIN_SUBJECT, person_id=person_id)
+    found = await demo.all("/api/v1/org/role-assignments", demo.admin, person_id=person_id)
     return next((a for a in found if a["role"] == role and a["unit_id"] == unit_id), None)
 
 
@@ -108,7 +108,7 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
     created = await demo.call(
         "POST",
         "/api/v1/org/people",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={"name": person.name, "email": person.email, "subject": person.subject},
         find=lambda: _find_person(demo, person.subject),
     )
@@ -124,7 +124,7 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
         assignment = await demo.call(
             "POST",
             "/api/v1/org/role-assignments",
-            ADMIN_SUBJECT,
+            demo.admin,
             json=body,
             find=lambda body=body: _find_assignment(demo, body["person_id"], body["role"], body["unit_id"]),
         )
@@ -132,7 +132,7 @@ async def _person(demo: DemoClient, person: DemoPerson, units: dict[str, dict[st
             await demo.call(
                 "POST",
                 f"/api/v1/org/role-assignments/{assignment['id']}/end",
-                ADMIN_SUBJECT,
+                demo.admin,
                 json={"ended_at": role.ended},
             )
     return str(created["id"])
@@ -143,12 +143,12 @@ async def _find_unit(demo: DemoClient, code: str) -> Any:
 
 
 async def _find_delegation(demo: DemoClient, person_id: str) -> Any:
-    found = await demo.all("/api/v1/org/delegations", ADMIN_SUBJECT)
+    found = await demo.all("/api/v1/org/delegations", demo.admin)
     return next((d for d in found if d.get("to_person_id") == person_id), None)
 
 
 async def _find_client(demo: DemoClient, subject: str) -> Any:
-    found = await demo.all("/api/v1/org/clients", ADMIN_SUBJECT)
+    found = await demo.all("/api/v1/org/clients", demo.admin)
     return next((c for c in found if c["subject"] == subject), None)
 
 
@@ -158,7 +158,7 @@ async def seed(demo: DemoClient) -> None:
         units[code] = await demo.call(
             "POST",
             "/api/v1/org/units",
-            ADMIN_SUBJECT,
+            demo.admin,
             json={
                 "name": name,
                 "code": code,
@@ -173,7 +173,7 @@ async def seed(demo: DemoClient) -> None:
         await demo.call(
             "POST",
             f"/api/v1/org/units/{units[code]['id']}/move",
-            ADMIN_SUBJECT,
+            demo.admin,
             json={"parent_id": units[parent]["id"], "moved_at": moved_at},
         )
     people = {person.key: await _person(demo, person, units) for person in PEOPLE}
@@ -181,7 +181,7 @@ async def seed(demo: DemoClient) -> None:
     await demo.call(
         "POST",
         "/api/v1/org/delegations",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={
             "decision_type": DELEGATION["decision_type"],
             "from_role": DELEGATION["from_role"],
@@ -194,7 +194,7 @@ async def seed(demo: DemoClient) -> None:
     await demo.call(
         "POST",
         "/api/v1/org/clients",
-        ADMIN_SUBJECT,
+        demo.admin,
         json={
             "name": CLIENT["name"],
             "subject": CLIENT["subject"],

@@ -9,7 +9,7 @@ import asyncio
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
+from embedded_runner.seed.client import DemoClient
 from platform_shared.timeutil import STOCKHOLM
 
 RISKS = "/api/v1/risk/risks"
@@ -128,7 +128,7 @@ async def _risks(demo: DemoClient, units: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], year: int) -> Any:
-    people = {p["email"].split("@")[0]: p["id"] for p in await demo.all("/api/v1/org/people", ADMIN_SUBJECT)}
+    people = {p["email"].split("@")[0]: p["id"] for p in await demo.all("/api/v1/org/people", demo.admin)}
     plan = await demo.call(
         "POST",
         PLANS,

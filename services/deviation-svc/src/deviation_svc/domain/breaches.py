@@ -1,4 +1,4 @@
-"""Personuppgiftsincidenter (GDPR art. 33–34; domain.md 3 DataBreach and 4.2):
+"""Personuppgiftsincidenter (GDPR art. 33–34; docs/domain.md 3 DataBreach and 4.2):
 
     rapporterad → bedomd → [anmald_imy] → [registrerade_informerade] → atgardad → avslutad
 

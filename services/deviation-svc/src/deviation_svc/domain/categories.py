@@ -1,4 +1,4 @@
-"""Deviation categories (domain.md 6, Sundsvall's taxonomy [PRACTICE]): the default of the tenant's
+"""Deviation categories (docs/domain.md 6, Sundsvall's taxonomy [PRACTICE]): the default of the tenant's
 configurable list (setting DEVIATION_CATEGORIES)."""
 
 from __future__ import annotations

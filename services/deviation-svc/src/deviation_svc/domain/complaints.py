@@ -1,4 +1,4 @@
-"""Klagomål och synpunkter (domain.md 4.2):
+"""Klagomål och synpunkter (docs/domain.md 4.2):
 
     mottagen → kvitterad → under_utredning → besvarad → avslutad, branch eskalerad
 

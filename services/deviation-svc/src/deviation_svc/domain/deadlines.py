@@ -1,4 +1,4 @@
-"""Which deadline rules of domain.md 5 apply to a deviation, and which step opens or meets each one.
+"""Which deadline rules of docs/domain.md 5 apply to a deviation, and which step opens or meets each one.
 
 The rules themselves (amounts, working or calendar days, hours) are the shared LAW_DEFAULTS with the
 tenant's overrides; this module only says when they apply.

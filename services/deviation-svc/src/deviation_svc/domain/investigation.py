@@ -1,4 +1,4 @@
-"""Investigation content required by SOSFS 2011:5 5 kap (domain.md 3): what must be written before the
+"""Investigation content required by SOSFS 2011:5 5 kap (docs/domain.md 3): what must be written before the
 investigation can be completed, and how each entry is recorded."""
 
 from __future__ import annotations

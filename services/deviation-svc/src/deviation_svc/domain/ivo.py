@@ -1,5 +1,5 @@
 """After the IVO anmälan is decided: recording that it was sent, that the investigation followed, and
-that the nämnd was informed (domain.md 2.3, 5 #6–#9)."""
+that the nämnd was informed (docs/domain.md 2.3, 5 #6–#9)."""
 
 from __future__ import annotations
 

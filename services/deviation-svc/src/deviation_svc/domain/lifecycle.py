@@ -1,4 +1,4 @@
-"""The deviation state machine of domain.md 4.1: which step is allowed from which state, who may take
+"""The deviation state machine of docs/domain.md 4.1: which step is allowed from which state, who may take
 it (an Action of the permission matrix), and the guards of each step.
 
     reported → received → investigating → decided → actions → follow_up → closed
@@ -113,7 +113,7 @@ def require_step(step: Step, status: Status) -> None:
         )
 
 
-# Who may take each step: the Action of the permission matrix, by type of case (domain.md 4.1, 8.2).
+# Who may take each step: the Action of the permission matrix, by type of case (docs/domain.md 4.1, 8.2).
 _BY_STEP: dict[Step, Action] = {
     Step.RECEIVE: Action.CASE_RECEIVE,
     Step.START_INVESTIGATION: Action.CASE_INVESTIGATE,
@@ -249,7 +249,7 @@ def check_reclassify(
     current: DeviationType, to: DeviationType, status: Status, has_ivo: bool, motivation: str
 ) -> None:
     """avvikelse ↔ lex_sarah and avvikelse ↔ hsl, until the decision; a Lex Sarah case handed back
-    needs a written motivation (domain.md 2.5); a case with an IVO anmälan keeps its law."""
+    needs a written motivation (docs/domain.md 2.5); a case with an IVO anmälan keeps its law."""
     require_step(Step.RECLASSIFY, status)
     if (current, to) not in _RECLASSIFICATIONS:
         raise RuleViolation(f"En {TYPE_LABELS[current]} kan inte klassas om till {TYPE_LABELS[to]}", "type")

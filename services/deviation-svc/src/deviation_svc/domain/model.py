@@ -94,7 +94,7 @@ class CauseArea(StrEnum):
 
 
 def ivo_required(deviation_type: DeviationType, degree: str | None) -> bool:
-    """domain.md 2.3: only the two serious degrees of each law give a duty to file with IVO."""
+    """docs/domain.md 2.3: only the two serious degrees of each law give a duty to file with IVO."""
     return degree is not None and degree in IVO_DEGREES.get(deviation_type, frozenset())
 
 
@@ -146,7 +146,7 @@ def check_ivo_decision(deviation_type: DeviationType, status: Status, degree: st
 
 
 def risk_value(probability: int | None, severity: int | None) -> int | None:
-    """sannolikhet × konsekvens (domain.md 6); never replaces the legal test of 2.3."""
+    """sannolikhet × konsekvens (docs/domain.md 6); never replaces the legal test of 2.3."""
     if probability is None or severity is None:
         return None
     return probability * severity

@@ -108,7 +108,7 @@ def check_end(valid_from: datetime, valid_to: datetime | None, ended_at: datetim
         )
 
 
-# Titles that share a role identifier (domain.md 8: kvalitetsledare also covers utvecklingsledare).
+# Titles that share a role identifier (docs/domain.md 8: kvalitetsledare also covers utvecklingsledare).
 ROLE_ALIASES: dict[str, Role] = {"utvecklingsledare": Role.KVALITETSLEDARE}
 ACTING_PREFIX = "tf."
 

@@ -1,4 +1,4 @@
-"""Swedish labels for the codes the events carry (domain.md 2.2, 3, 4, 6), for tables people read."""
+"""Swedish labels for the codes the events carry (docs/domain.md 2.2, 3, 4, 6), for tables people read."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ _VALUES: dict[str, str] = {
     "complaint_acknowledge": "Kvittera klagomål",
     "complaint_response": "Besvara klagomål",
     "imy_notification": "Anmälan till IMY (72 timmar)",
-    # categories (domain.md 6)
+    # categories (docs/domain.md 6)
     "arbetssatt_rutiner": "Arbetssätt/rutiner",
     "bemotande": "Bemötande",
     "miljo_utrustning_teknik": "Miljö/utrustning/teknik",

@@ -1,4 +1,4 @@
-"""Who is told what, in Swedish (domain.md 2.3, 5 #6/#8/#9, 8.1). Plain Python: the people are looked
+"""Who is told what, in Swedish (docs/domain.md 2.3, 5 #6/#8/#9, 8.1). Plain Python: the people are looked
 up by the service layer and handed in; these functions decide recipients and texts.
 
 Texts carry the case reference and the unit, never anything about the brukare or patient.
@@ -179,7 +179,7 @@ def new_report_notices(
     reporter_id: uuid.UUID | None,
 ) -> list[Notice]:
     """A new report in a unit goes to its enhetschef (the nearest one up the tree), who receives it
-    and decides on immediate measures (domain.md 4.1). Someone who reported it themselves is not
+    and decides on immediate measures (docs/domain.md 4.1). Someone who reported it themselves is not
     told of their own report."""
     what = _TYPE_TEXT.get(deviation_type or "", "En rapport")
     seen = {reporter_id} if reporter_id else set()
@@ -246,7 +246,7 @@ def deadline_notices(
 
 
 def closed_notice(reference: str, reporter_id: uuid.UUID | None) -> list[Notice]:
-    """The reporter sees that their report was handled (not the investigation: domain.md 8.3)."""
+    """The reporter sees that their report was handled (not the investigation: docs/domain.md 8.3)."""
     if reporter_id is None:
         return []
     return [

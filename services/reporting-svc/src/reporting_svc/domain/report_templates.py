@@ -1,5 +1,5 @@
 """What each report holds: its sections in order (Swedish headings), the figures filled in from the read
-models, and the analysis text people write under each heading (domain.md 3 QualityCouncil, 7)."""
+models, and the analysis text people write under each heading (docs/domain.md 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reports a nämnd receives (domain.md 3 Report, 7): their kinds, periods, lifecycle
+"""The reports a nämnd receives (docs/domain.md 3 Report, 7): their kinds, periods, lifecycle
 draft → reviewed → adopted → reported_to_namnd, and the rule that adopted figures are frozen."""
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def column_granularity(report_type: ReportType, tertial: int | None = None) -> G
 
 
 def due_date(report_type: ReportType, year: int) -> date | None:
-    """The patientsäkerhetsberättelse is due by 1 March the year after (PSL 3 kap. 10 §, domain.md 5
+    """The patientsäkerhetsberättelse is due by 1 March the year after (PSL 3 kap. 10 §, docs/domain.md 5
     #14); the others follow the local årshjul."""
     if report_type is ReportType.PSB:
         return date(year + 1, 3, 1)

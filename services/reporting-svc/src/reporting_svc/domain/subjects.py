@@ -21,7 +21,7 @@ TOTAL = "total"  # the dimension every counted fact has one cell in
 
 
 class Tier(StrEnum):
-    """domain.md 2.4: A goes to IVO and the nämnd at once, B and C are compiled in the reports."""
+    """docs/domain.md 2.4: A goes to IVO and the nämnd at once, B and C are compiled in the reports."""
 
     A = "a"
     B = "b"

@@ -1,4 +1,4 @@
-"""Small-cell suppression (domain.md 8.3): nämnd, controllers and the reports a nämnd receives get
+"""Small-cell suppression (docs/domain.md 8.3): nämnd, controllers and the reports a nämnd receives get
 de-identified aggregates, so a count that could point at a few individuals is not shown.
 
 - primary: a count from 1 to threshold − 1 is hidden (0 is shown: it points at nobody);

@@ -1,8 +1,8 @@
-"""Whose figures a caller may see, and whether small cells are hidden from them (domain.md 8.2, 8.3).
+"""Whose figures a caller may see, and whether small cells are hidden from them (docs/domain.md 8.2, 8.3).
 
 STATS_READ: chefs, MAS, SAS in their subtree; socialchef and kvalitetsledare everywhere; nämnd,
 controller and verksamhetsutvecklare as aggregates only (AGGREGATE grant: small cells suppressed).
-Naming a unit outside one's scope is 403 (the caller names it; conventions.md), an unknown unit 422.
+Naming a unit outside one's scope is 403 (the caller names it; docs/ENGINEERING.md), an unknown unit 422.
 """
 
 from __future__ import annotations

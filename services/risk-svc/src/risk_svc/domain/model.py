@@ -1,4 +1,4 @@
-"""Risk scoring in plain Python: the 4×4 matrix, its Swedish labels, risk value and bands (domain.md 6)."""
+"""Risk scoring in plain Python: the 4×4 matrix, its Swedish labels, risk value, bands (docs/domain.md 6)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class RiskBand(StrEnum):
 
 @dataclass(frozen=True)
 class BandThresholds:
-    """Lowest risk value of each band above `low`; thresholds are per tenant (domain.md 6)."""
+    """Lowest risk value of each band above `low`; thresholds are per tenant (docs/domain.md 6)."""
 
     medium_from: int = 4
     high_from: int = 8

@@ -1,4 +1,4 @@
-"""The risk lifecycle (domain.md 4.2): identified → assessed → prioritised | handled_in_unit →
+"""The risk lifecycle (docs/domain.md 4.2): identified → assessed → prioritised | handled_in_unit →
 followed_up → closed, with escalation to the level above for what a unit cannot handle."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class RiskStatus(StrEnum):
 
 
 class RiskSource(StrEnum):
-    """Where the risk was seen (domain.md 3)."""
+    """Where the risk was seen (docs/domain.md 3)."""
 
     AVVIKELSER = "avvikelser"
     KLAGOMAL = "klagomal"

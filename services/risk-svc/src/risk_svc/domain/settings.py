@@ -1,5 +1,5 @@
 """Tenant settings kept as data: the risk bands, the prioritisation rule, the suggestion rule and which
-unit levels owe a yearly risk analysis. Defaults from domain.md 6; every change is validated here."""
+unit levels owe a yearly risk analysis. Defaults from docs/domain.md 6; every change is validated here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deviations (/api/v1/deviations): report, read, list, edit, the lifecycle (domain.md 4.1), the
+"""Deviations (/api/v1/deviations): report, read, list, edit, the lifecycle (docs/domain.md 4.1), the
 investigation and the timeline. Each route: schema → command or query → handler → read model."""
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ class Escalate:
 
 async def escalate(ctx: CommandCtx, cmd: Escalate) -> tuple[Complaint, uuid.UUID]:
     """A missförhållande or vårdskada came to light: a linked lex_sarah or hsl deviation is reported
-    (domain.md 2.5); the complaint stays open for its reply."""
+    (docs/domain.md 2.5); the complaint stays open for its reply."""
     check_escalation_type(cmd.type)
     c = await _step(ctx, cmd.complaint_id, ComplaintStep.ESCALATE)
     await ctx.caller.require(Action.CASE_CREATE, c.unit_id)

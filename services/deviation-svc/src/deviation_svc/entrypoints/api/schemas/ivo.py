@@ -84,7 +84,7 @@ class IvoInvestigationRead(BaseModel):
 
 
 class IvoDocument(BaseModel):
-    """What IVO's e-service asks for in a Lex Sarah or Lex Maria anmälan (domain.md 3)."""
+    """What IVO's e-service asks for in a Lex Sarah or Lex Maria anmälan (docs/domain.md 3)."""
 
     kind: Literal["lex_sarah", "lex_maria"]
     reference: str

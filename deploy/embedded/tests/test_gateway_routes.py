@@ -1,0 +1,30 @@
+"""The embedded gateway sends each public path prefix to the service that owns it."""
+
+from __future__ import annotations
+
+import pytest
+
+from embedded_runner.gateway import owner_of
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/api/v1/org/units", "org"),
+        ("/api/v1/deviations/123/receive", "deviation"),
+        ("/api/v1/complaints", "deviation"),
+        ("/api/v1/data-breaches", "deviation"),
+        ("/api/v1/risk/risks", "risk"),
+        ("/api/v1/reports/deviations/summary", "reporting"),
+        ("/api/v1/notifications", "reporting"),
+        ("/api/v1/dashboard", "reporting"),
+        ("/api/v1/webhooks", "reporting"),
+        ("/api/v1/webhooks/1/deliveries", "reporting"),
+        ("/asyncapi.json", None),
+        ("/api/v1/organisation", None),
+    ],
+)
+def test_every_public_prefix_including_webhooks_is_routed_to_its_owner(
+    path: str, service: str | None
+) -> None:
+    assert owner_of(path) == service
