@@ -21,7 +21,7 @@ PRODUCTION = {
     "MODE": "production",
     "AUTH_MODE": "oidc",
     "OIDC_ISSUER": "https://idp.example.se",
-    "OIDC_JWKS_URL": "http://127.0.0.1:9/jwks",  # nothing answers: no key is known
+    "OIDC_JWKS_URL": "https://127.0.0.1:9/jwks",  # nothing answers: no key is known
     "DEVIATION_DATA_KEY": "a passphrase for the personal data",
 }
 
