@@ -8,7 +8,7 @@ import io
 import math
 import textwrap
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,7 +21,7 @@ from reporting_svc.domain.charts import Chart, ChartKind, Series
 from reporting_svc.domain.periods import MONTHS_SV
 
 MM = 1 / 25.4  # inches per millimetre
-DPI = 170
+DPI = 150
 WIDTH_MM = 170.0
 # Colour-blind safe (Okabe–Ito), dark blue first
 PALETTE = ("#1f4e79", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#0072b2", "#999999")
@@ -81,23 +81,29 @@ def render_png(chart: Chart) -> bytes:
 def height_mm(chart: Chart) -> float:
     """How tall the chart is drawn (the PDF and DOCX layout reserves this much)."""
     if chart.kind is ChartKind.BARS:
-        return 16 + 7.5 * len(chart.series)
+        return 14 + 6.5 * len(chart.series)
     if chart.kind is ChartKind.HEATMAP:
-        return 78.0
+        return 72.0
     if chart.kind is ChartKind.PANELS:
-        return 34.0 * math.ceil(len(chart.series) / 4) + 6
-    return 62.0 + 4 * max(0, len(chart.series) - 4)
+        return 32.0 * math.ceil(len(chart.series) / 4) + 6
+    return 48.0 + 4 * max(0, len(chart.series) - 4)
+
+
+def _shown(value: float | None) -> TypeGuard[float]:
+    return value is not None and not math.isnan(value)
 
 
 def _bars(chart: Chart) -> bytes:
     figure, axes = _figure(height_mm(chart))
     labels = [_wrap(s.label, 34) for s in chart.series]
     positions = list(range(len(chart.series)))[::-1]
-    top = max((v for s in chart.series for v in s.values if v is not None), default=0.0) or 1.0
+    top = max((v for s in chart.series for v in s.values if _shown(v)), default=0.0) or 1.0
     for position, series in zip(positions, chart.series, strict=True):
         value = series.values[0]
         if value is None:
             axes.text(0, position, " ..", va="center", ha="left", fontsize=8, color="#666666")
+            continue
+        if not _shown(value):
             continue
         axes.barh(position, value, color=PALETTE[0], height=0.62)
         axes.text(value + top * 0.01, position, _swedish(value), va="center", fontsize=7.5, color=TEXT)
@@ -107,6 +113,12 @@ def _bars(chart: Chart) -> bytes:
     _style(axes, "x")
     figure.tight_layout(pad=0.6, rect=(0, 0.03 if chart.hidden else 0, 1, 1))
     return _png(figure, chart)
+
+
+def _floor(axes: Axes) -> None:
+    """Counts and days start at zero, and an all-zero chart still has an axis up to one."""
+    top = axes.get_ylim()[1]
+    axes.set_ylim(0, max(top, 1.0))
 
 
 def _legend(axes: Axes, series: Sequence[Series]) -> None:
@@ -131,12 +143,13 @@ def _columns(chart: Chart) -> bytes:
         for x, value in enumerate(item.values):
             if value is None:
                 axes.text(x + offset, 0, "..", ha="center", va="bottom", fontsize=7, color="#666666")
-        xs = [x + offset for x, v in enumerate(item.values) if v is not None]
-        ys = [v for v in item.values if v is not None]
+        xs = [x + offset for x, v in enumerate(item.values) if _shown(v)]
+        ys = [v for v in item.values if _shown(v)]
         axes.bar(xs, ys, width=width * 0.92, color=PALETTE[index % len(PALETTE)], label=item.label)
     axes.set_xticks(range(len(chart.categories)), [_wrap(c, 18) for c in chart.categories])
     axes.set_ylabel(chart.value_title, fontsize=7.5, color=TEXT)
     _style(axes)
+    _floor(axes)
     _legend(axes, series)
     figure.tight_layout(pad=0.6, rect=(0, 0.03 if chart.hidden else 0, 1, 1))
     return _png(figure, chart)
@@ -170,9 +183,9 @@ def _lines(chart: Chart) -> bytes:
                     x, 0, "..", ha="center", va="bottom", fontsize=7, color=PALETTE[index % len(PALETTE)]
                 )
     axes.set_xticks(xs, [_short_period(c) for c in chart.categories])
-    axes.set_ylim(bottom=0)
     axes.set_ylabel(chart.value_title, fontsize=7.5, color=TEXT)
     _style(axes)
+    _floor(axes)
     _legend(axes, chart.series)
     figure.tight_layout(pad=0.6, rect=(0, 0.03 if chart.hidden else 0, 1, 1))
     return _png(figure, chart)
@@ -248,7 +261,7 @@ def _panels(chart: Chart) -> bytes:
     rows = math.ceil(len(chart.series) / columns)
     figure = Figure(figsize=(WIDTH_MM * MM, height_mm(chart) * MM), dpi=DPI)
     FigureCanvasAgg(figure)
-    top = max((v for s in chart.series for v in s.values if v is not None), default=1.0) or 1.0
+    top = max((v for s in chart.series for v in s.values if _shown(v)), default=1.0) or 1.0
     xs = list(range(len(chart.categories)))
     for index, series in enumerate(chart.series):
         axes = figure.add_subplot(rows, columns, index + 1)

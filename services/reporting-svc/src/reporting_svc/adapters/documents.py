@@ -81,8 +81,10 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def text_grid(table: Table) -> list[list[str]]:
-    """The table's cells as printed (Swedish numbers)."""
-    return [[formats.cell(v) for v in line] for line in table.grid()]
+    """The table's cells as printed (Swedish numbers), in the layout a page suits (a table may offer
+    a narrower one than its spreadsheet grid: `document_grid`)."""
+    grid = getattr(table, "document_grid", table.grid)()
+    return [[formats.cell(v) for v in line] for line in grid]
 
 
 @lru_cache(maxsize=256)
@@ -295,21 +297,25 @@ def to_pdf(doc: ReportDocument) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=FOOTER_HEIGHT + 4)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 17)
-    pdf.multi_cell(0, 8, doc.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, doc.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     pdf.set_font("DejaVu", size=10)
     for label, value in doc.facts:
-        pdf.multi_cell(0, 5.5, f"**{label}:** {value}", markdown=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, 5.5, f"**{label}:** {value}", markdown=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     if doc.generated_line:
         pdf.ln(2)
         pdf.set_fill_color(255, 243, 205)
         pdf.set_font("DejaVu", size=9)
-        pdf.multi_cell(0, 5, doc.generated_line, fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, 5, doc.generated_line, fill=True, padding=2, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     for section in doc.sections:
         pdf.ln(4)
         _keep_space(pdf, 30)
         pdf.set_font("DejaVu", "B", 13)
-        pdf.multi_cell(0, 7, section.heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7, section.heading, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", size=10)
         if section.text.strip():
             for paragraph in _paragraphs(section.text):
@@ -317,9 +323,8 @@ def to_pdf(doc: ReportDocument) -> bytes:
                 pdf.ln(1.5)
         else:
             pdf.set_text_color(110, 110, 110)
-            pdf.multi_cell(
-                0, 5, MISSING_TEXT.format(guidance=section.guidance), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            missing = MISSING_TEXT.format(guidance=section.guidance)
+            pdf.multi_cell(0, 5, missing, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_text_color(0, 0, 0)
         for table in section.tables:
             _pdf_table(pdf, table)
@@ -336,9 +341,10 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
     pdf.ln(2)
     chart = None if table.empty else chart_for(table)
     chart_height = height_mm(chart) * pdf.epw / WIDTH_MM if chart else 0.0
-    _keep_space(pdf, 6 + (chart_height if chart else 15))
+    grid = [] if table.empty else text_grid(table)
+    _keep_space(pdf, 6 + chart_height + min(40.0, 5.0 * len(grid)) + 5)
     pdf.set_font("DejaVu", "B", 10)
-    pdf.multi_cell(0, 5.5, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5.5, table.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if table.empty:
         pdf.set_font("DejaVu", size=9)
         pdf.multi_cell(0, 5, EMPTY_TEXT, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -347,7 +353,6 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
     if chart is not None:
         pdf.image(io.BytesIO(_png(chart)), x=pdf.l_margin, w=pdf.epw, h=chart_height)
         pdf.ln(1)
-    grid = text_grid(table)
     size, widths = _pdf_widths(pdf, grid)
     columns = len(grid[0])
     pdf.set_font("DejaVu", size=size)
@@ -366,7 +371,7 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
                 row.cell(value)
     if table.note:
         pdf.set_font("DejaVu", size=7)
-        pdf.multi_cell(0, 4, table.note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4, table.note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", size=10)
 
 
@@ -381,7 +386,7 @@ def _pdf_widths(pdf: FPDF, grid: list[list[str]]) -> tuple[float, list[float]]:
             return float(pdf.get_string_width(text))
 
         natural, minimum = measure(grid, width_of, padding)
-        widths = fit_widths(natural, minimum, pdf.epw)
+        widths = fit_widths(natural, minimum, pdf.epw - 0.05)
         if widths is not None:
             return size, widths
-    return 5.5, [pdf.epw / len(grid[0])] * len(grid[0])
+    return 5.5, [(pdf.epw - 0.05) / len(grid[0])] * len(grid[0])

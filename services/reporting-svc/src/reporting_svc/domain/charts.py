@@ -5,6 +5,7 @@ comes from, so a spreadsheet chart can point at the table's own cells."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,12 +27,16 @@ class ChartKind(StrEnum):
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: tuple[float | None, ...]  # one per category; None: hidden (..), never drawn
+    values: tuple[float | None, ...]  # one per category; None: hidden (..), NaN: no value; never drawn
     row: int  # the row of the table's grid it comes from
 
     @property
     def hidden(self) -> bool:
         return any(v is None for v in self.values)
+
+    @property
+    def has_values(self) -> bool:
+        return any(v is not None and not math.isnan(v) for v in self.values)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class Chart:
     @property
     def drawn(self) -> tuple[Series, ...]:
         """The series with at least one value to draw."""
-        return tuple(s for s in self.series if any(v is not None for v in s.values))
+        return tuple(s for s in self.series if s.has_values)
 
 
 def chart_for(table: Rendered | object) -> Chart | None:
@@ -103,14 +108,15 @@ def _counts_chart(table: CountTable) -> Chart | None:
 
 
 def _lead_time_chart(table: LeadTimeTable) -> Chart | None:
-    """The median of each step; a median over too few cases is hidden (None) like the table's."""
+    """The median of each step; a median over too few cases is hidden (None) like the table's, a
+    period without cases has none (NaN)."""
     columns = len(table.columns)
     medians = tuple(2 + 3 * i for i in range(columns))  # grid: step, then (antal, median, p90) per period
     series = tuple(
-        Series(row.label, tuple(v.median_days if v.cases else None for v in row.values), i + 1)
+        Series(row.label, tuple(v.median_days if v.cases else math.nan for v in row.values), i + 1)
         for i, row in enumerate(table.rows)
     )
-    if not any(v is not None for s in series for v in s.values):
+    if not any(s.has_values for s in series):
         return None
     kind = ChartKind.BARS if columns == 1 else ChartKind.COLUMNS
     return Chart(kind, table.title, tuple(c.label for c in table.columns), medians, series, "Dagar (median)")

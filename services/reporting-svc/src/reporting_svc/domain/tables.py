@@ -206,6 +206,20 @@ class LeadTimeTable:
             lines.append(cells)
         return lines
 
+    def document_grid(self) -> list[list[Any]]:
+        """For a page: one line per step and period (three measures side by side per period do not
+        fit a page when there are several periods)."""
+        if len(self.columns) == 1:
+            header: list[Any] = ["Steg", "Antal", "Median (dagar)", "90:e percentil (dagar)"]
+            return [header, *(line for line in self.grid()[1:])]
+        lines: list[list[Any]] = [["Steg", "Period", "Antal", "Median (dagar)", "90:e percentil (dagar)"]]
+        for wide in self.grid()[1:]:
+            for index, column in enumerate(self.columns):
+                lines.append(
+                    [wide[0] if index == 0 else "", column.label, *wide[1 + 3 * index : 4 + 3 * index]]
+                )
+        return lines
+
     def as_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
