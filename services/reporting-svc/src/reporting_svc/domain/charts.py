@@ -81,8 +81,8 @@ def _counts_chart(table: CountTable) -> Chart | None:
             tuple(range(1, columns + 1)),
             tuple(_series(row.label, row.values, i + 1) for i, row in enumerate(table.rows)),
         )
-    if table.grand_total == 0 or all(row.total == 0 for row in table.rows):
-        return None
+    if not any(v for row in table.rows for v in [*row.values, row.total]):
+        return None  # every count zero or hidden: nothing to draw
     if columns == 1 or len(table.rows) > MAX_GROUPED_ROWS:
         # one bar per row: its only value, or its total over the periods
         column = 1 if columns == 1 else columns + 1
