@@ -18,8 +18,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -193,8 +191,7 @@ def _docx_table(document: Any, table: Table) -> None:
     out = document.add_table(rows=len(grid), cols=len(grid[0]))
     out.style = "Light Grid Accent 1"
     out.alignment = WD_TABLE_ALIGNMENT.LEFT
-    out.autofit = False
-    _fixed_layout(out)
+    out.autofit = False  # a fixed layout: Word keeps the widths given instead of spreading the columns
     for c, width in enumerate(widths):
         out.columns[c].width = Mm(width)
     for r, (line, row) in enumerate(zip(grid, out.rows, strict=True)):  # row.cells once per row
@@ -213,14 +210,6 @@ def _docx_table(document: Any, table: Table) -> None:
         note = document.add_paragraph().add_run(table.note)
         note.italic = True
         note.font.size = Pt(7.5)
-
-
-def _fixed_layout(table: Any) -> None:
-    """Word keeps the widths given (a fixed layout) instead of spreading the columns evenly."""
-    properties = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    properties.append(layout)
 
 
 def _docx_widths(grid: list[list[str]]) -> tuple[float, list[float]]:
