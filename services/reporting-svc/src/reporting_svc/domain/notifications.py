@@ -214,7 +214,7 @@ def deadline_notices(
                 recipient_id=person_id,
                 kind=NotificationKind.DEADLINE_APPROACHING,
                 title=f"Tidsfrist närmar sig: {rule_title}{about}",
-                body=f'"{rule_title}"{what} ska vara gjort {due}.',
+                body=f'Tidsfristen för "{rule_title}"{what} är {due}.',
             )
             for person_id in _unique(responsible, seen)
         ]
@@ -223,7 +223,7 @@ def deadline_notices(
             recipient_id=person_id,
             kind=NotificationKind.DEADLINE_MISSED,
             title=f"Tidsfrist passerad: {rule_title}{about}",
-            body=f'"{rule_title}"{what} skulle ha varit gjort {due}. Åtgärda det snarast.',
+            body=f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. Åtgärda det snarast.',
         )
         for person_id in _unique(responsible, seen)
     ]
@@ -233,7 +233,7 @@ def deadline_notices(
             kind=NotificationKind.DEADLINE_MISSED_MANAGER,
             title=f"Tidsfrist passerad hos din medarbetare eller enhet: {rule_title}{about}",
             body=(
-                f'"{rule_title}"{what} skulle ha varit gjort {due} men är det inte. '
+                f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. '
                 "Du informeras som närmaste chef ovanför den ansvarige."
             ),
         )
