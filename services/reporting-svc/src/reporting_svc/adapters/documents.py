@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -239,9 +240,14 @@ class _Measurer:
         return float(self.pdf.get_string_width(text))
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()  # documents are rendered in worker threads: one measurer each
+
+
 def _measurer() -> _Measurer:
-    return _Measurer()
+    if not hasattr(_local, "measurer"):
+        _local.measurer = _Measurer()
+    measurer: _Measurer = _local.measurer
+    return measurer
 
 
 # --- PDF ------------------------------------------------------------------------------------------
