@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import threading
 from collections.abc import Sequence
 from typing import Literal, TypeGuard
 
@@ -66,6 +67,9 @@ def _png(figure: Figure, chart: Chart) -> bytes:
     return buffer.getvalue()
 
 
+_LOCK = threading.Lock()  # matplotlib is not documented as thread-safe: one chart at a time
+
+
 def render_png(chart: Chart) -> bytes:
     """The chart as a PNG, WIDTH_MM wide at DPI."""
     draw = {
@@ -75,7 +79,8 @@ def render_png(chart: Chart) -> bytes:
         ChartKind.HEATMAP: _heatmap,
         ChartKind.PANELS: _panels,
     }[chart.kind]
-    return draw(chart)
+    with _LOCK:
+        return draw(chart)
 
 
 def height_mm(chart: Chart) -> float:
