@@ -181,3 +181,10 @@ def test_charts_present_in_each_report_format(gallery: Gallery) -> None:
         assert len(set(formats.values())) == 1, (stem, formats)
     for kind in ("vb", "kb", "psb", "kvalitetsrad"):
         assert all(next(f for s, f in reports.items() if s.startswith(f"rapport-{kind}-")).values()), kind
+
+
+def test_deadline_phrased_as_people_say_it_in_the_mails(gallery: Gallery) -> None:
+    texts = [_mail_text(m) for m in gallery.mails]
+    deadlines = [t for t in texts if "Tidsfrist" in t]
+    assert deadlines and all("senast" in t for t in deadlines)
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}|kl\. 00[:.]00", t) for t in texts)

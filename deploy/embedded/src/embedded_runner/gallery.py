@@ -14,6 +14,7 @@ import email
 import email.policy
 import html
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +42,10 @@ PNG_DPI = 60
 # PDF (format=pdf), the gallery picks it up here without further change.
 IVO_LAWS = (("lex_sarah", "lex-sarah"), ("lex_maria", "lex-maria"))
 IVO_FORMATS = ("pdf",)
+DEADLINE_MAIL = "Tidsfrist"
+# The schedulers look for due deadlines this often (seconds) while the gallery runs, so the deadline
+# mails are there within seconds rather than the default half minute.
+SCHEDULER_SETTINGS = {"RISK_SCHEDULER_INTERVAL_S": "2", "DEVIATION_DEADLINE_INTERVAL_S": "2"}
 
 
 @dataclass
@@ -56,18 +61,24 @@ class Gallery:
         return [p for p in self.documents if p.suffix == ".pdf"]
 
 
-def _mail_count(mail_dir: Path) -> int:
-    return len(list(mail_dir.glob("*.eml"))) if mail_dir.exists() else 0
+def _mails(mail_dir: Path) -> tuple[int, bool]:
+    """How many mails, and whether a deadline reminder is among them."""
+    paths = list(mail_dir.glob("*.eml")) if mail_dir.exists() else []
+    subjects = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"] for p in paths
+    ]
+    return len(paths), any(DEADLINE_MAIL in str(subject) for subject in subjects)
 
 
-async def _settled(mail_dir: Path, limit_s: float = 20.0) -> None:
-    """Notifications travel over the bus and the mail worker writes them a moment later: wait until
-    the mail folder has stopped growing."""
+async def _settled(mail_dir: Path, limit_s: float = 30.0) -> None:
+    """Notifications travel over the bus and the mail worker writes them a moment later; deadline
+    reminders come with the schedulers' next round: wait until one is there and the folder has
+    stopped growing."""
     seen: list[int] = []
     for _ in range(int(limit_s / 0.25)):
-        count = await asyncio.to_thread(_mail_count, mail_dir)
+        count, deadline = await asyncio.to_thread(_mails, mail_dir)
         seen.append(count)
-        if len(seen) >= 8 and count and len(set(seen[-8:])) == 1:
+        if deadline and len(seen) >= 8 and len(set(seen[-8:])) == 1:
             return
         await asyncio.sleep(0.25)
 
@@ -174,7 +185,16 @@ def build_gallery(out: Path, var_dir: Path) -> Gallery:
     """Every document from a fresh demo in `var_dir`, written to `out` with PNG pages and an index."""
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm is missing: install Debian's poppler-utils (make gallery does)")
-    files, missing = asyncio.run(_collect(var_dir))
+    saved = {name: os.environ.get(name) for name in SCHEDULER_SETTINGS}
+    os.environ.update(SCHEDULER_SETTINGS)
+    try:
+        files, missing = asyncio.run(_collect(var_dir))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     for folder in (out, out / "png", out / "mail"):
         folder.mkdir(parents=True, exist_ok=True)
     gallery = Gallery(out, missing=missing)

@@ -102,7 +102,8 @@ def report_xlsx(doc: ReportDocument) -> bytes:
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", title).strip()[: SHEET_NAME_MAX - 3].strip() or "Tabell"
+    cleaned = " ".join(_BAD_SHEET_CHARS.sub(" ", title).split())
+    base = cleaned[: SHEET_NAME_MAX - 3].strip() or "Tabell"
     name, n = base, 2
     while name in taken:
         name, n = f"{base} {n}", n + 1
@@ -122,7 +123,7 @@ def _front_sheet(sheet: Worksheet, doc: ReportDocument, contents: list[tuple[str
         sheet.append([doc.generated_line])
         sheet.cell(sheet.max_row, 1).font = Font(italic=True, color="803D00")
     sheet.append([])
-    for line in doc.footer:
+    for line in (line for line in doc.footer if line != doc.generated_line):
         sheet.append([line])
         sheet.cell(sheet.max_row, 1).font = NOTE_FONT
     sheet.append([])
