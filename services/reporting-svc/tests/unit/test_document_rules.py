@@ -200,6 +200,10 @@ def test_deadline_phrased_as_people_say_it() -> None:
 def test_no_label_is_a_raw_identifier() -> None:
     assert value_label("rule", "control_performed") == "Genomför kontrollmoment enligt internkontrollplanen"
     assert value_label("category", "ny_egen_kategori") == "Ny egen kategori"
+    from platform_shared.categories import HSL, OTHER, SOL_LSS
+    from reporting_svc.domain.labels import _VALUES
+
+    assert [c for c in (*SOL_LSS, *HSL, *OTHER) if c not in _VALUES] == []  # every category has a label
     for dimension, values in ORDER.items():
         for value in values:
             label = value_label(dimension, value)

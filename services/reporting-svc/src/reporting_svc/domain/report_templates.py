@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from platform_shared.categories import HSL
 from reporting_svc.domain.periods import Granularity
 from reporting_svc.domain.reports import ReportType
 
@@ -58,22 +59,7 @@ HSL_OUTCOMES = (
     "allvarlig_vardskada",
 )
 SOL_LSS = ("avvikelse", "lex_sarah")
-# domain.md 6: the categories of health care (HSL); a complaint in one of them is a health-care complaint.
-HSL_CATEGORIES = (
-    "fall",
-    "lakemedel",
-    "ej_utford_ordination",
-    "medicinteknik_hjalpmedel",
-    "trycksar",
-    "nutrition",
-    "vardrelaterad_infektion",
-    "hygien",
-    "palliativ_vard",
-    "rehab",
-    "munhalsa",
-    "suicid",
-    "information_kommunikation",
-)
+HSL_CATEGORIES = HSL  # domain.md 6: a complaint in one of these is a health-care complaint
 ALL_ROWS = ("*",)
 
 FIGURES: dict[str, FigureSpec] = {
