@@ -217,7 +217,7 @@ async def test_deadlines_go_to_the_responsible_person_and_a_missed_one_also_to_t
     assert [n["kind"] for n in await _of(svc, "medarbetare_a")] == ["deadline_approaching"]
     (missed,) = await _of(svc, "enhetschef_a")
     assert missed["kind"] == "deadline_missed" and "Ta emot rapporten" in missed["body"]
-    assert "2026-03-05 kl. 14:00" in missed["body"]
+    assert "senast 5 mars 2026 kl. 14.00" in missed["body"]
     (manager,) = await _of(
         svc, "socialchef"
     )  # enhetschef_a's manager: the chef over omsorg, else the förvaltning

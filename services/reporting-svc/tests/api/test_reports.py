@@ -168,3 +168,43 @@ async def test_report_documents_open_as_docx_and_pdf_with_swedish_text(svc: Any)
     # the font's character map holds å, ä and ö (U+00E5, U+00E4, U+00F6): they render and can be copied
     for code in (b"00E5", b"00E4", b"00F6"):
         assert code in pdf.upper()
+
+
+async def test_anmalan_counts_are_not_suppressed_for_the_namnd_in_a_forvaltning_or_area_report(
+    svc: Any,
+) -> None:
+    """Two lex Sarah rapporter: the nämnd's T1 for the förvaltning and the verksamhetsområde shows
+    them; the T1 for the enhet keeps the small-cell rule."""
+    u = svc.org.units
+    await svc.feed(
+        *[reported(u["enhet_a"], "lex_sarah") for _ in range(2)], *[reported(u["enhet_a"]) for _ in range(6)]
+    )
+    shown: dict[str, Any] = {}
+    for unit in ("forvaltning", "omsorg", "enhet_a"):
+        body = {"type": "t1", "year": 2026, "unit_id": str(u[unit])}
+        report = (await _call(svc, "POST", REPORTS, "kvalitetsledare", 201, json=body)).json()
+        rows = _figure(report, "avvikelser_typ")["counts"]["rows"]
+        shown[unit] = {r["key"]: r["values"] for r in rows}
+    assert shown["forvaltning"] == {"avvikelse": [6], "lex_sarah": [2]}
+    assert shown["omsorg"] == {"avvikelse": [6], "lex_sarah": [2]}
+    assert shown["enhet_a"]["lex_sarah"] == [None]
+
+
+async def test_report_document_as_xlsx_has_native_charts_over_its_own_cells(svc: Any) -> None:
+    from openpyxl import load_workbook
+
+    u = svc.org.units
+    await svc.feed(*[reported(u["enhet_a"]) for _ in range(6)])
+    body = {"type": "kvalitetsrad", "year": 2026, "unit_id": str(u["forvaltning"])}
+    report_id = (await _call(svc, "POST", REPORTS, "kvalitetsledare", 201, json=body)).json()["id"]
+    r = await _call(
+        svc, "GET", f"{REPORTS}/{report_id}/document", "kvalitetsledare", params={"format": "xlsx"}
+    )
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    workbook = load_workbook(io.BytesIO(r.content))
+    assert workbook.sheetnames[0] == "Rapport"
+    charted = [sheet for sheet in workbook.worksheets if sheet._charts]
+    assert charted
+    for sheet in charted:
+        for chart in sheet._charts:
+            assert all(s.val.numRef.f.startswith(f"'{sheet.title}'!") for s in chart.series)

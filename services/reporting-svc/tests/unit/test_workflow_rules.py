@@ -70,7 +70,7 @@ def test_an_ivo_reminder_tells_the_decision_maker_the_anmalan_is_not_recorded_as
     notice = ivo_reminder_notice(EscalationLaw.LEX_MARIA, "AVV-2026-000009", chef, NOW, 2)
     assert notice.recipient_id == chef
     assert notice.kind is NotificationKind.LEX_MARIA_REMINDER
-    assert "Påminnelse 2" in notice.title and "2026-03-05 kl. 13:00" in notice.body
+    assert "Påminnelse 2" in notice.title and "5 mars 2026 kl. 13.00" in notice.body
     assert "IVO:s e-tjänst" in notice.body
 
 

@@ -35,7 +35,9 @@ class RawCounts:
     keep_empty_rows: bool = False
     kind: str = "counts"
 
-    def render(self, *, suppress: bool, threshold: int) -> CountTable:
+    def render(
+        self, *, suppress: bool, threshold: int, always_shown: frozenset[str] = frozenset()
+    ) -> CountTable:
         return count_table(
             title=self.title,
             row_title=self.row_title,
@@ -45,6 +47,8 @@ class RawCounts:
             suppress=suppress,
             threshold=threshold,
             keep_empty_rows=self.keep_empty_rows,
+            always_shown=always_shown,
+            kind=self.kind,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +73,7 @@ class RawCounts:
             lines=[Line(k, label) for k, label in data["lines"]],
             counts={(r, c): int(n) for r, c, n in data["counts"]},
             keep_empty_rows=bool(data.get("keep_empty_rows")),
+            kind=str(data.get("kind", "counts")),
         )
 
 
@@ -80,7 +85,9 @@ class RawLeadTimes:
     rows: list[LeadTimeRow]
     kind: str = "lead_times"
 
-    def render(self, *, suppress: bool, threshold: int) -> LeadTimeTable:
+    def render(
+        self, *, suppress: bool, threshold: int, always_shown: frozenset[str] = frozenset()
+    ) -> LeadTimeTable:
         rows = self.rows
         hidden = False
         if suppress:
@@ -174,7 +181,9 @@ class RawPatterns:
     def largest(self, limit: int) -> RawPatterns:
         return replace(self, rows=self.rows[:limit], omitted=self.omitted + max(0, len(self.rows) - limit))
 
-    def render(self, *, suppress: bool, threshold: int) -> PatternTable:
+    def render(
+        self, *, suppress: bool, threshold: int, always_shown: frozenset[str] = frozenset()
+    ) -> PatternTable:
         rows = hide_small_counts(self.rows, threshold) if suppress else self.rows
         hidden = suppress and any(v is None for r in rows for v in r.counts)
         notes = [SUPPRESSION_NOTE.format(threshold=threshold)] if hidden else []
@@ -230,6 +239,7 @@ Rendered = CountTable | LeadTimeTable | PatternTable
 
 _KINDS: dict[str, type[RawCounts] | type[RawLeadTimes] | type[RawPatterns]] = {
     "counts": RawCounts,
+    "risk_matrix": RawCounts,  # rows: sannolikhet 4..1, columns: konsekvens 1..4
     "lead_times": RawLeadTimes,
     "patterns": RawPatterns,
 }

@@ -1,6 +1,10 @@
-"""Swedish labels for the codes the events carry (docs/domain.md 2.2, 3, 4, 6), for tables people read."""
+"""The one Swedish vocabulary of what people read: labels for the codes the events carry (docs/domain.md
+2.2, 3, 4, 6). A code missing here is never printed raw: its underscores become spaces (a tenant's own
+category "hemsjukvard_natt" reads "Hemsjukvard natt"), and deadline rules take their Swedish title."""
 
 from __future__ import annotations
+
+from platform_shared.deadlines.rules import LAW_DEFAULTS
 
 DIMENSION_TITLES: dict[str, str] = {
     "total": "Totalt",
@@ -26,6 +30,7 @@ DIMENSION_TITLES: dict[str, str] = {
     "rule": "Tidsfrist",
     "object_type": "Ärendeslag",
     "state": "Läge",
+    "control_status": "Kontrollmoment",
 }
 
 _VALUES: dict[str, str] = {
@@ -84,6 +89,7 @@ _VALUES: dict[str, str] = {
     "identified": "Identifierad",
     "prioritised": "Prioriterad",
     "handled_in_operations": "Hanteras i verksamheten",
+    "handled_in_unit": "Hanteras i verksamheten",
     "followed_up": "Uppföljd",
     "low": "Låg",
     "medium": "Medel",
@@ -93,11 +99,22 @@ _VALUES: dict[str, str] = {
     "granskning": "Granskningar",
     "internkontroll": "Internkontroll",
     "jamforelser": "Jämförelser",
+    "avtalsuppfoljning": "Avtalsuppföljning",
     "arlig": "Årlig",
     "forandring": "Inför förändring",
     # controls and egenkontroll
     "ok": "Utan anmärkning",
     "brister": "Brister",
+    "oppna_jamforelser": "Öppna jämförelser",
+    "kolada": "Kolada",
+    "kkik": "Kommunens kvalitet i korthet",
+    "aktgranskning": "Aktgranskning",
+    "brukarundersokning": "Brukarundersökning",
+    "enkat": "Enkät",
+    "stickprov": "Stickprov",
+    "loggkontroll": "Loggkontroll",
+    "statistik": "Statistik",
+    "qusta": "QUSTA",
     # IVO
     "sent": "Skickad till IVO",
     # deadlines
@@ -128,6 +145,7 @@ _VALUES: dict[str, str] = {
     "utforande": "Utförande",
     "ekonomiska_overgrepp": "Ekonomiska övergrepp",
     "fysiska_overgrepp": "Fysiska övergrepp/hot och våld",
+    "fysiska_overgrepp_hot_vald": "Fysiska övergrepp/hot och våld",
     "psykiska_overgrepp": "Psykiska övergrepp",
     "sexuella_overgrepp": "Sexuella övergrepp",
     "fall": "Fall",
@@ -140,16 +158,27 @@ _VALUES: dict[str, str] = {
     "hygien": "Hygien",
     "palliativ_vard": "Palliativ vård",
     "rehab": "Rehabilitering",
+    "rehabilitering": "Rehabilitering",
     "munhalsa": "Munhälsa",
     "suicid": "Suicid",
     "information_kommunikation": "Information/kommunikation",
     "personuppgiftsincident": "Personuppgiftsincident",
     "samverkan_regionen": "Samverkan med regionen",
+    "ovrigt": "Övrigt",
     "ja": "Ja",
     "nej": "Nej",
 }
 
 _SEVERITY = {"1": "1 Mindre", "2": "2 Måttlig", "3": "3 Betydande", "4": "4 Katastrofal"}
+
+# Where the same code means something else in another dimension.
+_IN_DIMENSION: dict[tuple[str, str], str] = {
+    ("result", "avvikelser"): "Med avvikelser",
+    ("control_status", "ok"): "Genomförda utan anmärkning",
+    ("control_status", "avvikelser"): "Genomförda med avvikelser",
+    ("control_status", "missed"): "Inte genomförda i tid",
+    ("source", "klagomal"): "Klagomål",
+}
 
 
 def value_label(dimension: str, value: str) -> str:
@@ -158,11 +187,23 @@ def value_label(dimension: str, value: str) -> str:
         return "Ej angiven"
     if dimension == "severity":
         return _SEVERITY.get(value, value)
-    return _VALUES.get(value, value.replace("_", " ").capitalize())
+    if (dimension, value) in _IN_DIMENSION:
+        return _IN_DIMENSION[(dimension, value)]
+    if value in _VALUES:
+        return _VALUES[value]
+    if value in LAW_DEFAULTS:
+        return LAW_DEFAULTS[value].title
+    return readable(value)
+
+
+def readable(code: str) -> str:
+    """A code nobody has labelled yet, at least without underscores: "nytt_slag" → "Nytt slag"."""
+    text = code.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def dimension_title(dimension: str) -> str:
-    return DIMENSION_TITLES.get(dimension, dimension)
+    return DIMENSION_TITLES.get(dimension, readable(dimension))
 
 
 # Rows in the order people expect (a lifecycle, a scale); other values follow by label, "" last.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from platform_shared.timeutil import STOCKHOLM, as_utc
+from reporting_svc.domain import formats
 
 
 class EscalationLaw(StrEnum):
@@ -74,11 +74,6 @@ class Notice:
     kind: NotificationKind
     title: str
     body: str
-
-
-def local_time_text(when: datetime) -> str:
-    local = as_utc(when).astimezone(STOCKHOLM)
-    return f"{local:%Y-%m-%d} kl. {local:%H:%M}"
 
 
 def _unique(people: Iterable[uuid.UUID], seen: set[uuid.UUID]) -> list[uuid.UUID]:
@@ -161,7 +156,7 @@ def ivo_reminder_notice(
         title=f"Påminnelse {number}: anmälan till IVO ({law_text}) ej registrerad som skickad: {reference}",
         body=(
             f"Beslutet att anmäla avvikelse {reference} till IVO enligt {law_text} fattades "
-            f"{local_time_text(decided_at)}, men anmälan är ännu inte registrerad som skickad. "
+            f"{formats.moment(decided_at)}, men anmälan är ännu inte registrerad som skickad. "
             "Anmälan ska göras snarast via IVO:s e-tjänst. Registrera när den är skickad, så upphör "
             "påminnelserna."
         ),
@@ -207,17 +202,19 @@ def deadline_notices(
     responsible: Sequence[uuid.UUID],
     managers: Sequence[uuid.UUID] = (),
 ) -> list[Notice]:
-    """Approaching: the responsible person. Missed: that person and the manager above."""
-    what = f"ärende {reference}" if reference else "ett ärende"
-    due = local_time_text(due_at)
+    """Approaching: the responsible person. Missed: that person and the manager above. The deadline
+    is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline)."""
+    what = f" för ärende {reference}" if reference else ""
+    about = f" ({reference})" if reference else ""
+    due = formats.deadline(due_at)
     seen: set[uuid.UUID] = set()
     if not missed:
         return [
             Notice(
                 recipient_id=person_id,
                 kind=NotificationKind.DEADLINE_APPROACHING,
-                title=f"Tidsfrist närmar sig: {rule_title} ({reference or 'ärende'})",
-                body=f'Tidsfristen "{rule_title}" för {what} går ut {due}.',
+                title=f"Tidsfrist närmar sig: {rule_title}{about}",
+                body=f'Tidsfristen för "{rule_title}"{what} är {due}.',
             )
             for person_id in _unique(responsible, seen)
         ]
@@ -225,8 +222,8 @@ def deadline_notices(
         Notice(
             recipient_id=person_id,
             kind=NotificationKind.DEADLINE_MISSED,
-            title=f"Tidsfrist passerad: {rule_title} ({reference or 'ärende'})",
-            body=f'Tidsfristen "{rule_title}" för {what} gick ut {due}. Åtgärda det snarast.',
+            title=f"Tidsfrist passerad: {rule_title}{about}",
+            body=f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. Åtgärda det snarast.',
         )
         for person_id in _unique(responsible, seen)
     ]
@@ -234,9 +231,9 @@ def deadline_notices(
         Notice(
             recipient_id=person_id,
             kind=NotificationKind.DEADLINE_MISSED_MANAGER,
-            title=f"Tidsfrist passerad hos din medarbetare/enhet: {rule_title} ({reference or 'ärende'})",
+            title=f"Tidsfrist passerad hos din medarbetare eller enhet: {rule_title}{about}",
             body=(
-                f'Tidsfristen "{rule_title}" för {what} gick ut {due} utan att vara uppfylld. '
+                f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. '
                 "Du informeras som närmaste chef ovanför den ansvarige."
             ),
         )

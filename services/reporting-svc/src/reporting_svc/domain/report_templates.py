@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from platform_shared.categories import HSL
+from reporting_svc.domain.periods import Granularity
 from reporting_svc.domain.reports import ReportType
 
 
@@ -15,6 +17,8 @@ class FigureKind(StrEnum):
     LEAD_TIMES = "lead_times"
     PATTERNS = "patterns"
     COMPARISON = "comparison"  # this period against the one before
+    RISK_MATRIX = "risk_matrix"  # the 4×4 matrix of sannolikhet × konsekvens (domain.md 6)
+    CONTROL_STATUS = "control_status"  # the internkontrollplan's kontrollmoment: performed, missed
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class FigureSpec:
     by: str = "total"
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     only_values: tuple[str, ...] | None = None  # keep only these rows (e.g. the Lex Sarah degrees)
+    granularity: Granularity | None = None  # columns other than the report's own (e.g. months)
+    # Rows the nämnd always sees in its reports for a förvaltning or verksamhetsområde (anmälningar to
+    # IVO, lex Sarah rapporter: domain/suppression.py); "*" is every row.
+    namnd_rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,12 +59,32 @@ HSL_OUTCOMES = (
     "allvarlig_vardskada",
 )
 SOL_LSS = ("avvikelse", "lex_sarah")
+HSL_CATEGORIES = HSL  # domain.md 6: a complaint in one of these is a health-care complaint
+ALL_ROWS = ("*",)
 
 FIGURES: dict[str, FigureSpec] = {
     f.key: f
     for f in (
         FigureSpec("avvikelser_niva", "Avvikelser per nivå (A, B, C)", FigureKind.COUNTS, by="tier"),
-        FigureSpec("avvikelser_typ", "Avvikelser per typ", FigureKind.COUNTS, by="type"),
+        FigureSpec(
+            "avvikelser_typ", "Avvikelser per typ", FigureKind.COUNTS, by="type", namnd_rows=("lex_sarah",)
+        ),
+        FigureSpec(
+            "avvikelser_manad",
+            "Avvikelser per typ och månad",
+            FigureKind.COUNTS,
+            by="type",
+            granularity=Granularity.MONTH,
+            namnd_rows=("lex_sarah",),
+        ),
+        FigureSpec(
+            "hsl_manad",
+            "Avvikelser HSL per månad",
+            FigureKind.COUNTS,
+            by="type",
+            filters={"type": ("hsl",)},
+            granularity=Granularity.MONTH,
+        ),
         FigureSpec("avvikelser_kategori", "Avvikelser per kategori", FigureKind.COUNTS, by="category"),
         FigureSpec("avvikelser_status", "Avvikelser per status i dag", FigureKind.COUNTS, by="status"),
         FigureSpec(
@@ -79,6 +107,7 @@ FIGURES: dict[str, FigureSpec] = {
             FigureKind.COUNTS,
             by="degree",
             only_values=LEX_SARAH_DEGREES,
+            namnd_rows=ALL_ROWS,
         ),
         FigureSpec(
             "hsl_bedomning",
@@ -93,6 +122,16 @@ FIGURES: dict[str, FigureSpec] = {
             FigureKind.COUNTS,
             subject="ivo_notifications",
             by="kind",
+            namnd_rows=ALL_ROWS,
+        ),
+        FigureSpec(
+            "ivo_lex_maria",
+            "Anmälningar till IVO enligt lex Maria",
+            FigureKind.COUNTS,
+            subject="ivo_notifications",
+            by="degree",
+            filters={"kind": ("lex_maria",)},
+            namnd_rows=ALL_ROWS,
         ),
         FigureSpec(
             "ivo_status",
@@ -100,6 +139,7 @@ FIGURES: dict[str, FigureSpec] = {
             FigureKind.COUNTS,
             subject="ivo_notifications",
             by="status",
+            namnd_rows=ALL_ROWS,
         ),
         FigureSpec(
             "klagomal_slag",
@@ -107,6 +147,14 @@ FIGURES: dict[str, FigureSpec] = {
             FigureKind.COUNTS,
             subject="complaints",
             by="kind",
+        ),
+        FigureSpec(
+            "klagomal_hsl",
+            "Klagomål och synpunkter på hälso- och sjukvården",
+            FigureKind.COUNTS,
+            subject="complaints",
+            by="kind",
+            filters={"category": HSL_CATEGORIES},
         ),
         FigureSpec(
             "klagomal_kategori",
@@ -123,6 +171,18 @@ FIGURES: dict[str, FigureSpec] = {
             by="imy_required",
         ),
         FigureSpec("risker_niva", "Risker per risknivå", FigureKind.COUNTS, subject="risks", by="band"),
+        FigureSpec(
+            "riskmatris",
+            "Riskmatris: sannolikhet och konsekvens",
+            FigureKind.RISK_MATRIX,
+            subject="risks",
+        ),
+        FigureSpec(
+            "internkontrollplan",
+            "Internkontrollplanen: kontrollmomentens status",
+            FigureKind.CONTROL_STATUS,
+            subject="controls",
+        ),
         FigureSpec("risker_status", "Risker per status", FigureKind.COUNTS, subject="risks", by="status"),
         FigureSpec(
             "riskanalyser",
@@ -166,6 +226,7 @@ FIGURES: dict[str, FigureSpec] = {
             "Jämförelse med föregående period: avvikelser per typ",
             FigureKind.COMPARISON,
             by="type",
+            namnd_rows=("lex_sarah",),
         ),
         FigureSpec(
             "jamforelse_klagomal",
@@ -191,6 +252,7 @@ _TERTIAL = (
         "Analys av avvikelserna per nivå och kategori, och av anmälningarna till IVO.",
         "avvikelser_niva",
         "avvikelser_typ",
+        "avvikelser_manad",
         "avvikelser_kategori",
         "lex_sarah_bedomning",
         "hsl_bedomning",
@@ -213,10 +275,18 @@ _TERTIAL = (
         "internkontroll",
         "Internkontroll och egenkontroll",
         "Resultat av kontrollmomenten i internkontrollplanen och av egenkontrollerna.",
+        "internkontrollplan",
         "internkontroll",
         "egenkontroll",
     ),
-    _s("risker", "Risker", "Identifierade och prioriterade risker.", "risker_niva", "riskanalyser"),
+    _s(
+        "risker",
+        "Risker",
+        "Identifierade och prioriterade risker.",
+        "riskmatris",
+        "risker_niva",
+        "riskanalyser",
+    ),
     _s(
         "handlaggning",
         "Handläggningstider och tidsfrister",
@@ -254,6 +324,7 @@ _KVALITETSBERATTELSE = (
         "Avvikelser och rapporter enligt lex Sarah",
         "Sammanställning och analys av avvikelser och lex Sarah-rapporter.",
         "avvikelser_niva",
+        "avvikelser_manad",
         "avvikelser_kategori",
         "lex_sarah_bedomning",
         "ivo_anmalningar",
@@ -270,8 +341,10 @@ _KVALITETSBERATTELSE = (
         "risker_och_kontroller",
         "Riskanalyser, egenkontroller och internkontroll",
         "Vilka risker som har identifierats och hur de har hanterats; resultat av kontroller.",
+        "riskmatris",
         "risker_niva",
         "riskanalyser",
+        "internkontrollplan",
         "internkontroll",
         "egenkontroll",
         "egenkontroll_resultat",
@@ -310,16 +383,17 @@ _PATIENTSAKERHET = (
         "handelser",
         "Utredning av händelser: vårdskador",
         "Avvikelser inom hälso- och sjukvården, bedömningar och anmälningar enligt lex Maria.",
+        "hsl_manad",
         "hsl_kategori",
         "hsl_bedomning",
-        "ivo_anmalningar",
+        "ivo_lex_maria",
         "ledtider_hsl",
     ),
     _s(
         "klagomal",
         "Klagomål och synpunkter",
-        "Hur klagomål och synpunkter har tagits om hand.",
-        "klagomal_slag",
+        "Hur klagomål och synpunkter på hälso- och sjukvården har tagits om hand.",
+        "klagomal_hsl",
     ),
     _s(
         "resultat",
@@ -342,18 +416,27 @@ _KVALITETSRAD = (
         "internkontroll",
         "Internkontroll (risk- och väsentlighetsanalys, genomförda kontroller)",
         "Genomförda kontroller och riskanalyser.",
+        "internkontrollplan",
         "internkontroll",
         "riskanalyser",
+        "riskmatris",
         "risker_niva",
     ),
     _s(
         "fel_och_brister",
         "Fel och brister SoL/LSS",
         "Avvikelser och lex Sarah-rapporter inom SoL och LSS.",
+        "avvikelser_manad",
         "sol_lss_kategori",
         "avvikelser_status",
     ),
-    _s("avvikelser_hsl", "Avvikelser HSL", "Avvikelser inom hälso- och sjukvården.", "hsl_kategori"),
+    _s(
+        "avvikelser_hsl",
+        "Avvikelser HSL",
+        "Avvikelser inom hälso- och sjukvården.",
+        "hsl_manad",
+        "hsl_kategori",
+    ),
     _s("hsl_indikatorer", "HSL-indikatorer", "Indikatorer för hälso- och sjukvården."),
     _s(
         "lex_sarah_maria",

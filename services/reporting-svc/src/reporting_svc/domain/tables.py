@@ -49,10 +49,11 @@ class CountTable:
     suppressed: bool  # suppression rules were applied
     threshold: int
     note: str | None = None
+    kind: str = "counts"  # "risk_matrix": rows sannolikhet 4..1, columns konsekvens 1..4
 
     @property
     def empty(self) -> bool:
-        return not self.rows
+        return not self.rows or (self.kind == "risk_matrix" and self.grand_total == 0)
 
     def grid(self) -> list[list[Any]]:
         header: list[Any] = [self.row_title, *(c.label for c in self.columns)]
@@ -96,13 +97,17 @@ def count_table(
     suppress: bool,
     threshold: int,
     keep_empty_rows: bool = False,
+    always_shown: frozenset[str] = frozenset(),
+    kind: str = "counts",
 ) -> CountTable:
-    """Rows in the given order (rows with no count dropped unless asked to keep them)."""
+    """Rows in the given order (rows with no count dropped unless asked to keep them). Rows whose key
+    is in `always_shown` are never suppressed (domain/suppression.py); "*" stands for every row."""
     kept = [
         line for line in lines if keep_empty_rows or any(counts.get((line.key, c.key), 0) for c in columns)
     ]
     matrix = [[counts.get((line.key, c.key), 0) for c in columns] for line in kept]
-    shown = suppress_counts(matrix, threshold) if suppress else unsuppressed(matrix)
+    fixed = frozenset(i for i, line in enumerate(kept) if "*" in always_shown or line.key in always_shown)
+    shown = suppress_counts(matrix, threshold, fixed) if suppress else unsuppressed(matrix)
     rows = [
         CountRow(line.key, line.label, shown.values[i], shown.row_totals[i]) for i, line in enumerate(kept)
     ]
@@ -117,6 +122,7 @@ def count_table(
         suppressed=suppress,
         threshold=threshold,
         note=SUPPRESSION_NOTE.format(threshold=threshold) if hidden else None,
+        kind=kind,
     )
 
 
@@ -198,6 +204,20 @@ class LeadTimeTable:
                     _cell(value.p90_days) if value.cases else "",
                 ]
             lines.append(cells)
+        return lines
+
+    def document_grid(self) -> list[list[Any]]:
+        """For a page: one line per step and period (three measures side by side per period do not
+        fit a page when there are several periods)."""
+        if len(self.columns) == 1:
+            header: list[Any] = ["Steg", "Antal", "Median (dagar)", "90:e percentil (dagar)"]
+            return [header, *(line for line in self.grid()[1:])]
+        lines: list[list[Any]] = [["Steg", "Period", "Antal", "Median (dagar)", "90:e percentil (dagar)"]]
+        for wide in self.grid()[1:]:
+            for index, column in enumerate(self.columns):
+                lines.append(
+                    [wide[0] if index == 0 else "", column.label, *wide[1 + 3 * index : 4 + 3 * index]]
+                )
         return lines
 
     def as_json(self) -> dict[str, Any]:

@@ -6,10 +6,15 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.patterns import PatternThresholds
+from platform_shared.timeutil import start_of_local_day
+from reporting_svc.adapters.orm import RiskFact
 from reporting_svc.domain.figures import RawCounts, RawLeadTimes, RawPatterns
 from reporting_svc.domain.labels import dimension_title, ordered_values, value_label
 from reporting_svc.domain.patterns import find_patterns
@@ -157,3 +162,76 @@ async def pattern_figure(
     names = await stats.unit_names(sorted({u for _, u, _ in counts}, key=str))
     rows = find_patterns(by_unit, [b.key for b in bucket_list], names, thresholds)
     return RawPatterns(key, title, [Column(b.key, b.label) for b in bucket_list], rows)
+
+
+CONTROL_RESULTS = ("ok", "avvikelser")
+CONTROL_RESULTS = ("ok", "avvikelser")
+PROBABILITY_LABELS = {4: "4 Mycket stor", 3: "3 Stor", 2: "2 Liten", 1: "1 Mycket liten"}
+CONSEQUENCE_LABELS = {1: "1 Mindre", 2: "2 Måttlig", 3: "3 Betydande", 4: "4 Katastrofal"}
+
+
+async def risk_matrix_figure(
+    session: AsyncSession, stats: Statistics, request: FigureRequest, *, key: str, title: str
+) -> RawCounts:
+    """The 4×4 matrix (domain.md 6) of the risks open at some time in the period, in the units under
+    the report's unit as the tree stood at its end, each placed by its latest assessment."""
+    end = start_of_local_day(request.last + timedelta(days=1))
+    start = start_of_local_day(request.first)
+    units: set[uuid.UUID] = set()
+    for root in request.roots:
+        units.update(await stats.subtree_at(root, end - timedelta(microseconds=1)))
+    r = RiskFact
+    rows = await session.execute(
+        select(r.probability, r.consequence, func.count())
+        .where(
+            r.unit_id.in_(sorted(units, key=str)),
+            r.probability.is_not(None),
+            r.consequence.is_not(None),
+            r.registered_at < end,
+            or_(r.closed_at.is_(None), r.closed_at >= start),
+        )
+        .group_by(r.probability, r.consequence)
+    )
+    counts = {(str(p), str(c)): int(n) for p, c, n in rows if p in PROBABILITY_LABELS}
+    return RawCounts(
+        key=key,
+        title=title,
+        row_title="Sannolikhet",
+        columns=[Column(str(c), f"Konsekvens {label}") for c, label in CONSEQUENCE_LABELS.items()],
+        lines=[Line(str(p), label) for p, label in PROBABILITY_LABELS.items()],
+        counts=counts,
+        keep_empty_rows=True,
+        kind="risk_matrix",
+    )
+
+
+async def control_status_figure(
+    stats: Statistics, request: FigureRequest, *, key: str, title: str
+) -> RawCounts:
+    """The internkontrollplan's kontrollmoment per period: performed without remarks, performed with
+    avvikelser (by the day performed), and not performed by their due date (by the due date)."""
+    performed = await count_figure(
+        stats,
+        request,
+        key=key,
+        title=title,
+        subject="controls",
+        by="result",
+        only_values=CONTROL_RESULTS,
+    )
+    _, missed = await stats.count(
+        CountQuery(
+            subject="deadlines",
+            dimension=TOTAL,
+            first=request.first,
+            last=request.last,
+            granularity=request.granularity,
+            roots=request.roots,
+            filters={"rule": ("control_performed",)},
+        )
+    )
+    counts = dict(performed.counts)
+    for (bucket, _, _), n in missed.items():
+        counts[("missed", bucket)] = counts.get(("missed", bucket), 0) + n
+    lines = [Line(v, value_label("control_status", v)) for v in ("ok", "avvikelser", "missed")]
+    return replace(performed, row_title="Kontrollmoment", lines=lines, counts=counts)

@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.ids import new_id
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.private_files import write_private
-from platform_shared.timeutil import STOCKHOLM, as_utc
+from platform_shared.timeutil import utc_now
 from reporting_svc.adapters.documents import DocumentSection, ReportDocument, slug, to_docx, to_pdf
+from reporting_svc.adapters.exports import report_xlsx
 from reporting_svc.adapters.orm import Report
+from reporting_svc.domain import formats
 from reporting_svc.domain.figures import RawFigure, Rendered, figure_from_json
 from reporting_svc.domain.periods import Granularity
 from reporting_svc.domain.report_templates import FIGURES, FigureKind, figure_keys, sections_of
@@ -38,12 +41,15 @@ from reporting_svc.domain.reports import (
     report_period,
 )
 from reporting_svc.domain.settings import TenantSettings
+from reporting_svc.domain.suppression import namnd_sees_anmalningar, suppression_rule_text
 from reporting_svc.service_layer.figures import (
     FigureRequest,
     comparison_figure,
+    control_status_figure,
     count_figure,
     lead_time_figure,
     pattern_figure,
+    risk_matrix_figure,
 )
 from reporting_svc.service_layer.statistics import Statistics
 
@@ -101,8 +107,12 @@ async def compute_figures(
     figures: list[RawFigure] = []
     for key in figure_keys(report_type):
         spec = FIGURES[key]
-        request = FigureRequest(first, last, granularity, [report.unit_id], spec.filters)
-        if spec.kind is FigureKind.COUNTS:
+        request = FigureRequest(first, last, spec.granularity or granularity, [report.unit_id], spec.filters)
+        if spec.kind is FigureKind.RISK_MATRIX:
+            figures.append(await risk_matrix_figure(session, stats, request, key=key, title=spec.title))
+        elif spec.kind is FigureKind.CONTROL_STATUS:
+            figures.append(await control_status_figure(stats, request, key=key, title=spec.title))
+        elif spec.kind is FigureKind.COUNTS:
             figures.append(
                 await count_figure(
                     stats,
@@ -184,6 +194,8 @@ class ReportView:
     figures: list[tuple[str, Rendered]]  # (key, rendered table)
     suppressed: bool
     threshold: int
+    organisation: str = ""  # the root of the unit's tree (the document's author)
+    anmalningar_shown: bool = False  # the nämnd sees anmälningar unsuppressed (domain/suppression.py)
 
     @property
     def by_key(self) -> dict[str, Rendered]:
@@ -199,8 +211,8 @@ async def view(
     reader_sees_aggregates_only: bool,
     unit_name: str,
 ) -> ReportView:
-    """Reports for the nämnd are public documents: always suppressed. Kvalitetsråd material is
-    suppressed for readers who may only see aggregates."""
+    """Reports for the nämnd are public documents: always suppressed, except the anmälningar the nämnd
+    must see. Kvalitetsråd material is suppressed for readers who may only see aggregates."""
     report_type = ReportType(report.type)
     suppress = goes_to_namnd(report_type) or reader_sees_aggregates_only
     if is_frozen(ReportStatus(report.status)) and report.frozen_figures:
@@ -209,15 +221,26 @@ async def view(
     else:
         raw = await compute_figures(session, replica, report, settings)
         threshold = settings.suppression_threshold
-    rendered = [(f.key, f.render(suppress=suppress, threshold=threshold)) for f in raw]
-    return ReportView(report, unit_name, rendered, suppress, threshold)
+    directory = OrgDirectory(session, replica)
+    unit = await directory.unit(report.unit_id)
+    shown = namnd_sees_anmalningar(goes_to_namnd(report_type), unit.level if unit else None)
+    root = await directory.unit((await directory.ancestors_and_self(report.unit_id))[-1])
+    rendered = [
+        (
+            f.key,
+            f.render(
+                suppress=suppress,
+                threshold=threshold,
+                always_shown=frozenset(FIGURES[f.key].namnd_rows if shown and f.key in FIGURES else ()),
+            ),
+        )
+        for f in raw
+    ]
+    organisation = root.name if root else unit_name
+    return ReportView(report, unit_name, rendered, suppress, threshold, organisation, shown)
 
 
-def _date(value: datetime | None) -> str:
-    return as_utc(value).astimezone(STOCKHOLM).strftime("%Y-%m-%d") if value else ""
-
-
-def document(view_: ReportView) -> ReportDocument:
+def document(view_: ReportView, now: datetime | None = None) -> ReportDocument:
     report = view_.report
     report_type = ReportType(report.type)
     first, last = report_period(report_type, report.year, report.tertial)
@@ -225,13 +248,13 @@ def document(view_: ReportView) -> ReportDocument:
     facts = [
         ("Rapport", TYPE_TITLES[report_type]),
         ("Enhet", view_.unit_name),
-        ("Period", f"{first.isoformat()} – {last.isoformat()}"),
+        ("Period", formats.period(first, last)),
         ("Status", STATUS_TITLES[ReportStatus(report.status)]),
     ]
     if report.adopted_at:
-        facts.append(("Fastställd", _date(report.adopted_at)))
+        facts.append(("Fastställd", formats.day(formats.local(report.adopted_at).date())))
     if report.reported_at:
-        facts.append(("Anmäld i nämnd", _date(report.reported_at)))
+        facts.append(("Anmäld i nämnd", formats.day(formats.local(report.reported_at).date())))
     if report_type is ReportType.PSB:
         facts.append(("Ska vara klar senast", f"1 mars {report.year + 1}"))
     sections = [
@@ -243,17 +266,36 @@ def document(view_: ReportView) -> ReportDocument:
         )
         for section in sections_of(report_type)
     ]
-    frozen = (
-        f"Siffrorna fastställdes {_date(report.frozen_at)} och ändras inte."
-        if report.frozen_at
-        else "Utkast: siffrorna är preliminära och hämtas från händelserna när rapporten öppnas."
+    generated = now or utc_now()
+    if report.frozen_at:
+        status_line = (
+            f"Siffrorna fastställdes {formats.day(formats.local(report.frozen_at).date())} och ändras inte."
+        )
+    else:
+        status_line = (
+            f"Utkast utskrivet {formats.moment(generated)}: siffrorna är preliminära och hämtas från "
+            "händelserna när rapporten öppnas."
+        )
+    rule = suppression_rule_text(
+        suppressed=view_.suppressed, anmalningar_shown=view_.anmalningar_shown, threshold=view_.threshold
     )
-    suppressed = f" Celler med färre än {view_.threshold} fall visas inte (..)." if view_.suppressed else ""
-    return ReportDocument(title=report.title, facts=facts, sections=sections, footer=frozen + suppressed)
+    return ReportDocument(
+        title=report.title,
+        facts=facts,
+        sections=sections,
+        footer=(status_line, rule),
+        author=view_.organisation or view_.unit_name,
+        subject=TYPE_TITLES[report_type],
+        created=report.created_at,
+        modified=report.updated_at,
+        generated_line=None if report.frozen_at else status_line,
+    )
 
 
-def render_file(view_: ReportView, fmt: str) -> bytes:
-    doc = document(view_)
+def render_file(view_: ReportView, fmt: str, now: datetime | None = None) -> bytes:
+    doc = document(view_, now)
+    if fmt == "xlsx":
+        return report_xlsx(doc)
     return to_docx(doc) if fmt == "docx" else to_pdf(doc)
 
 

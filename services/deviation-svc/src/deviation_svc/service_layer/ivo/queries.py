@@ -1,4 +1,4 @@
-"""Reading the IVO anmälan: its content as the IVO e-service asks for it (docs/domain.md 3 IvoNotification)."""
+"""Reading the IVO anmälan: its content as the IVO e-service asks for it (docs/domain.md 3)."""
 
 from __future__ import annotations
 

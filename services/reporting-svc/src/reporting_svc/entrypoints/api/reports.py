@@ -16,6 +16,7 @@ from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Year
 from platform_shared.errors import Forbidden, NotFound, PreconditionFailed
 from reporting_svc.adapters.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
+from reporting_svc.adapters.exports import XLSX_MEDIA_TYPE
 from reporting_svc.adapters.orm import Report
 from reporting_svc.domain.figures import PatternTable
 from reporting_svc.domain.report_templates import sections_of
@@ -295,15 +296,15 @@ async def report_to_namnd(
 
 @router.get(
     "/{report_id}/document",
-    summary="The report as a document to open: DOCX or PDF, in Swedish",
-    responses={200: {"content": {DOCX_MEDIA_TYPE: {}, PDF_MEDIA_TYPE: {}}}},
+    summary="The report as a document to open: DOCX, PDF or XLSX (with charts), in Swedish",
+    responses={200: {"content": {DOCX_MEDIA_TYPE: {}, PDF_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
     response_class=Response,
 )
 async def report_document(
-    report_id: uuid.UUID, ctx: ContextDep, format: Literal["docx", "pdf"] = "docx"
+    report_id: uuid.UUID, ctx: ContextDep, format: Literal["docx", "pdf", "xlsx"] = "docx"
 ) -> Response:
     report = await _visible(ctx, report_id)
     view = await _view(ctx, report)
     content = await asyncio.to_thread(service.render_file, view, format)  # CPU work: off the event loop
-    media = DOCX_MEDIA_TYPE if format == "docx" else PDF_MEDIA_TYPE
+    media = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}[format]
     return attachment(content, media, f"{report.title}.{format}")
