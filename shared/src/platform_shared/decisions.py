@@ -97,7 +97,9 @@ class Decision:
         if self.paragraph is None or self.paragraph < 1:
             raise DecisionInvalid("paragraph", "Ett nämndbeslut anges med paragraf (§) i protokollet")
         if self.decided_on != self.meeting_date:
-            raise DecisionInvalid("decided_on", "Nämnden beslutar vid sitt sammanträde: beslutsdatum är mötesdatum")
+            raise DecisionInvalid(
+                "decided_on", "Nämnden beslutar vid sitt sammanträde: beslutsdatum är mötesdatum"
+            )
         if self.role not in NAMND_RECORDERS:
             raise DecisionInvalid(
                 "role", "Nämndens beslut registreras av socialchef, förvaltningschef eller kvalitetsledare"
@@ -106,7 +108,8 @@ class Decision:
     def _check_role(self) -> None:
         if self.role not in DECIDING_ROLES:
             raise DecisionInvalid(
-                "role", "Rollen fattar inte beslut på egen hand; nämndens beslut registreras med sammanträde och §"
+                "role",
+                "Rollen fattar inte beslut på egen hand; nämndens beslut registreras med sammanträde och §",
             )
         if self.meeting_date is not None or self.paragraph is not None:
             raise DecisionInvalid("paragraph", "Sammanträde och § anges bara för nämndens beslut")
@@ -185,5 +188,12 @@ class Decision:
             raise DecisionInvalid("decision", "Beslutet saknar uppgifter eller har ogiltiga värden") from None
         role: Any = data.get("role")  # checked in __post_init__
         return cls(
-            body, unit_id, decided_on, person_id, role, meeting_date, data.get("paragraph"), data.get("reference")
+            body,
+            unit_id,
+            decided_on,
+            person_id,
+            role,
+            meeting_date,
+            data.get("paragraph"),
+            data.get("reference"),
         )

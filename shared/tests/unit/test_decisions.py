@@ -71,12 +71,16 @@ def test_a_namnd_decision_is_recorded_by_an_official_who_serves_the_namnd() -> N
 
 def test_a_namnd_member_never_decides_alone() -> None:
     with pytest.raises(DecisionInvalid) as refused:
-        Decision.by_role(role=Role.NAMND_LEDAMOT, person_id=PERSON, unit_id=NAMND, decided_on=date(2026, 3, 12))
+        Decision.by_role(
+            role=Role.NAMND_LEDAMOT, person_id=PERSON, unit_id=NAMND, decided_on=date(2026, 3, 12)
+        )
     assert refused.value.field == "role"
 
 
 def test_a_role_decision_names_the_role_and_has_no_meeting_or_paragraph() -> None:
-    decision = Decision.by_role(role=Role.ENHETSCHEF, person_id=PERSON, unit_id=UNIT, decided_on=date(2026, 5, 4))
+    decision = Decision.by_role(
+        role=Role.ENHETSCHEF, person_id=PERSON, unit_id=UNIT, decided_on=date(2026, 5, 4)
+    )
     assert decision.decided_by == "enhetschef"
     assert decision.describe() == "Beslut av enhetschef 2026-05-04"
     with pytest.raises(DecisionInvalid):

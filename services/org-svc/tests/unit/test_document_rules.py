@@ -49,7 +49,12 @@ from org_svc.domain.documents.versions import (
     next_status,
 )
 from org_svc.domain.model import OrgConflict, OrgRuleViolation, UnitLevel
-from platform_shared.contracts.deviation import ActionPlanned, ActionRejected, DeviationReported, DeviationVoided
+from platform_shared.contracts.deviation import (
+    ActionPlanned,
+    ActionRejected,
+    DeviationReported,
+    DeviationVoided,
+)
 from platform_shared.contracts.risk import RiskAssessed
 from platform_shared.decisions import Decision
 from platform_shared.roles import Role
@@ -145,7 +150,9 @@ def test_tenant_rules_name_only_the_namnd_or_roles_that_decide() -> None:
 def test_a_minor_revision_of_a_namnd_document_may_be_decided_by_the_socialchef() -> None:
     rules = DecisionAuthority()
     socialchef = by(Role.SOCIALCHEF, FORVALTNING)
-    rules.check(DocumentKind.RIKTLINJE, Scope.PRINCIPAL, socialchef, minor_revision=True, has_published_version=True)
+    rules.check(
+        DocumentKind.RIKTLINJE, Scope.PRINCIPAL, socialchef, minor_revision=True, has_published_version=True
+    )
     with pytest.raises(OrgRuleViolation):
         rules.check(DocumentKind.RIKTLINJE, Scope.PRINCIPAL, socialchef)
 
@@ -159,7 +166,9 @@ def test_a_documents_first_version_is_never_a_minor_revision() -> None:
 
 
 def test_the_decider_is_responsible_for_every_unit_the_document_applies_to() -> None:
-    check_decider_covers(by(Role.VERKSAMHETSCHEF, OMSORG), [[ENHET_A, OMSORG, FORVALTNING], [ENHET_B, OMSORG]])
+    check_decider_covers(
+        by(Role.VERKSAMHETSCHEF, OMSORG), [[ENHET_A, OMSORG, FORVALTNING], [ENHET_B, OMSORG]]
+    )
     with pytest.raises(OrgRuleViolation):
         check_decider_covers(by(Role.ENHETSCHEF, ENHET_A), [[ENHET_A, OMSORG], [ENHET_B, OMSORG]])
 
@@ -201,7 +210,12 @@ def test_a_superseded_version_stays_superseded() -> None:
 
 def test_only_a_draft_is_edited() -> None:
     check_editable(VersionStatus.DRAFT)
-    for status in (VersionStatus.REVIEW, VersionStatus.DECIDED, VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+    for status in (
+        VersionStatus.REVIEW,
+        VersionStatus.DECIDED,
+        VersionStatus.PUBLISHED,
+        VersionStatus.SUPERSEDED,
+    ):
         with pytest.raises(OrgConflict):
             check_editable(status)
 
@@ -381,7 +395,11 @@ def test_a_deviation_naming_a_rutin_proposes_revising_it_once_per_rutin() -> Non
         document_ids=[rutin, rutin],
     )
     [request] = requests_from_event(event.event_type, event.model_dump())
-    assert (request.document_id, request.source, request.source_id) == (rutin, ProposalSource.DEVIATION, deviation_id)
+    assert (request.document_id, request.source, request.source_id) == (
+        rutin,
+        ProposalSource.DEVIATION,
+        deviation_id,
+    )
     assert request.source_reference == "AVV-2026-000042"
 
 
@@ -441,9 +459,15 @@ def test_a_voided_deviation_or_a_rejected_action_withdraws_its_open_proposals() 
         revises_document_id=uuid.uuid4(),
     )
     assert requests_from_event(voided.event_type, voided.model_dump()) == []
-    assert withdrawn_by_event(voided.event_type, voided.model_dump()) == (ProposalSource.DEVIATION, deviation_id)
+    assert withdrawn_by_event(voided.event_type, voided.model_dump()) == (
+        ProposalSource.DEVIATION,
+        deviation_id,
+    )
     assert requests_from_event(rejected.event_type, rejected.model_dump()) == []
-    assert withdrawn_by_event(rejected.event_type, rejected.model_dump()) == (ProposalSource.ACTION, action_id)
+    assert withdrawn_by_event(rejected.event_type, rejected.model_dump()) == (
+        ProposalSource.ACTION,
+        action_id,
+    )
     assert withdraw(ProposalStatus.OPEN) is ProposalStatus.WITHDRAWN
     assert withdraw(ProposalStatus.ACCEPTED) is None
 

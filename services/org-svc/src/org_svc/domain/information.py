@@ -74,7 +74,9 @@ class InformationItem:
         if self.repeat_months is not None and not 1 <= self.repeat_months <= 36:
             raise OrgRuleViolation("repeat_months", "Upprepning anges i 1–36 månader")
         if (self.trigger is Trigger.PUBLICATION) != bool(self.document_kinds):
-            raise OrgRuleViolation("document_kinds", "Dokumenttyper anges för information om publicerade dokument")
+            raise OrgRuleViolation(
+                "document_kinds", "Dokumenttyper anges för information om publicerade dokument"
+            )
         if not self.roles:
             raise OrgRuleViolation("roles", "Ange minst en roll som informationen gäller")
 
@@ -186,7 +188,9 @@ def dues_for_publication(
                 continue
             seen.add(h.person_id)
             due_on = published_on + timedelta(days=item.due_days)
-            dues.append(NewDue(item.key, h.person_id, h.unit_id, published_on, due_on, h.role, None, version_id))
+            dues.append(
+                NewDue(item.key, h.person_id, h.unit_id, published_on, due_on, h.role, None, version_id)
+            )
     return dues
 
 
@@ -222,7 +226,9 @@ def check_record(item: InformationItem, record: Record, today: date) -> None:
     if len(record.participants) > MAX_PARTICIPANTS:
         raise OrgRuleViolation("participant_ids", f"Högst {MAX_PARTICIPANTS} deltagare per tillfälle")
     if record.method is RecordMethod.GROUP and not (record.occasion and record.occasion.strip()):
-        raise OrgRuleViolation("occasion", "Ange vid vilket tillfälle gruppen informerades, till exempel en APT")
+        raise OrgRuleViolation(
+            "occasion", "Ange vid vilket tillfälle gruppen informerades, till exempel en APT"
+        )
     if record.method is RecordMethod.INDIVIDUAL and len(record.participants) != 1:
         raise OrgRuleViolation("participant_ids", "En enskild information gäller en person")
     if record.method is RecordMethod.SELF_ACKNOWLEDGED:
@@ -231,7 +237,9 @@ def check_record(item: InformationItem, record: Record, today: date) -> None:
         if record.participants != {record.given_by}:
             raise OrgRuleViolation("participant_ids", "Man bekräftar bara för sig själv")
     if (item.trigger is Trigger.PUBLICATION) != (record.document_version_id is not None):
-        raise OrgRuleViolation("document_version_id", "Ange dokumentversionen för information om ett dokument")
+        raise OrgRuleViolation(
+            "document_version_id", "Ange dokumentversionen för information om ett dokument"
+        )
 
 
 @dataclass(frozen=True)
@@ -271,7 +279,9 @@ class DueStatus(StrEnum):
     MET_LATE = "met_late"
 
 
-def due_status(due_on: date, met_on: date | None, today: date, soon_days: int = DEFAULT_SOON_DAYS) -> DueStatus:
+def due_status(
+    due_on: date, met_on: date | None, today: date, soon_days: int = DEFAULT_SOON_DAYS
+) -> DueStatus:
     if met_on is not None:
         return DueStatus.MET if met_on <= due_on else DueStatus.MET_LATE
     if today > due_on:

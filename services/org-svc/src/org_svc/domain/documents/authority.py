@@ -57,7 +57,9 @@ class DecisionAuthority:
     minor_revision_deciders: tuple[str, ...] = DEFAULT_MINOR_REVISION_DECIDERS
 
     def deciders(self, kind: DocumentKind, scope: Scope) -> tuple[str, ...]:
-        return self.by_kind_and_scope.get((kind, scope)) or self.by_scope.get(scope) or DEFAULT_DECIDERS[scope]
+        return (
+            self.by_kind_and_scope.get((kind, scope)) or self.by_scope.get(scope) or DEFAULT_DECIDERS[scope]
+        )
 
     def allowed(self, kind: DocumentKind, scope: Scope, *, minor_revision: bool) -> tuple[str, ...]:
         deciders = self.deciders(kind, scope)
@@ -77,7 +79,9 @@ class DecisionAuthority:
         """The decision comes from one who may adopt this kind at this scope. A revision is minor
         only when a version is already in force (a document's first version never is)."""
         if minor_revision and not has_published_version:
-            raise OrgRuleViolation("minor_revision", "Första versionen av ett dokument är ingen mindre revidering")
+            raise OrgRuleViolation(
+                "minor_revision", "Första versionen av ett dokument är ingen mindre revidering"
+            )
         allowed = self.allowed(kind, scope, minor_revision=minor_revision)
         if decision.decided_by not in allowed:
             who = " eller ".join(DECIDER_TITLES.get(d, d) for d in allowed)
@@ -91,4 +95,6 @@ def check_decider_covers(decision: Decision, ancestors_of_each_unit: Iterable[Co
     """The deciding role (or the nämnd) is held for every unit the document applies to: its unit is
     the unit itself or above it. An enhetschef does not adopt a rutin for another enhet."""
     if any(decision.unit_id not in ancestors for ancestors in ancestors_of_each_unit):
-        raise OrgRuleViolation("decision", "Beslutsfattaren ansvarar inte för alla enheter som dokumentet gäller för")
+        raise OrgRuleViolation(
+            "decision", "Beslutsfattaren ansvarar inte för alla enheter som dokumentet gäller för"
+        )

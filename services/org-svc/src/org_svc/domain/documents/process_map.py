@@ -62,10 +62,14 @@ def check_placement(kind: NodeKind, process_type: ProcessType | None, parent: No
     if parent is not None and parent.retired:
         raise OrgConflict("Processen är avvecklad")
     if (kind is NodeKind.PROCESS) != (process_type is not None):
-        raise OrgRuleViolation("process_type", "Processtyp anges för processer på högsta nivån, och bara för dem")
+        raise OrgRuleViolation(
+            "process_type", "Processtyp anges för processer på högsta nivån, och bara för dem"
+        )
 
 
-def check_no_cycle(node_id: uuid.UUID, new_parent_id: uuid.UUID | None, parents: Mapping[uuid.UUID, uuid.UUID | None]) -> None:
+def check_no_cycle(
+    node_id: uuid.UUID, new_parent_id: uuid.UUID | None, parents: Mapping[uuid.UUID, uuid.UUID | None]
+) -> None:
     """Moving a node below itself (or below one of its own sub-processes) is refused."""
     current = new_parent_id
     while current is not None:

@@ -78,7 +78,9 @@ def settled_by_publication(status: ProposalStatus) -> bool:
 # The events (deviation.events, risk.events) that carry a document to revise, and those that take
 # the proposal back. Facts are the payload's fields (`payload.model_dump()`).
 _ACTION_EVENTS = frozenset({"ActionProposed", "ActionPlanned", "ActionCompleted", "ActionFollowedUp"})
-_RISK_EVENTS = frozenset({"RiskIdentified", "RiskAssessed", "RiskPrioritised", "RiskEscalated", "RiskFollowedUp"})
+_RISK_EVENTS = frozenset(
+    {"RiskIdentified", "RiskAssessed", "RiskPrioritised", "RiskEscalated", "RiskFollowedUp"}
+)
 _WITHDRAWING: dict[str, tuple[ProposalSource, str]] = {
     "DeviationVoided": (ProposalSource.DEVIATION, "deviation_id"),
     "ActionRejected": (ProposalSource.ACTION, "action_id"),
@@ -90,9 +92,15 @@ def requests_from_event(event_type: str, facts: Mapping[str, Any]) -> list[Propo
     document it revises. Repeats are harmless: a source proposes a document once."""
     reference = facts.get("reference")
     if event_type in _ACTION_EVENTS and facts.get("revises_document_id"):
-        return [ProposalRequest(facts["revises_document_id"], ProposalSource.ACTION, facts["action_id"], reference)]
+        return [
+            ProposalRequest(
+                facts["revises_document_id"], ProposalSource.ACTION, facts["action_id"], reference
+            )
+        ]
     if event_type in _RISK_EVENTS and facts.get("revises_document_id"):
-        return [ProposalRequest(facts["revises_document_id"], ProposalSource.RISK, facts["risk_id"], reference)]
+        return [
+            ProposalRequest(facts["revises_document_id"], ProposalSource.RISK, facts["risk_id"], reference)
+        ]
     if event_type.startswith(("Deviation", "Investigation")) and event_type not in _WITHDRAWING:
         return [
             ProposalRequest(document_id, ProposalSource.DEVIATION, facts["deviation_id"], reference)

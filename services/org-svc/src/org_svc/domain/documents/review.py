@@ -69,7 +69,9 @@ def review_state(next_review: date, today: date, reminder_days: int = DEFAULT_RE
     return ReviewState.CURRENT
 
 
-def check_review(*, has_published_version: bool, published_on: date | None, reviewed_on: date, today: date) -> None:
+def check_review(
+    *, has_published_version: bool, published_on: date | None, reviewed_on: date, today: date
+) -> None:
     """A review is of the version in force, on a day between its publication and today."""
     if not has_published_version or published_on is None:
         raise OrgConflict("Dokumentet har ingen gällande version att granska")
