@@ -113,3 +113,12 @@ def test_an_unknown_role_is_refused_as_input() -> None:
     with pytest.raises(DecisionInvalid) as refused:
         Decision.from_dict({**namnd_decision().as_dict(), "role": "kung"})
     assert refused.value.field == "role"
+
+
+def test_a_decision_travels_in_an_event_with_the_same_facts() -> None:
+    from platform_shared.contracts.common import DecisionFacts
+
+    decision = namnd_decision(reference="SN/2024:478")
+    facts = DecisionFacts.of(decision)
+    assert (facts.body, facts.meeting_date, facts.paragraph) == ("namnd", date(2026, 3, 12), 85)
+    assert Decision.from_dict(facts.model_dump(mode="json")) == decision

@@ -323,7 +323,7 @@ class DocumentAuthorityRule(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class InformationItem(Base):
+class InformationItemRow(Base):
     """What staff must be told (tenant data; the defaults are in domain/information.py)."""
 
     __tablename__ = "information_item"
