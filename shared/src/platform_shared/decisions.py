@@ -36,7 +36,7 @@ DECIDING_ROLES = frozenset(
     }
 )
 
-# Who records the nämnd's decision: the officials who serve the nämnd (issue 12: socialchef or kvalitetsledare).
+# Who records the nämnd's decision: the officials who serve the nämnd (socialchef or kvalitetsledare).
 NAMND_RECORDERS = frozenset({Role.SOCIALCHEF, Role.FORVALTNINGSCHEF, Role.KVALITETSLEDARE})
 
 ROLE_TITLES: dict[str, str] = {

@@ -15,6 +15,7 @@ service layer to join with the document filters (unit, kind, process, status).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     Float,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from org_svc.adapters.swedish_text import indexed_text, parse_query
 
@@ -99,6 +101,6 @@ def matches(dialect: str, query: str) -> Select[tuple[uuid.UUID, float]] | None:
         vector = _versions.c[SEARCH_VECTOR]
         rank = -func.ts_rank_cd(vector, tsquery)
         return select(_versions.c.id.label("version_id"), rank.label("rank")).where(vector.op("@@")(tsquery))
-    fts = literal_column(FTS_TABLE)
+    fts: ColumnElement[Any] = literal_column(FTS_TABLE)  # FTS5 names the table itself in MATCH and bm25
     bm25 = func.bm25(fts, 0.0, 0.0, 10.0, 4.0, 1.0, type_=Float())
     return select(_fts.c.version_id, bm25.label("rank")).where(fts.op("MATCH")(parsed.fts5()))

@@ -50,7 +50,8 @@ def check_deciders(deciders: tuple[str, ...]) -> None:
 
 @dataclass(frozen=True)
 class DecisionAuthority:
-    """The tenant's rules: a kind-specific override wins over a scope override, which wins over the default."""
+    """The tenant's rules: a kind-specific override wins over a scope override, which wins over
+    the default."""
 
     by_scope: Mapping[Scope, tuple[str, ...]] = field(default_factory=dict)
     by_kind_and_scope: Mapping[tuple[DocumentKind, Scope], tuple[str, ...]] = field(default_factory=dict)

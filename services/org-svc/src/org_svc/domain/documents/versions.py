@@ -53,7 +53,8 @@ def next_status(current: VersionStatus, command: VersionCommand) -> VersionStatu
     if current not in sources:
         allowed = " eller ".join(STATUS_TITLES[s].lower() for s in sorted(sources))
         raise OrgConflict(
-            f"Versionen är {STATUS_TITLES[current].lower()}; det här steget kräver en version som är {allowed}"
+            f"Versionen är {STATUS_TITLES[current].lower()}; "
+            f"det här steget kräver en version som är {allowed}"
         )
     return target
 

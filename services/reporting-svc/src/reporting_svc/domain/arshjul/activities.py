@@ -144,7 +144,8 @@ def check_reschedule(activity: Activity, new_due: date, year: int, origin_due: d
         raise RuleViolation(f"Aktiviteten ska ligga i årshjulets år {year}", "due_on")
     if origin_due is not None and new_due > origin_due:
         raise RuleViolation(
-            f"Aktiviteten lämnar underlag till nivån ovanför och ska vara klar senast {origin_due.isoformat()}",
+            "Aktiviteten lämnar underlag till nivån ovanför och ska vara klar senast "
+            f"{origin_due.isoformat()}",
             "due_on",
         )
 
@@ -191,7 +192,8 @@ def calendar_view(own: Iterable[Activity], above: Iterable[Activity]) -> list[Vi
 
 
 # Who adopts a level's årshjul: the socialchef the nämnd's (seed 001 §2.2), each chef her level's
-# activities (seed 003 §4.4–4.5: "identifiera och fastställa … aktiviteter som behöver genomföras under året").
+# activities (seed 003 §4.4–4.5: "identifiera och fastställa … aktiviteter som behöver genomföras
+# under året").
 ADOPTERS: dict[ArshjulLevel, frozenset[Role]] = {
     ArshjulLevel.FORVALTNING: frozenset({Role.SOCIALCHEF, Role.FORVALTNINGSCHEF}),
     ArshjulLevel.VERKSAMHETSOMRADE: frozenset({Role.VERKSAMHETSCHEF}),
