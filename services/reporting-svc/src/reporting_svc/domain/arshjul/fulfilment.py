@@ -157,65 +157,65 @@ def _day(value: Any) -> date:
     return local_date(datetime.fromisoformat(str(value)))
 
 
+@dataclass(frozen=True)
+class _Source:
+    kind: EvidenceKind
+    unit: str  # the payload fields holding the unit, the date and the id
+    on: str
+    id: str
+    extra: tuple[tuple[str, str], ...] = ()  # Evidence field ← payload field
+
+
+_SOURCES: dict[str, _Source] = {
+    "RiskAnalysisCompleted": _Source(
+        EvidenceKind.RISK_ANALYSIS_COMPLETED, "unit_id", "completed_at", "analysis_id", (("year", "year"),)
+    ),
+    "ControlPlanAdopted": _Source(
+        EvidenceKind.CONTROL_PLAN_ADOPTED, "unit_id", "adopted_at", "plan_id", (("year", "year"),)
+    ),
+    "SelfAssessmentCompleted": _Source(
+        EvidenceKind.SELF_ASSESSMENT_COMPLETED,
+        "unit_id",
+        "completed_at",
+        "assessment_id",
+        (("method", "method"),),
+    ),
+    "DocumentReviewed": _Source(
+        EvidenceKind.DOCUMENT_REVIEWED,
+        "owner_unit_id",
+        "reviewed_on",
+        "review_id",
+        (("target_id", "document_id"),),
+    ),
+    "DocumentVersionPublished": _Source(
+        EvidenceKind.DOCUMENT_REVIEWED,
+        "owner_unit_id",
+        "published_at",
+        "version_id",
+        (("target_id", "document_id"),),
+    ),
+    "InformationGiven": _Source(
+        EvidenceKind.INFORMATION_GIVEN,
+        "unit_id",
+        "given_on",
+        "record_id",
+        (("item_key", "item_key"), ("method", "method")),
+    ),
+}
+# The events reporting must consume for the årshjul (beyond its projections).
+FULFILLING_EVENT_TYPES = tuple(_SOURCES)
+
+
 def evidence_from_event(event_type: str, facts: Mapping[str, Any]) -> Evidence | None:
     """Evidence from another service's event (its payload's `model_dump()`); None when the event
-    fulfils no activity."""
-    if event_type == "RiskAnalysisCompleted" and facts.get("trigger") == "arlig":
-        return Evidence(
-            EvidenceKind.RISK_ANALYSIS_COMPLETED,
-            facts["unit_id"],
-            _day(facts["completed_at"]),
-            event_type,
-            facts["analysis_id"],
-            year=facts["year"],
-        )
-    if event_type == "ControlPlanAdopted":
-        return Evidence(
-            EvidenceKind.CONTROL_PLAN_ADOPTED,
-            facts["unit_id"],
-            _day(facts["adopted_at"]),
-            event_type,
-            facts["plan_id"],
-            year=facts["year"],
-        )
-    if event_type == "SelfAssessmentCompleted":
-        return Evidence(
-            EvidenceKind.SELF_ASSESSMENT_COMPLETED,
-            facts["unit_id"],
-            _day(facts["completed_at"]),
-            event_type,
-            facts["assessment_id"],
-            method=facts.get("method"),
-        )
-    if event_type == "DocumentReviewed":
-        return Evidence(
-            EvidenceKind.DOCUMENT_REVIEWED,
-            facts["owner_unit_id"],
-            _day(facts["reviewed_on"]),
-            event_type,
-            facts["review_id"],
-            target_id=facts["document_id"],
-        )
-    if event_type == "DocumentVersionPublished":
-        return Evidence(
-            EvidenceKind.DOCUMENT_REVIEWED,
-            facts["owner_unit_id"],
-            _day(facts["published_at"]),
-            event_type,
-            facts["version_id"],
-            target_id=facts["document_id"],
-        )
-    if event_type == "InformationGiven":
-        return Evidence(
-            EvidenceKind.INFORMATION_GIVEN,
-            facts["unit_id"],
-            _day(facts["given_on"]),
-            event_type,
-            facts["record_id"],
-            item_key=facts.get("item_key"),
-            method=facts.get("method"),
-        )
-    return None
+    fulfils no activity (a risk analysis before a change is not the yearly one)."""
+    source = _SOURCES.get(event_type)
+    if source is None or (event_type == "RiskAnalysisCompleted" and facts.get("trigger") != "arlig"):
+        return None
+    extra = {field: facts.get(name) for field, name in source.extra}
+    return Evidence(
+        source.kind, facts[source.unit], _day(facts[source.on]), event_type, facts[source.id], **extra
+    )
 
 
 def evidence_from_report(
@@ -239,14 +239,3 @@ def evidence_from_report(
         report_type=report_type,
         tertial=tertial,
     )
-
-
-# The events reporting must consume for the årshjul (beyond its projections): their types.
-FULFILLING_EVENT_TYPES = (
-    "RiskAnalysisCompleted",
-    "ControlPlanAdopted",
-    "SelfAssessmentCompleted",
-    "DocumentReviewed",
-    "DocumentVersionPublished",
-    "InformationGiven",
-)
