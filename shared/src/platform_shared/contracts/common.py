@@ -1,11 +1,15 @@
-"""Events every producing service may emit: deadlines and audit records."""
+"""Events every producing service may emit (deadlines and audit records), and facts several
+services' events share (a recorded decision)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
 
 from platform_shared.contracts.base import EventPayload
+from platform_shared.decisions import Decision
 
 
 class _DeadlineEvent(EventPayload):
@@ -50,3 +54,23 @@ class AuditRecorded(EventPayload):
 
     def aggregate_id(self) -> str:
         return str(self.object_id)
+
+
+class DecisionFacts(BaseModel):
+    """A recorded decision (platform_shared.decisions.Decision) inside an event: who decided (the
+    nämnd, with meeting date and §, or a role held by a person) and when."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    body: str  # namnd | role
+    role: str  # the deciding role; for the nämnd, the role of the official who recorded it
+    unit_id: uuid.UUID
+    person_id: uuid.UUID
+    decided_on: date
+    meeting_date: date | None = None
+    paragraph: int | None = None
+    reference: str | None = None  # diarienummer
+
+    @classmethod
+    def of(cls, decision: Decision) -> DecisionFacts:
+        return cls.model_validate(decision.as_dict())

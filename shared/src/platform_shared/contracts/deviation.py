@@ -22,6 +22,9 @@ class _DeviationEvent(EventPayload):
     category: str | None = None
     status: str | None = None  # the state after this step
     severity: int | None = None  # konsekvens 1–4 at this step (added: deviation-svc issue 4)
+    # org-svc documents (rutiner) the case names as not followed (category arbetssatt_rutiner); each
+    # becomes a revision proposal on the document (added: ledningssystem issue 13)
+    document_ids: list[uuid.UUID] = []
 
     def aggregate_id(self) -> str:
         return str(self.deviation_id)
@@ -117,6 +120,7 @@ class _ActionEvent(_DeviationEvent):
     horizon: str | None = None  # kort | lang
     responsible_id: uuid.UUID | None = None
     due_date: date | None = None
+    revises_document_id: uuid.UUID | None = None  # the action is to revise this org-svc document
 
 
 class ActionProposed(_ActionEvent):

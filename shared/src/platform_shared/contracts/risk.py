@@ -17,6 +17,7 @@ class _RiskEvent(EventPayload):
     status: str | None = None
     source: str | None = None  # avvikelser | klagomal | granskning | internkontroll | jamforelser | ...
     process: str | None = None
+    revises_document_id: uuid.UUID | None = None  # the risk is treated by revising this org-svc document
 
     def aggregate_id(self) -> str:
         return str(self.risk_id)

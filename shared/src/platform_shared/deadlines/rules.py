@@ -146,6 +146,32 @@ LAW_DEFAULTS: dict[str, DeadlineRule] = {
             "KL 6 kap. 6 §",
             timedelta(days=7),
         ),
+        # The ledningssystem (issue 13): each due date is the object's own (the document's next
+        # review, the information item's due date, the årshjul activity's date).
+        DeadlineRule(
+            "document_review",
+            0,
+            Unit.CALENDAR_DAYS,
+            "Granska styrdokumentet",
+            "SOSFS 2011:9 4 kap.; seed 001 §2.5 (minst en gång per år)",
+            timedelta(days=30),
+        ),
+        DeadlineRule(
+            "information_given",
+            0,
+            Unit.CALENDAR_DAYS,
+            "Informera medarbetaren",
+            "SoL 27 kap. 1–2 §§; seed 002 (vid anställning och minst en gång per år)",
+            timedelta(days=7),
+        ),
+        DeadlineRule(
+            "arshjul_activity",
+            0,
+            Unit.CALENDAR_DAYS,
+            "Genomför aktiviteten i årshjulet",
+            "Seed 001 §2.2, seed 004 (årshjul)",
+            timedelta(days=14),
+        ),
     )
 }
 

@@ -3,7 +3,8 @@
 Read models, built only from other services' events (rebuildable, see docs/reporting.md): one fact row
 per case, risk, control and deadline, ids and facts only, and `fact_month_count`, the monthly
 pre-aggregate of every fact per unit and dimension value. Reporting's own data: notifications, IVO
-reminders, e-mails, webhook subscriptions and deliveries, reports and the tenant's settings.
+reminders, e-mails, webhook subscriptions and deliveries, reports, the tenant's settings, and the
+årshjul (year plans, their activities and calendar feed tokens): data people create, never rebuilt.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Float,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -417,6 +419,82 @@ class TenantSettingsRow(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+# --- the årshjul (reporting's own data: `rebuild` leaves it untouched) ----------------------------
+
+
+class Arshjul(Base):
+    """A year's plan of the quality work for one unit's level; adopted with a recorded decision."""
+
+    __tablename__ = "arshjul"
+    __table_args__ = (UniqueConstraint("year", "unit_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    level: Mapped[str] = mapped_column(String(30))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("arshjul.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | adopted
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument())  # platform_shared.decisions
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: Any = {"version_id_col": version}
+
+
+class ArshjulActivity(Base):
+    __tablename__ = "arshjul_activity"
+    __table_args__ = (
+        Index("ix_arshjul_activity_arshjul_due", "arshjul_id", "due_on"),
+        Index("ix_arshjul_activity_unit_due", "unit_id", "due_on"),
+        Index("ix_arshjul_activity_fulfilment", "kind", "unit_id", "fulfilled_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    arshjul_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("arshjul.id"))
+    template_key: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    period_year: Mapped[int] = mapped_column()
+    tertial: Mapped[int | None] = mapped_column()
+    responsible_role: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    reports_to_unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    inherited_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("arshjul_activity.id"), index=True)
+    target_id: Mapped[uuid.UUID | None] = mapped_column()  # e.g. the document a review is of
+    fulfilled_on: Mapped[date | None] = mapped_column(Date)
+    evidence_type: Mapped[str | None] = mapped_column(String(60))  # the event (or 'manual') that fulfilled it
+    evidence_id: Mapped[uuid.UUID | None] = mapped_column()
+    fulfilment_note: Mapped[str | None] = mapped_column(Text)
+    fulfilled_by: Mapped[uuid.UUID | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: Any = {"version_id_col": version}
+
+
+class CalendarFeedToken(Base):
+    """A calendar feed URL's secret, stored only as its SHA-256; revocable, scoped to one person's view."""
+
+    __tablename__ = "calendar_feed_token"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    scope: Mapped[str] = mapped_column(String(20))  # unit | person
+    unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
@@ -449,6 +527,24 @@ READ_MODELS: tuple[Table, ...] = tuple(
     )
 )
 FACT_TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
+
+# Tables people write in: never emptied by `rebuild` (a test holds READ_MODELS apart from these).
+PEOPLES_DATA: tuple[Table, ...] = tuple(
+    _table(m)
+    for m in (
+        Notification,
+        IvoReminder,
+        MailMessage,
+        WebhookSubscription,
+        WebhookDelivery,
+        WebhookAttempt,
+        Report,
+        TenantSettingsRow,
+        Arshjul,
+        ArshjulActivity,
+        CalendarFeedToken,
+    )
+)
 
 messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)
