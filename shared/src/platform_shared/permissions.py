@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from platform_shared.roles import Role
+from platform_shared.roles import GRANTS_AS, Role
 
 
 class Scope(StrEnum):
@@ -171,6 +171,10 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.REPORT_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
     Action.WEBHOOK_MANAGE: _g((R.SYSTEMADMINISTRATOR, _ALL)),
 }
+
+# myndighetschef and stabschef take the column of the role they grant as (roles.GRANTS_AS).
+for _cells in PERMISSIONS.values():
+    _cells.update({role: _cells[same] for role, same in GRANTS_AS.items() if same in _cells})
 
 # Decision types that can be delegated (delegationsordning) and the action each one unlocks.
 DELEGABLE: dict[str, Action] = {
