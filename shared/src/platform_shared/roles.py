@@ -19,8 +19,8 @@ class Role(StrEnum):
     MEDARBETARE = "medarbetare"
     SYSTEMADMINISTRATOR = "systemadministrator"
     NAMND_LEDAMOT = "namnd_ledamot"
-    MYNDIGHETSCHEF = "myndighetschef"  # head of a myndighet (biståndsbedömning): grants as verksamhetschef
-    STABSCHEF = "stabschef"  # strategic planning, quality development and follow-up: grants as kvalitetsledare
+    MYNDIGHETSCHEF = "myndighetschef"  # head of a myndighet (myndighetsutövning), seed 003 §4.3
+    STABSCHEF = "stabschef"  # planning, quality development and follow-up, seed 003 §4.9
 
 
 # A role that holds exactly the grants of another (seed 003 §4.3, §4.9): the permission matrix copies

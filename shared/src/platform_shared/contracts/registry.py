@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from platform_shared.contracts import common, deviation, org, risk
+from platform_shared.contracts import common, deviation, org, reporting, risk
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 
-_MODULES = (org, deviation, risk, common)
+_MODULES = (org, deviation, risk, reporting, common)
 
 
 def _collect() -> dict[tuple[str, int], type[EventPayload]]:
