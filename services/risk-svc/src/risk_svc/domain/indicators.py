@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from risk_svc.domain.errors import RuleViolation, StateViolation
@@ -164,14 +164,6 @@ class Value:
     value: Decimal
     numerator: Decimal | None = None
     denominator: Decimal | None = None
-
-
-def to_decimal(raw: object, field: str) -> Decimal:
-    try:
-        number = Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise RuleViolation("Inte ett tal", field) from None
-    return check_number(number, field)
 
 
 def rate_value(numerator: Decimal, denominator: Decimal, scale: Decimal) -> Decimal:
