@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from platform_shared.roles import Role
+from platform_shared.roles import GRANTS_AS, Role
 
 
 class Scope(StrEnum):
@@ -219,6 +219,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REPORT_ADOPT: "anta rapporter",
     Action.WEBHOOK_MANAGE: "hantera webhooks",
 }
+
+# myndighetschef and stabschef take the column of the role they grant as (roles.GRANTS_AS).
+for _cells in PERMISSIONS.values():
+    _cells.update({role: _cells[same] for role, same in GRANTS_AS.items() if same in _cells})
 
 # Decision types that can be delegated (delegationsordning) and the action each one unlocks.
 DELEGABLE: dict[str, Action] = {

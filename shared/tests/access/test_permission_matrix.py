@@ -16,6 +16,9 @@ Cell codes (8.2's notation):
   ord     ordinary cases in scope (avvikelse, complaint, data_breach), not Lex Sarah or HSL
   A       aggregated, de-identified figures in scope; never an object
   a+b     both
+
+myndighetschef and stabschef grant as verksamhetschef and kvalitetsledare (seed 003 §4.3, §4.9): their
+columns are those roles' columns, copied below by hand rather than taken from roles.GRANTS_AS.
 """
 
 from __future__ import annotations
@@ -79,12 +82,18 @@ ops.dead_letters     -      -     -     -       -     -      -    -      -     -
 """
 
 
+SAME_COLUMN_AS = {Role.MYNDIGHETSCHEF: Role.VERKSAMHETSCHEF, Role.STABSCHEF: Role.KVALITETSLEDARE}
+
+
 def _table() -> dict[Action, dict[Role, str]]:
     lines = [line.split() for line in EXPECTED.strip().splitlines()]
     header, rows = lines[0][1:], lines[1:]
-    return {
+    table = {
         Action(row[0]): {COLUMNS[c]: cell for c, cell in zip(header, row[1:], strict=True)} for row in rows
     }
+    for cells in table.values():
+        cells.update({role: cells[same] for role, same in SAME_COLUMN_AS.items()})
+    return table
 
 
 TABLE = _table()

@@ -1,4 +1,5 @@
-"""deviation-svc's events: deviations (avvikelse, lex_sarah, hsl), complaints and data breaches.
+"""deviation-svc's events: deviations (avvikelse, lex_sarah, hsl), complaints, data breaches and
+förbättringsförslag.
 
 Each carries what reporting needs to count and time it (unit, type, category, severity, degree,
 status after the step, timestamps, actor ids); never a description, name or personnummer.
@@ -191,6 +192,8 @@ class ComplaintReceived(_ComplaintEvent):
     received_at: datetime
     response_due_at: datetime | None = None
     registered_by: uuid.UUID | None = None
+    # värdighetsgarantier the complaint names as not kept (added: issue 14)
+    guarantee_ids: list[uuid.UUID] = []
 
 
 class ComplaintAcknowledged(_ComplaintEvent):
@@ -217,6 +220,79 @@ class ComplaintEscalated(_ComplaintEvent):
 class ComplaintClosed(_ComplaintEvent):
     event_type = "ComplaintClosed"
     closed_at: datetime
+
+
+class ComplaintMovedToProposal(_ComplaintEvent):
+    """A complaint of kind forbattringsforslag became an improvement proposal (same id): count it as a
+    proposal from now on, no longer as a complaint."""
+
+    event_type = "ComplaintMovedToProposal"
+    proposal_id: uuid.UUID
+    moved_at: datetime
+
+
+# --- förbättringsförslag --------------------------------------------------------------------------
+
+
+class _ProposalEvent(EventPayload):
+    topic = DEVIATION_EVENTS
+    proposal_id: uuid.UUID
+    reference: str
+    unit_id: uuid.UUID  # the unit whose chef assesses it now
+    origin_unit_id: uuid.UUID | None = None  # where it was submitted (differs once forwarded)
+    status: str | None = None  # submitted | forwarded | accepted | rejected | closed
+
+    def aggregate_id(self) -> str:
+        return str(self.proposal_id)
+
+
+class ImprovementProposalSubmitted(_ProposalEvent):
+    event_type = "ImprovementProposalSubmitted"
+    submitted_at: datetime
+    anonymous: bool = False
+    proposer_id: uuid.UUID | None = None  # never set for an anonymous proposal
+    moved_from_complaint_id: uuid.UUID | None = None
+
+
+class ImprovementProposalForwarded(_ProposalEvent):
+    event_type = "ImprovementProposalForwarded"
+    from_unit_id: uuid.UUID
+    forwarded_at: datetime
+    forwarded_by: uuid.UUID
+
+
+class ImprovementProposalAccepted(_ProposalEvent):
+    event_type = "ImprovementProposalAccepted"
+    outcome: str  # action | rutin_revision
+    action_id: uuid.UUID | None = None
+    responsible_id: uuid.UUID | None = None
+    due_date: date | None = None
+    document_id: uuid.UUID | None = None  # the rutin proposed for revision
+    accepted_at: datetime
+    assessed_by: uuid.UUID
+
+
+class ImprovementProposalRejected(_ProposalEvent):
+    event_type = "ImprovementProposalRejected"
+    rejected_at: datetime
+    assessed_by: uuid.UUID
+
+
+class _ImprovementActionEvent(_ProposalEvent):
+    action_id: uuid.UUID
+    responsible_id: uuid.UUID | None = None
+    due_date: date | None = None
+
+
+class ImprovementActionCompleted(_ImprovementActionEvent):
+    event_type = "ImprovementActionCompleted"
+    completed_at: datetime
+
+
+class ImprovementActionFollowedUp(_ImprovementActionEvent):
+    event_type = "ImprovementActionFollowedUp"
+    followed_up_at: datetime
+    effective: bool | None = None
 
 
 # --- personuppgiftsincidenter ----------------------------------------------------------------

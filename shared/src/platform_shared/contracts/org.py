@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.topics import ORG_EVENTS
@@ -48,6 +48,22 @@ class OrgUnitRenamed(_UnitEvent):
 class OrgUnitLawsChanged(_UnitEvent):
     event_type = "OrgUnitLawsChanged"
     laws: list[str]
+    changed_at: datetime
+
+
+class OrgUnitRegiChanged(_UnitEvent):
+    """From `changed_at` the unit is run in egen regi, or by a private provider under a contract
+    (LOU/LOV). A provider is an organisation: its name and organisationsnummer travel (a personnummer
+    is never accepted as organisationsnummer)."""
+
+    event_type = "OrgUnitRegiChanged"
+    regi: str  # egen | privat
+    procurement_form: str | None = None  # lou | lov
+    provider_name: str | None = None
+    organisationsnummer: str | None = None  # NNNNNN-NNNN
+    contract_reference: str | None = None
+    contract_from: date | None = None
+    contract_to: date | None = None
     changed_at: datetime
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from platform_shared.contracts import arshjul, common, deviation, documents, org, risk
+from platform_shared.contracts import arshjul, common, deviation, documents, org, reporting, risk
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 
-_MODULES = (org, documents, deviation, risk, common, arshjul)
+_MODULES = (org, documents, deviation, risk, reporting, common, arshjul)
 
 
 def _collect() -> dict[tuple[str, int], type[EventPayload]]:

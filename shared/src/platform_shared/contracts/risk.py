@@ -1,9 +1,11 @@
-"""risk-svc's events: risks, analyses, the internkontrollplan, controls and egenkontroller."""
+"""risk-svc's events: risks, analyses, the internkontrollplan, controls and egenkontroller; goals,
+indicators and their values, imported comparison figures and värdighetsgarantier."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.topics import RISK_EVENTS
@@ -117,6 +119,7 @@ class _ControlEvent(EventPayload):
     risk_id: uuid.UUID | None = None
     unit_id: uuid.UUID
     due_date: date | None = None
+    kind: str | None = None  # internkontroll | avtalsuppfoljning | mas_tillsyn (added: issue 14)
 
     def aggregate_id(self) -> str:
         return str(self.control_id)
@@ -149,3 +152,191 @@ class SelfAssessmentCompleted(EventPayload):
 
     def aggregate_id(self) -> str:
         return str(self.assessment_id)
+
+
+# --- goals, indicators and the styrkort (issue 14) ------------------------------------------------
+# Goal titles and indicator names travel: they name organisational things, like unit names, and hold
+# nothing about a brukare. Descriptions, comments, analyses and activity texts stay in risk-svc.
+
+
+class _GoalEvent(EventPayload):
+    topic = RISK_EVENTS
+    goal_id: uuid.UUID
+    unit_id: uuid.UUID
+    level: str  # namndmal | forvaltningsmal | verksamhetsmal | enhetsmal
+    parent_goal_id: uuid.UUID | None = None
+    title: str
+    perspective: str | None = None  # ekonomi | malgrupp | verksamhet | medarbetare
+    prioritised: bool = False
+    from_year: int | None = None
+    to_year: int | None = None
+    status: str | None = None  # active | ended
+
+    def aggregate_id(self) -> str:
+        return str(self.goal_id)
+
+
+class GoalSet(_GoalEvent):
+    """A goal was set (created) for a unit."""
+
+    event_type = "GoalSet"
+    set_at: datetime
+    set_by: uuid.UUID | None = None
+
+
+class GoalChanged(_GoalEvent):
+    event_type = "GoalChanged"
+    changed_at: datetime
+
+
+class GoalEnded(_GoalEvent):
+    event_type = "GoalEnded"
+    ended_at: datetime
+
+
+class _IndicatorEvent(EventPayload):
+    topic = RISK_EVENTS
+    indicator_id: uuid.UUID
+    goal_id: uuid.UUID
+    unit_id: uuid.UUID
+    name: str
+    unit_of_measure: str
+    direction: str  # higher_is_better | lower_is_better
+    target: Decimal
+    threshold: Decimal  # gränsvärde
+    frequency: str  # manadsvis | tertialvis | arsvis
+    source: str  # entered | computed | imported
+    aggregation: str  # sum | rate | none
+    rate_scale: Decimal | None = None
+    computed_source: str | None = None
+    kpi: str | None = None
+    municipality: str | None = None
+    parent_indicator_id: uuid.UUID | None = None
+    guarantee_ids: list[uuid.UUID] = []  # the värdighetsgarantier it follows up
+    status: str | None = None  # active | retired
+
+    def aggregate_id(self) -> str:
+        return str(self.indicator_id)
+
+
+class IndicatorDefined(_IndicatorEvent):
+    event_type = "IndicatorDefined"
+    defined_at: datetime
+
+
+class IndicatorChanged(_IndicatorEvent):
+    """Target, gränsvärde or what it feeds changed (from the next period on)."""
+
+    event_type = "IndicatorChanged"
+    changed_at: datetime
+
+
+class IndicatorRetired(_IndicatorEvent):
+    event_type = "IndicatorRetired"
+    retired_at: datetime
+
+
+class IndicatorMeasured(EventPayload):
+    """A period's value of an indicator (entered, computed or imported); a later one for the same
+    period replaces it."""
+
+    topic = RISK_EVENTS
+    event_type = "IndicatorMeasured"
+    measurement_id: uuid.UUID
+    indicator_id: uuid.UUID
+    goal_id: uuid.UUID
+    unit_id: uuid.UUID
+    period: str  # 2026-03 | 2026-T1 | 2026
+    value: Decimal
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    status: str  # over_target | between | under_threshold
+    source: str  # entered | computed | imported
+    measured_at: datetime
+    recorded_by: uuid.UUID | None = None
+    replaces_measurement_id: uuid.UUID | None = None
+
+    def aggregate_id(self) -> str:
+        return str(self.indicator_id)
+
+
+class _IndicatorActivityEvent(EventPayload):
+    topic = RISK_EVENTS
+    activity_id: uuid.UUID
+    indicator_id: uuid.UUID
+    unit_id: uuid.UUID
+    measurement_id: uuid.UUID | None = None
+    owner_id: uuid.UUID
+    due_date: date
+    status: str  # planned | completed | followed_up
+
+    def aggregate_id(self) -> str:
+        return str(self.activity_id)
+
+
+class IndicatorActivityPlanned(_IndicatorActivityEvent):
+    event_type = "IndicatorActivityPlanned"
+    planned_at: datetime
+
+
+class IndicatorActivityCompleted(_IndicatorActivityEvent):
+    event_type = "IndicatorActivityCompleted"
+    completed_at: datetime
+
+
+class IndicatorActivityFollowedUp(_IndicatorActivityEvent):
+    event_type = "IndicatorActivityFollowedUp"
+    followed_up_at: datetime
+    effective: bool | None = None
+
+
+class ComparisonDataImported(EventPayload):
+    """An import of published comparison figures (Kolada's open-data shape) and its report."""
+
+    topic = RISK_EVENTS
+    event_type = "ComparisonDataImported"
+    import_id: uuid.UUID
+    kind: str  # values | titles
+    file_format: str  # csv | xlsx
+    imported: int
+    replaced: int
+    unchanged: int
+    refused: int
+    kpis: list[str] = []
+    municipalities: list[str] = []
+    years: list[int] = []
+    imported_at: datetime
+    imported_by: uuid.UUID | None = None
+
+    def aggregate_id(self) -> str:
+        return str(self.import_id)
+
+
+class _GuaranteeEvent(EventPayload):
+    topic = RISK_EVENTS
+    guarantee_id: uuid.UUID
+    unit_id: uuid.UUID  # applies to the unit and its subtree
+    area: str  # one of the seven areas of the national värdegrund
+    title: str
+    valid_from: date
+    valid_to: date | None = None
+    indicator_ids: list[uuid.UUID] = []
+    status: str | None = None  # active | withdrawn
+
+    def aggregate_id(self) -> str:
+        return str(self.guarantee_id)
+
+
+class GuaranteeAdopted(_GuaranteeEvent):
+    event_type = "GuaranteeAdopted"
+    adopted_at: datetime
+
+
+class GuaranteeChanged(_GuaranteeEvent):
+    event_type = "GuaranteeChanged"
+    changed_at: datetime
+
+
+class GuaranteeWithdrawn(_GuaranteeEvent):
+    event_type = "GuaranteeWithdrawn"
+    withdrawn_at: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Subquery, Table, Uuid, and_, cast, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +51,22 @@ class UnitRecord:
 
     def open_at(self, at: datetime) -> bool:
         return self.valid_from <= at and (self.valid_to is None or self.valid_to > at)
+
+
+@dataclass(frozen=True)
+class RegiRecord:
+    """How a unit is run from `valid_from`: egen regi, or a private provider under a contract."""
+
+    unit_id: uuid.UUID
+    valid_from: datetime
+    valid_to: datetime | None
+    regi: str  # egen | privat
+    procurement_form: str | None = None  # lou | lov
+    provider_name: str | None = None
+    organisationsnummer: str | None = None
+    contract_reference: str | None = None
+    contract_from: date | None = None
+    contract_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,18 @@ class OrgDirectory:
         units still exist (unit_exists) for history and figures; new work should not go to them."""
         unit = await self.unit(unit_id)
         return unit is not None and unit.open_at(at or utc_now())
+
+    async def regi_at(self, unit_id: uuid.UUID, at: datetime | None = None) -> RegiRecord | None:
+        """How the unit was run at `at` (default now); None: egen regi (nothing else recorded)."""
+        t = self._t.unit_regi
+        row = (
+            await self._session.execute(
+                select(t)
+                .where(t.c.unit_id == unit_id, _valid_at(t, at or utc_now()))
+                .order_by(t.c.valid_from.desc())
+            )
+        ).first()
+        return RegiRecord(**dict(row._mapping)) if row is not None else None
 
     async def unit_laws(self, unit_id: uuid.UUID) -> list[str]:
         laws = await self._session.scalar(select(self._t.unit.c.laws).where(self._t.unit.c.id == unit_id))

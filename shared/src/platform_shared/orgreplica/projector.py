@@ -33,6 +33,7 @@ class ReplicaProjector:
             ev.OrgUnitRenamed.event_type: self._unit_renamed,
             ev.OrgUnitLawsChanged.event_type: self._unit_laws_changed,
             ev.OrgUnitClosed.event_type: self._unit_closed,
+            ev.OrgUnitRegiChanged.event_type: self._unit_regi_changed,
             ev.PersonRegistered.event_type: self._person_registered,
             ev.PersonDeactivated.event_type: self._person_deactivated,
             ev.RoleAssigned.event_type: self._role_assigned,
@@ -68,6 +69,35 @@ class ReplicaProjector:
             session,
             self._t.unit_parent,
             {"unit_id": e.unit_id, "valid_from": e.valid_from, "parent_id": e.parent_id, "valid_to": None},
+            ["unit_id", "valid_from"],
+        )
+
+        if e.regi == "privat":  # the provider's details follow in OrgUnitRegiChanged
+            await self._regi_from(session, e.unit_id, e.valid_from, {"regi": e.regi})
+
+    async def _unit_regi_changed(self, session: AsyncSession, e: ev.OrgUnitRegiChanged) -> None:
+        facts = {
+            "regi": e.regi,
+            "procurement_form": e.procurement_form,
+            "provider_name": e.provider_name,
+            "organisationsnummer": e.organisationsnummer,
+            "contract_reference": e.contract_reference,
+            "contract_from": e.contract_from,
+            "contract_to": e.contract_to,
+        }
+        await self._regi_from(session, e.unit_id, e.changed_at, facts)
+
+    async def _regi_from(self, session: AsyncSession, unit_id: Any, at: Any, facts: dict[str, Any]) -> None:
+        r = self._t.unit_regi.c
+        await session.execute(
+            update(self._t.unit_regi)
+            .where(and_(r.unit_id == unit_id, r.valid_to.is_(None), r.valid_from < at))
+            .values(valid_to=at)
+        )
+        await upsert(
+            session,
+            self._t.unit_regi,
+            {"unit_id": unit_id, "valid_from": at, "valid_to": None, **facts},
             ["unit_id", "valid_from"],
         )
 

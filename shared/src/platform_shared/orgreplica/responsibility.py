@@ -70,7 +70,7 @@ class DutyDefinition:
 
 
 _TOP = (Role.SOCIALCHEF, Role.FORVALTNINGSCHEF)
-_LINE = (Role.AVDELNINGSCHEF, Role.VERKSAMHETSCHEF)
+_LINE = (Role.AVDELNINGSCHEF, Role.VERKSAMHETSCHEF, Role.MYNDIGHETSCHEF)
 
 DUTIES: dict[Duty, DutyDefinition] = {
     d.duty: d

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Column, Index, MetaData, String, Table, Uuid
+from sqlalchemy import Boolean, Column, Date, Index, MetaData, String, Table, Uuid
 
 from platform_shared.db import JsonType, UtcDateTime
 
@@ -18,6 +18,7 @@ class ReplicaTables:
     role: Table
     delegation: Table
     client: Table
+    unit_regi: Table
 
 
 def attach_replica_tables(metadata: MetaData) -> ReplicaTables:
@@ -85,6 +86,28 @@ def attach_replica_tables(metadata: MetaData) -> ReplicaTables:
         Column("operations", JsonType(), nullable=False),
         Column("active", Boolean, nullable=False),
     )
+    # How a unit is run over time: egen regi, or a private provider under a contract (LOU/LOV). No row
+    # for a time means egen regi.
+    unit_regi = Table(
+        "replica_unit_regi",
+        metadata,
+        Column("unit_id", Uuid, primary_key=True),
+        Column("valid_from", UtcDateTime(), primary_key=True),
+        Column("valid_to", UtcDateTime(), nullable=True),
+        Column("regi", String(20), nullable=False),
+        Column("procurement_form", String(10), nullable=True),
+        Column("provider_name", String(300), nullable=True),
+        Column("organisationsnummer", String(11), nullable=True),
+        Column("contract_reference", String(100), nullable=True),
+        Column("contract_from", Date, nullable=True),
+        Column("contract_to", Date, nullable=True),
+    )
     return ReplicaTables(
-        unit=unit, unit_parent=unit_parent, person=person, role=role, delegation=delegation, client=client
+        unit=unit,
+        unit_parent=unit_parent,
+        person=person,
+        role=role,
+        delegation=delegation,
+        client=client,
+        unit_regi=unit_regi,
     )

@@ -1,5 +1,6 @@
 """deviation-svc's tables: deviations with their investigation, decisions, IVO anmälan, actions and
-attachments; complaints; data breaches; encrypted subject refs; deadlines, audit, idempotency."""
+attachments; complaints; förbättringsförslag; data breaches; encrypted subject refs; deadlines, audit,
+idempotency."""
 
 from __future__ import annotations
 
@@ -247,6 +248,113 @@ class Complaint(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A complaint of kind forbattringsforslag that became a proposal (same id); lists of complaints skip it
+    moved_to_proposal_id: Mapped[uuid.UUID | None] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ComplaintGuarantee(Base):
+    """A värdighetsgaranti the complaint names as not kept."""
+
+    __tablename__ = "complaint_guarantee"
+    __table_args__ = (Index("ix_complaint_guarantee_guarantee", "guarantee_id"),)
+
+    complaint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("complaint.id"), primary_key=True)
+    guarantee_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class GuaranteeRef(Base):
+    """risk-svc's värdighetsgarantier as its events tell them: what a complaint may name."""
+
+    __tablename__ = "guarantee_ref"
+    __table_args__ = (Index("ix_guarantee_ref_unit", "unit_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()  # the unit and its subtree
+    area: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # active | withdrawn
+
+
+class ImprovementProposal(Base):
+    """A förbättringsförslag (domain/proposals.py). `proposer_id` is kept even when anonymous, so the
+    proposer can follow it; the unit is not shown who it is."""
+
+    __tablename__ = "improvement_proposal"
+    __table_args__ = (
+        Index("ix_improvement_proposal_unit_status", "unit_id", "status", "submitted_at", "id"),
+        Index("ix_improvement_proposal_proposer", "proposer_id", "submitted_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()  # whose chef assesses it now
+    origin_unit_id: Mapped[uuid.UUID] = mapped_column()  # where it was submitted
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposer_id: Mapped[uuid.UUID | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # action | rutin_revision
+    motivation: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[uuid.UUID | None] = mapped_column()  # the rutin proposed for revision
+    revision: Mapped[str | None] = mapped_column(Text)
+    action_id: Mapped[uuid.UUID | None] = mapped_column()
+    assessed_by: Mapped[uuid.UUID | None] = mapped_column()
+    assessed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    moved_from_complaint: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When ImprovementProposalSubmitted was published; NULL for a moved complaint until the service has
+    # announced it (and ComplaintMovedToProposal) once.
+    announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImprovementProposalStep(Base):
+    """What happened to a proposal, in order: what its proposer sees."""
+
+    __tablename__ = "improvement_proposal_step"
+    __table_args__ = (Index("ix_improvement_proposal_step_proposal", "proposal_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("improvement_proposal.id"))
+    step: Mapped[str] = mapped_column(String(20))  # submitted | forwarded | accepted | rejected | moved
+    to_status: Mapped[str] = mapped_column(String(20))
+    from_unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    to_unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    by: Mapped[uuid.UUID | None] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ImprovementAction(Base):
+    """The action an accepted proposal leads to; followed up like a deviation's actions."""
+
+    __tablename__ = "improvement_action"
+    __table_args__ = (
+        Index("ix_improvement_action_proposal", "proposal_id"),
+        Index("ix_improvement_action_responsible", "responsible_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("improvement_proposal.id"))
+    description: Mapped[str] = mapped_column(Text)
+    responsible_id: Mapped[uuid.UUID] = mapped_column()
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # planned | done | followed_up (domain.actions)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    effect: Mapped[str | None] = mapped_column(Text)
+    effective: Mapped[bool | None] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -29,6 +29,14 @@ class OrgUnit(Base):
     laws: Mapped[list[str]] = mapped_column(JsonType())
     valid_from: Mapped[datetime] = mapped_column(UtcDateTime())
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # How the unit is run now (its history is in org_unit_change, kind regi_changed)
+    regi: Mapped[str] = mapped_column(String(20), default="egen", server_default="egen")
+    procurement_form: Mapped[str | None] = mapped_column(String(10))  # lou | lov
+    provider_name: Mapped[str | None] = mapped_column(String(300))
+    organisationsnummer: Mapped[str | None] = mapped_column(String(11))
+    contract_reference: Mapped[str | None] = mapped_column(String(100))
+    contract_from: Mapped[date | None] = mapped_column(Date)
+    contract_to: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: Any = {"version_id_col": version}
@@ -47,6 +55,14 @@ class OrgUnitChange(Base):
     name: Mapped[str | None] = mapped_column(String(300))
     parent_id: Mapped[uuid.UUID | None] = mapped_column()
     laws: Mapped[list[str] | None] = mapped_column(JsonType())
+    # kind regi_changed (and created): regi and, for privat, the provider and its contract
+    regi: Mapped[str | None] = mapped_column(String(20))
+    procurement_form: Mapped[str | None] = mapped_column(String(10))
+    provider_name: Mapped[str | None] = mapped_column(String(300))
+    organisationsnummer: Mapped[str | None] = mapped_column(String(11))
+    contract_reference: Mapped[str | None] = mapped_column(String(100))
+    contract_from: Mapped[date | None] = mapped_column(Date)
+    contract_to: Mapped[date | None] = mapped_column(Date)
     actor_id: Mapped[uuid.UUID | None] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -3,8 +3,9 @@
 Read models, built only from other services' events (rebuildable, see docs/reporting.md): one fact row
 per case, risk, control and deadline, ids and facts only, and `fact_month_count`, the monthly
 pre-aggregate of every fact per unit and dimension value. Reporting's own data: notifications, IVO
-reminders, e-mails, webhook subscriptions and deliveries, reports, the tenant's settings, and the
-årshjul (year plans, their activities and calendar feed tokens): data people create, never rebuilt.
+reminders, e-mails, webhook subscriptions and deliveries, reports, the tenant's settings, the årshjul
+(year plans, their activities and calendar feed tokens), and kvalitetsråd meetings and their protokoll:
+data people create, never rebuilt.
 """
 
 from __future__ import annotations
@@ -405,6 +406,91 @@ class Report(Base):
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+# --- kvalitetsråd: meetings and protokoll (domain/kvalitetsrad.py); written by people ------------
+
+
+class KvalitetsradMeeting(Base):
+    __tablename__ = "kvalitetsrad_meeting"
+    __table_args__ = (Index("ix_kvalitetsrad_meeting_unit_on", "unit_id", "meeting_on", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    occasion: Mapped[str] = mapped_column(String(10))  # t1 | t2 | vb | vp | extra
+    meeting_on: Mapped[date] = mapped_column(Date)
+    period_from: Mapped[date] = mapped_column(Date)  # the figures gone through
+    period_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # planned | held | justerat
+    participant_ids: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)
+    secretary_id: Mapped[uuid.UUID | None] = mapped_column()  # nedtecknat av
+    chef_id: Mapped[uuid.UUID | None] = mapped_column()  # justeras av
+    report_id: Mapped[uuid.UUID | None] = mapped_column()  # the kvalitetsrad report printed as underlag
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument())  # frozen at justering
+    held_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    justerat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    justerat_by: Mapped[uuid.UUID | None] = mapped_column()
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KvalitetsradItem(Base):
+    """An agenda item of a meeting: what was said (notes) and decided."""
+
+    __tablename__ = "kvalitetsrad_item"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)  # kvalitetsrad.AGENDA_KEYS
+    position: Mapped[int] = mapped_column()
+    notes: Mapped[str | None] = mapped_column(Text)
+    decisions: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column()
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class KvalitetsradAction(Base):
+    """An action decided under an item; followed up at a later meeting of the same unit."""
+
+    __tablename__ = "kvalitetsrad_action"
+    __table_args__ = (
+        Index("ix_kvalitetsrad_action_meeting", "meeting_id"),
+        Index("ix_kvalitetsrad_action_unit_status", "unit_id", "status"),
+        Index("ix_kvalitetsrad_action_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    item_key: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID] = mapped_column()
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # open | done | dropped (continues stays open)
+    followed_up_meeting_id: Mapped[uuid.UUID | None] = mapped_column()
+    follow_up_outcome: Mapped[str | None] = mapped_column(String(20))  # done | continues | dropped
+    follow_up_note: Mapped[str | None] = mapped_column(Text)
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KvalitetsradAnnouncement(Base):
+    """A justerat protokoll of the unit one level up or down, announced at this meeting (once)."""
+
+    __tablename__ = "kvalitetsrad_announcement"
+    __table_args__ = (Index("ix_kvalitetsrad_announcement_protokoll", "protokoll_meeting_id"),)
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    protokoll_meeting_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(20))  # from_below | from_above
+    announced_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class TenantSettingsRow(Base):
     __tablename__ = "tenant_settings"
 
@@ -507,6 +593,11 @@ ivo_reminder = _table(IvoReminder)
 control_plan_fact = _table(ControlPlanFact)
 tenant_settings = _table(TenantSettingsRow)
 webhook_delivery = _table(WebhookDelivery)
+
+# Tables people write (never emptied by `reporting-svc rebuild`).
+KVALITETSRAD_TABLES: tuple[Table, ...] = tuple(
+    _table(m) for m in (KvalitetsradMeeting, KvalitetsradItem, KvalitetsradAction, KvalitetsradAnnouncement)
+)
 
 # Tables of the projection group: emptied and refilled by `reporting-svc rebuild`.
 READ_MODELS: tuple[Table, ...] = tuple(

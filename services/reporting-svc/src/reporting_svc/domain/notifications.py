@@ -36,7 +36,14 @@ class NotificationKind(StrEnum):
     DEVIATION_CLOSED = "deviation_closed"  # to the reporter
 
 
-MANAGER_ROLES = ("enhetschef", "avdelningschef", "verksamhetschef", "socialchef", "forvaltningschef")
+MANAGER_ROLES = (
+    "enhetschef",
+    "avdelningschef",
+    "verksamhetschef",
+    "myndighetschef",
+    "socialchef",
+    "forvaltningschef",
+)
 
 _DEGREE_TEXT = {
     "allvarligt_missforhallande": "ett allvarligt missförhållande",

@@ -465,6 +465,44 @@ _KVALITETSRAD = (
     ),
 )
 
+# The plan for the coming year (seed 003 §7.2, seed 004 "VP"): built on the analysis of earlier
+# years' results; its sections are plans, so they carry no figures of the plan year.
+_VERKSAMHETSPLAN = (
+    _s(
+        "utgangslage",
+        "Utgångsläge",
+        "Analys av tidigare års resultat och kvalitetsarbete som planeringen bygger på.",
+    ),
+    _s(
+        "mal_och_aktiviteter",
+        "Mål och aktiviteter",
+        "Årets mål på varje nivå, indikatorerna med målvärden och gränsvärden, och de aktiviteter som "
+        "ska genomföras under året för att nå kvalitetsmålen.",
+    ),
+    _s(
+        "riskanalys_och_internkontroll",
+        "Riskanalys och internkontrollplan",
+        "Årets risk- och väsentlighetsanalys och internkontrollplanens kontrollmoment, "
+        "avtalsuppföljning och MAS-tillsyn hos privata utförare inräknade.",
+    ),
+    _s(
+        "kvalitetsrad_och_uppfoljning",
+        "Plan för kvalitetsråd och uppföljningar",
+        "När kvalitetsråden hålls (inför T1, T2, VB och VP) och övriga uppföljnings- och analystillfällen.",
+    ),
+    _s(
+        "processer_och_rutiner",
+        "Genomgång av processer och rutiner",
+        "Vilka processer och rutiner som ska gås igenom och hur tillämpningen kontrolleras.",
+    ),
+    _s(
+        "brukarundersokningar",
+        "Brukarundersökningar och brukardialog",
+        "Planerade brukarundersökningar, brukardialoger och medarbetarenkäter.",
+    ),
+    _s("granskningar", "Granskningar", "Planerade granskningar, avtalsuppföljningar och egenkontroller."),
+)
+
 TEMPLATES: dict[ReportType, tuple[Section, ...]] = {
     ReportType.T1: _TERTIAL,
     ReportType.T2: _TERTIAL,
@@ -472,6 +510,7 @@ TEMPLATES: dict[ReportType, tuple[Section, ...]] = {
     ReportType.KB: _KVALITETSBERATTELSE,
     ReportType.PSB: _PATIENTSAKERHET,
     ReportType.KVALITETSRAD: _KVALITETSRAD,
+    ReportType.VP: _VERKSAMHETSPLAN,
 }
 
 

@@ -20,6 +20,7 @@ class ReportType(StrEnum):
     KB = "kb"  # kvalitetsberättelse (SOSFS 2011:9 7 kap.)
     PSB = "psb"  # patientsäkerhetsberättelse (PSL 3 kap. 10 §), senast 1 mars
     KVALITETSRAD = "kvalitetsrad"  # underlag till kvalitetsråd (T1, T2, VB or a whole year)
+    VP = "vp"  # verksamhetsplan for the coming year (seed 004, seed 003 §7.2), adopted like the others
 
 
 TYPE_TITLES: dict[ReportType, str] = {
@@ -29,6 +30,7 @@ TYPE_TITLES: dict[ReportType, str] = {
     ReportType.KB: "Kvalitetsberättelse",
     ReportType.PSB: "Patientsäkerhetsberättelse",
     ReportType.KVALITETSRAD: "Underlag till kvalitetsråd",
+    ReportType.VP: "Verksamhetsplan",
 }
 
 

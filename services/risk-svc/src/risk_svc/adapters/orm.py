@@ -2,9 +2,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
@@ -115,7 +128,9 @@ class RiskAction(Base):
     __table_args__ = (Index("ix_risk_action_risk", "risk_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    risk_id: Mapped[uuid.UUID] = mapped_column()
+    # NULL only for the action of a finding at a provider follow-up without a risk (issue 14); the
+    # annotation is narrowed when those handlers land.
+    risk_id: Mapped[uuid.UUID] = mapped_column(nullable=True)
     description: Mapped[str] = mapped_column(Text)
     responsible_id: Mapped[uuid.UUID | None] = mapped_column()
     due_date: Mapped[date | None] = mapped_column(Date)
@@ -194,7 +209,11 @@ class ControlPlanRow(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     plan_id: Mapped[uuid.UUID] = mapped_column()
-    risk_id: Mapped[uuid.UUID] = mapped_column()
+    # internkontroll | avtalsuppfoljning | mas_tillsyn (domain.control_plans.ControlKind)
+    kind: Mapped[str] = mapped_column(String(30), server_default="internkontroll")
+    # NULL only for a provider follow-up planned without a risk (issue 14); the annotation is narrowed
+    # when those handlers land.
+    risk_id: Mapped[uuid.UUID] = mapped_column(nullable=True)
     unit_id: Mapped[uuid.UUID] = mapped_column()  # where the control is performed
     control_activity: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(30))
@@ -288,6 +307,222 @@ class SelfAssessment(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+# --- goals, indicators and the styrkort (domain/goals.py, indicators.py, scorecards.py) ------------
+
+Amount = Numeric(20, 4)  # indicator values, targets and gränsvärden: exact decimals
+
+
+class Goal(Base):
+    """A goal of a unit, broken down from a goal of a unit above (nämndmål → … → enhetens mål)."""
+
+    __tablename__ = "goal"
+    __table_args__ = (
+        Index("ix_goal_unit_status", "unit_id", "status"),
+        Index("ix_goal_parent", "parent_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    parent_id: Mapped[uuid.UUID | None] = mapped_column()
+    level: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    perspective: Mapped[str | None] = mapped_column(String(20))
+    prioritised: Mapped[bool] = mapped_column(default=False)
+    from_year: Mapped[int | None] = mapped_column()
+    to_year: Mapped[int | None] = mapped_column()
+    factors: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)  # [{kind, perspective, text}]
+    status: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+    __table_args__ = (
+        Index("ix_indicator_goal", "goal_id"),
+        Index("ix_indicator_unit_status", "unit_id", "status"),
+        Index("ix_indicator_parent", "parent_indicator_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    goal_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()  # the goal's unit
+    name: Mapped[str] = mapped_column(String(300))
+    definition: Mapped[str] = mapped_column(Text)
+    unit_of_measure: Mapped[str] = mapped_column(String(40))
+    direction: Mapped[str] = mapped_column(String(20))
+    target: Mapped[Decimal] = mapped_column(Amount)
+    threshold: Mapped[Decimal] = mapped_column(Amount)  # gränsvärde
+    frequency: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    aggregation: Mapped[str] = mapped_column(String(10))
+    rate_scale: Mapped[Decimal | None] = mapped_column(Amount)
+    computed_source: Mapped[str | None] = mapped_column(String(60))
+    kpi: Mapped[str | None] = mapped_column(String(6))
+    municipality: Mapped[str | None] = mapped_column(String(4))
+    parent_indicator_id: Mapped[uuid.UUID | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))  # active | retired
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IndicatorGuarantee(Base):
+    """An indicator follows up a värdighetsgaranti."""
+
+    __tablename__ = "indicator_guarantee"
+    __table_args__ = (Index("ix_indicator_guarantee_guarantee", "guarantee_id"),)
+
+    indicator_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    guarantee_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class Measurement(Base):
+    """An indicator's value for a period (one per period; a correction replaces it, the event log
+    keeps what it was)."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period"),
+        Index("ix_measurement_unit_period", "unit_id", "period_start"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    indicator_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    period: Mapped[str] = mapped_column(String(10))  # 2026-03 | 2026-T1 | 2026
+    period_start: Mapped[date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    numerator: Mapped[Decimal | None] = mapped_column(Amount)
+    denominator: Mapped[Decimal | None] = mapped_column(Amount)
+    status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    analysis: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column()  # None: computed or imported
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IndicatorActivity(Base):
+    """What is done when a value is below the gränsvärde: owner, due date, followed up like actions."""
+
+    __tablename__ = "indicator_activity"
+    __table_args__ = (
+        Index("ix_indicator_activity_indicator_status", "indicator_id", "status"),
+        Index("ix_indicator_activity_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    indicator_id: Mapped[uuid.UUID] = mapped_column()
+    measurement_id: Mapped[uuid.UUID | None] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID] = mapped_column()
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # planned | completed | followed_up
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    effect: Mapped[str | None] = mapped_column(Text)
+    effective: Mapped[bool | None] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- imported comparison figures (domain/kolada.py) ------------------------------------------------
+
+
+class ComparisonImport(Base):
+    """One uploaded file and its report: what was imported, replaced, left alone and refused (why)."""
+
+    __tablename__ = "comparison_import"
+    __table_args__ = (Index("ix_comparison_import_at", "imported_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # values | titles
+    filename: Mapped[str | None] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(10))  # csv | xlsx
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported: Mapped[int] = mapped_column()
+    replaced: Mapped[int] = mapped_column()
+    unchanged: Mapped[int] = mapped_column()
+    refused_count: Mapped[int] = mapped_column()
+    refused: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)  # [{row, reason}]
+    kpis: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)
+    municipalities: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)
+    years: Mapped[list[Any]] = mapped_column(JsonDocument(), default=list)
+    imported_by: Mapped[uuid.UUID] = mapped_column()
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ComparisonValue(Base):
+    """A published figure, one per kpi/municipality/period/gender (an import replaces, never adds)."""
+
+    __tablename__ = "comparison_value"
+    __table_args__ = (Index("ix_comparison_value_municipality", "municipality", "kpi", "period"),)
+
+    kpi: Mapped[str] = mapped_column(String(6), primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    period: Mapped[int] = mapped_column(primary_key=True)
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[Decimal | None] = mapped_column(Amount)  # None: published without a value
+    import_id: Mapped[uuid.UUID] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ComparisonKpi(Base):
+    """A KPI's title, from a titles file or entered by hand."""
+
+    __tablename__ = "comparison_kpi"
+
+    kpi: Mapped[str] = mapped_column(String(6), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(10))  # file | manual
+    import_id: Mapped[uuid.UUID | None] = mapped_column()
+    updated_by: Mapped[uuid.UUID] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- värdighetsgarantier (domain/guarantees.py) ----------------------------------------------------
+
+
+class Guarantee(Base):
+    __tablename__ = "guarantee"
+    __table_args__ = (Index("ix_guarantee_unit_status", "unit_id", "status"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()  # the unit and its subtree
+    area: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    commitment: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # active | withdrawn
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class TenantSetting(Base):
     """Tenant settings as data (one document per key; `risk` holds bands and rules)."""
 
@@ -334,7 +569,20 @@ complaint_fact = Table(
     Column("received_at", UtcDateTime(), nullable=True),
     Column("status", String(30), nullable=True),
     Column("escalated_deviation_id", Uuid, nullable=True),
+    # for the computed indicator "complaints answered in time" (issue 14)
+    Column("complainant_type", String(30), nullable=True),
+    Column("response_due_at", UtcDateTime(), nullable=True),
+    Column("responded_at", UtcDateTime(), nullable=True),
     Index("ix_complaint_fact_unit_received", "unit_id", "received_at"),
+)
+
+# värdighetsgarantier a complaint names as not kept (ComplaintReceived.guarantee_ids)
+complaint_guarantee_fact = Table(
+    "complaint_guarantee_fact",
+    Base.metadata,
+    Column("complaint_id", Uuid, primary_key=True),
+    Column("guarantee_id", Uuid, primary_key=True),
+    Index("ix_complaint_guarantee_fact_guarantee", "guarantee_id"),
 )
 
 missed_deadline_fact = Table(

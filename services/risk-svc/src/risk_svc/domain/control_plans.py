@@ -1,5 +1,7 @@
 """Internkontrollplan (KL 6 kap 6 §): one per nämnd and year, adopted by the nämnd, followed up at
-T1, T2 and årsbokslut; each row (kontrollmoment) schedules its controls by frequency."""
+T1, T2 and årsbokslut; each row (kontrollmoment) schedules its controls by frequency. Besides the
+controls of prioritised risks, the plan holds the follow-up of units run by private providers
+(seed 003 §1.4, §4.1): avtalsuppföljning, and the MAS's tillsyn of their health care."""
 
 from __future__ import annotations
 
@@ -55,6 +57,31 @@ class Occasion(StrEnum):
 
 
 OCCASION_ORDER = (Occasion.T1, Occasion.T2, Occasion.ARSBOKSLUT)
+
+
+class ControlKind(StrEnum):
+    INTERNKONTROLL = "internkontroll"  # a kontrollmoment for a prioritised risk
+    AVTALSUPPFOLJNING = "avtalsuppfoljning"  # the nämnd follows up a provider's contract (KL 10 kap. 8 §)
+    MAS_TILLSYN = "mas_tillsyn"  # the MAS supervises HSL at a provider in private regi
+
+
+PROVIDER_KINDS = frozenset({ControlKind.AVTALSUPPFOLJNING, ControlKind.MAS_TILLSYN})
+
+
+def check_row_kind(
+    kind: ControlKind, has_risk: bool, unit_regi: str | None, unit_laws: Iterable[str]
+) -> None:
+    """An internkontroll row controls a prioritised risk; a provider follow-up is planned for a unit
+    in private regi during the plan year (a risk it addresses is optional), and the MAS's tillsyn
+    only where the unit gives health care (HSL)."""
+    if kind is ControlKind.INTERNKONTROLL:
+        if not has_risk:
+            raise RuleViolation("Ett kontrollmoment i internkontrollen avser en prioriterad risk", "risk_id")
+        return
+    if unit_regi != "privat":
+        raise RuleViolation("Avtalsuppföljning och MAS-tillsyn planeras för enheter i privat regi", "unit_id")
+    if kind is ControlKind.MAS_TILLSYN and "HSL" not in set(unit_laws):
+        raise RuleViolation("MAS-tillsyn avser en enhet med hälso- och sjukvård enligt HSL", "unit_id")
 
 
 class ControlStatus(StrEnum):
