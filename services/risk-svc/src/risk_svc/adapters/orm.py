@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
 from platform_shared.deadlines.store import attach_deadline_tables
+from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
 from platform_shared.references import attach_reference_counter
@@ -128,9 +129,8 @@ class RiskAction(Base):
     __table_args__ = (Index("ix_risk_action_risk", "risk_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    # NULL only for the action of a finding at a provider follow-up without a risk (issue 14); the
-    # annotation is narrowed when those handlers land.
-    risk_id: Mapped[uuid.UUID] = mapped_column(nullable=True)
+    # NULL only for the action of a finding at a provider follow-up without a risk (issue 14)
+    risk_id: Mapped[uuid.UUID | None] = mapped_column()
     description: Mapped[str] = mapped_column(Text)
     responsible_id: Mapped[uuid.UUID | None] = mapped_column()
     due_date: Mapped[date | None] = mapped_column(Date)
@@ -211,9 +211,8 @@ class ControlPlanRow(Base):
     plan_id: Mapped[uuid.UUID] = mapped_column()
     # internkontroll | avtalsuppfoljning | mas_tillsyn (domain.control_plans.ControlKind)
     kind: Mapped[str] = mapped_column(String(30), server_default="internkontroll")
-    # NULL only for a provider follow-up planned without a risk (issue 14); the annotation is narrowed
-    # when those handlers land.
-    risk_id: Mapped[uuid.UUID] = mapped_column(nullable=True)
+    # NULL only for a provider follow-up planned without a risk (issue 14)
+    risk_id: Mapped[uuid.UUID | None] = mapped_column()
     unit_id: Mapped[uuid.UUID] = mapped_column()  # where the control is performed
     control_activity: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(30))
@@ -602,3 +601,4 @@ messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)
 reference_counter = attach_reference_counter(Base.metadata)
 deadlines = attach_deadline_tables(Base.metadata)
+idempotency = attach_idempotency_table(Base.metadata)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 from risk_svc.domain.risks import RiskStatus
 
 
@@ -32,12 +32,14 @@ RESPONSIBLE_ROLE_BY_LEVEL = {
 def check_trigger(trigger: Trigger, change_description: str | None) -> None:
     """A change analysis names the planned change (summer staffing, a case-system upgrade, ...)."""
     if trigger is Trigger.FORANDRING and not (change_description and change_description.strip()):
-        raise RuleViolation("An analysis before a planned change describes the change", "change_description")
+        raise RuleViolation(
+            "En analys inför en planerad förändring beskriver förändringen", "change_description"
+        )
 
 
 def check_open(status: AnalysisStatus) -> None:
     if status is not AnalysisStatus.DRAFT:
-        raise StateViolation("A completed analysis cannot be changed")
+        raise RuleViolation("En slutförd riskanalys kan inte ändras", state=True)
 
 
 def complete(status: AnalysisStatus, risks: Sequence[tuple[str, RiskStatus]]) -> AnalysisStatus:
@@ -45,5 +47,5 @@ def complete(status: AnalysisStatus, risks: Sequence[tuple[str, RiskStatus]]) ->
     check_open(status)
     unassessed = [reference for reference, state in risks if state is RiskStatus.IDENTIFIED]
     if unassessed:
-        raise StateViolation("Assess every risk before completing the analysis: " + ", ".join(unassessed))
+        raise RuleViolation("Bedöm varje risk innan analysen slutförs: " + ", ".join(unassessed), state=True)
     return AnalysisStatus.COMPLETED

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from risk_svc.domain.errors import RuleViolation
 from risk_svc.domain.indicators import Aggregation, Direction, Value, rate_value
+from risk_svc.domain.model import RuleViolation
 from risk_svc.domain.periods import IndicatorFrequency, Period
 
 PERCENT = Decimal(100)

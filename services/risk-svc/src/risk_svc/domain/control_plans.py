@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 
 
 class PlanStatus(StrEnum):
@@ -20,7 +20,7 @@ class PlanStatus(StrEnum):
     FOLLOWED_UP = "followed_up"
 
 
-class Method(StrEnum):
+class ControlMethod(StrEnum):
     STICKPROV = "stickprov"
     AKTGRANSKNING = "aktgranskning"
     LOGGKONTROLL = "loggkontroll"
@@ -57,6 +57,11 @@ class Occasion(StrEnum):
 
 
 OCCASION_ORDER = (Occasion.T1, Occasion.T2, Occasion.ARSBOKSLUT)
+OCCASION_LABELS: dict[Occasion, str] = {
+    Occasion.T1: "tertial 1",
+    Occasion.T2: "tertial 2",
+    Occasion.ARSBOKSLUT: "årsbokslutet",
+}
 
 
 class ControlKind(StrEnum):
@@ -125,7 +130,7 @@ def control_periods(year: int, frequency: Frequency, decided_on: date | None = N
 
 def check_draft(status: PlanStatus) -> None:
     if status is not PlanStatus.DRAFT:
-        raise StateViolation("An adopted plan is changed only by a new decision of the nämnd")
+        raise RuleViolation("En antagen plan ändras bara genom ett nytt beslut i nämnden", state=True)
 
 
 def adopt(
@@ -134,13 +139,13 @@ def adopt(
     """The nämnd adopts a draft with at least one row, recording its decision (reference and date)."""
     check_draft(status)
     if rows == 0:
-        raise StateViolation("A plan without kontrollmoment cannot be adopted")
+        raise RuleViolation("En plan utan kontrollmoment kan inte antas", state=True)
     if not decision_reference.strip():
-        raise RuleViolation("The nämnd's decision reference is required", "decision_reference")
+        raise RuleViolation("Nämndens beslutsreferens krävs", "decision_reference")
     if decided_on > today:
-        raise RuleViolation("The decision date cannot be in the future", "decided_on")
+        raise RuleViolation("Beslutsdatumet kan inte ligga i framtiden", "decided_on")
     if decided_on.year > year:
-        raise RuleViolation("A plan is decided before or during its year", "decided_on")
+        raise RuleViolation("En plan beslutas före eller under sitt år", "decided_on")
     return PlanStatus.ADOPTED
 
 
@@ -149,16 +154,21 @@ def follow_up(
 ) -> PlanStatus:
     """Follow-ups come in order (T1, T2, årsbokslut), once each, after the period they cover ends."""
     if status is PlanStatus.DRAFT:
-        raise StateViolation("A draft plan is not followed up; the nämnd adopts it first")
+        raise RuleViolation("En plan i utkast följs inte upp; nämnden antar den först", state=True)
     done_set = set(done)
+    label = OCCASION_LABELS[occasion]
     if occasion in done_set:
-        raise StateViolation(f"The plan is already followed up at {occasion.value}")
-    missing = [o.value for o in OCCASION_ORDER[: OCCASION_ORDER.index(occasion)] if o not in done_set]
+        raise RuleViolation(f"Planen är redan uppföljd vid {label}", state=True)
+    missing = [
+        OCCASION_LABELS[o] for o in OCCASION_ORDER[: OCCASION_ORDER.index(occasion)] if o not in done_set
+    ]
     if missing:
-        raise StateViolation(f"Follow up {', '.join(missing)} first")
+        raise RuleViolation(f"Följ först upp {' och '.join(missing)}", state=True)
     if today <= occasion.cutoff(year):
-        raise StateViolation(
-            f"{occasion.value} covers the plan year up to {occasion.cutoff(year)}; follow up after it"
+        raise RuleViolation(
+            f"Uppföljningen vid {label} avser planåret till och med {occasion.cutoff(year)}; "
+            "följ upp efter det",
+            state=True,
         )
     return PlanStatus.FOLLOWED_UP
 
@@ -181,23 +191,23 @@ def check_perform(
     """A control of an adopted plan is performed once; avvikelser come with findings, ok without.
     Returns whether it was performed on time (by its due date); a late control is still recorded."""
     if plan_status is PlanStatus.DRAFT:
-        raise StateViolation("Controls belong to an adopted plan")
+        raise RuleViolation("Kontroller hör till en antagen plan", state=True)
     if performed:
-        raise StateViolation("The control has already been performed")
+        raise RuleViolation("Kontrollen är redan utförd", state=True)
     if result is ControlResult.AVVIKELSER and findings == 0:
-        raise RuleViolation("A control with avvikelser records at least one finding", "findings")
+        raise RuleViolation("En kontroll med avvikelser har minst ett fynd", "findings")
     if result is ControlResult.OK and findings:
-        raise RuleViolation("A control without avvikelser has no findings", "findings")
+        raise RuleViolation("En kontroll utan avvikelser har inga fynd", "findings")
     if performed_on > today:
-        raise RuleViolation("performed_on cannot be in the future", "performed_on")
+        raise RuleViolation("Dagen för kontrollen kan inte ligga i framtiden", "performed_on")
     if performed_on < period.start:
-        raise RuleViolation("performed_on is before the period the control covers", "performed_on")
+        raise RuleViolation("Dagen för kontrollen ligger före perioden som kontrollen avser", "performed_on")
     return performed_on <= period.due_date
 
 
 def check_add_finding(plan_status: PlanStatus, performed: bool) -> None:
     if plan_status is PlanStatus.DRAFT or not performed:
-        raise StateViolation("Findings are recorded on a performed control")
+        raise RuleViolation("Fynd registreras på en utförd kontroll", state=True)
 
 
 @dataclass(frozen=True)

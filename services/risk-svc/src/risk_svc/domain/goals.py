@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 
 MAX_TITLE = 300
 MAX_TEXT = 5000
@@ -136,17 +136,17 @@ def check_one_prioritised(prioritised: bool, other_prioritised_in_year: int) -> 
     """Each level's styrkort has one prioritised goal a year (seed 002: "ett prioriterat
     verksamhetsmål")."""
     if prioritised and other_prioritised_in_year:
-        raise StateViolation("Enheten har redan ett prioriterat mål för året")
+        raise RuleViolation("Enheten har redan ett prioriterat mål för året", state=True)
 
 
 def check_active(status: GoalStatus) -> None:
     if status is not GoalStatus.ACTIVE:
-        raise StateViolation("Målet är avslutat; det behålls med sina värden men ändras inte")
+        raise RuleViolation("Målet är avslutat; det behålls med sina värden men ändras inte", state=True)
 
 
 def check_end(status: GoalStatus, open_children: int) -> GoalStatus:
     """A goal ends after the goals broken down from it (end or move them first)."""
     check_active(status)
     if open_children:
-        raise StateViolation(f"{open_children} mål är nedbrutna från detta mål: avsluta dem först")
+        raise RuleViolation(f"{open_children} mål är nedbrutna från detta mål: avsluta dem först", state=True)
     return GoalStatus.ENDED

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
 from risk_svc.domain.indicators import IndicatorStatus, worst_status
+from risk_svc.domain.model import RuleViolation
 
 MAX_TITLE = 300
 MAX_TEXT = 5000
@@ -86,7 +86,7 @@ def check_named_in_complaint(
 
 def check_withdraw(status: GuaranteeStatus) -> GuaranteeStatus:
     if status is not GuaranteeStatus.ACTIVE:
-        raise StateViolation("Garantin är redan återkallad")
+        raise RuleViolation("Garantin är redan återkallad", state=True)
     return GuaranteeStatus.WITHDRAWN
 
 

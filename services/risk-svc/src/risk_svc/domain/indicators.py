@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 from risk_svc.domain.periods import FREQUENCY_TITLES, IndicatorFrequency, Period, period_containing
 
 MAX_ABS_VALUE = Decimal("1e12")
@@ -289,7 +289,9 @@ def check_measurement(
 def check_source_allows_entry(d: IndicatorDefinition) -> None:
     """Values of a computed or imported indicator come from the system, not from a form."""
     if d.source is not Source.ENTERED:
-        raise StateViolation("Indikatorns värden beräknas eller importeras och skrivs inte in för hand")
+        raise RuleViolation(
+            "Indikatorns värden beräknas eller importeras och skrivs inte in för hand", state=True
+        )
 
 
 class ActivityStatus(StrEnum):
@@ -309,5 +311,5 @@ _ACTIVITY_NEXT = {
 def next_activity_status(current: ActivityStatus, step: str) -> ActivityStatus:
     source, target = _ACTIVITY_NEXT[step]
     if current is not source:
-        raise StateViolation(f"Aktiviteten är {current.value}; '{step}' kräver {source.value}")
+        raise RuleViolation(f"Aktiviteten är {current.value}; '{step}' kräver {source.value}", state=True)
     return target

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from risk_svc.domain.errors import RuleViolation
+from risk_svc.domain.model import RuleViolation
 
 MAX_ROWS = 200_000
 MAX_TITLE = 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from risk_svc.domain.errors import RuleViolation
+from platform_shared.errors import RuleViolation
 
 __all__ = [
     "CONSEQUENCE_LABELS",
@@ -16,7 +16,7 @@ __all__ = [
     "Consequence",
     "Probability",
     "RiskBand",
-    "RuleViolation",
+    "RuleViolation",  # a refused rule: bad input (422) or, with state=True, the wrong state (409)
     "assess",
     "band_for",
     "risk_value",
@@ -74,7 +74,7 @@ class BandThresholds:
     def check(self) -> BandThresholds:
         if not 1 < self.medium_from < self.high_from < self.very_high_from <= 16:
             raise RuleViolation(
-                "Band thresholds must rise: 1 < medium_from < high_from < very_high_from ≤ 16", "bands"
+                "Gränserna för riskklasserna ska stiga från medel till hög till mycket hög, högst 16", "bands"
             )
         return self
 
@@ -82,9 +82,12 @@ class BandThresholds:
 DEFAULT_THRESHOLDS = BandThresholds()
 
 
+SCALE_LABELS = {"probability": "Sannolikheten", "consequence": "Konsekvensen"}
+
+
 def _scale(value: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-        raise RuleViolation(f"{field} must be an integer from 1 to 4", field)
+        raise RuleViolation(f"{SCALE_LABELS[field]} anges som ett heltal från 1 till 4", field)
     return value
 
 
@@ -96,7 +99,7 @@ def risk_value(probability: int, consequence: int) -> int:
 def band_for(value: int, thresholds: BandThresholds = DEFAULT_THRESHOLDS) -> RiskBand:
     """Default bands: 1–3 low, 4–6 medium, 8–9 high, 12–16 very high."""
     if not 1 <= value <= 16:
-        raise RuleViolation("risk_value must be from 1 to 16", "risk_value")
+        raise RuleViolation("Riskvärdet ska vara mellan 1 och 16", "risk_value")
     if value >= thresholds.very_high_from:
         return RiskBand.VERY_HIGH
     if value >= thresholds.high_from:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation
+from risk_svc.domain.model import RuleViolation
 
 
 class IndicatorFrequency(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 from risk_svc.domain.settings import PriorityRule
 
 
@@ -17,6 +17,17 @@ class RiskStatus(StrEnum):
     HANDLED_IN_UNIT = "handled_in_unit"
     FOLLOWED_UP = "followed_up"
     CLOSED = "closed"
+
+
+# Swedish names, for what a person reads.
+STATUS_LABELS: dict[RiskStatus, str] = {
+    RiskStatus.IDENTIFIED: "identifierad",
+    RiskStatus.ASSESSED: "bedömd",
+    RiskStatus.PRIORITISED: "prioriterad",
+    RiskStatus.HANDLED_IN_UNIT: "hanteras i enheten",
+    RiskStatus.FOLLOWED_UP: "uppföljd",
+    RiskStatus.CLOSED: "avslutad",
+}
 
 
 class RiskSource(StrEnum):
@@ -30,7 +41,7 @@ class RiskSource(StrEnum):
     AVTALSUPPFOLJNING = "avtalsuppfoljning"
 
 
-class ActionStatus(StrEnum):
+class RiskActionStatus(StrEnum):
     PLANERAD = "planerad"
     GENOMFORD = "genomford"
 
@@ -38,15 +49,19 @@ class ActionStatus(StrEnum):
 S = RiskStatus
 
 
-def _need_text(value: str | None, field: str, what: str) -> str:
+def _need_text(value: str | None, field: str, message: str) -> str:
     if value is None or not value.strip():
-        raise RuleViolation(f"{what} is required", field)
+        raise RuleViolation(message, field)
     return value.strip()
+
+
+def _state(message: str, status: RiskStatus) -> RuleViolation:
+    return RuleViolation(f"{message} (risken är {STATUS_LABELS[status]})", state=True)
 
 
 def check_editable(status: RiskStatus) -> None:
     if status is S.CLOSED:
-        raise StateViolation("A closed risk cannot be changed")
+        raise RuleViolation("En avslutad risk kan inte ändras", state=True)
 
 
 def status_after_assessment(status: RiskStatus) -> RiskStatus:
@@ -66,9 +81,11 @@ def prioritise(
     """An assessed risk (or one first handled in the unit) becomes prioritised: proposed for the
     internkontrollplan. Prioritising a risk the tenant's rule does not propose needs a motivation."""
     if status not in (S.ASSESSED, S.HANDLED_IN_UNIT) or risk_value is None or consequence is None:
-        raise StateViolation(f"Only an assessed risk can be prioritised (the risk is {status.value})")
+        raise _state("Bara en bedömd risk kan prioriteras", status)
     if not rule.proposes(risk_value, consequence):
-        _need_text(motivation, "motivation", "A motivation for prioritising against the tenant's rule")
+        _need_text(
+            motivation, "motivation", "Att prioritera en risk som regeln inte föreslår kräver en motivering"
+        )
     return S.PRIORITISED
 
 
@@ -82,9 +99,11 @@ def handle_in_unit(
     """An assessed risk is handled in the unit's own work. Not prioritising a risk the tenant's rule
     proposes needs a motivation."""
     if status is not S.ASSESSED or risk_value is None or consequence is None:
-        raise StateViolation(f"Only an assessed risk can be handled in the unit (the risk is {status.value})")
+        raise _state("Bara en bedömd risk kan hanteras i enheten", status)
     if rule.proposes(risk_value, consequence):
-        _need_text(motivation, "motivation", "A motivation for not prioritising a risk the rule proposes")
+        _need_text(
+            motivation, "motivation", "Att inte prioritera en risk som regeln föreslår kräver en motivering"
+        )
     return S.HANDLED_IN_UNIT
 
 
@@ -95,33 +114,33 @@ def escalate(status: RiskStatus, parent_id: uuid.UUID | None, reason: str | None
     """A risk the responsible unit cannot handle goes to the level above, with a reason. It is no longer
     handled in the unit; identified or assessed risks keep their state for the level above to judge."""
     if status not in ESCALATABLE:
-        raise StateViolation(f"A {status.value} risk cannot be escalated")
-    _need_text(reason, "reason", "A reason for the escalation")
+        raise _state("Bara en identifierad, bedömd eller i enheten hanterad risk kan eskaleras", status)
+    _need_text(reason, "reason", "Ange varför risken eskaleras")
     if parent_id is None:
-        raise StateViolation("The responsible unit has no level above to escalate to")
+        raise RuleViolation("Den ansvariga enheten har ingen nivå ovanför att eskalera till", state=True)
     return S.ASSESSED if status is S.HANDLED_IN_UNIT else status
 
 
 def follow_up(status: RiskStatus, note: str | None) -> RiskStatus:
     """Prioritised or unit-handled risks are followed up (again as often as needed)."""
     if status not in (S.PRIORITISED, S.HANDLED_IN_UNIT, S.FOLLOWED_UP):
-        raise StateViolation(
-            f"Only a prioritised or unit-handled risk can be followed up (it is {status.value})"
-        )
-    _need_text(note, "note", "A follow-up note")
+        raise _state("Bara en prioriterad risk eller en risk som hanteras i enheten kan följas upp", status)
+    _need_text(note, "note", "Uppföljningen behöver en anteckning")
     return S.FOLLOWED_UP
 
 
 def close(status: RiskStatus, open_actions: int) -> RiskStatus:
     """A followed-up risk is closed once every action in its plan is done."""
     if status is not S.FOLLOWED_UP:
-        raise StateViolation(f"Only a followed-up risk can be closed (it is {status.value})")
+        raise _state("Bara en uppföljd risk kan avslutas", status)
     if open_actions:
-        raise StateViolation(f"{open_actions} action(s) of the risk are not done yet")
+        raise RuleViolation(
+            f"{open_actions} åtgärd(er) i riskens handlingsplan är inte genomförda än", state=True
+        )
     return S.CLOSED
 
 
-def complete_action(status: ActionStatus) -> ActionStatus:
-    if status is ActionStatus.GENOMFORD:
-        raise StateViolation("The action is already done")
-    return ActionStatus.GENOMFORD
+def complete_action(status: RiskActionStatus) -> RiskActionStatus:
+    if status is RiskActionStatus.GENOMFORD:
+        raise RuleViolation("Åtgärden är redan genomförd", state=True)
+    return RiskActionStatus.GENOMFORD

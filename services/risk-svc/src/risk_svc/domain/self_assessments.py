@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
+from risk_svc.domain.model import RuleViolation
 
 
 class SelfAssessmentMethod(StrEnum):
@@ -59,7 +59,7 @@ class Figure:
 
 def check_open(status: SelfAssessmentStatus) -> None:
     if status is not SelfAssessmentStatus.DRAFT:
-        raise StateViolation("A completed egenkontroll cannot be changed")
+        raise RuleViolation("En slutförd egenkontroll kan inte ändras", state=True)
 
 
 def complete(
@@ -68,7 +68,7 @@ def complete(
     """Completing records the result with an analysis; a comparison needs its figures."""
     check_open(status)
     if method in COMPARISON_METHODS and not figures:
-        raise RuleViolation("A comparison (Öppna jämförelser, Kolada, KKiK) is entered as figures", "figures")
+        raise RuleViolation("En jämförelse (Öppna jämförelser, Kolada, KKiK) anges med nyckeltal", "figures")
     if not analysis.strip():
-        raise RuleViolation("The analysis of the result is required", "analysis")
+        raise RuleViolation("Analysen av resultatet krävs", "analysis")
     return SelfAssessmentStatus.COMPLETED

@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from platform_shared.patterns import PatternThresholds
-from risk_svc.domain.errors import RuleViolation
-from risk_svc.domain.model import BandThresholds
+from risk_svc.domain.model import BandThresholds, RuleViolation
 
 UNIT_LEVELS = ("namnd", "forvaltning", "avdelning", "verksamhetsomrade", "enhet")
 PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)
@@ -29,11 +28,13 @@ class PriorityRule:
 
     def check(self) -> PriorityRule:
         if self.min_risk_value is None and self.min_consequence is None:
-            raise RuleViolation("The rule needs min_risk_value, min_consequence or both", "prioritisation")
+            raise RuleViolation(
+                "Regeln behöver ett lägsta riskvärde, en lägsta konsekvens eller båda", "prioritisation"
+            )
         if self.min_risk_value is not None and not 1 <= self.min_risk_value <= 16:
-            raise RuleViolation("min_risk_value must be from 1 to 16", "prioritisation.min_risk_value")
+            raise RuleViolation("Lägsta riskvärde ska vara mellan 1 och 16", "prioritisation.min_risk_value")
         if self.min_consequence is not None and not 1 <= self.min_consequence <= 4:
-            raise RuleViolation("min_consequence must be from 1 to 4", "prioritisation.min_consequence")
+            raise RuleViolation("Lägsta konsekvens ska vara mellan 1 och 4", "prioritisation.min_consequence")
         return self
 
 
@@ -56,17 +57,23 @@ class SuggestionRule:
     def check(self) -> SuggestionRule:
         prefix = "suggestions."
         if self.period_months not in PERIOD_MONTHS:
-            raise RuleViolation(f"period_months must be one of {PERIOD_MONTHS}", prefix + "period_months")
+            months = ", ".join(str(m) for m in PERIOD_MONTHS[:-1]) + f" eller {PERIOD_MONTHS[-1]}"
+            raise RuleViolation(f"Periodens längd ska vara {months} månader", prefix + "period_months")
         if not 2 <= self.periods <= 24:
-            raise RuleViolation("periods must be from 2 to 24", prefix + "periods")
+            raise RuleViolation("Antalet perioder ska vara mellan 2 och 24", prefix + "periods")
         if self.min_count < 1:
-            raise RuleViolation("min_count must be at least 1", prefix + "min_count")
+            raise RuleViolation("Lägsta antal ska vara minst 1", prefix + "min_count")
         if self.rise_factor < 1:
-            raise RuleViolation("rise_factor must be at least 1", prefix + "rise_factor")
+            raise RuleViolation("Ökningsfaktorn ska vara minst 1", prefix + "rise_factor")
         if not 2 <= self.recurring_periods <= self.periods:
-            raise RuleViolation("recurring_periods must be from 2 to periods", prefix + "recurring_periods")
+            raise RuleViolation(
+                "Antalet återkommande perioder ska vara mellan 2 och antalet perioder",
+                prefix + "recurring_periods",
+            )
         if not 1 <= self.severe_from <= 4:
-            raise RuleViolation("severe_from must be from 1 to 4", prefix + "severe_from")
+            raise RuleViolation(
+                "Gränsen för allvarliga händelser ska vara mellan 1 och 4", prefix + "severe_from"
+            )
         return self
 
 
@@ -99,7 +106,7 @@ class TenantSettings:
         known = {"bands", "prioritisation", "suggestions", "yearly_analysis_levels"}
         for key in patch:
             if key not in known:
-                raise RuleViolation(f"Unknown setting '{key}'", key)
+                raise RuleViolation("Okänd inställning", key)
         bands = _patched(self.bands, patch.get("bands"), "bands").check()
         rule = _patched(self.prioritisation, patch.get("prioritisation"), "prioritisation").check()
         suggestions = _patched(self.suggestions, patch.get("suggestions"), "suggestions").check()
@@ -110,7 +117,8 @@ class TenantSettings:
                 unknown = [lvl for lvl in raw if lvl not in UNIT_LEVELS]
                 if unknown or not raw:
                     raise RuleViolation(
-                        f"yearly_analysis_levels must be null or levels among {UNIT_LEVELS}",
+                        "Ange organisationsnivåer bland nämnd, förvaltning, avdelning, verksamhetsområde "
+                        "och enhet, eller inga (alla enheter)",
                         "yearly_analysis_levels",
                     )
                 raw = tuple(dict.fromkeys(raw))
@@ -124,7 +132,7 @@ def _patched(current: Any, patch: dict[str, Any] | None, name: str) -> Any:
     fields = set(asdict(current))
     for key in patch:
         if key not in fields:
-            raise RuleViolation(f"Unknown setting '{name}.{key}'", f"{name}.{key}")
+            raise RuleViolation("Okänd inställning", f"{name}.{key}")
     return replace(current, **patch)
 
 
