@@ -1,31 +1,30 @@
+"""Every API test runs on SQLite and on PostgreSQL, through the shared Harness with risk-svc's steps."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.org import OrgUnitMoved, RoleAssigned
-from platform_shared.messaging.local import LocalTransport
-from platform_shared.runtime import ServiceRuntime
+from platform_shared.messaging.transport import Transport
+from platform_shared.testing import Harness as SharedHarness
 from platform_shared.testing import (
-    OrgFixture,
+    TestClock,
     database_url,
-    feed_org,
-    publish,
+    harness,
     replica_role_count_at_least,
-    running_service,
     standard_org,
     wait_until,
 )
-from risk_svc.app import build_runtime, deadline_worker
+from risk_svc.app import RiskRuntime, build_runtime, deadline_worker
 from risk_svc.config import RiskSettings
 from risk_svc.service_layer.history import GROUP as HISTORY_GROUP
 from risk_svc.service_layer.scheduler import DeadlineWorker
@@ -33,55 +32,31 @@ from risk_svc.service_layer.scheduler import DeadlineWorker
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
-@dataclass
-class MovableClock:
-    """The runtime's injected clock: tests move it instead of waiting."""
+class Harness(SharedHarness):
+    """The shared harness with risk-svc's steps: answers as JSON, deviation-svc's events, org changes,
+    the deadline worker."""
 
-    now: datetime = START
+    @cached_property
+    def worker(self) -> DeadlineWorker:
+        return deadline_worker(self.runtime)
 
-    def __call__(self) -> datetime:
-        return self.now
+    def at_version(self, person: str, version: int) -> dict[str, str]:
+        """`person`'s headers with If-Match naming `version`."""
+        return self.auth(person, **{"If-Match": f'"{version}"'})
 
-    def set(self, when: datetime) -> None:
-        self.now = when
+    async def json(self, method: str, path: str, person: str, expect: int = 200, **kwargs: Any) -> Any:
+        """The JSON answer of a request that must answer `expect`."""
+        return (await self.call(method, path, person, expect, **kwargs)).json()
 
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Harness:
-    client: httpx.AsyncClient
-    runtime: ServiceRuntime
-    org: OrgFixture
-    transport: LocalTransport
-    clock: MovableClock
-    worker: DeadlineWorker = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.worker = deadline_worker(self.runtime)
-
-    def auth(self, person: str, version: int | None = None) -> dict[str, str]:
-        headers = self.org.auth(person)
-        if version is not None:
-            headers["If-Match"] = f'"{version}"'
-        return headers
-
-    def unit(self, key: str) -> str:
-        return str(self.org.units[key])
-
-    async def outbox(self, *types: str) -> list[tuple[str, dict[str, Any]]]:
-        """(type, data) of every event in the outbox, oldest first (only `types` when given)."""
-        outbox = self.runtime.messaging.outbox
-        async with self.runtime.session_factory() as session:
-            rows = await session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.seq))
-            return [(r[0], r[1]["data"]) for r in rows if not types or r[0] in types]
+    async def events(self, *types: str) -> list[dict[str, Any]]:
+        """The data of every event in the outbox, oldest first (only `types` when given)."""
+        return [e["data"] for e in await self.outbox(*types)]
 
     async def feed(self, *events: EventPayload) -> None:
         """Events as deviation-svc puts them on the bus; returns when risk-svc's history has them."""
         consumer = next(c for c in self.runtime.consumers if c.spec.group == HISTORY_GROUP)
         before = consumer.processed_total
-        await publish(self.transport, *events, source="deviation-svc")
+        await self.publish(*events, source="deviation-svc")
 
         async def done() -> bool:
             return consumer.processed_total >= before + len(events)
@@ -92,33 +67,30 @@ class Harness:
         """A person joins the organisation (through org events, as org-svc publishes them)."""
         before = len(self.org.events)
         self.org.person(key, *roles)
-        await publish(self.transport, *self.org.events[before:])
+        await self.publish(*self.org.events[before:])
         expected = sum(isinstance(e, RoleAssigned) for e in self.org.events)
         await wait_until(lambda: replica_role_count_at_least(self.runtime, expected))
+
+    async def org_event(self, event: EventPayload, reached: Any) -> None:
+        """An org event, as org-svc publishes it; returns when `reached()` says the replica has it."""
+        await self.publish(event)
+        await wait_until(reached)
 
     async def move_unit(self, key: str, new_parent: str, at: datetime) -> None:
         unit = self.org.units[key]
         table = self.runtime.replica.unit
         async with self.runtime.session_factory() as session:
             old = await session.scalar(select(table.c.parent_id).where(table.c.id == unit))
-        await publish(
-            self.transport,
-            OrgUnitMoved(
-                unit_id=unit, old_parent_id=old, new_parent_id=self.org.units[new_parent], moved_at=at
-            ),
-        )
 
         async def moved() -> bool:
             async with self.runtime.session_factory() as session:
                 now = await session.scalar(select(table.c.parent_id).where(table.c.id == unit))
                 return bool(now == self.org.units[new_parent])
 
-        await wait_until(moved)
-
-    async def call(self, method: str, path: str, person: str, expect: int = 200, **kwargs: Any) -> Any:
-        response = await self.client.request(method, path, headers=self.auth(person), **kwargs)
-        assert response.status_code == expect, (method, path, response.status_code, response.text)
-        return response.json()
+        event = OrgUnitMoved(
+            unit_id=unit, old_parent_id=old, new_parent_id=self.org.units[new_parent], moved_at=at
+        )
+        await self.org_event(event, moved)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -128,16 +100,18 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 @pytest.fixture
-async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
-    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
-    await transport.start()
+def clock() -> TestClock:
+    return TestClock(START)
+
+
+@pytest.fixture
+async def svc(db_url: str, tmp_path: Path, clock: TestClock) -> AsyncIterator[Harness]:
     settings = RiskSettings(
         database_url=db_url, dev_key_dir=str(tmp_path), log_json=False, run_scheduler=False
     )
-    clock = MovableClock()
-    runtime = build_runtime(settings, transport=transport, clock=clock)
-    async with running_service(runtime) as client:
-        org = standard_org(DevTokens(tmp_path))
-        await feed_org(runtime, org)
-        yield Harness(client, runtime, org, transport, clock)
-    await transport.stop()
+
+    def make(transport: Transport) -> RiskRuntime:
+        return build_runtime(settings, transport=transport, clock=clock)
+
+    async with harness(make, tmp_path, standard_org(DevTokens(tmp_path)), clock, cls=Harness) as h:
+        yield h

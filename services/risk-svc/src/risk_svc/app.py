@@ -5,14 +5,16 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.deadlines.store import Deadlines
 from platform_shared.loops import Loop
 from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
-from risk_svc.adapters.orm import Base, messaging, replica
+from risk_svc.adapters.orm import Base, deadlines, idempotency, messaging, replica
 from risk_svc.config import RiskSettings, get_settings
-from risk_svc.entrypoints.api.routes import ROUTERS
+from risk_svc.entrypoints.api import analyses, control_plans, controls, risks, self_assessments, settings
+from risk_svc.service_layer.context import Components
 from risk_svc.service_layer.history import history_consumer
 from risk_svc.service_layer.scheduler import DeadlineWorker
 
@@ -42,16 +44,35 @@ DEFINITION = ServiceDefinition(
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=ROUTERS,
+    routers=[
+        risks.router,
+        risks.matrix_router,
+        analyses.router,
+        control_plans.router,
+        controls.router,
+        self_assessments.router,
+        settings.router,
+    ],
     extra_consumers=consumers,
     extra_workers=workers,
+    idempotency=idempotency,
 )
+
+
+class RiskRuntime(ServiceRuntime):
+    """The shared runtime with risk-svc's components (handed to handlers as `ctx.parts`)."""
+
+    def __init__(
+        self, settings: RiskSettings, *, transport: Transport | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(DEFINITION, settings, transport=transport, clock=clock)
+        self.components = Components(settings=settings, deadlines=Deadlines(deadlines))
 
 
 def build_runtime(
     settings: RiskSettings | None = None, *, transport: Transport | None = None, clock: Clock = utc_now
-) -> ServiceRuntime:
-    return ServiceRuntime(DEFINITION, settings or get_settings(), transport=transport, clock=clock)
+) -> RiskRuntime:
+    return RiskRuntime(settings or get_settings(), transport=transport, clock=clock)
 
 
 def create_app(settings: RiskSettings | None = None) -> FastAPI:

@@ -29,7 +29,7 @@ def _reported(svc: Any, unit: str, category: str, day: str, **extra: Any) -> Dev
 
 async def _analysis(svc: Any, unit: str, person: str = "socialchef", **extra: Any) -> Any:
     body = {"unit_id": svc.unit(unit), "trigger": "arlig", "analysis_date": "2026-11-20", **extra}
-    return await svc.call("POST", ANALYSES, person, 201, json=body)
+    return await svc.json("POST", ANALYSES, person, 201, json=body)
 
 
 async def test_a_rising_deviation_category_is_suggested_and_a_quiet_one_is_not(svc: Any) -> None:
@@ -53,7 +53,7 @@ async def test_a_rising_deviation_category_is_suggested_and_a_quiet_one_is_not(s
     ]
     await svc.feed(*rising, *quiet, *elsewhere, *complaints)
     analysis = await _analysis(svc, "omsorg")
-    found = await svc.call("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "socialchef")
+    found = await svc.json("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "socialchef")
     assert found["basis"]["deviations"] == 7 and found["basis"]["complaints"] == 3  # omsorg's subtree only
     assert (found["basis"]["period_from"], found["basis"]["period_to"]) == ("2025-12-01", "2026-12-01")
     patterns = [s for s in found["items"] if s["kind"] == "pattern"]
@@ -68,7 +68,7 @@ async def test_a_rising_deviation_category_is_suggested_and_a_quiet_one_is_not(s
     assert patterns[1]["figures"]["pattern"] == ["recurring"]
     assert not any(s["category"] == "lakemedel" for s in found["items"])
     # taking a suggestion: the risk records it, and links the deviations behind it
-    risk = await svc.call(
+    risk = await svc.json(
         "POST",
         RISKS,
         "socialchef",
@@ -84,7 +84,7 @@ async def test_a_rising_deviation_category_is_suggested_and_a_quiet_one_is_not(s
             "consequence": 3,
         },
     )
-    again = await svc.call("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "socialchef")
+    again = await svc.json("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "socialchef")
     assert next(s for s in again["items"] if s["key"] == fall["key"])["taken_by_risk_id"] == risk["id"]
 
 
@@ -105,7 +105,7 @@ async def test_severe_events_and_lex_sarah_escalations_are_suggested(svc: Any) -
     )
     await svc.feed(severe, sarah, mild, escalated)
     analysis = await _analysis(svc, "enhet_a", person="enhetschef_a")
-    found = await svc.call("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "enhetschef_a")
+    found = await svc.json("GET", f"{ANALYSES}/{analysis['id']}/suggestions", "enhetschef_a")
     severe_items = {s["category"]: s for s in found["items"] if s["kind"] == "severe_events"}
     assert set(severe_items) == {"lakemedel", "utforande"}
     assert severe_items["utforande"]["figures"]["lex_sarah"] == 1
@@ -122,7 +122,7 @@ async def test_a_yearly_analysis_is_due_for_every_unit_and_completing_one_meets_
     assert await svc.worker.open_yearly_analyses() == 7
     assert await svc.worker.open_yearly_analyses() == 0  # once per unit and year
     analysis = await _analysis(svc, "enhet_a", person="enhetschef_a", analysis_date="2026-02-01")
-    await svc.call(
+    await svc.json(
         "POST",
         RISKS,
         "enhetschef_a",
@@ -135,17 +135,17 @@ async def test_a_yearly_analysis_is_due_for_every_unit_and_completing_one_meets_
             "consequence": 2,
         },
     )
-    await svc.call("POST", f"{ANALYSES}/{analysis['id']}/complete", "enhetschef_a")
-    ((_, completed),) = await svc.outbox("RiskAnalysisCompleted")
+    await svc.json("POST", f"{ANALYSES}/{analysis['id']}/complete", "enhetschef_a")
+    (completed,) = await svc.events("RiskAnalysisCompleted")
     assert (completed["trigger"], completed["year"], completed["risk_count"]) == ("arlig", 2026, 1)
     svc.clock.set(datetime(2026, 12, 10, 9, tzinfo=UTC))
     await svc.worker.tick()
-    approaching = {e["unit_id"] for _, e in await svc.outbox("DeadlineApproaching")}
+    approaching = {e["unit_id"] for e in await svc.events("DeadlineApproaching")}
     assert len(approaching) == 6 and svc.unit("enhet_a") not in approaching
     svc.clock.set(datetime(2027, 1, 2, 9, tzinfo=UTC))
     await svc.worker.tick()
     await svc.worker.tick()
-    missed = [e for _, e in await svc.outbox("DeadlineMissed")]
+    missed = [e for e in await svc.events("DeadlineMissed")]
     assert {e["rule"] for e in missed} == {"risk_analysis_yearly"} and {e["object_type"] for e in missed} == {
         "risk_analysis"
     }
@@ -161,7 +161,7 @@ async def test_an_analysis_is_completed_when_every_risk_it_identified_is_assesse
         headers=svc.auth("enhetschef_a"),
     )
     assert no_change.status_code == 422 and no_change.json()["errors"][0]["field"] == "change_description"
-    analysis = await svc.call(
+    analysis = await svc.json(
         "POST",
         ANALYSES,
         "enhetschef_a",
@@ -175,7 +175,7 @@ async def test_an_analysis_is_completed_when_every_risk_it_identified_is_assesse
             "external_participants": ["IT-samordnare"],
         },
     )
-    contributed = await svc.call(
+    contributed = await svc.json(
         "POST",
         RISKS,
         "medarbetare_a",
@@ -187,18 +187,18 @@ async def test_an_analysis_is_completed_when_every_risk_it_identified_is_assesse
         },
     )
     # a participant sees the analysis they took part in
-    assert (await svc.call("GET", f"{ANALYSES}/{analysis['id']}", "medarbetare_a"))["risks"][0][
+    assert (await svc.json("GET", f"{ANALYSES}/{analysis['id']}", "medarbetare_a"))["risks"][0][
         "id"
     ] == contributed["id"]
     blocked = await svc.client.post(f"{ANALYSES}/{analysis['id']}/complete", headers=svc.auth("enhetschef_a"))
     assert blocked.status_code == 409 and contributed["reference"] in blocked.json()["detail"]
-    await svc.call(
+    await svc.json(
         "POST",
         f"{RISKS}/{contributed['id']}/assess",
         "enhetschef_a",
         json={"probability": 2, "consequence": 3},
     )
-    done = await svc.call("POST", f"{ANALYSES}/{analysis['id']}/complete", "enhetschef_a")
+    done = await svc.json("POST", f"{ANALYSES}/{analysis['id']}/complete", "enhetschef_a")
     assert done["status"] == "completed"
     late = await svc.client.post(
         RISKS,
@@ -206,7 +206,7 @@ async def test_an_analysis_is_completed_when_every_risk_it_identified_is_assesse
         headers=svc.auth("enhetschef_a"),
     )
     assert late.status_code == 409
-    ((_, event),) = await svc.outbox("RiskAnalysisCompleted")
+    (event,) = await svc.events("RiskAnalysisCompleted")
     assert (event["trigger"], event["risk_count"]) == ("forandring", 1)
     first = await _analysis(svc, "enhet_c", person="enhetschef_c")
     assert first["year"] == 2026

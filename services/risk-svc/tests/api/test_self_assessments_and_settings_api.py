@@ -9,7 +9,7 @@ SETTINGS = "/api/v1/risk/settings"
 
 
 async def test_an_egenkontroll_with_kolada_figures_is_completed_and_reported(svc: Any) -> None:
-    planned = await svc.call(
+    planned = await svc.json(
         "POST",
         SELF,
         "enhetschef_a",
@@ -29,7 +29,7 @@ async def test_an_egenkontroll_with_kolada_figures_is_completed_and_reported(svc
         headers=svc.auth("enhetschef_a"),
     )
     assert no_figures.status_code == 422 and no_figures.json()["errors"][0]["field"] == "figures"
-    done = await svc.call(
+    done = await svc.json(
         "POST",
         f"{SELF}/{planned['id']}/complete",
         "enhetschef_a",
@@ -45,7 +45,7 @@ async def test_an_egenkontroll_with_kolada_figures_is_completed_and_reported(svc
     )
     assert done["status"] == "completed" and [f["below_reference"] for f in done["figures"]] == [True, False]
     assert done["actions"][0]["description"] == "Matråd med de boende"
-    ((_, event),) = await svc.outbox("SelfAssessmentCompleted")
+    (event,) = await svc.events("SelfAssessmentCompleted")
     assert event["figures"] == {"U23471": 71.0, "U23472": 90.0} and event["result"] == "brister"
     assert event["method"] == "kolada"
     again = await svc.client.patch(
@@ -73,15 +73,15 @@ async def test_tenant_band_thresholds_apply_to_new_assessments_and_only_org_wide
     )
     assert invalid.status_code == 422
     changed = await svc.client.patch(
-        SETTINGS, json={"bands": {"very_high_from": 9}}, headers=svc.auth("kvalitetsledare", version=0)
+        SETTINGS, json={"bands": {"very_high_from": 9}}, headers=svc.at_version("kvalitetsledare", 0)
     )
     assert changed.status_code == 200 and changed.json()["version"] == 1
     assert changed.json()["bands"]["very_high_from"] == 9 and changed.json()["bands"]["high_from"] == 8
     stale = await svc.client.patch(
-        SETTINGS, json={"bands": {"high_from": 7}}, headers=svc.auth("socialchef", version=0)
+        SETTINGS, json={"bands": {"high_from": 7}}, headers=svc.at_version("socialchef", 0)
     )
     assert stale.status_code == 412
-    risk = await svc.call(
+    risk = await svc.json(
         "POST",
         "/api/v1/risk/risks",
         "enhetschef_a",

@@ -8,7 +8,6 @@ from importlib import resources
 import pytest
 from openpyxl import Workbook
 
-from risk_svc.domain.errors import RuleViolation
 from risk_svc.domain.kolada import (
     FileFormat,
     Gender,
@@ -19,6 +18,7 @@ from risk_svc.domain.kolada import (
     plan_import,
     report,
 )
+from risk_svc.domain.model import RuleViolation
 
 TODAY = date(2026, 3, 1)
 

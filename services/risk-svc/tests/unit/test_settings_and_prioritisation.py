@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from risk_svc.domain.errors import RuleViolation, StateViolation
-from risk_svc.domain.model import BandThresholds, RiskBand, assess
+from risk_svc.domain.model import BandThresholds, RiskBand, RuleViolation, assess
 from risk_svc.domain.risks import RiskStatus, handle_in_unit, prioritise
 from risk_svc.domain.settings import DEFAULT_SETTINGS, PriorityRule, TenantSettings
+
+
+def wrong_state(refused: RuleViolation) -> bool:
+    """Refused as a step the object's state does not allow (409), not as bad input (422)."""
+    return refused.state
 
 
 def test_default_settings_are_the_domain_defaults() -> None:
@@ -88,9 +92,9 @@ def test_handling_in_unit_a_risk_the_rule_proposes_needs_a_motivation() -> None:
 
 
 def test_only_an_assessed_risk_is_prioritised() -> None:
-    with pytest.raises(StateViolation):
+    with pytest.raises(RuleViolation, check=wrong_state):
         prioritise(RiskStatus.IDENTIFIED, PriorityRule(), None, None, "x")
-    with pytest.raises(StateViolation):
+    with pytest.raises(RuleViolation, check=wrong_state):
         prioritise(RiskStatus.CLOSED, PriorityRule(), 16, 4, None)
 
 

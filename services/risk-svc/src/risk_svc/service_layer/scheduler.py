@@ -15,8 +15,8 @@ from platform_shared.sqlutil import insert_ignore
 from platform_shared.timeutil import local_date, start_of_local_day
 from risk_svc.adapters.orm import RiskAnalysis, YearlyAnalysisDue, deadlines, replica
 from risk_svc.domain.analyses import RESPONSIBLE_ROLE_BY_LEVEL, AnalysisStatus, Trigger
-from risk_svc.service_layer import settings as tenant
-from risk_svc.service_layer.analyses import YEARLY_RULE
+from risk_svc.service_layer.analyses.commands import YEARLY_RULE
+from risk_svc.service_layer.settings.queries import current
 
 
 class DeadlineWorker:
@@ -31,7 +31,7 @@ class DeadlineWorker:
         async with self._runtime.uow() as uow:
             now = uow.clock()
             year = local_date(now).year
-            settings = await tenant.current(uow.session)
+            settings = await current(uow.session)
             u = replica.unit.c
             units = (
                 await uow.session.execute(

@@ -1,0 +1,223 @@
+"""Who sees and does what in risk-svc: the one place each operation's authorisation is decided.
+
+- risks, analyses, egenkontroller: RISK_READ to see (medarbetare: what they identified, own or took
+  part in), RISK_MANAGE to change (a risk: at the level now responsible for it);
+- the internkontrollplan: seen by whoever prepares, adopts, performs or reads risks in the nämnd's
+  organisation; CONTROL_PLAN_PREPARE drafts and follows it up, CONTROL_PLAN_ADOPT (the nämnd) adopts;
+- a control: seen by those who perform or read risks where it is performed, and by those who hold the
+  plan at the nämnd (prepare, adopt, or read its aggregates); CONTROL_PERFORM performs it; the text of
+  its findings only for those who perform or read risks there.
+
+Every load runs the same sequence (platform_shared.context.RequestContext.load): visible to the caller
+(else 404, worded exactly as for an unknown id) → permitted (else 403) → If-Match (else 412) → allowed
+in the object's state (else 409). The lists use the same grants (service_layer/lists.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+from platform_shared.access import Action, Target
+from platform_shared.permissions import Scope
+from risk_svc.adapters.orm import Control, ControlPlan, Risk, RiskAnalysis, SelfAssessment
+from risk_svc.service_layer.context import CommandCtx, Ctx
+
+RISK_NOT_FOUND = "Risken finns inte"
+ANALYSIS_NOT_FOUND = "Riskanalysen finns inte"
+PLAN_NOT_FOUND = "Internkontrollplanen finns inte"
+CONTROL_NOT_FOUND = "Kontrollen finns inte"
+SELF_ASSESSMENT_NOT_FOUND = "Egenkontrollen finns inte"
+
+PLAN_ACTIONS = (
+    Action.CONTROL_PLAN_PREPARE,
+    Action.CONTROL_PLAN_ADOPT,
+    Action.CONTROL_PERFORM,
+    Action.RISK_READ,
+)
+
+
+# --- risks -------------------------------------------------------------------------------------------
+
+
+def risk_target(risk: Risk) -> Target:
+    owners = {risk.identified_by} | ({risk.owner_id} if risk.owner_id else set())
+    return Target(unit_id=risk.unit_id, owner_ids=frozenset(owners))
+
+
+async def may_read_risk(ctx: Ctx, risk: Risk) -> bool:
+    return await ctx.caller.can(Action.RISK_READ, risk_target(risk))
+
+
+async def readable_risk(ctx: Ctx, risk_id: uuid.UUID) -> Risk:
+    return await ctx.load(Risk, risk_id, not_found=RISK_NOT_FOUND, visible=lambda r: may_read_risk(ctx, r))
+
+
+async def managed_risk(ctx: CommandCtx, risk_id: uuid.UUID, *, precondition: bool = True) -> Risk:
+    """A risk to change: visible (404) → RISK_MANAGE at the level now responsible for it (403) →
+    If-Match (412); `precondition=False` when a creating command checks If-Match itself."""
+
+    async def permitted(risk: Risk) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, risk.responsible_unit_id)
+
+    return await ctx.load(
+        Risk,
+        risk_id,
+        not_found=RISK_NOT_FOUND,
+        visible=lambda r: may_read_risk(ctx, r),
+        permitted=permitted,
+        if_match=ctx.if_match if precondition else None,
+        lock=True,
+    )
+
+
+# --- analyses and egenkontroller ------------------------------------------------------------------
+
+
+def analysis_target(analysis: RiskAnalysis) -> Target:
+    people = {analysis.created_by} | {uuid.UUID(str(p)) for p in analysis.participant_ids or []}
+    return Target(unit_id=analysis.unit_id, owner_ids=frozenset(people))
+
+
+async def _may_read_analysis(ctx: Ctx, analysis: RiskAnalysis) -> bool:
+    return await ctx.caller.can(Action.RISK_READ, analysis_target(analysis))
+
+
+async def readable_analysis(ctx: Ctx, analysis_id: uuid.UUID) -> RiskAnalysis:
+    return await ctx.load(
+        RiskAnalysis,
+        analysis_id,
+        not_found=ANALYSIS_NOT_FOUND,
+        visible=lambda a: _may_read_analysis(ctx, a),
+    )
+
+
+async def managed_analysis(ctx: CommandCtx, analysis_id: uuid.UUID) -> RiskAnalysis:
+    async def permitted(analysis: RiskAnalysis) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, analysis.unit_id)
+
+    return await ctx.load(
+        RiskAnalysis,
+        analysis_id,
+        not_found=ANALYSIS_NOT_FOUND,
+        visible=lambda a: _may_read_analysis(ctx, a),
+        permitted=permitted,
+        if_match=ctx.if_match,
+        lock=True,
+    )
+
+
+def _self_assessment_target(assessment: SelfAssessment) -> Target:
+    return Target(unit_id=assessment.unit_id, owner_ids=frozenset({assessment.created_by}))
+
+
+async def _may_read_self_assessment(ctx: Ctx, assessment: SelfAssessment) -> bool:
+    return await ctx.caller.can(Action.RISK_READ, _self_assessment_target(assessment))
+
+
+async def readable_self_assessment(ctx: Ctx, assessment_id: uuid.UUID) -> SelfAssessment:
+    return await ctx.load(
+        SelfAssessment,
+        assessment_id,
+        not_found=SELF_ASSESSMENT_NOT_FOUND,
+        visible=lambda a: _may_read_self_assessment(ctx, a),
+    )
+
+
+async def managed_self_assessment(ctx: CommandCtx, assessment_id: uuid.UUID) -> SelfAssessment:
+    async def permitted(assessment: SelfAssessment) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, assessment.unit_id)
+
+    return await ctx.load(
+        SelfAssessment,
+        assessment_id,
+        not_found=SELF_ASSESSMENT_NOT_FOUND,
+        visible=lambda a: _may_read_self_assessment(ctx, a),
+        permitted=permitted,
+        if_match=ctx.if_match,
+        lock=True,
+    )
+
+
+# --- the internkontrollplan and its controls --------------------------------------------------------
+
+
+async def holds_plan(ctx: Ctx, plan: ControlPlan) -> bool:
+    """Reads the plan as the nämnd's document, with every control in it: a plan action at the nämnd
+    itself, or its aggregates."""
+    if await ctx.caller.can_any(PLAN_ACTIONS, Target(unit_id=plan.unit_id)):
+        return True
+    return await ctx.caller.authz.can_aggregate(ctx.caller.principal, Action.RISK_READ, plan.unit_id)
+
+
+async def reads_plan(ctx: Ctx, plan: ControlPlan) -> bool:
+    """Holds the plan, or one of its actions over a unit inside the nämnd's organisation."""
+    if await holds_plan(ctx, plan):
+        return True
+    for action in PLAN_ACTIONS:
+        for scoped, grant in ctx.caller.principal.grants_for(action):
+            if grant.scope in (Scope.SUBTREE, Scope.AGGREGATE) and plan.unit_id in (
+                await ctx.caller.directory.ancestors_and_self(scoped.unit_id)
+            ):
+                return True
+    return False
+
+
+async def readable_plan(ctx: Ctx, plan_id: uuid.UUID) -> ControlPlan:
+    return await ctx.load(
+        ControlPlan, plan_id, not_found=PLAN_NOT_FOUND, visible=lambda p: reads_plan(ctx, p)
+    )
+
+
+async def plan_for(
+    ctx: Ctx, plan_id: uuid.UUID, action: Action, *, if_match: int | None = None, lock: bool = True
+) -> ControlPlan:
+    """The plan for `action` at the nämnd: visible (404) → permitted (403) → `if_match` (412)."""
+
+    async def permitted(plan: ControlPlan) -> None:
+        await ctx.caller.require(action, plan.unit_id)
+
+    return await ctx.load(
+        ControlPlan,
+        plan_id,
+        not_found=PLAN_NOT_FOUND,
+        visible=lambda p: reads_plan(ctx, p),
+        permitted=permitted,
+        if_match=if_match,
+        lock=lock,
+    )
+
+
+async def sees_control_details(ctx: Ctx, control: Control) -> bool:
+    """Findings are text about the operations: for risk readers and performers there, not aggregates."""
+    return await ctx.caller.can_any(
+        (Action.CONTROL_PERFORM, Action.RISK_READ), Target(unit_id=control.unit_id)
+    )
+
+
+async def _may_see_control(ctx: Ctx, control: Control) -> bool:
+    if await sees_control_details(ctx, control):
+        return True
+    plan = await ctx.session.get(ControlPlan, control.plan_id)
+    return plan is not None and await holds_plan(ctx, plan)
+
+
+async def readable_control(ctx: Ctx, control_id: uuid.UUID) -> Control:
+    return await ctx.load(
+        Control, control_id, not_found=CONTROL_NOT_FOUND, visible=lambda c: _may_see_control(ctx, c)
+    )
+
+
+async def performed_control(ctx: CommandCtx, control_id: uuid.UUID, *, precondition: bool = True) -> Control:
+    """A control to record: visible (404) → CONTROL_PERFORM where it is performed (403) → If-Match (412)."""
+
+    async def permitted(control: Control) -> None:
+        await ctx.caller.require(Action.CONTROL_PERFORM, control.unit_id)
+
+    return await ctx.load(
+        Control,
+        control_id,
+        not_found=CONTROL_NOT_FOUND,
+        visible=lambda c: _may_see_control(ctx, c),
+        permitted=permitted,
+        if_match=ctx.if_match if precondition else None,
+        lock=True,
+    )

@@ -1,0 +1,1 @@
+"""The internkontrollplan: the nämnd's plan for a year, its rows (kontrollmoment), adoption, follow-up."""

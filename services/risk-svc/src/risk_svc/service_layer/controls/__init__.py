@@ -1,0 +1,1 @@
+"""The scheduled controls of an adopted internkontrollplan: performed, with findings and actions."""

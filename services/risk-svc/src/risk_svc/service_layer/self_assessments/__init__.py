@@ -1,0 +1,1 @@
+"""Egenkontroll outside the internkontrollplan."""
