@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.base import EventPayload
-from platform_shared.contracts.org import OrgUnitMoved, RoleAssigned
+from platform_shared.contracts.org import OrgUnitMoved, OrgUnitRegiChanged, RoleAssigned
 from platform_shared.messaging.transport import Transport
-from platform_shared.testing import Harness as SharedHarness
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.testing import (
+    EPOCH,
     TestClock,
     database_url,
     harness,
@@ -24,6 +25,7 @@ from platform_shared.testing import (
     standard_org,
     wait_until,
 )
+from platform_shared.testing import Harness as SharedHarness
 from risk_svc.app import RiskRuntime, build_runtime, deadline_worker
 from risk_svc.config import RiskSettings
 from risk_svc.service_layer.history import GROUP as HISTORY_GROUP
@@ -91,6 +93,19 @@ class Harness(SharedHarness):
             unit_id=unit, old_parent_id=old, new_parent_id=self.org.units[new_parent], moved_at=at
         )
         await self.org_event(event, moved)
+
+    async def run_privately(self, key: str, provider: str, since: datetime = EPOCH) -> None:
+        """A private provider runs the unit from `since` (under LOV), as org-svc publishes it."""
+        unit = self.org.units[key]
+
+        async def recorded() -> bool:
+            async with self.runtime.session_factory() as session:
+                return await OrgDirectory(session, self.runtime.replica).regi_at(unit) is not None
+
+        event = OrgUnitRegiChanged(
+            unit_id=unit, regi="privat", procurement_form="lov", provider_name=provider, changed_at=since
+        )
+        await self.org_event(event, recorded)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -50,11 +50,12 @@ async def _plan_status(ctx: CommandCtx, control: Control) -> PlanStatus:
 async def _record_finding(ctx: CommandCtx, control: Control, finding: FindingInput) -> None:
     """A finding; its action goes into the action plan of the risk the row controls (a provider
     follow-up without a risk keeps it as the finding's own)."""
+    facts = await _facts(ctx, control)  # read before anything changes here: the flushes come at commit
+    risk = await ctx.session.get(Risk, control.risk_id) if control.risk_id else None
     finding_id = new_id()
     action_id = None
     if finding.action is not None:
         action_id = record_action(ctx, control.risk_id, finding.action, finding_id=finding_id).id
-        risk = await ctx.session.get(Risk, control.risk_id) if control.risk_id else None
         if risk is not None:
             touch(risk, ctx)
     ctx.session.add(
@@ -67,9 +68,7 @@ async def _record_finding(ctx: CommandCtx, control: Control, finding: FindingInp
             recorded_at=ctx.now(),
         )
     )
-    ctx.emit(
-        ControlFindingRecorded(**await _facts(ctx, control), finding_id=finding_id, recorded_at=ctx.now())
-    )
+    ctx.emit(ControlFindingRecorded(**facts, finding_id=finding_id, recorded_at=ctx.now()))
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,7 @@ async def perform(ctx: CommandCtx, cmd: Perform) -> Control:
         today(ctx),
     )
     await require_people(ctx, "findings", [f.action.responsible_id for f in cmd.findings if f.action])
+    facts = await _facts(ctx, control)
     await ctx.parts.deadlines.meet(ctx.uow, control.id, CONTROL_RULE)
     for finding in cmd.findings:
         await _record_finding(ctx, control, finding)
@@ -107,7 +107,7 @@ async def perform(ctx: CommandCtx, cmd: Perform) -> Control:
     touch(control, ctx)
     ctx.emit(
         ControlPerformed(
-            **await _facts(ctx, control),
+            **facts,
             result=cmd.result.value,
             performed_at=now,
             performed_by=ctx.caller.id,
