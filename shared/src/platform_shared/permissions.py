@@ -193,6 +193,7 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
 ACTION_LABELS: dict[Action, str] = {
     Action.ORG_READ: "läsa organisationen",
     Action.ORG_MANAGE: "administrera organisationen",
+    Action.OPS_DEAD_LETTERS: "hantera händelser som inte kunde tillämpas",
     Action.AUDIT_READ: "läsa granskningsloggen",
     Action.CASE_CREATE: "registrera ärenden",
     Action.CASE_READ: "läsa ärendet",

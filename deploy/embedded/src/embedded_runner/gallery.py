@@ -27,6 +27,7 @@ import httpx
 
 from embedded_runner.app import build_embedded
 from embedded_runner.seed.client import DemoClient
+from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.timeutil import STOCKHOLM
 
@@ -35,8 +36,8 @@ SOCIALCHEF = "demo:eva.lind"
 REPORT_FORMATS = ("pdf", "docx", "xlsx")
 # Reports the demo seed does not make itself (it adopts the KB and the T1); drafts show the
 # generated-at line.
-DRAFTS = ("t2", "vb", "psb", "kvalitetsrad")
-ORDER = ("t1", "t2", "vb", "kb", "psb", "kvalitetsrad")
+DRAFTS = ("t2", "vb", "psb", "kvalitetsrad", "vp")
+ORDER = ("t1", "t2", "vb", "kb", "psb", "kvalitetsrad", "vp")
 PNG_DPI = 60
 # The IVO anmälan under each law. deviation-svc serves it as JSON and HTML today; once it serves a
 # PDF (format=pdf), the gallery picks it up here without further change.
@@ -124,7 +125,7 @@ async def _collect(var_dir: Path) -> tuple[dict[str, bytes], list[str]]:
         embedded.front.router.lifespan_context(embedded.front),
         httpx.AsyncClient(transport=transport, base_url="http://embedded") as http,
     ):
-        demo = DemoClient(http, DevTokens(var_dir))
+        demo = DemoClient(http, DevTokens(var_dir), SeedJournal(var_dir / JOURNAL_FILE))  # reads only
         units = await demo.units_by_code()
         year = datetime.now(STOCKHOLM).year
         for report in await _reports(demo, units["FORV"]["id"], year):

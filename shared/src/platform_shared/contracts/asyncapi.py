@@ -58,8 +58,21 @@ def _producer(topic: str) -> str:
 
 def _bare(schema: dict[str, Any]) -> dict[str, Any]:
     """A kept JSON Schema inside the AsyncAPI document: its `$id` and `$schema` belong to the file
-    served on its own, not to a schema embedded in another document."""
-    return {k: copy.deepcopy(v) for k, v in schema.items() if k not in ("$schema", "$id")}
+    served on its own, not to a schema embedded in another document; its local `$defs` are inlined
+    (a `#/$defs/...` reference would point at the AsyncAPI document's root)."""
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return copy.deepcopy(node)
+
+    return {k: inline(v) for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
 
 
 def _envelope_schema() -> dict[str, Any]:

@@ -17,32 +17,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from platform_shared.orgreplica.directory import OrgDirectory, RoleHolder
+from platform_shared.orgreplica.regimes import Regime, lex_regimes
 from platform_shared.permissions import DELEGABLE, delegation_owners
 from platform_shared.roles import Role
 from platform_shared.timeutil import utc_now
-
-
-class Regime(StrEnum):
-    """Which reporting duty a unit's laws put it under."""
-
-    LEX_SARAH = "lex_sarah"  # SoL, LSS, LVU, LVM (SoL 27 kap, LSS 24 b §, SOSFS 2011:5)
-    LEX_MARIA = "lex_maria"  # HSL: PSL 3 kap 5 §
-
-
-LEX_SARAH_LAWS = frozenset({"SoL", "LSS", "LVU", "LVM"})
-LEX_MARIA_LAWS = frozenset({"HSL"})
-
-
-def lex_regimes(laws: Iterable[str]) -> frozenset[Regime]:
-    """Lex Sarah applies to work under SoL, LSS, LVU and LVM; Lex Maria to health care under HSL.
-    A unit with both (an äldreboende under SoL and HSL) is under both."""
-    held = set(laws)
-    found: set[Regime] = set()
-    if held & LEX_SARAH_LAWS:
-        found.add(Regime.LEX_SARAH)
-    if held & LEX_MARIA_LAWS:
-        found.add(Regime.LEX_MARIA)
-    return frozenset(found)
 
 
 class Duty(StrEnum):

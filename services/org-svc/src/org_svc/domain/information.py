@@ -23,7 +23,7 @@ from enum import StrEnum
 from org_svc.domain.documents.kinds import DocumentKind
 from org_svc.domain.documents.review import add_months
 from org_svc.domain.model import OrgRuleViolation
-from platform_shared.orgreplica.responsibility import Regime, lex_regimes
+from platform_shared.orgreplica.regimes import Regime, lex_regimes
 from platform_shared.roles import Role
 
 DEFAULT_DUE_DAYS = 30

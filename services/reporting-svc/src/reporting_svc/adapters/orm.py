@@ -634,6 +634,10 @@ PEOPLES_DATA: tuple[Table, ...] = tuple(
         Arshjul,
         ArshjulActivity,
         CalendarFeedToken,
+        KvalitetsradMeeting,
+        KvalitetsradItem,
+        KvalitetsradAction,
+        KvalitetsradAnnouncement,
     )
 )
 
