@@ -15,6 +15,8 @@ in the object's state (else 409). The lists use the same grants (service_layer/l
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from platform_shared.access import Action, Target
 from platform_shared.permissions import Scope
@@ -27,6 +29,8 @@ PLAN_NOT_FOUND = "Internkontrollplanen finns inte"
 CONTROL_NOT_FOUND = "Kontrollen finns inte"
 SELF_ASSESSMENT_NOT_FOUND = "Egenkontrollen finns inte"
 
+RiskWork = TypeVar("RiskWork", Risk, RiskAnalysis, SelfAssessment)
+
 PLAN_ACTIONS = (
     Action.CONTROL_PLAN_PREPARE,
     Action.CONTROL_PLAN_ADOPT,
@@ -35,7 +39,38 @@ PLAN_ACTIONS = (
 )
 
 
-# --- risks -------------------------------------------------------------------------------------------
+# --- risks, analyses and egenkontroller: RISK_READ to see, RISK_MANAGE to change ----------------------
+
+
+async def _risk_work(
+    ctx: Ctx,
+    model: type[RiskWork],
+    object_id: uuid.UUID,
+    not_found: str,
+    target: Callable[[RiskWork], Target],
+    *,
+    managed_at: Callable[[RiskWork], uuid.UUID] | None = None,
+    if_match: int | None = None,
+) -> RiskWork:
+    """Visible to a reader of risks (404); with `managed_at`, to be changed: RISK_MANAGE at that unit
+    (403), If-Match (412), locked."""
+
+    async def visible(obj: RiskWork) -> bool:
+        return await ctx.caller.can(Action.RISK_READ, target(obj))
+
+    async def permitted(obj: RiskWork) -> None:
+        if managed_at is not None:
+            await ctx.caller.require(Action.RISK_MANAGE, managed_at(obj))
+
+    return await ctx.load(
+        model,
+        object_id,
+        not_found=not_found,
+        visible=visible,
+        permitted=permitted,
+        if_match=if_match,
+        lock=managed_at is not None,
+    )
 
 
 def risk_target(risk: Risk) -> Target:
@@ -43,97 +78,65 @@ def risk_target(risk: Risk) -> Target:
     return Target(unit_id=risk.unit_id, owner_ids=frozenset(owners))
 
 
-async def may_read_risk(ctx: Ctx, risk: Risk) -> bool:
-    return await ctx.caller.can(Action.RISK_READ, risk_target(risk))
-
-
 async def readable_risk(ctx: Ctx, risk_id: uuid.UUID) -> Risk:
-    return await ctx.load(Risk, risk_id, not_found=RISK_NOT_FOUND, visible=lambda r: may_read_risk(ctx, r))
+    return await _risk_work(ctx, Risk, risk_id, RISK_NOT_FOUND, risk_target)
 
 
 async def managed_risk(ctx: CommandCtx, risk_id: uuid.UUID, *, precondition: bool = True) -> Risk:
-    """A risk to change: visible (404) → RISK_MANAGE at the level now responsible for it (403) →
-    If-Match (412); `precondition=False` when a creating command checks If-Match itself."""
-
-    async def permitted(risk: Risk) -> None:
-        await ctx.caller.require(Action.RISK_MANAGE, risk.responsible_unit_id)
-
-    return await ctx.load(
+    """Changed at the level now responsible for it; `precondition=False` when a creating command checks
+    If-Match itself (after its Idempotency-Key)."""
+    return await _risk_work(
+        ctx,
         Risk,
         risk_id,
-        not_found=RISK_NOT_FOUND,
-        visible=lambda r: may_read_risk(ctx, r),
-        permitted=permitted,
+        RISK_NOT_FOUND,
+        risk_target,
+        managed_at=lambda r: r.responsible_unit_id,
         if_match=ctx.if_match if precondition else None,
-        lock=True,
     )
 
 
-# --- analyses and egenkontroller ------------------------------------------------------------------
-
-
 def analysis_target(analysis: RiskAnalysis) -> Target:
+    """Its creator and participants see it as their own."""
     people = {analysis.created_by} | {uuid.UUID(str(p)) for p in analysis.participant_ids or []}
     return Target(unit_id=analysis.unit_id, owner_ids=frozenset(people))
 
 
-async def _may_read_analysis(ctx: Ctx, analysis: RiskAnalysis) -> bool:
-    return await ctx.caller.can(Action.RISK_READ, analysis_target(analysis))
-
-
 async def readable_analysis(ctx: Ctx, analysis_id: uuid.UUID) -> RiskAnalysis:
-    return await ctx.load(
-        RiskAnalysis,
-        analysis_id,
-        not_found=ANALYSIS_NOT_FOUND,
-        visible=lambda a: _may_read_analysis(ctx, a),
-    )
+    return await _risk_work(ctx, RiskAnalysis, analysis_id, ANALYSIS_NOT_FOUND, analysis_target)
 
 
 async def managed_analysis(ctx: CommandCtx, analysis_id: uuid.UUID) -> RiskAnalysis:
-    async def permitted(analysis: RiskAnalysis) -> None:
-        await ctx.caller.require(Action.RISK_MANAGE, analysis.unit_id)
-
-    return await ctx.load(
+    return await _risk_work(
+        ctx,
         RiskAnalysis,
         analysis_id,
-        not_found=ANALYSIS_NOT_FOUND,
-        visible=lambda a: _may_read_analysis(ctx, a),
-        permitted=permitted,
+        ANALYSIS_NOT_FOUND,
+        analysis_target,
+        managed_at=lambda a: a.unit_id,
         if_match=ctx.if_match,
-        lock=True,
     )
 
 
-def _self_assessment_target(assessment: SelfAssessment) -> Target:
+def self_assessment_target(assessment: SelfAssessment) -> Target:
     return Target(unit_id=assessment.unit_id, owner_ids=frozenset({assessment.created_by}))
 
 
-async def _may_read_self_assessment(ctx: Ctx, assessment: SelfAssessment) -> bool:
-    return await ctx.caller.can(Action.RISK_READ, _self_assessment_target(assessment))
-
-
 async def readable_self_assessment(ctx: Ctx, assessment_id: uuid.UUID) -> SelfAssessment:
-    return await ctx.load(
-        SelfAssessment,
-        assessment_id,
-        not_found=SELF_ASSESSMENT_NOT_FOUND,
-        visible=lambda a: _may_read_self_assessment(ctx, a),
+    return await _risk_work(
+        ctx, SelfAssessment, assessment_id, SELF_ASSESSMENT_NOT_FOUND, self_assessment_target
     )
 
 
 async def managed_self_assessment(ctx: CommandCtx, assessment_id: uuid.UUID) -> SelfAssessment:
-    async def permitted(assessment: SelfAssessment) -> None:
-        await ctx.caller.require(Action.RISK_MANAGE, assessment.unit_id)
-
-    return await ctx.load(
+    return await _risk_work(
+        ctx,
         SelfAssessment,
         assessment_id,
-        not_found=SELF_ASSESSMENT_NOT_FOUND,
-        visible=lambda a: _may_read_self_assessment(ctx, a),
-        permitted=permitted,
+        SELF_ASSESSMENT_NOT_FOUND,
+        self_assessment_target,
+        managed_at=lambda a: a.unit_id,
         if_match=ctx.if_match,
-        lock=True,
     )
 
 
