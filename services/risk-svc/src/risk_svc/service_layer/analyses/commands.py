@@ -56,7 +56,11 @@ async def _prepare(ctx: CommandCtx, cmd: PrepareAnalysis) -> Created[RiskAnalysi
     rules.check_trigger(cmd.trigger, cmd.change_description)
     year = cmd.year or cmd.analysis_date.year
     if not cmd.analysis_date.year - 1 <= year <= cmd.analysis_date.year + 1:
-        raise invalid("year", "en analys görs under sitt år eller året före eller efter")
+        raise invalid(
+            "year",
+            "analysdatumets år eller året före eller efter",
+            "En analys görs under sitt år eller året intill",
+        )
     if cmd.trigger is Trigger.ARLIG and await _yearly_exists(ctx, cmd.unit_id, year):
         raise AlreadyExists(f"Enheten har redan en årlig riskanalys för {year}")
     await require_people(ctx, "participant_ids", cmd.participant_ids)

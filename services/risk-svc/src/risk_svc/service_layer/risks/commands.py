@@ -224,7 +224,11 @@ async def _check_analysis(ctx: CommandCtx, cmd: IdentifyRisk) -> None:
         raise invalid("analysis_id", "ingen sådan riskanalys", "Okänd riskanalys")
     check_open(AnalysisStatus(analysis.status))
     if not await within(ctx, cmd.unit_id, analysis.unit_id):
-        raise invalid("unit_id", "riskens enhet ligger utanför den analyserade enheten")
+        raise invalid(
+            "unit_id",
+            "utanför den analyserade enheten",
+            "Riskens enhet ligger utanför den analyserade enheten",
+        )
 
 
 async def _identify(ctx: CommandCtx, cmd: IdentifyRisk) -> Created[Risk]:
