@@ -62,6 +62,9 @@ class ComplaintRead(BaseModel):
     escalated_deviation_id: uuid.UUID | None
     escalated_at: datetime | None
     closed_at: datetime | None
+    moved_to_proposal_id: uuid.UUID | None = Field(
+        default=None, description="Kind forbattringsforslag: the improvement proposal it is now"
+    )
     version: int
     subjects: list[SubjectRead]
     deadlines: list[DeadlineRead]
