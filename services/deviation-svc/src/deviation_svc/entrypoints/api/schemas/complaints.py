@@ -21,7 +21,9 @@ from platform_shared.api.types import AwareInstant
 
 
 class ComplaintCreate(Strict):
-    kind: ComplaintKind
+    kind: ComplaintKind = Field(
+        description="forbattringsforslag is deprecated: it creates an improvement proposal (see Location)"
+    )
     channel: Channel
     complainant_type: ComplainantType
     unit_id: uuid.UUID
