@@ -35,6 +35,8 @@ NATURAL_KEYS: dict[str, list[tuple[str, str]]] = {
         ("ivo_notification", "deviation_id"),
         ("complaint", "kind, channel, unit_id"),
         ("data_breach", "unit_id"),
+        ("improvement_proposal", "origin_unit_id, title"),
+        ("improvement_action", "proposal_id"),
     ],
     "risk": [
         ("risk", "unit_id, title"),
@@ -53,6 +55,7 @@ COMPLETE = {
     ("deviation", "deviation"): 13,
     ("deviation", "complaint"): 2,
     ("deviation", "data_breach"): 1,
+    ("deviation", "improvement_proposal"): 4,
     ("reporting", "report"): 2,
 }
 

@@ -54,14 +54,16 @@ async def test_embedded_default_seeds_demo_org_and_serves_all_four_services(tmp_
 
             from sqlalchemy import func, select
 
-            from deviation_svc.adapters.orm import Deviation
+            from deviation_svc.adapters.orm import Deviation, ImprovementProposal
 
             async with embedded.runtimes["deviation"].session_factory() as session:
                 # voided reports are wrong registrations: kept in deviation-svc, not counted in statistics
                 reported = await session.scalar(
                     select(func.count()).select_from(Deviation).where(Deviation.status != "voided")
                 )
+                proposals = await session.scalar(select(func.count()).select_from(ImprovementProposal))
             assert reported and reported >= 5
+            assert proposals and proposals >= 3
 
             async def totals_match() -> bool:
                 r = await client.get(

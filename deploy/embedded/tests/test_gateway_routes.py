@@ -13,6 +13,7 @@ from embedded_runner.gateway import owner_of
         ("/api/v1/org/units", "org"),
         ("/api/v1/deviations/123/receive", "deviation"),
         ("/api/v1/complaints", "deviation"),
+        ("/api/v1/improvement-proposals/123/assess", "deviation"),
         ("/api/v1/data-breaches", "deviation"),
         ("/api/v1/risk/risks", "risk"),
         ("/api/v1/reports/deviations/summary", "reporting"),

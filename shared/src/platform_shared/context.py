@@ -176,8 +176,9 @@ class CommandContext(RequestContext[PartsT]):
     if_match: int | None = None
     idempotency: Idempotency | None = None
 
-    def emit(self, payload: EventPayload) -> None:
-        self.uow.emit(payload)
+    def emit(self, payload: EventPayload, *, anonymous: bool = False) -> None:
+        """Queue an event for the commit; `anonymous`: its envelope names no actor."""
+        self.uow.emit(payload, anonymous=anonymous)
 
     async def commit(self) -> None:
         """The changes and their events in one commit; a concurrent writer that changed the object since

@@ -17,6 +17,7 @@ from platform_shared.db import make_engine, make_session_factory
 from platform_shared.loops import Loop, Supervisor
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.messaging.relay import OutboxRelay
+from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.testing import wait_until
 from platform_shared.timeutil import utc_now
 
@@ -73,6 +74,13 @@ async def test_state_and_event_are_committed_together(db: Db) -> None:
         await uow.commit()
     assert await count(db, thing) == 1
     assert await count(db, db.tables.outbox) == 1
+
+
+def test_an_anonymous_event_names_no_actor_in_its_envelope(db: Db) -> None:
+    actor = uuid.uuid4()
+    uow = UnitOfWork(db.factory, db.tables, source="test-svc", actor_id=actor)
+    assert uow.emit(risk_event()).actorid == str(actor)
+    assert uow.emit(risk_event(), anonymous=True).actorid is None
 
 
 async def test_failure_at_commit_leaves_neither_state_nor_event(db: Db) -> None:

@@ -15,6 +15,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/org", "org"),
     ("/api/v1/deviations", "deviation"),
     ("/api/v1/complaints", "deviation"),
+    ("/api/v1/improvement-proposals", "deviation"),
     ("/api/v1/data-breaches", "deviation"),
     ("/api/v1/risk", "risk"),
     ("/api/v1/reports", "reporting"),

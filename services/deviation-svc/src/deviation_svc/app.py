@@ -8,8 +8,17 @@ from fastapi import FastAPI
 from deviation_svc.adapters.attachments import AttachmentStore, LocalDirectoryStore
 from deviation_svc.adapters.orm import Base, audit_log, deadline_tables, idempotency, messaging, replica
 from deviation_svc.config import DeviationSettings, get_settings
-from deviation_svc.entrypoints.api import actions, attachments, breaches, complaints, deviations, ivo
+from deviation_svc.entrypoints.api import (
+    actions,
+    attachments,
+    breaches,
+    complaints,
+    deviations,
+    ivo,
+    proposals,
+)
 from deviation_svc.service_layer.context import Components
+from deviation_svc.service_layer.proposals.moved import MovedProposals
 from platform_shared.api.app import create_service_app
 from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
 from platform_shared.loops import Loop
@@ -18,6 +27,8 @@ from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+# Moved complaints are announced in the first pass after start; later passes find nothing, cheaply.
+MOVED_PROPOSALS_INTERVAL_S = 300.0
 
 
 def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
@@ -27,7 +38,10 @@ def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
 def _workers(runtime: ServiceRuntime) -> list[Loop]:
     settings = runtime.settings
     interval = settings.deadline_interval_s if isinstance(settings, DeviationSettings) else 30.0
-    return [Loop("deadlines", deadline_scheduler(runtime).tick, interval_s=interval)]
+    return [
+        Loop("deadlines", deadline_scheduler(runtime).tick, interval_s=interval),
+        Loop("moved-proposals", MovedProposals(runtime.uow).tick, interval_s=MOVED_PROPOSALS_INTERVAL_S),
+    ]
 
 
 DEFINITION = ServiceDefinition(
@@ -43,6 +57,7 @@ DEFINITION = ServiceDefinition(
         ivo.router,
         attachments.router,
         complaints.router,
+        proposals.router,
         breaches.router,
     ],
     extra_workers=_workers,

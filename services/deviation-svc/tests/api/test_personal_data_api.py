@@ -145,6 +145,33 @@ async def _walk_every_input(svc: Any) -> dict[str, str]:
     )
     await svc.call("PATCH", bbase, "enhetschef_a", 200, json={"subjects_not_informed_reason": PLANTED})
     await svc.call("POST", f"{bbase}/report-to-imy", "enhetschef_a", 200, json={"imy_ref": PLANTED})
+    proposals = "/api/v1/improvement-proposals"
+    proposal = {"unit_id": svc.unit("enhet_a"), "title": PLANTED, "text": PLANTED}
+    fid = (await svc.call("POST", proposals, "medarbetare_a", 201, json=proposal)).json()["id"]
+    accept = {
+        "decision": "accept",
+        "motivation": PLANTED,
+        "outcome": "action",
+        "action": {
+            "description": PLANTED,
+            "responsible_id": svc.person("medarbetare_a"),
+            "due_date": "2026-04-01",
+        },
+    }
+    accepted = (await svc.call("POST", f"{proposals}/{fid}/assess", "enhetschef_a", 200, json=accept)).json()
+    fbase = f"{proposals}/{fid}/actions/{accepted['action']['id']}"
+    await svc.call("POST", f"{fbase}/complete", "medarbetare_a", 200, json={})
+    await svc.call(
+        "POST", f"{fbase}/follow-up", "enhetschef_a", 200, json={"effect": PLANTED, "effective": True}
+    )
+    revised = (
+        await svc.call("POST", proposals, "medarbetare_a", 201, json=proposal | {"anonymous": True})
+    ).json()
+    revision = {"decision": "accept", "outcome": "rutin_revision", "revision": PLANTED}
+    await svc.call("POST", f"{proposals}/{revised['id']}/assess", "enhetschef_a", 200, json=revision)
+    legacy = {"kind": "forbattringsforslag", "channel": "brev", "complainant_type": "personal"}
+    legacy |= {"unit_id": svc.unit("enhet_a"), "text": PLANTED, "subject": SUBJECT}
+    await svc.call("POST", "/api/v1/complaints", "medarbetare_a", 201, json=legacy)
     # and errors: bad input carrying the data must not echo it
     bad = [
         await svc.call("POST", "/api/v1/deviations", "medarbetare_a", json={"type": PLANTED, "unit_id": PNR}),

@@ -15,8 +15,12 @@ from deviation_svc.domain.proposals import (
     Outcome,
     ProposalInput,
     ProposalStatus,
+    anonymous_complaint,
     assess,
+    check_complaint_kind,
+    check_complaint_not_moved,
     check_proposal,
+    proposer_of_complaint,
     proposer_shown,
     status_of_moved_complaint,
     title_of_moved_complaint,
@@ -110,3 +114,43 @@ def test_an_open_complaint_of_kind_forbattringsforslag_becomes_a_proposal_to_ass
     assert title_of_moved_complaint("  Bättre   schema\nså att...") == "Bättre schema"
     assert title_of_moved_complaint("") == "Förbättringsförslag"
     assert len(title_of_moved_complaint("x" * 200)) == 80
+
+
+def test_an_assessment_carries_only_what_belongs_to_its_decision() -> None:
+    action = ActionInput("Inför digital signering", CHEF, date(2026, 6, 30))
+    for assessment, field in (
+        (Assessment(Decision.REJECT, "Nej", outcome=Outcome.ACTION), "outcome"),
+        (Assessment(Decision.FORWARD, action=action), "action"),
+        (Assessment(Decision.REJECT, "Nej", document_id=CHEF), "document_id"),
+        (Assessment(Decision.ACCEPT, outcome=Outcome.ACTION, action=action, revision="x"), "revision"),
+        (Assessment(Decision.ACCEPT, outcome=Outcome.RUTIN_REVISION, revision="x", action=action), "action"),
+    ):
+        with pytest.raises(RuleViolation) as refused:
+            assess(S.SUBMITTED, assessment, TODAY, True)
+        assert refused.value.field == field
+    # without an outcome, the outcome is what is asked for
+    with pytest.raises(RuleViolation) as refused:
+        assess(S.SUBMITTED, Assessment(Decision.ACCEPT, action=action), TODAY, True)
+    assert refused.value.field == "outcome"
+
+
+def test_a_complaint_moved_to_a_proposal_takes_no_more_complaint_steps() -> None:
+    check_complaint_not_moved(None)
+    with pytest.raises(RuleViolation) as refused:
+        check_complaint_not_moved(uuid.uuid4())
+    assert refused.value.state
+
+
+def test_a_complaint_does_not_become_a_proposal_by_a_change_of_kind() -> None:
+    check_complaint_kind(None)
+    check_complaint_kind("synpunkt")
+    with pytest.raises(RuleViolation) as refused:
+        check_complaint_kind("forbattringsforslag")
+    assert refused.value.field == "kind"
+
+
+def test_staff_who_propose_through_the_complaint_form_follow_their_proposal() -> None:
+    assert proposer_of_complaint("personal", PROPOSER) == PROPOSER
+    assert proposer_of_complaint("narstaende", PROPOSER) is None
+    assert proposer_of_complaint("anonym", PROPOSER) is None
+    assert anonymous_complaint("anonym") and not anonymous_complaint("personal")

@@ -59,12 +59,13 @@ class UnitOfWork:
         finally:
             self._session = None
 
-    def emit(self, payload: EventPayload) -> EventEnvelope:
-        """Queue an event; it is written to the outbox by commit(), in the same transaction."""
+    def emit(self, payload: EventPayload, *, anonymous: bool = False) -> EventEnvelope:
+        """Queue an event; it is written to the outbox by commit(), in the same transaction.
+        `anonymous`: the envelope does not name the actor (whoever acted chose not to be known)."""
         envelope = wrap(
             payload,
             source=self._source,
-            actor_id=self.actor_id,
+            actor_id=None if anonymous else self.actor_id,
             correlation_id=correlation_id_var.get(),
             time=self.clock(),
         )

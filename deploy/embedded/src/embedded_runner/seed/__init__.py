@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import cases, org, reports, risk
+from embedded_runner.seed import cases, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -72,6 +72,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
         await org.seed(demo)
         await wait_for_replicas(demo)
         await cases.seed(demo)
+        await proposals.seed(demo)
         await risk.seed(demo)
         await reports.seed(demo)
         journal.mark_complete()

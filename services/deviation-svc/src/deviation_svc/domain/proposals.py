@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from deviation_svc.domain.complaints import ComplainantType, ComplaintKind
 from deviation_svc.domain.model import RuleViolation
 
 MAX_TITLE = 300
@@ -105,6 +106,7 @@ def assess(status: ProposalStatus, a: Assessment, today: date, has_unit_above: b
         raise RuleViolation(f"Förslaget är redan bedömt ({STATUS_TITLES[status].lower()})", state=True)
     if a.motivation is not None and len(a.motivation) > MAX_TEXT:
         raise RuleViolation(f"Högst {MAX_TEXT} tecken", "motivation")
+    _check_nothing_stray(a)
     if a.decision is Decision.REJECT:
         if not _text(a.motivation):
             raise RuleViolation("Ett avslag motiveras", "motivation")
@@ -122,6 +124,24 @@ def assess(status: ProposalStatus, a: Assessment, today: date, has_unit_above: b
     elif not _text(a.revision):
         raise RuleViolation("Beskriv vad som ska ändras i rutinen", "revision")
     return ProposalStatus.ACCEPTED
+
+
+def _check_nothing_stray(a: Assessment) -> None:
+    """What an accepted proposal leads to belongs to an acceptance, and only to its own outcome: a
+    rejection with an action, or an action with a rutin, is a mistake the chef should see."""
+    given = {"outcome": a.outcome, "action": a.action, "document_id": a.document_id, "revision": a.revision}
+    if a.decision is not Decision.ACCEPT:
+        allowed, why = set(), "Anges bara när förslaget antas"
+    elif a.outcome is None:
+        return  # the outcome is asked for first
+    else:
+        allowed = (
+            {"outcome", "action"} if a.outcome is Outcome.ACTION else {"outcome", "document_id", "revision"}
+        )
+        why = "Hör inte till det valda utfallet"
+    for name, value in given.items():
+        if value is not None and name not in allowed:
+            raise RuleViolation(why, name)
 
 
 def _check_action(action: ActionInput | None, today: date) -> None:
@@ -143,6 +163,35 @@ def proposer_shown(anonymous: bool, proposer_id: uuid.UUID | None, viewer_id: uu
 
 
 # --- complaints of kind forbattringsforslag, moved here ------------------------------------------
+
+
+def check_complaint_not_moved(moved_to_proposal_id: uuid.UUID | None) -> None:
+    """A complaint moved to a proposal stays for its history; the proposal is what is handled."""
+    if moved_to_proposal_id is not None:
+        raise RuleViolation(
+            "Klagomålet har flyttats till ett förbättringsförslag och hanteras där", state=True
+        )
+
+
+def check_complaint_kind(kind: str | None) -> None:
+    """An existing complaint does not become a proposal by a change of kind: a proposal is submitted."""
+    if kind == ComplaintKind.FORBATTRINGSFORSLAG:
+        raise RuleViolation(
+            "Ett klagomål kan inte ändras till ett förbättringsförslag; lämna förslaget som ett nytt "
+            "förbättringsförslag",
+            "kind",
+        )
+
+
+def proposer_of_complaint(complainant_type: str, registered_by: uuid.UUID) -> uuid.UUID | None:
+    """Staff who proposed through the complaint form (complainant_type personal) follow the proposal;
+    for a proposal from a brukare, a närstående or anyone else, nobody here does."""
+    return registered_by if complainant_type == ComplainantType.PERSONAL else None
+
+
+def anonymous_complaint(complainant_type: str) -> bool:
+    return complainant_type == ComplainantType.ANONYM
+
 
 _COMPLAINT_STATUS: dict[str, ProposalStatus] = {
     "mottagen": ProposalStatus.SUBMITTED,

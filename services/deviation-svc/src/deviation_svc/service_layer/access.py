@@ -14,7 +14,14 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deviation_svc.adapters.orm import Complaint, DataBreach, Deviation, DeviationAction
+from deviation_svc.adapters.orm import (
+    Complaint,
+    DataBreach,
+    Deviation,
+    DeviationAction,
+    ImprovementAction,
+    ImprovementProposal,
+)
 from deviation_svc.domain.lifecycle import Step, actions_for, require_step
 from deviation_svc.domain.model import DeviationType, RuleViolation, Status
 from deviation_svc.service_layer.context import CommandCtx, Ctx
@@ -23,6 +30,8 @@ from platform_shared.access import Action, Target
 DEVIATION_NOT_FOUND = "Avvikelsen finns inte"
 COMPLAINT_NOT_FOUND = "Klagomålet finns inte"
 BREACH_NOT_FOUND = "Personuppgiftsincidenten finns inte"
+PROPOSAL_NOT_FOUND = "Förbättringsförslaget finns inte"
+PROPOSAL = "improvement_proposal"  # a förbättringsförslag's case type in the permission matrix
 
 
 def case_target(d: Deviation, assigned: Iterable[uuid.UUID | None] = ()) -> Target:
@@ -153,4 +162,73 @@ async def load_case(
         permitted=permitted,
         if_match=if_match,
         lock=lock,
+    )
+
+
+# --- förbättringsförslag -------------------------------------------------------------------------
+
+
+async def proposal_responsibles(session: AsyncSession, proposal_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    rows = await session.scalars(
+        select(ImprovementAction.responsible_id).where(ImprovementAction.proposal_id == proposal_id)
+    )
+    return frozenset(rows.all())
+
+
+async def may_read_proposal(ctx: Ctx, p: ImprovementProposal, responsibles: frozenset[uuid.UUID]) -> bool:
+    """Its proposer (whoever may submit there reads her own back), the person responsible for its
+    action, and whoever may read cases where it was submitted (its chef and those above, also once
+    it is forwarded: the unit above is an ancestor of where it was submitted)."""
+    me = ctx.caller.id
+    if p.proposer_id == me and ctx.caller.principal.may(Action.CASE_CREATE):
+        return True
+    if me in responsibles:
+        return True
+    owners = frozenset({p.proposer_id}) if p.proposer_id is not None else frozenset()
+    target = Target(unit_id=p.origin_unit_id, case_type=PROPOSAL, owner_ids=owners, assigned_ids=responsibles)
+    return await ctx.caller.can(Action.CASE_READ, target)
+
+
+def proposal_target(p: ImprovementProposal, assigned: frozenset[uuid.UUID] = frozenset()) -> Target:
+    """Where it is assessed now: the unit whose chef has it (moves up when it is forwarded)."""
+    return Target(unit_id=p.unit_id, case_type=PROPOSAL, assigned_ids=assigned)
+
+
+async def _proposal_visible(ctx: Ctx, p: ImprovementProposal) -> bool:
+    return await may_read_proposal(ctx, p, await proposal_responsibles(ctx.session, p.id))
+
+
+async def readable_proposal(ctx: Ctx, proposal_id: uuid.UUID) -> ImprovementProposal:
+    """A proposal to read; 404 when not visible."""
+    return await ctx.load(
+        ImprovementProposal,
+        proposal_id,
+        not_found=PROPOSAL_NOT_FOUND,
+        visible=lambda p: _proposal_visible(ctx, p),
+    )
+
+
+async def load_proposal(
+    ctx: CommandCtx,
+    proposal_id: uuid.UUID,
+    *,
+    assigned: frozenset[uuid.UUID] = frozenset(),
+    precondition: bool = True,
+) -> ImprovementProposal:
+    """A proposal, locked, for a command: visible (else 404) → `case.actions` at the unit assessing it,
+    `assigned` being the responsible of the action the command acts on (else 403) → If-Match (else 412).
+    Its state is the domain's check (409) after this. `precondition`: whether the request's If-Match
+    names the proposal (False when it names its action)."""
+
+    async def permitted(p: ImprovementProposal) -> None:
+        await ctx.caller.require(Action.CASE_ACTIONS, proposal_target(p, assigned))
+
+    return await ctx.load(
+        ImprovementProposal,
+        proposal_id,
+        not_found=PROPOSAL_NOT_FOUND,
+        visible=lambda p: _proposal_visible(ctx, p),
+        permitted=permitted,
+        if_match=ctx.if_match if precondition else None,
+        lock=True,
     )

@@ -11,6 +11,7 @@ from deviation_svc.adapters.orm import Complaint
 from deviation_svc.domain.complaints import ComplaintKind, ComplaintStatus
 from deviation_svc.entrypoints.api.deps import Command
 from deviation_svc.entrypoints.api.deps import Query as QueryDep
+from deviation_svc.entrypoints.api.proposals import MOVED_HEADERS, link_moved_complaint
 from deviation_svc.entrypoints.api.schemas.complaints import (
     ComplaintCreate,
     ComplaintListItem,
@@ -35,10 +36,16 @@ async def read_model(ctx: Ctx, c: Complaint, response: Response) -> ComplaintRea
     return with_etag(response, ComplaintRead.model_validate(await queries.view(ctx, c)))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a complaint, synpunkt or beröm")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a complaint, synpunkt or beröm (kind forbattringsforslag, deprecated: a proposal)",
+    responses={201: {"headers": MOVED_HEADERS}},
+)
 async def register(body: ComplaintCreate, ctx: Command, response: Response) -> ComplaintRead:
     created = await commands.register(ctx, body.command())
     response.status_code = created.status
+    link_moved_complaint(response, created.value.moved_to_proposal_id, created=True)
     return await read_model(ctx, created.value, response)
 
 
@@ -58,9 +65,11 @@ async def list_complaints(
     return ComplaintPage(items=[ComplaintListItem.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/{complaint_id}", summary="One complaint")
+@router.get("/{complaint_id}", summary="One complaint (one moved to a proposal links to it)")
 async def get_complaint(complaint_id: uuid.UUID, ctx: QueryDep, response: Response) -> ComplaintRead:
-    return with_etag(response, ComplaintRead.model_validate(await queries.complaint(ctx, complaint_id)))
+    c = with_etag(response, ComplaintRead.model_validate(await queries.complaint(ctx, complaint_id)))
+    link_moved_complaint(response, c.moved_to_proposal_id)
+    return c
 
 
 @router.patch("/{complaint_id}", summary="Edit a complaint's fields")

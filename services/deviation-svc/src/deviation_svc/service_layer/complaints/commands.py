@@ -25,10 +25,12 @@ from deviation_svc.domain.complaints import (
 )
 from deviation_svc.domain.lifecycle import check_report_times
 from deviation_svc.domain.model import DeviationType
+from deviation_svc.domain.proposals import check_complaint_kind, check_complaint_not_moved
 from deviation_svc.service_layer import deadlines, subjects
 from deviation_svc.service_layer.access import load_case
 from deviation_svc.service_layer.context import CommandCtx, check_patch, require_unit
 from deviation_svc.service_layer.deviations import commands as deviations
+from deviation_svc.service_layer.proposals import commands as proposals
 from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
@@ -110,6 +112,8 @@ async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complain
     ctx.session.add(c)
     if cmd.subject is not None:
         subjects.add(ctx, OBJECT_TYPE, c.id, cmd.subject)
+    if c.kind == ComplaintKind.FORBATTRINGSFORSLAG:  # a proposal now, kept working for this contract
+        return await proposals.submit_from_complaint(ctx, c)
     due = await deadlines.open_rules(ctx, _subject(c), deadline_rules(_anonymous(c)), start=received_at)
     c.response_due_at = due.get("complaint_response")
     ctx.emit(
@@ -130,6 +134,7 @@ async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complain
 
 async def _step(ctx: CommandCtx, complaint_id: uuid.UUID, step: ComplaintStep) -> Complaint:
     c = await load_case(ctx, Complaint, complaint_id, WHO[step], if_match=ctx.if_match)
+    check_complaint_not_moved(c.moved_to_proposal_id)
     facts = ComplaintFacts(
         status=ComplaintStatus(c.status),
         anonymous=_anonymous(c),
@@ -260,6 +265,7 @@ class EditComplaint:
 async def edit(ctx: CommandCtx, cmd: EditComplaint) -> Complaint:
     c = await _step(ctx, cmd.complaint_id, ComplaintStep.EDIT)
     check_patch(cmd.changes, EDITABLE, REQUIRED)
+    check_complaint_kind(cmd.changes.get("kind"))
     if "category" in cmd.changes:
         check_category(cmd.changes["category"], ctx.parts.settings.categories)
     for name, value in cmd.changes.items():

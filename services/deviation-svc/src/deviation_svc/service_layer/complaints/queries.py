@@ -49,7 +49,7 @@ async def complaints(ctx: QueryCtx, f: CaseFilter, page: PageRequest) -> tuple[l
     vis = await ctx.caller.visibility(Action.CASE_READ)
     if vis.nothing:
         return [], None
-    stmt = select(Complaint)
+    stmt = select(Complaint).where(Complaint.moved_to_proposal_id.is_(None))  # proposals now
     visible = visibility_clause(
         vis,
         ctx.caller.principal,

@@ -21,7 +21,9 @@ from platform_shared.api.types import AwareInstant
 
 
 class ComplaintCreate(Strict):
-    kind: ComplaintKind
+    kind: ComplaintKind = Field(
+        description="forbattringsforslag is deprecated: it creates an improvement proposal (see Location)"
+    )
     channel: Channel
     complainant_type: ComplainantType
     unit_id: uuid.UUID
@@ -62,6 +64,9 @@ class ComplaintRead(BaseModel):
     escalated_deviation_id: uuid.UUID | None
     escalated_at: datetime | None
     closed_at: datetime | None
+    moved_to_proposal_id: uuid.UUID | None = Field(
+        default=None, description="Kind forbattringsforslag: the improvement proposal it is now"
+    )
     version: int
     subjects: list[SubjectRead]
     deadlines: list[DeadlineRead]
