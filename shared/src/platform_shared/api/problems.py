@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_shared.api.http_problems import http_problem
 from platform_shared.api.validation_messages import swedish_validation
-from platform_shared.errors import DomainError, NotAuthenticated, ValidationFailed
+from platform_shared.errors import DomainError, NotAuthenticated, PreconditionFailed, ValidationFailed
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -60,8 +61,15 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem.response(dict(exc.headers) if exc.headers else None)
 
 
+async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
+    """A concurrent writer moved a row's version before this request's write reached the database
+    (an autoflush before the commit): the same 412 as at commit."""
+    return await _domain_error(request, PreconditionFailed("Objektet ändrades av någon annan; läs det igen"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
