@@ -29,6 +29,7 @@ from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import install_error_handlers
+from platform_shared.api.telemetry import install_telemetry
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.private_files import private_file, tighten
 from platform_shared.runtime import Readiness, ServiceRuntime
@@ -105,6 +106,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     front = FastAPI(title="Kvalitetssystem (embedded)", lifespan=lifespan, openapi_url=None)
     install_error_handlers(front)
     install_middleware(front, environment, limiter)
+    install_telemetry(front, "embedded")
 
     async def check_ready() -> Readiness:
         return Readiness.combine({name: await rt.check_ready() for name, rt in runtimes.items()})

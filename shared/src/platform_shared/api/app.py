@@ -14,6 +14,7 @@ from platform_shared.api.middleware import install_middleware
 from platform_shared.api.ops import ops_router
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import Problem, install_error_handlers
+from platform_shared.api.telemetry import install_telemetry
 from platform_shared.runtime import Readiness, ServiceRuntime
 
 
@@ -34,6 +35,7 @@ def create_service_app(
     app.state.runtime = runtime
     install_error_handlers(app)
     install_middleware(app, runtime.settings, limiter)
+    install_telemetry(app, runtime.name)
     add_operational_routes(app, runtime.check_ready)
     add_event_docs_routes(app)
     for router in runtime.definition.routers:
