@@ -237,8 +237,25 @@ def instrument_engine(engine: AsyncEngine, service: str) -> None:
     from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
     from opentelemetry.metrics import NoOpMeter
 
+    class StatementSpans(EngineTracer):  # type: ignore[misc]
+        """Only inside a recorded span (the sampler would drop the rest): no work for the others.
+        Pool use is in the service's own metrics (platform_shared.db_metrics)."""
+
+        def _before_cur_exec(self, conn: Any, cursor: Any, statement: Any, params: Any, *rest: Any) -> Any:
+            if not trace.get_current_span().is_recording():
+                return statement, params
+            return super()._before_cur_exec(conn, cursor, statement, params, *rest)
+
+        def _pool_connect(self, *_: Any) -> None: ...
+
+        def _pool_close(self, *_: Any) -> None: ...
+
+        def _pool_checkin(self, *_: Any) -> None: ...
+
+        def _pool_checkout(self, *_: Any) -> None: ...
+
     connections = NoOpMeter(INSTRUMENTATION).create_up_down_counter("db.client.connections.usage")
-    EngineTracer(tracer(service), engine.sync_engine, connections)
+    StatementSpans(tracer(service), engine.sync_engine, connections)
 
 
 def instrument_http_client(client: httpx.AsyncClient, service: str) -> httpx.AsyncClient:
