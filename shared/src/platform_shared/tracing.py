@@ -237,7 +237,7 @@ def instrument_engine(engine: AsyncEngine, service: str) -> None:
     from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
     from opentelemetry.metrics import NoOpMeter
 
-    class StatementSpans(EngineTracer):  # type: ignore[misc]
+    class StatementSpans(EngineTracer):
         """Only inside a recorded span (the sampler would drop the rest): no work for the others.
         Pool use is in the service's own metrics (platform_shared.db_metrics)."""
 
