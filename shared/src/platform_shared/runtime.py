@@ -30,6 +30,7 @@ from platform_shared.migrations import upgrade_to_head
 from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.private_files import private_file
+from platform_shared.service_metrics import BacklogGauges, watch_pool
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
 
@@ -117,6 +118,7 @@ class ServiceRuntime:
         )
         tracing.export_otlp(settings.otel_exporter_otlp_endpoint)
         tracing.instrument_engine(self.engine, self.name)
+        watch_pool(self.name, self.engine)
         self.tracer = tracing.tracer(self.name)
         self.session_factory = make_session_factory(self.engine)
         self._owns_transport = transport is None
@@ -187,6 +189,8 @@ class ServiceRuntime:
             self.supervisor.start(Loop(consumer.loop_name, consumer.step))
         for worker in self.definition.extra_workers(self):
             self.supervisor.start(worker)
+        backlog = BacklogGauges(self.name, self.session_factory, self.definition.messaging, self.clock)
+        self.supervisor.start(backlog.loop())
 
     async def stop(self) -> None:
         await self.supervisor.stop()

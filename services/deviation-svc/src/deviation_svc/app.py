@@ -21,7 +21,7 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
-    return DeadlineScheduler(deadline_tables, runtime.uow)
+    return DeadlineScheduler(deadline_tables, runtime.uow, service=runtime.name)
 
 
 def _workers(runtime: ServiceRuntime) -> list[Loop]:

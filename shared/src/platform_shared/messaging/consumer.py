@@ -91,7 +91,7 @@ class EventConsumer:
         self._tracer = tracing.tracer(service)
         self._lag = metrics.gauge(
             f"{service}_consumer_lag_seconds",
-            "Seconds from an event's creation to its processing by this consumer",
+            "Seconds from the creation of the last event handled to its processing (0: caught up)",
             ("consumer",),
         ).labels(spec.group)
         self._dead = metrics.counter(
@@ -131,6 +131,8 @@ class EventConsumer:
             self._pending = [m for m in self._pending if subscription.assigned(m.topic, m.partition)]
         else:
             self._pending = await subscription.fetch(max_records, self._fetch_timeout_s)
+            if not self._pending:
+                self._lag.set(0)  # caught up
         count = len(self._pending)
         if self._pending:
             await self._apply_pending()
