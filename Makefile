@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool gallery lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
+.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -32,11 +32,19 @@ compose-check: compose-tool
 poppler-tool:
 	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
+# promtool for the alert rules' checks (deploy/monitoring), taken from Debian's prometheus package.
+promtool:
+	@scripts/ensure-promtool >/dev/null
+
+# Debian's chromium for the browser test of /docs (driven by playwright-core from tools/node).
+browser:
+	@scripts/ensure-chromium >/dev/null
+
 # Every document from the demo data (reports as PDF, DOCX, XLSX; mails) with PNG pages: var/gallery/index.html
 gallery: install poppler-tool
 	$(UV) run --no-sync kvalitet-gallery --out var/gallery
 
-test: install postgres compose-check node-tools poppler-tool
+test: install postgres compose-check node-tools poppler-tool promtool browser
 	$(UV) run --no-sync pytest
 
 lint: install
