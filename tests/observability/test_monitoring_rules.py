@@ -27,7 +27,9 @@ def promtool() -> str:
 
 
 def test_the_rules_pass_promtool_check(promtool: str) -> None:
-    result = subprocess.run([promtool, "check", "rules", "rules.yml"], cwd=MONITORING, capture_output=True, text=True)
+    result = subprocess.run(
+        [promtool, "check", "rules", "rules.yml"], cwd=MONITORING, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -46,7 +48,12 @@ async def test_the_rules_and_the_dashboard_read_metrics_the_services_publish(tmp
     async with embedded.front.router.lifespan_context(embedded.front):
         transport = httpx.ASGITransport(app=embedded.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://embedded") as client:
-            for path in ("/api/v1/org/me", "/api/v1/deviations", "/api/v1/risk/risks", "/api/v1/notifications"):
+            for path in (
+                "/api/v1/org/me",
+                "/api/v1/deviations",
+                "/api/v1/risk/risks",
+                "/api/v1/notifications",
+            ):
                 await client.get(path)  # a request per service, so each histogram has samples
             text = (await client.get("/metrics")).text
     published: set[str] = set()

@@ -25,6 +25,7 @@ from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
+from platform_shared.api.docs_page import add_docs_page
 from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
@@ -103,7 +104,9 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
                 await runtime.stop()
             await transport.stop()
 
-    front = FastAPI(title="Kvalitetssystem (embedded)", lifespan=lifespan, openapi_url=None)
+    front = FastAPI(
+        title="Kvalitetssystem (embedded)", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
+    )
     install_error_handlers(front)
     install_middleware(front, environment, limiter)
     install_telemetry(front, "embedded")
@@ -113,6 +116,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
 
     add_operational_routes(front, check_ready)
     add_event_docs_routes(front)
+    add_docs_page(front, "Kvalitetssystem")
 
     @front.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:

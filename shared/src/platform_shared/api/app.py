@@ -9,8 +9,10 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.docs_page import add_docs_page
 from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
+from platform_shared.api.openapi_doc import document_api
 from platform_shared.api.ops import ops_router
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import Problem, install_error_handlers
@@ -31,7 +33,11 @@ def create_service_app(
             if manage_lifecycle:
                 await runtime.stop()
 
-    app = FastAPI(title=runtime.definition.title, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=runtime.definition.title, version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    document_api(app, runtime.settings.oidc_issuer if runtime.settings.auth_mode == "oidc" else None)
+    add_docs_page(app, runtime.definition.title)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_middleware(app, runtime.settings, limiter)
