@@ -2,8 +2,10 @@
 
 Settings come from the environment as for each service alone (an unprefixed `MODE`, `AUTH_MODE`,
 `LOG_LEVEL`, … applies to all four, `DEVIATION_MODE` to deviation-svc alone); the database and bus
-files are always under the var directory. In `MODE=production` there is no demo: no seed, no dev
-tokens, no demo administrator (`ORG_BOOTSTRAP_ADMIN_SUBJECT` names the first one)."""
+files are always under the var directory. The demo (seed, dev tokens, demo administrator) is made only
+with dev tokens in the embedded mode: with `MODE=production` or `AUTH_MODE=oidc` people sign in at the
+OIDC issuer, and `ORG_BOOTSTRAP_ADMIN_SUBJECT` names the first systemadministrator (her token's
+subject), who builds the organisation through the API."""
 
 from __future__ import annotations
 
@@ -52,6 +54,21 @@ class Embedded:
     var_dir: Path
 
 
+def _announce_sign_in(org: OrgSettings) -> None:
+    if org.bootstrap_admin_subject:
+        log.info(
+            "no demo: people sign in at the OIDC issuer",
+            issuer=org.oidc_issuer,
+            first_administrator_subject=org.bootstrap_admin_subject,
+        )
+    else:
+        log.warning(
+            "no demo and no administrator: set ORG_BOOTSTRAP_ADMIN_SUBJECT to the token subject of the "
+            "first systemadministrator",
+            issuer=org.oidc_issuer,
+        )
+
+
 def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     tighten(var_dir)  # 0700, its files 0600 (also a var/ made by an earlier version)
 
@@ -64,9 +81,11 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     deviation = DeviationSettings(database_url=sqlite("deviation"), **common)
     risk = RiskSettings(database_url=sqlite("risk"), **common)
     reporting = ReportingSettings(database_url=sqlite("reporting"), **common)
-    demo = all(s.mode == "embedded" for s in (org, deviation, risk, reporting))
+    demo = all(s.mode == "embedded" and s.auth_mode == "dev" for s in (org, deviation, risk, reporting))
     if demo and org.bootstrap_admin_subject is None:
         org = org.model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
+    if not demo:
+        _announce_sign_in(org)
     private_file(var_dir / "bus.sqlite")
     transport = LocalTransport(sqlite("bus"))
     runtimes: dict[str, ServiceRuntime] = {
