@@ -7,8 +7,13 @@ UV := scripts/uv
 install:
 	@$(UV) sync --frozen --quiet
 
+# `make run PORT=8080 VAR_DIR=/tmp/kvalitet HOST=0.0.0.0` (kvalitet-embedded --help lists its flags).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VAR_DIR ?= var
+
 run: install
-	@$(UV) run --no-sync kvalitet-embedded
+	@$(UV) run --no-sync kvalitet-embedded --host $(HOST) --port $(PORT) --var-dir $(VAR_DIR)
 
 # The distributed setup without Docker: four processes on PostgreSQL and Kafka (KAFKA_BOOTSTRAP_SERVERS
 # or KAFKA_START), one gateway on :8000, the demo organisation. Ctrl-C stops everything.

@@ -103,7 +103,9 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "aiokafka", "alembic.runtime.migration"):
+    # Libraries that log their routine at INFO (fontTools: a line per font table each time a PDF
+    # subsets a font).
+    for noisy in ("httpx", "aiokafka", "alembic.runtime.migration", "fontTools", "fpdf"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []

@@ -9,8 +9,9 @@ subject), who builds the organisation through the API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,14 @@ from fastapi.responses import JSONResponse
 from deviation_svc.app import build_runtime as build_deviation
 from deviation_svc.config import DeviationSettings
 from embedded_runner.gateway import Gateway, merged_openapi
+from embedded_runner.seed import progress, seed_demo
 from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
 from platform_shared.api.docs_page import add_docs_page
 from platform_shared.api.event_docs import add_event_docs_routes
-from platform_shared.api.middleware import install_middleware
+from platform_shared.api.middleware import ACCESS_LOGGER, install_middleware
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import install_error_handlers
 from platform_shared.api.telemetry import install_telemetry
@@ -52,6 +54,17 @@ class Embedded:
     runtimes: dict[str, ServiceRuntime]
     transport: LocalTransport
     var_dir: Path
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _announce_sign_in(org: OrgSettings) -> None:
@@ -106,17 +119,17 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
         await transport.start()
         started: list[ServiceRuntime] = []
         try:
-            for runtime in runtimes.values():
+            for name, runtime in runtimes.items():
+                progress(f"Starting {name}-svc (its database: {var_dir / (name + '.sqlite')}) …")
                 await runtime.start()
                 started.append(runtime)
             if seed and demo:
-                from embedded_runner.seed import seed_demo
-
                 transport_in_process = httpx.ASGITransport(app=holder["app"])
                 async with httpx.AsyncClient(
                     transport=transport_in_process, base_url="http://embedded"
                 ) as http:
-                    await seed_demo(http, var_dir, org.bootstrap_admin_subject or DEMO_ADMIN_SUBJECT)
+                    with _quiet(ACCESS_LOGGER):  # the demo's own requests: progress lines instead
+                        await seed_demo(http, var_dir, org.bootstrap_admin_subject or DEMO_ADMIN_SUBJECT)
             yield
         finally:
             for runtime in reversed(started):

@@ -24,7 +24,8 @@ from platform_shared.api.problems import Problem
 from platform_shared.context import correlation_id_var
 from platform_shared.settings import ServiceSettings
 
-log = structlog.get_logger("platform_shared.access")
+ACCESS_LOGGER = "platform_shared.access"
+log = structlog.get_logger(ACCESS_LOGGER)
 
 # A client's correlation id is echoed into logs, events and responses: only a short, plain one.
 PLAIN_CORRELATION_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")

@@ -1,0 +1,125 @@
+"""The README's walkthrough works as written: its shell blocks ("Calling the API") are taken from
+README.md itself and run, as they stand, against a fresh embedded server (`kvalitet-embedded` with
+its demo) — only its address is the test's free port instead of 8000. A Lex Sarah case is reported,
+received, its IVO anmälan decided by the socialchef, and the summary and the notifications show it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SECTION = "### Calling the API"
+DOCUMENTED_BASE = "http://127.0.0.1:8000"
+
+
+def walkthrough_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(SECTION) :]
+    section = section[: section.index("\n## ")]
+    return re.findall(r"```sh\n(.*?)```", section, re.S)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """`kvalitet-embedded` with its demo in `tmp_path/var`, the directory the blocks run in."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.endswith("BOOTSTRAP_ADMIN_SUBJECT")}
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "embedded_runner.main", "--port", str(port), "--var-dir", "var"],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300  # the demo is made before the server answers
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the server did not start: " + (tmp_path / "server.log").read_text())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _until(run: Callable[[], subprocess.CompletedProcess[str]], good: Callable[[str], bool]) -> str:
+    """A read block again until its answer shows what the events made (reporting reads them within a
+    second or so)."""
+    deadline = time.monotonic() + 20
+    while True:
+        result = run()
+        assert result.returncode == 0, result.stderr
+        if good(result.stdout) or time.monotonic() > deadline:
+            return result.stdout
+        time.sleep(0.5)
+
+
+def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
+    fresh_server: str, tmp_path: Path
+) -> None:
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks()]
+    assert len(blocks) == 6 and "curl" not in blocks[0]
+    *changes, summary_block, notifications_block = blocks
+    state = tmp_path / "walkthrough-state.sh"
+    # The blocks one after the other in one shell (as a person pastes them), keeping what they set.
+    script = (
+        "set -euo pipefail\nset -a\n" + "\n".join(changes) + f"\n{{ export -p; declare -f; }} > {state}\n"
+    )
+    result = _bash(script, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    case_id = result.stdout.splitlines()[0].strip()  # the `echo "$ID"` of the report block
+
+    def read(block: str) -> Callable[[], subprocess.CompletedProcess[str]]:
+        return lambda: _bash(f"set -euo pipefail\nsource {state}\n{block}", tmp_path)
+
+    summary = json.loads(
+        _until(read(summary_block), lambda out: json.loads(out)["by_type"].get("lex_sarah", 0) > 0)
+    )
+    assert summary["by_type"]["lex_sarah"] >= 1
+    notifications = json.loads(
+        _until(read(notifications_block), lambda out: "lex_sarah_file_anmalan" in out)
+    )["items"]
+    filed = [n for n in notifications if n["kind"] == "lex_sarah_file_anmalan"]
+    assert filed, notifications
+
+    case = httpx.get(f"{fresh_server}/api/v1/deviations/{case_id}", headers=_auth(tmp_path, "eva.lind"))
+    assert case.status_code == 200, case.text
+    assert case.json()["type"] == "lex_sarah" and case.json()["status"] == "received"
+    assert case.json()["ivo_notification"]["degree"] == "allvarligt_missforhallande"
+    assert any(case.json()["reference"] in n["title"] for n in filed)
+
+
+def _auth(directory: Path, email_start: str) -> dict[str, str]:
+    people = json.loads((directory / "var" / "dev-tokens.json").read_text(encoding="utf-8"))
+    token = next(p["token"] for p in people if p["email"].startswith(email_start))
+    return {"Authorization": f"Bearer {token}"}
