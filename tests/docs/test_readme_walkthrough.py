@@ -36,9 +36,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[str]:
-    """`kvalitet-embedded` with its demo in `tmp_path/var`, the directory the blocks run in."""
+@pytest.fixture(scope="module")
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("walkthrough")
+
+
+@pytest.fixture(scope="module")
+def fresh_server(server_dir: Path) -> Iterator[str]:
+    """`kvalitet-embedded` with its demo in `server_dir/var`, the directory the blocks run in."""
+    tmp_path = server_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.endswith("BOOTSTRAP_ADMIN_SUBJECT")}
     log = (tmp_path / "server.log").open("wb")
@@ -84,9 +90,29 @@ def _until(run: Callable[[], subprocess.CompletedProcess[str]], good: Callable[[
         time.sleep(0.5)
 
 
-def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
-    fresh_server: str, tmp_path: Path
+def test_the_first_start_says_what_it_does_and_its_log_has_no_library_noise(
+    fresh_server: str, server_dir: Path
 ) -> None:
+    lines = (server_dir / "server.log").read_text(encoding="utf-8").splitlines()
+    progress = [line for line in lines if not line.startswith("{")]
+    assert progress[0].startswith("kvalitet-embedded: loading")
+    assert [line for line in progress if line.startswith("Demo ")][-1].startswith("Demo tokens for")
+    assert len([line for line in progress if line.startswith("Demo ")]) == 6
+    loggers = {json.loads(line).get("logger") for line in lines if line.startswith("{")}
+    assert not {name for name in loggers if name and name.startswith(("fontTools", "fpdf"))}
+    assert len(lines) < 40, lines  # no access line per request the demo made
+
+
+def _auth(directory: Path, email_start: str) -> dict[str, str]:
+    people = json.loads((directory / "var" / "dev-tokens.json").read_text(encoding="utf-8"))
+    token = next(p["token"] for p in people if p["email"].startswith(email_start))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
+    fresh_server: str, server_dir: Path
+) -> None:
+    tmp_path = server_dir  # the blocks run where var/ is
     blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks()]
     assert len(blocks) == 6 and "curl" not in blocks[0]
     *changes, summary_block, notifications_block = blocks
@@ -117,9 +143,3 @@ def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
     assert case.json()["type"] == "lex_sarah" and case.json()["status"] == "received"
     assert case.json()["ivo_notification"]["degree"] == "allvarligt_missforhallande"
     assert any(case.json()["reference"] in n["title"] for n in filed)
-
-
-def _auth(directory: Path, email_start: str) -> dict[str, str]:
-    people = json.loads((directory / "var" / "dev-tokens.json").read_text(encoding="utf-8"))
-    token = next(p["token"] for p in people if p["email"].startswith(email_start))
-    return {"Authorization": f"Bearer {token}"}
