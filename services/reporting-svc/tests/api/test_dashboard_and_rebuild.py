@@ -111,7 +111,7 @@ async def test_dashboard_and_metrics_show_open_cases_overdue_tertials_ivo_and_co
     assert "reporting_complaints_open 1.0" in metrics
     assert "reporting_deadlines_overdue 1.0" in metrics
     assert 'reporting_cases_tertial{subject="deviations",tertial="previous"} 5.0' in metrics
-    assert 'reporting_ivo_anmalningar_count{state="awaiting"} 1.0' in metrics
+    assert 'reporting_ivo_anmalningar{state="awaiting"} 1.0' in metrics
     assert 'reporting_consumer_lag_seconds{consumer="reporting.projections"}' in metrics
 
 
