@@ -74,19 +74,14 @@ def fresh_server(server_dir: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def _until(run: Callable[[], subprocess.CompletedProcess[str]], good: Callable[[str], bool]) -> str:
+def _until(read: Callable[[], str], good: Callable[[str], bool]) -> str:
     """A read block again until its answer shows what the events made (reporting reads them within a
     second or so)."""
     deadline = time.monotonic() + 20
     while True:
-        result = run()
-        assert result.returncode == 0, result.stderr
-        if good(result.stdout) or time.monotonic() > deadline:
-            return result.stdout
+        out = read()
+        if good(out) or time.monotonic() > deadline:
+            return out
         time.sleep(0.5)
 
 
@@ -112,34 +107,39 @@ def _auth(directory: Path, email_start: str) -> dict[str, str]:
 def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
     fresh_server: str, server_dir: Path
 ) -> None:
-    tmp_path = server_dir  # the blocks run where var/ is
     blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks()]
     assert len(blocks) == 6 and "curl" not in blocks[0]
-    *changes, summary_block, notifications_block = blocks
-    state = tmp_path / "walkthrough-state.sh"
-    # The blocks one after the other in one shell (as a person pastes them), keeping what they set.
-    script = (
-        "set -euo pipefail\nset -a\n" + "\n".join(changes) + f"\n{{ export -p; declare -f; }} > {state}\n"
-    )
-    result = _bash(script, tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    case_id = result.stdout.splitlines()[0].strip()  # the `echo "$ID"` of the report block
+    tokens, *changes, summary_block, notifications_block = blocks
+    state = server_dir / "walkthrough-state.sh"
 
-    def read(block: str) -> Callable[[], subprocess.CompletedProcess[str]]:
-        return lambda: _bash(f"set -euo pipefail\nsource {state}\n{block}", tmp_path)
+    def run(*parts: str) -> str:
+        """Blocks in one shell, as a person pastes them, keeping what they set for the next ones."""
+        source = f"source {state}\n" if state.exists() else ""
+        keep = f"\n{{ export -p; declare -f; }} > {state}.new && mv {state}.new {state}\n"
+        script = "set -euo pipefail\nset -a\n" + source + "\n".join(parts) + keep
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
 
-    summary = json.loads(
-        _until(read(summary_block), lambda out: json.loads(out)["by_type"].get("lex_sarah", 0) > 0)
-    )
-    assert summary["by_type"]["lex_sarah"] >= 1
-    notifications = json.loads(
-        _until(read(notifications_block), lambda out: "lex_sarah_file_anmalan" in out)
-    )["items"]
-    filed = [n for n in notifications if n["kind"] == "lex_sarah_file_anmalan"]
-    assert filed, notifications
+    run(tokens)
+    before = json.loads(run(summary_block))["by_type"].get("lex_sarah", 0)
+    case_id = run(*changes).splitlines()[0].strip()  # the `echo "$ID"` of the report block
 
-    case = httpx.get(f"{fresh_server}/api/v1/deviations/{case_id}", headers=_auth(tmp_path, "eva.lind"))
+    case = httpx.get(f"{fresh_server}/api/v1/deviations/{case_id}", headers=_auth(server_dir, "eva.lind"))
     assert case.status_code == 200, case.text
     assert case.json()["type"] == "lex_sarah" and case.json()["status"] == "received"
     assert case.json()["ivo_notification"]["degree"] == "allvarligt_missforhallande"
-    assert any(case.json()["reference"] in n["title"] for n in filed)
+    reference = case.json()["reference"]
+
+    summary = json.loads(
+        _until(
+            lambda: run(summary_block), lambda out: json.loads(out)["by_type"].get("lex_sarah", 0) > before
+        )
+    )
+    assert summary["by_type"]["lex_sarah"] == before + 1
+    notifications = json.loads(_until(lambda: run(notifications_block), lambda out: reference in out))[
+        "items"
+    ]
+    assert [n for n in notifications if n["kind"] == "lex_sarah_file_anmalan" and reference in n["title"]]
