@@ -6,17 +6,16 @@ received, its IVO anmälan decided by the socialchef, and the summary and the no
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from embedded_runner.process import embedded_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
@@ -30,12 +29,6 @@ def walkthrough_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", section, re.S)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("walkthrough")
@@ -44,34 +37,8 @@ def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def fresh_server(server_dir: Path) -> Iterator[str]:
     """`kvalitet-embedded` with its demo in `server_dir/var`, the directory the blocks run in."""
-    tmp_path = server_dir
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.endswith("BOOTSTRAP_ADMIN_SUBJECT")}
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "embedded_runner.main", "--port", str(port), "--var-dir", "var"],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # the demo is made before the server answers
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the server did not start: " + (tmp_path / "server.log").read_text())
+    with embedded_process(server_dir, "--var-dir", "var") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _until(read: Callable[[], str], good: Callable[[str], bool]) -> str:

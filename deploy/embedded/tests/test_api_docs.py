@@ -6,12 +6,8 @@ Problem schema."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +16,7 @@ import httpx
 import pytest
 
 from embedded_runner.app import build_embedded
+from embedded_runner.process import embedded_process
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import create_service_app
@@ -113,49 +110,11 @@ async def test_the_docs_page_and_its_assets_come_from_the_app_itself(tmp_path: P
 # --- in a browser ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def running_embedded(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`kvalitet-embedded` on a free port (no demo seed: its bootstrap administrator only)."""
-    port = _free_port()
-    var_dir = tmp_path / "var"
-    env = {k: v for k, v in os.environ.items() if not k.endswith("BOOTSTRAP_ADMIN_SUBJECT")}
-    log = (tmp_path / "embedded.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "embedded_runner.main",
-            "--port",
-            str(port),
-            "--var-dir",
-            str(var_dir),
-            "--no-seed",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / "embedded.log").read_text()
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        yield base, var_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with embedded_process(tmp_path, "--var-dir", "var", "--no-seed", timeout_s=60) as base:
+        yield base, tmp_path / "var"
 
 
 def test_a_person_authorises_on_the_docs_page_with_a_dev_token_and_runs_a_call_offline(
