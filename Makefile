@@ -2,13 +2,18 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool gallery lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
+.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
 
+# `make run PORT=8080 VAR_DIR=/tmp/kvalitet HOST=0.0.0.0` (kvalitet-embedded --help lists its flags).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VAR_DIR ?= var
+
 run: install
-	@$(UV) run --no-sync kvalitet-embedded
+	@$(UV) run --no-sync kvalitet-embedded --host $(HOST) --port $(PORT) --var-dir $(VAR_DIR)
 
 # The distributed setup without Docker: four processes on PostgreSQL and Kafka (KAFKA_BOOTSTRAP_SERVERS
 # or KAFKA_START), one gateway on :8000, the demo organisation. Ctrl-C stops everything.
@@ -32,11 +37,19 @@ compose-check: compose-tool
 poppler-tool:
 	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
+# promtool for the alert rules' checks (deploy/monitoring), taken from Debian's prometheus package.
+promtool:
+	@scripts/ensure-promtool >/dev/null
+
+# Debian's chromium for the browser test of /docs (driven by playwright-core from tools/node).
+browser:
+	@scripts/ensure-chromium >/dev/null
+
 # Every document from the demo data (reports as PDF, DOCX, XLSX; mails) with PNG pages: var/gallery/index.html
 gallery: install poppler-tool
 	$(UV) run --no-sync kvalitet-gallery --out var/gallery
 
-test: install postgres compose-check node-tools poppler-tool
+test: install postgres compose-check node-tools poppler-tool promtool browser
 	$(UV) run --no-sync pytest
 
 lint: install

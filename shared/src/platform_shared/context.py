@@ -1,10 +1,9 @@
-"""The context of a request or a message: the correlation id and W3C trace parent (carried into events
-and logs), and the request pipeline's contexts handed to handlers (Caller, QueryContext, CommandContext;
-docs/ENGINEERING.md "The request pipeline")."""
+"""The context of a request or a message: the correlation id (carried into events and logs; the trace
+context is OpenTelemetry's, platform_shared/tracing.py), and the request pipeline's contexts handed to
+handlers (Caller, QueryContext, CommandContext; docs/ENGINEERING.md "The request pipeline")."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -28,20 +27,6 @@ if TYPE_CHECKING:  # imported only for types: the messaging package imports this
     from platform_shared.orgreplica.directory import OrgDirectory
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
-traceparent_var: ContextVar[str | None] = ContextVar("traceparent", default=None)
-
-
-def new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
-
-
-def child_traceparent(parent: str | None) -> str:
-    """Same trace id, new span id; a fresh trace when there is no valid parent."""
-    if parent:
-        parts = parent.split("-")
-        if len(parts) == 4 and len(parts[1]) == 32:
-            return f"00-{parts[1]}-{secrets.token_hex(8)}-{parts[3]}"
-    return new_traceparent()
 
 
 # --- the request pipeline's service-layer half -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Structured JSON logs with the correlation id, also for library loggers (uvicorn, alembic).
+"""Structured JSON logs with the correlation id and the trace and span id, also for library loggers
+(uvicorn, alembic).
 
 Never log personal data or tokens: log ids, not descriptions or names.
 """
@@ -13,12 +14,22 @@ from typing import Any
 import structlog
 
 from platform_shared.context import correlation_id_var
+from platform_shared.tracing import span_ids
 
 
 def _add_correlation(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     correlation_id = correlation_id_var.get()
     if correlation_id:
         event_dict.setdefault("correlation_id", correlation_id)
+    return event_dict
+
+
+def add_trace_ids(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """`trace_id` and `span_id` of the current span (OpenTelemetry), on every line inside a trace."""
+    ids = span_ids()
+    if ids is not None:
+        event_dict.setdefault("trace_id", ids[0])
+        event_dict.setdefault("span_id", ids[1])
     return event_dict
 
 
@@ -63,6 +74,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         _add_correlation,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -91,7 +103,9 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "aiokafka", "alembic.runtime.migration"):
+    # Libraries that log their routine at INFO (fontTools: a line per font table each time a PDF
+    # subsets a font).
+    for noisy in ("httpx", "aiokafka", "alembic.runtime.migration", "fontTools", "fpdf"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []

@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import make_url
 
+from platform_shared import tracing
 from platform_shared.audit import Auditor
 from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
 from platform_shared.db import make_engine, make_session_factory, pool_options
@@ -29,6 +30,7 @@ from platform_shared.migrations import upgrade_to_head
 from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.private_files import private_file
+from platform_shared.service_metrics import BacklogGauges, watch_pool
 from platform_shared.settings import ServiceSettings
 from platform_shared.timeutil import Clock, utc_now
 
@@ -63,6 +65,7 @@ def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
     if settings.bus == "kafka":
         from platform_shared.messaging.kafka import KafkaTransport
 
+        tracing.instrument_kafka_client(client_id.removesuffix("-svc"))
         return KafkaTransport(
             settings.kafka_bootstrap_servers,
             client_id=client_id,
@@ -113,6 +116,10 @@ class ServiceRuntime:
             settings.database_url,
             **pool_options(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s),
         )
+        tracing.export_otlp(settings.otel_exporter_otlp_endpoint)
+        tracing.instrument_engine(self.engine, self.name)
+        watch_pool(self.name, self.engine)
+        self.tracer = tracing.tracer(self.name)
         self.session_factory = make_session_factory(self.engine)
         self._owns_transport = transport is None
         self.transport = transport or make_transport(settings, client_id=f"{self.name}-svc")
@@ -161,6 +168,7 @@ class ServiceRuntime:
             actor_id=actor_id,
             on_commit=self.relay.wake,
             clock=self.clock,
+            tracer=self.tracer,
         )
 
     async def migrate(self) -> None:
@@ -181,6 +189,8 @@ class ServiceRuntime:
             self.supervisor.start(Loop(consumer.loop_name, consumer.step))
         for worker in self.definition.extra_workers(self):
             self.supervisor.start(worker)
+        backlog = BacklogGauges(self.name, self.session_factory, self.definition.messaging, self.clock)
+        self.supervisor.start(backlog.loop())
 
     async def stop(self) -> None:
         await self.supervisor.stop()

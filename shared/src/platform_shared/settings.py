@@ -48,6 +48,9 @@ class ServiceSettings(BaseSettings):
     run_workers: bool = True
     relay_poll_interval_s: float = 0.5
     log_level: str = "INFO"
+    # Traces (platform_shared/tracing.py): the OTLP/HTTP collector's base URL (`/v1/traces` is added);
+    # none: no spans are recorded, the trace context still travels and log lines carry its ids.
+    otel_exporter_otlp_endpoint: str | None = None
     log_json: bool = True
     # Input limits, checked before any work (api/limits.py): a request body (JSON; a route that takes
     # uploads declares its own), all request headers together, the bearer token.

@@ -11,7 +11,7 @@ from pathlib import Path
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka_event
 from sqlalchemy import update
 
-from platform_shared.context import traceparent_var
+from platform_shared import tracing
 from platform_shared.contracts.examples import released_examples
 from platform_shared.contracts.topics import TopicSpec
 from platform_shared.db import make_engine, make_metadata, make_session_factory
@@ -36,14 +36,11 @@ async def test_every_released_event_type_reads_as_a_cloudevent_with_the_sdks_kaf
         await conn.run_sync(metadata.create_all)
     factory = make_session_factory(engine)
     payloads = released_examples()
-    token = traceparent_var.set(f"00-{TRACE}-00f067aa0ba902b7-01")
-    try:
+    with tracing.continued({"traceparent": f"00-{TRACE}-00f067aa0ba902b7-01"}):
         for payload in payloads:  # one commit each, as the services make them
             async with UnitOfWork(factory, tables, source="test-svc", default_topic="test.events") as uow:
                 uow.emit(payload)
                 await uow.commit()
-    finally:
-        traceparent_var.reset(token)
 
     run = uuid.uuid4().hex[:8]  # topics of this run only: the real names plus a suffix
     outbox = tables.outbox

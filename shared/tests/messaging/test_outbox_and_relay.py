@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from platform_shared.context import traceparent_var
+from platform_shared import tracing
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.risk import RiskAssessed
 from platform_shared.db import make_engine, make_session_factory
@@ -176,11 +176,8 @@ async def test_events_carry_the_structured_mode_content_type_and_the_trace_of_th
     transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
     await transport.start()
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
-    token = traceparent_var.set(f"00-{trace_id}-00f067aa0ba902b7-01")
-    try:
+    with tracing.continued({"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}):
         await emit(db, risk_event())
-    finally:
-        traceparent_var.reset(token)
     relay = relay_for(db, transport)
     await relay.drain()
     await relay.close()

@@ -56,10 +56,11 @@ def merged_openapi(apps: dict[str, FastAPI]) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Kvalitetssystem (embedded)", "version": "1.0.0"},
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": {}},
     }
     for app in apps.values():
         part = app.openapi()
         spec["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/")})
-        spec["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
+        for kind in ("schemas", "securitySchemes"):
+            spec["components"][kind].update(part.get("components", {}).get(kind, {}))
     return spec

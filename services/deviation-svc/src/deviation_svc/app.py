@@ -32,7 +32,7 @@ MOVED_PROPOSALS_INTERVAL_S = 300.0
 
 
 def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
-    return DeadlineScheduler(deadline_tables, runtime.uow)
+    return DeadlineScheduler(deadline_tables, runtime.uow, service=runtime.name)
 
 
 def _workers(runtime: ServiceRuntime) -> list[Loop]:

@@ -107,11 +107,11 @@ async def test_dashboard_and_metrics_show_open_cases_overdue_tertials_ivo_and_co
     )
     await gauges.refresh()
     metrics = (await svc.client.get("/metrics")).text
-    assert 'reporting_deviations_open_count{status="reported"} 12.0' in metrics
-    assert "reporting_complaints_open_count 1.0" in metrics
-    assert "reporting_deadlines_overdue_count 1.0" in metrics
-    assert 'reporting_cases_tertial_count{subject="deviations",tertial="previous"} 5.0' in metrics
-    assert 'reporting_ivo_anmalningar_count{state="awaiting"} 1.0' in metrics
+    assert 'reporting_deviations_open{status="reported"} 12.0' in metrics
+    assert "reporting_complaints_open 1.0" in metrics
+    assert "reporting_deadlines_overdue 1.0" in metrics
+    assert 'reporting_cases_tertial{subject="deviations",tertial="previous"} 5.0' in metrics
+    assert 'reporting_ivo_anmalningar{state="awaiting"} 1.0' in metrics
     assert 'reporting_consumer_lag_seconds{consumer="reporting.projections"}' in metrics
 
 

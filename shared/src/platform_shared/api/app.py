@@ -9,11 +9,14 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from platform_shared.api.docs_page import add_docs_page
 from platform_shared.api.event_docs import add_event_docs_routes
 from platform_shared.api.middleware import install_middleware
+from platform_shared.api.openapi_doc import document_api
 from platform_shared.api.ops import ops_router
 from platform_shared.api.overload import ConcurrencyLimiter
 from platform_shared.api.problems import Problem, install_error_handlers
+from platform_shared.api.telemetry import install_telemetry
 from platform_shared.runtime import Readiness, ServiceRuntime
 
 
@@ -30,10 +33,15 @@ def create_service_app(
             if manage_lifecycle:
                 await runtime.stop()
 
-    app = FastAPI(title=runtime.definition.title, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=runtime.definition.title, version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    document_api(app, runtime.settings.oidc_issuer if runtime.settings.auth_mode == "oidc" else None)
+    add_docs_page(app, runtime.definition.title)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_middleware(app, runtime.settings, limiter)
+    install_telemetry(app, runtime.name)
     add_operational_routes(app, runtime.check_ready)
     add_event_docs_routes(app)
     for router in runtime.definition.routers:

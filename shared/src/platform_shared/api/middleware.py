@@ -21,10 +21,11 @@ from platform_shared.api.http_problems import http_problem
 from platform_shared.api.limits import BodyLimitsMiddleware, HeaderLimitsMiddleware
 from platform_shared.api.overload import ConcurrencyLimiter, ConcurrencyLimitMiddleware
 from platform_shared.api.problems import Problem
-from platform_shared.context import correlation_id_var, traceparent_var
+from platform_shared.context import correlation_id_var
 from platform_shared.settings import ServiceSettings
 
-log = structlog.get_logger("platform_shared.access")
+ACCESS_LOGGER = "platform_shared.access"
+log = structlog.get_logger(ACCESS_LOGGER)
 
 # A client's correlation id is echoed into logs, events and responses: only a short, plain one.
 PLAIN_CORRELATION_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -40,10 +41,11 @@ def accepted_correlation_id(value: bytes | None) -> str:
 
 
 class EdgeMiddleware:
-    """Sets the correlation id and trace parent for the request; adds `X-Correlation-ID`,
-    `Cache-Control: no-store` (unless the route set its own) and `X-Content-Type-Options: nosniff`
-    to every response; logs one access line (method, path without query string, status, duration,
-    correlation id); turns any unexpected exception into a 500 problem+json and logs its traceback."""
+    """Sets the correlation id for the request (its trace is OpenTelemetry's: api/telemetry.py);
+    adds `X-Correlation-ID`, `Cache-Control: no-store` (unless the route set its own) and
+    `X-Content-Type-Options: nosniff` to every response; logs one access line (method, path without
+    query string, status, duration, correlation id); turns any unexpected exception into a 500
+    problem+json and logs its traceback."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,15 +55,11 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         given_id: bytes | None = None
-        traceparent: str | None = None
         for name, value in scope["headers"]:
             if name == b"x-correlation-id":
                 given_id = value
-            elif name == b"traceparent":
-                traceparent = value.decode("latin-1")
         correlation_id = accepted_correlation_id(given_id)
         correlation_token = correlation_id_var.set(correlation_id)
-        trace_token = traceparent_var.set(traceparent)
         started_at = time.perf_counter()
         status = 500
         response_started = False
@@ -97,7 +95,6 @@ class EdgeMiddleware:
                 duration_ms=round((time.perf_counter() - started_at) * 1000, 1),
             )
             correlation_id_var.reset(correlation_token)
-            traceparent_var.reset(trace_token)
 
 
 def install_middleware(

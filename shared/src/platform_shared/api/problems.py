@@ -17,6 +17,8 @@ from platform_shared.api.validation_messages import swedish_validation
 from platform_shared.errors import DomainError, NotAuthenticated, PreconditionFailed, ValidationFailed
 
 PROBLEM_JSON = "application/problem+json"
+# The one schema of every error answer (api/openapi_doc.py puts it in each OpenAPI document).
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 
 
 @dataclass
@@ -75,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {PROBLEM_JSON: {}}}
+    code: {"description": text, "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}}
     for code, text in (
         (401, "No or invalid token"),
         (403, "Not allowed"),

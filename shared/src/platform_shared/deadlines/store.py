@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_shared import metrics
 from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
 from platform_shared.db import UtcDateTime
 from platform_shared.deadlines.rules import LAW_DEFAULTS, DeadlineRule, Unit, deadline_status, due_at
@@ -159,10 +160,20 @@ class DeadlineScheduler:
     LOCKED on PostgreSQL) and writes their events to the outbox in the same transaction, so a row
     another replica claimed is neither returned nor emitted twice."""
 
-    def __init__(self, tables: DeadlineTables, uow_factory: Callable[[], UnitOfWork], batch: int = 500):
+    def __init__(
+        self,
+        tables: DeadlineTables,
+        uow_factory: Callable[[], UnitOfWork],
+        batch: int = 500,
+        *,
+        service: str = "platform",
+    ):
         self._t = tables
         self._uow_factory = uow_factory
         self._batch = batch
+        self._missed = metrics.counter(
+            f"{service}_deadlines_missed_total", "Legal deadlines that passed unmet (once each)", ("rule",)
+        )
 
     async def tick(self) -> int:
         async with self._uow_factory() as uow:
@@ -178,6 +189,8 @@ class DeadlineScheduler:
             for row in missed:
                 uow.emit(DeadlineMissed(**_payload(row)))
             await uow.commit()
+        for row in missed:
+            self._missed.labels(row.rule).inc()
         return len(approaching) + len(missed)
 
     async def _claim(

@@ -16,7 +16,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,8 +25,8 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from platform_shared import metrics
-from platform_shared.context import correlation_id_var, traceparent_var
+from platform_shared import metrics, tracing
+from platform_shared.context import correlation_id_var
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import decode
@@ -87,9 +88,10 @@ class EventConsumer:
         self._pending: list[IncomingMessage] = []  # fetched, not yet applied
         self._done: dict[tuple[str, int], IncomingMessage] = {}  # applied, offset not yet committed
         self.processed_total = 0
+        self._tracer = tracing.tracer(service)
         self._lag = metrics.gauge(
             f"{service}_consumer_lag_seconds",
-            "Seconds from an event's creation to its processing by this consumer",
+            "Seconds from the creation of the last event handled to its processing (0: caught up)",
             ("consumer",),
         ).labels(spec.group)
         self._dead = metrics.counter(
@@ -129,6 +131,8 @@ class EventConsumer:
             self._pending = [m for m in self._pending if subscription.assigned(m.topic, m.partition)]
         else:
             self._pending = await subscription.fetch(max_records, self._fetch_timeout_s)
+            if not self._pending:
+                self._lag.set(0)  # caught up
         count = len(self._pending)
         if self._pending:
             await self._apply_pending()
@@ -184,8 +188,8 @@ class EventConsumer:
                     if envelope.id not in fresh:
                         continue  # applied before: a redelivery
                     fresh.discard(envelope.id)  # the same event twice in one batch: once
-                    _enter_context(envelope, message)
-                    await handler(uow, envelope, decode(envelope))
+                    with self._handling(envelope, message.topic, message.headers):
+                        await handler(uow, envelope, decode(envelope))
                 await uow.commit()
         except asyncio.CancelledError:
             raise
@@ -212,12 +216,12 @@ class EventConsumer:
         handler = self.spec.handlers.get(envelope.type)
         if handler is None:
             return
-        _enter_context(envelope, message)
         last_error = ""
         attempt = 0
         while attempt < self._max_attempts:
             try:
-                outcome = await self._apply(handler, envelope, message.key)
+                with self._handling(envelope, message.topic, message.headers):
+                    outcome = await self._apply(handler, envelope, message.key)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -341,7 +345,15 @@ class EventConsumer:
         and the handler's error when it fails again."""
         envelope = EventEnvelope.from_json(dead_letter.value)
         handler = self.spec.handlers.get(envelope.type)
-        _enter_context(envelope, None, dead_letter.headers)
+        with self._handling(envelope, dead_letter.topic, dead_letter.headers):
+            resolution = await self._redrive(dead_letter, envelope, handler)
+        if resolution == "applied":
+            self.processed_total += 1
+        return resolution
+
+    async def _redrive(
+        self, dead_letter: Any, envelope: EventEnvelope, handler: Handler | None
+    ) -> Literal["applied", "already_applied", "not_handled"]:
         dl = self._tables.dead_letter
         resolution: Literal["applied", "already_applied", "not_handled"]
         async with self._uow_factory() as uow:
@@ -361,15 +373,16 @@ class EventConsumer:
                 .values(resolved_at=utc_now(), resolution=resolution)
             )
             await uow.commit()
-        if resolution == "applied":
-            self.processed_total += 1
         return resolution
 
-
-def _enter_context(
-    envelope: EventEnvelope, message: IncomingMessage | None, headers: Mapping[str, str] | None = None
-) -> None:
-    """The event's correlation id and trace parent, for the logs and the events a handler emits."""
-    correlation_id_var.set(envelope.correlationid)
-    carried = message.headers if message is not None else headers or {}
-    traceparent_var.set(carried.get("traceparent"))
+    @contextmanager
+    def _handling(
+        self, envelope: EventEnvelope, topic: str, headers: Mapping[str, str] | None
+    ) -> Iterator[None]:
+        """The event's correlation id and its span, continuing the producer's trace, for the logs and
+        the events a handler emits."""
+        correlation_id_var.set(envelope.correlationid)
+        with tracing.consuming(
+            self._tracer, topic, self.spec.group, headers, envelope.type, str(envelope.id)
+        ):
+            yield

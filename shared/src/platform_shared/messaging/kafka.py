@@ -38,6 +38,7 @@ from aiokafka.errors import (
 )
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
+from platform_shared import tracing
 from platform_shared.contracts.topics import TopicSpec
 from platform_shared.messaging.transport import (
     Held,
@@ -230,12 +231,7 @@ class KafkaTransport:
                         refused_keys.add((message.topic, message.key))
                         continue
                     try:
-                        delivery = await producer.send(
-                            message.topic,
-                            message.value,
-                            key=message.key.encode("utf-8"),
-                            headers=[(k, v.encode("utf-8")) for k, v in message.headers.items()],
-                        )
+                        delivery = await _send(producer, message)
                     except _REFUSED_AT_SEND as exc:
                         outcomes[index] = Refused(_describe(exc))
                         refused_keys.add((message.topic, message.key))
@@ -475,6 +471,22 @@ class KafkaSubscription:
         if self._on_close is not None:
             self._on_close(self)
         await _stop_quietly(self._consumer)
+
+
+async def _send(producer: AIOKafkaProducer, message: OutgoingMessage) -> asyncio.Future[Any]:
+    """Hand one message to the producer. The trace context the message carries (the outbox row's)
+    is the current one meanwhile, so the Kafka client's send span continues that trace; when the
+    client is instrumented it writes the trace headers itself (one `traceparent`, in the same trace)."""
+    traced = tracing.kafka_client_traced()
+    headers = [
+        (k, v.encode("utf-8"))
+        for k, v in message.headers.items()
+        if not (traced and k in tracing.TRACE_HEADERS)
+    ]
+    with tracing.continued(message.headers):
+        return await producer.send(
+            message.topic, message.value, key=message.key.encode("utf-8"), headers=headers
+        )
 
 
 def _incoming(record: ConsumerRecord[Any, Any]) -> IncomingMessage:

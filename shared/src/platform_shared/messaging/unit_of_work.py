@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Callable
 from types import TracebackType
 
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from platform_shared.context import child_traceparent, correlation_id_var, traceparent_var
+from platform_shared import tracing
+from platform_shared.context import correlation_id_var
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope, structured_headers, wrap
 from platform_shared.messaging.tables import MessagingTables
@@ -26,6 +28,7 @@ class UnitOfWork:
         on_commit: Callable[[], None] | None = None,
         clock: Clock = utc_now,
         default_topic: str | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._factory = session_factory
         self._tables = tables
@@ -34,7 +37,8 @@ class UnitOfWork:
         self._on_commit = on_commit
         self.actor_id = actor_id
         self.clock = clock
-        self._pending: list[tuple[str, EventEnvelope, str]] = []
+        self._tracer = tracer or tracing.tracer(source.removesuffix("-svc"))
+        self._pending: list[tuple[str, EventEnvelope, dict[str, str]]] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -69,9 +73,10 @@ class UnitOfWork:
             correlation_id=correlation_id_var.get(),
             time=self.clock(),
         )
-        # The trace of what caused this event (a request, or the event a consumer is handling).
-        traceparent = child_traceparent(traceparent_var.get())
-        self._pending.append((payload.topic or self._default_topic, envelope, traceparent))
+        topic = payload.topic or self._default_topic
+        # In the trace of what caused this event (a request, or the event a consumer is handling).
+        with tracing.producing(self._tracer, topic, envelope.type, str(envelope.id)) as trace_headers:
+            self._pending.append((topic, envelope, trace_headers))
         return envelope
 
     async def commit(self) -> None:
@@ -86,10 +91,10 @@ class UnitOfWork:
                         "key": env.subject,
                         "event_type": env.type,
                         "payload": env.model_dump(mode="json"),
-                        "headers": structured_headers(traceparent),
+                        "headers": structured_headers(trace_headers.get("traceparent")),
                         "created_at": env.time,
                     }
-                    for topic, env, traceparent in self._pending
+                    for topic, env, trace_headers in self._pending
                 ],
             )
         await session.commit()

@@ -22,7 +22,7 @@ from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.private_files import write_private
 
-__all__ = ["ADMIN_SUBJECT", "seed_demo"]
+__all__ = ["ADMIN_SUBJECT", "progress", "seed_demo"]
 
 TOKENS_FILE = "dev-tokens.json"
 # One list per service whose answer needs the caller in that service's replica of the organisation.
@@ -69,14 +69,24 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
     if made_before_journals and "FORV" in await demo.units_by_code():
         journal.mark_complete()  # a demo made by an earlier version, without a journal: leave it
     if not journal.complete:
-        await org.seed(demo)
-        await wait_for_replicas(demo)
-        await cases.seed(demo)
-        await proposals.seed(demo)
-        await risk.seed(demo)
-        await reports.seed(demo)
+        steps = (
+            ("the organisation: units, people, roles", org.seed),
+            ("every service learns the organisation", wait_for_replicas),
+            ("cases: avvikelser, Lex Sarah, Lex Maria, complaints, data breaches", cases.seed),
+            ("förbättringsförslag", proposals.seed),
+            ("risks, analyses, the internkontrollplan", risk.seed),
+            ("reports and their documents", reports.seed),
+        )
+        for number, (what, step) in enumerate(steps, 1):
+            progress(f"Demo {number}/{len(steps)}: {what} …")
+            await step(demo)
         journal.mark_complete()
     path = var_dir / TOKENS_FILE
     count = await write_tokens(demo, path)
-    print(f"Demo tokens for {count} people written to {path}", flush=True)
+    progress(f"Demo tokens for {count} people written to {path}")
     return path
+
+
+def progress(line: str) -> None:
+    """A line for the person watching the first start (the log has the details)."""
+    print(line, flush=True)

@@ -146,17 +146,17 @@ class DashboardGauges:
         self._clock = clock
         self._consumers = consumers
         self._statuses: set[str] = set()
-        self.open = metrics.gauge("reporting_deviations_open_count", "Open deviations by status", ("status",))
-        self.complaints = metrics.gauge("reporting_complaints_open_count", "Open complaints")
-        self.overdue = metrics.gauge("reporting_deadlines_overdue_count", "Missed deadlines still overdue")
+        self.open = metrics.gauge("reporting_deviations_open", "Open deviations by status", ("status",))
+        self.complaints = metrics.gauge("reporting_complaints_open", "Open complaints")
+        self.overdue = metrics.gauge("reporting_deadlines_overdue", "Missed deadlines still overdue")
         self.tertial = metrics.gauge(
-            "reporting_cases_tertial_count",
+            "reporting_cases_tertial",
             "Cases reported in this and the last tertial",
             ("subject", "tertial"),
         )
-        self.ivo = metrics.gauge("reporting_ivo_anmalningar_count", "IVO anmälningar", ("state",))
+        self.ivo = metrics.gauge("reporting_ivo_anmalningar", "IVO anmälningar", ("state",))
         self.processed = metrics.gauge(
-            "reporting_consumer_processed_count",
+            "reporting_consumer_processed_events",
             "Events handled by each consumer of this process",
             ("consumer",),
         )

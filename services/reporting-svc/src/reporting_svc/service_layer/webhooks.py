@@ -16,8 +16,7 @@ import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from platform_shared import outbound_http
-from platform_shared.context import child_traceparent, traceparent_var
+from platform_shared import metrics, outbound_http, tracing
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import REGISTRY
@@ -165,7 +164,7 @@ def webhook_enqueue(replica: ReplicaTables) -> Handler:
                         "event_id": envelope.id,
                         "event_type": envelope.type,
                         "body": body,
-                        "traceparent": child_traceparent(traceparent_var.get()),
+                        "traceparent": tracing.current_traceparent(),
                         "status": DeliveryStatus.PENDING.value,
                         "attempts": 0,
                         "next_attempt_at": now,
@@ -180,7 +179,10 @@ def receiver_client(settings: ReportingSettings) -> httpx.AsyncClient:
     """Posts to public addresses only (or the allow-listed internal ones), to the address checked,
     never following a redirect."""
     transport = PinnedTransport(settings.receiver_policy, resolver=outbound_http.system_resolver)
-    return httpx.AsyncClient(timeout=settings.webhook_timeout_s, follow_redirects=False, transport=transport)
+    client = httpx.AsyncClient(
+        timeout=settings.webhook_timeout_s, follow_redirects=False, transport=transport
+    )
+    return tracing.instrument_http_client(client, "reporting")
 
 
 async def check_receiver_url(url: str, settings: ReportingSettings) -> None:
@@ -220,6 +222,11 @@ class WebhookWorker:
         self._settings = settings
         self._clock = clock
         self._client_factory = client_factory or (lambda: receiver_client(settings))
+        self._attempts = metrics.counter(
+            "reporting_webhook_attempts_total",
+            "Webhook delivery attempts by outcome: delivered, failed (retried later), dead (no more tries)",
+            ("outcome",),
+        )
 
     async def _claim(self, limit: int = 50) -> list[tuple[WebhookDelivery, WebhookSubscription | None]]:
         now = self._clock()
@@ -276,7 +283,9 @@ class WebhookWorker:
                 subscription.secret, str(delivery.event_id), now, delivery.body, delivery.traceparent
             )
             try:
-                response = await client.post(subscription.url, content=delivery.body, headers=headers)
+                # In the trace of the event's cause: the call's own span and traceparent continue it.
+                with tracing.continued(headers):
+                    response = await client.post(subscription.url, content=delivery.body, headers=headers)
                 status_code = response.status_code
                 if not delivered(status_code):
                     error = f"HTTP {status_code}"
@@ -292,9 +301,11 @@ class WebhookWorker:
             "last_status_code": status_code,
             "last_error": error,
         }
+        outcome = "delivered"
         if error is None:
             values |= {"status": DeliveryStatus.DELIVERED.value, "delivered_at": now, "next_attempt_at": None}
         else:
+            outcome = "failed"
             retry = next_attempt_at(
                 attempts,
                 now,
@@ -304,6 +315,7 @@ class WebhookWorker:
             )
             if retry is None or subscription is None:
                 values |= {"status": DeliveryStatus.DEAD.value, "dead_at": now, "next_attempt_at": None}
+                outcome = "dead"
                 log.warning("webhook delivery is a dead letter", delivery_id=str(delivery.id), error=error)
             else:
                 values["next_attempt_at"] = retry
@@ -321,4 +333,5 @@ class WebhookWorker:
                     duration_ms=round(duration_ms, 1),
                 )
             )
+        self._attempts.labels(outcome).inc()
         return 1 if error is None else 0

@@ -22,7 +22,7 @@ from risk_svc.service_layer.settings.queries import current
 class DeadlineWorker:
     def __init__(self, runtime: ServiceRuntime) -> None:
         self._runtime = runtime
-        self.scheduler = DeadlineScheduler(deadlines, runtime.uow)
+        self.scheduler = DeadlineScheduler(deadlines, runtime.uow, service=runtime.name)
 
     async def open_yearly_analyses(self) -> int:
         """Every open unit (of the levels the tenant names) owes a yearly analysis for the current
