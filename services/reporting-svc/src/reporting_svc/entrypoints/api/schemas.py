@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from platform_shared.api.types import Year
+from platform_shared.api.types import Day, Year
+from platform_shared.decisions import Decision
+from reporting_svc.domain.adoption import decision_text
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -196,6 +198,10 @@ class ReportSummaryRead(BaseModel):
     period_from: date
     period_to: date
     due_date: date | None
+    superseded_by: uuid.UUID | None = Field(
+        None, description="A later adopted version of the same type, unit and period replaced this one"
+    )
+    superseded_at: datetime | None = None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -215,6 +221,40 @@ class ReportRead(ReportSummaryRead):
     adopted_at: datetime | None
     reported_by: uuid.UUID | None
     reported_at: datetime | None
+    decision: DecisionRead | None = Field(
+        None, description="The adoption as a recorded decision: the nämnd's (meeting and §) or a role's"
+    )
+
+
+class ReportAdoptBody(BaseModel):
+    """The nämnd's decision: meeting_date and paragraph (§). A role's: decided_on (default today)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_date: Day | None = Field(None, description="The nämnd's meeting (its decision date)")
+    paragraph: int | str | None = Field(
+        None, max_length=12, description="The § in the nämnd's protocol: 85, '§ 85' or '85'"
+    )
+    decided_on: Day | None = Field(None, description="A role's decision date (default today)")
+    reference: str | None = Field(None, min_length=1, max_length=100, description="Diarienummer")
+
+
+class DecisionRead(BaseModel):
+    body: Literal["namnd", "role"] = Field(description="namnd: the nämnd at a meeting; role: a role")
+    unit_id: uuid.UUID
+    decided_on: date
+    person_id: uuid.UUID = Field(description="Who decided (role) or recorded the nämnd's decision")
+    role: str
+    meeting_date: date | None
+    paragraph: int | None
+    reference: str | None
+    text: str = Field(description="As a person reads it, in Swedish")
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> DecisionRead | None:
+        if not stored:
+            return None
+        return cls(**stored, text=decision_text(Decision.from_dict(stored)))
 
 
 class ReportPage(BaseModel):
