@@ -76,8 +76,9 @@ class ControlPlanRead(BaseModel):
     unit_id: uuid.UUID
     year: int
     status: PlanStatus
-    decision_reference: str | None
+    decision_reference: str | None = Field(description="Diarienummer and §, as told in ControlPlanAdopted")
     decided_on: date | None
+    decision: DecisionRead | None = None
     adopted_by: uuid.UUID | None
     adopted_at: datetime | None
     rows: list[ControlPlanRowRead]
@@ -114,8 +115,25 @@ class ControlPlanProposalRead(BaseModel):
 
 
 class ControlPlanAdoptBody(Input):
-    decision_reference: str = Field(min_length=1, max_length=100, description="The nämnd's § or diarienummer")
-    decided_on: Day
+    """The nämnd's decision, recorded by the socialchef, förvaltningschef or a kvalitetsledare."""
+
+    meeting_date: Day = Field(description="The nämnd's meeting: the date of its decision")
+    paragraph: int | str = Field(description="The § in the protocol: 85, '§ 85' or '85'")
+    reference: str | None = Field(default=None, min_length=1, max_length=100, description="Diarienummer")
+
+
+class DecisionRead(BaseModel):
+    """The adoption as recorded (platform_shared.decisions)."""
+
+    body: str = Field(description="namnd: the nämnd at a meeting")
+    unit_id: uuid.UUID
+    decided_on: date
+    person_id: uuid.UUID = Field(description="Who recorded the nämnd's decision")
+    role: str = Field(description="The recorder's role")
+    meeting_date: date | None
+    paragraph: int | None
+    reference: str | None
+    text: str = Field(description="As a person reads it, in Swedish")
 
 
 class ControlPlanFollowUpBody(Input):
