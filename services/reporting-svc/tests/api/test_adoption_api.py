@@ -107,6 +107,8 @@ async def test_second_adoption_supersedes_the_first_which_is_kept_and_marked_rep
     old = (await _call(svc, "GET", f"{REPORTS}/{first}", "kvalitetsledare")).json()
     assert old["status"] == "adopted" and old["superseded_by"] == second
     assert old["superseded_at"] is not None and old["decision"]["paragraph"] == 7
+    await _call(svc, "POST", f"{REPORTS}/{first}/report-to-namnd", "socialchef", 409)
+    await _call(svc, "POST", f"{REPORTS}/{second}/report-to-namnd", "socialchef")
     listed = (await _call(svc, "GET", REPORTS, "kvalitetsledare", params={"year": 2026})).json()["items"]
     assert {r["id"]: r["superseded_by"] for r in listed} == {first: second, second: None}
 

@@ -18,6 +18,7 @@ from reporting_svc.domain.adoption import (
     adopter_of,
     check_adoption,
     check_decider,
+    check_in_force,
     check_period_ended,
     check_sections_written,
     decision_text,
@@ -105,6 +106,9 @@ def test_second_adoption_supersedes() -> None:
     same_period = [AdoptedVersion(replaced_before, superseded=True), AdoptedVersion(first, superseded=False)]
     assert superseded_by_adoption(new, same_period) == [first]
     assert superseded_by_adoption(new, []) == []
+    check_in_force(superseded=False)
+    with pytest.raises(RuleViolation, match="ersatt av en senare fastställd version"):
+        check_in_force(superseded=True)  # kept for the record, not sent to the nämnd
 
 
 def test_an_adoption_is_checked_who_then_when_then_what() -> None:

@@ -137,6 +137,14 @@ def superseded_by_adoption(report_id: uuid.UUID, same_period: Iterable[AdoptedVe
     return [v.id for v in same_period if v.id != report_id and not v.superseded]
 
 
+def check_in_force(superseded: bool) -> None:
+    """A replaced version is kept for the record; it is not sent to the nämnd (409)."""
+    if superseded:
+        raise RuleViolation(
+            "Rapporten är ersatt av en senare fastställd version och anmäls inte i nämnden", state=True
+        )
+
+
 def check_adoption(
     report_type: ReportType,
     unit_level: str,

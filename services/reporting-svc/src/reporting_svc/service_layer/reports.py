@@ -22,7 +22,7 @@ from reporting_svc.adapters.documents import DocumentSection, ReportDocument, sl
 from reporting_svc.adapters.exports import report_xlsx
 from reporting_svc.adapters.orm import Report
 from reporting_svc.domain import formats
-from reporting_svc.domain.adoption import decision_text
+from reporting_svc.domain.adoption import check_in_force, decision_text
 from reporting_svc.domain.figures import RawFigure, Rendered, figure_from_json
 from reporting_svc.domain.periods import Granularity
 from reporting_svc.domain.report_templates import FIGURES, FigureKind, figure_keys, sections_of
@@ -170,7 +170,10 @@ async def transition(
     settings: TenantSettings,
 ) -> None:
     """Move the report one step; adoption stores the figures as they are now (frozen)."""
-    report.status = next_status(ReportStatus(report.status), command).value
+    status = next_status(ReportStatus(report.status), command)
+    if command is ReportCommand.REPORT_TO_NAMND:
+        check_in_force(report.superseded_by is not None)
+    report.status = status.value
     if freezes_figures(command):
         figures = await compute_figures(session, replica, report, settings)
         report.frozen_figures = snapshot(figures, settings.suppression_threshold, now)
