@@ -1,11 +1,18 @@
 """What every service's OpenAPI document (and the embedded runner's merged one) says beyond its routes:
 how to authenticate (a bearer `securitySchemes`, with the issuer's OIDC discovery URL when one is
-configured) on every operation that needs a token, and one `Problem` schema (RFC 9457) for every error
-answer. Done once, when the document is first asked for: nothing on the request path."""
+configured) on every operation that needs a token, one `Problem` schema (RFC 9457) for every error
+answer, and each operation's readable id, description (what it does, who may call it, which state it
+needs) and examples from the service's table of operations (`<svc>/entrypoints/api/openapi_docs.py`),
+so the route decorators stay short. Done once, when the document is first asked for: nothing on the
+request path."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import copy
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from fastapi import FastAPI, routing
@@ -16,6 +23,7 @@ from pydantic import BaseModel, Field
 from platform_shared.api.context import command_context, query_context
 from platform_shared.api.deps import current_principal
 from platform_shared.api.problems import PROBLEM_JSON, PROBLEM_SCHEMA_REF
+from platform_shared.permissions import CLIENT_OPERATIONS, PERMISSIONS, Action, Scope
 
 # Every way a route gets its caller runs through one of these (docs/ENGINEERING.md).
 AUTHENTICATING: frozenset[Callable[..., Any]] = frozenset({current_principal, query_context, command_context})
@@ -39,14 +47,84 @@ class Problem(BaseModel):
     errors: list[ProblemFieldError] | None = Field(default=None, description="Each bad input (422)")
 
 
-def document_api(app: FastAPI, oidc_issuer: str | None = None) -> None:
-    """`app.openapi()` with the security schemes, each protected operation's security, and the Problem
-    schema on every error answer."""
+# `deviations_report`, `org_units_create`: what a generated client names its methods after.
+OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^[a-z]+$")
+ANY_STAFF = "Any signed-in person with an active role, and any registered integration client."
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation as an integrator reads it. `who` is the permission-matrix actions any one of which
+    admits the caller (the roles and their reach are written out from the matrix), or a sentence when
+    no single action decides it; `state` is what the object must be in (None: no state needed)."""
+
+    operation_id: str
+    who: tuple[Action, ...] | str
+    state: str | None = None
+    example: Any = None  # a request body that validates against the operation's schema
+    query: Mapping[str, Any] = field(default_factory=dict)  # parameter name → an example value
+    does: str | None = None  # what it does, when the route's summary does not say enough
+
+
+Operations = Mapping[tuple[str, str], Operation]  # (METHOD, path) → Operation
+
+
+def in_states(states: Iterable[StrEnum], noun: str) -> str:
+    """`The deviation must be reported or received.` from a state machine's allowed-from set."""
+    names = sorted(f"`{s.value}`" for s in states)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"The {noun} must be {listed}."
+
+
+_REACH = {
+    Scope.ALL: "every unit",
+    Scope.SUBTREE: "their unit and its subtree",
+    Scope.ASSIGNED: "objects they are assigned to",
+    Scope.OWN: "their own",
+    Scope.AGGREGATE: "de-identified figures only",
+}
+
+
+def who_may(actions: tuple[Action, ...] | str) -> str:
+    """The roles the permission matrix grants the actions, with their reach; integration clients when
+    the action can be granted to one."""
+    if isinstance(actions, str):
+        return actions
+    by_reach: dict[str, list[str]] = {}
+    for action in actions:
+        for role, grants in PERMISSIONS[action].items():
+            for grant in grants:
+                reach = _REACH[grant.scope]
+                if grant.case_types:
+                    reach += " (" + ", ".join(sorted(grant.case_types)) + ")"
+                if role.value not in by_reach.setdefault(reach, []):
+                    by_reach[reach].append(role.value)
+    parts = [f"{', '.join(roles)} ({reach})" for reach, roles in by_reach.items()]
+    names = " or ".join(f"`{a.value}`" for a in actions)
+    text = f"Permission {names}: " + "; ".join(parts) + "."
+    clients = [a for a in actions if a in CLIENT_OPERATIONS]
+    if clients:
+        text += " Integration clients granted " + " or ".join(f"`{a.value}`" for a in clients) + "."
+    return text + " Delegations (delegationsordning) count as the delegating role."
+
+
+def document_api(
+    app: FastAPI,
+    oidc_issuer: str | None = None,
+    service: str | None = None,
+    operations: Operations | None = None,
+) -> None:
+    """`app.openapi()` with the security schemes, each protected operation's security, the Problem
+    schema on every error answer, and the operations' ids, descriptions and examples."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = describe(generate(), app.routes, oidc_issuer)
+            spec = describe(generate(), app.routes, oidc_issuer)
+            if service is not None:
+                apply_operations(spec, {**common_operations(service), **(operations or {})})
+            describe_fields(spec)
+            app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -115,3 +193,159 @@ def _referenced(node: Any, ref: str) -> bool:
     if isinstance(node, list):
         return any(_referenced(v, ref) for v in node)
     return False
+
+
+def common_operations(name: str) -> dict[tuple[str, str], Operation]:
+    """The routes every service has: health, readiness, metrics and its dead letters."""
+    ops = f"/api/v1/ops/{name}/dead-letters"
+    admin = (Action.OPS_DEAD_LETTERS,)
+    return {
+        ("GET", "/health"): Operation("health", "Anyone.", does="Liveness: 200 while the process answers."),
+        ("GET", "/ready"): Operation(
+            "ready",
+            "Anyone.",
+            does="Readiness: 200 while the database answers, 503 (a Problem) when not; the body tells "
+            "the state of the bus and of every worker loop.",
+        ),
+        ("GET", "/metrics"): Operation(
+            "metrics", "Anyone.", does="Prometheus metrics of this process (text exposition format)."
+        ),
+        ("GET", ops): Operation(
+            f"ops_{name}_dead_letters_list",
+            admin,
+            query={"include_resolved": False, "limit": 100},
+            does=f"The events {name}-svc's consumers could not apply (dead letters), oldest first; "
+            "resolved ones only with `include_resolved`.",
+        ),
+        ("POST", f"{ops}/redrive"): Operation(
+            f"ops_{name}_dead_letters_redrive",
+            admin,
+            "The dead letters must be open (not yet resolved).",
+            example={"ids": [12, 13]},
+            does="Apply dead letters again (by id, or every open one oldest first) once their cause is "
+            "fixed; each answers with its outcome.",
+        ),
+    }
+
+
+def apply_operations(spec: dict[str, Any], table: Operations) -> list[tuple[str, str]]:
+    """Each operation of `table` gets its id, description and examples; the entries that name no
+    operation of the document are returned (tests fail on them, so the table cannot rot)."""
+    paths = spec.get("paths", {})
+    unknown: list[tuple[str, str]] = []
+    for (method, path), doc in table.items():
+        operation = paths.get(path, {}).get(method.lower())
+        if operation is None:
+            unknown.append((method, path))
+            continue
+        operation["operationId"] = doc.operation_id
+        does = doc.does or operation.get("summary", "")
+        parts = [does + ("" if does.endswith(".") else ".")]
+        if operation.get("description"):  # the route's docstring
+            parts.append(operation["description"])
+        parts.append(f"**Who may call it:** {who_may(doc.who)}")
+        if doc.state:
+            parts.append(f"**State needed:** {doc.state}")
+        operation["description"] = "\n\n".join(parts)
+        if doc.example is not None:
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                content["example"] = copy.deepcopy(doc.example)
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] in doc.query:
+                parameter["example"] = doc.query[parameter["name"]]
+    return unknown
+
+
+# Fields many schemas share, described once (a model's own `Field(description=…)` wins).
+FIELD_DESCRIPTIONS: dict[str, str] = {
+    "id": "The object's id (UUID v7: sorts by creation time)",
+    "unit_id": "The organisational unit (org-svc `/api/v1/org/units/{unit_id}`)",
+    "parent_id": "The parent unit",
+    "person_id": "A person of org-svc (`/api/v1/org/people/{person_id}`)",
+    "responsible_id": "The person responsible (org-svc person id)",
+    "owner_id": "The person who owns it (org-svc person id)",
+    "investigator_id": "The person who investigates (org-svc person id)",
+    "version": "Optimistic concurrency: send it back as `If-Match` to change the object",
+    "status": "Where the object is in its lifecycle",
+    "reference": "The human-readable reference (e.g. `AV-2026-0042`), unique per tenant",
+    "created_at": "When it was created (UTC, RFC 3339)",
+    "updated_at": "When it last changed (UTC, RFC 3339)",
+    "occurred_at": "When it happened (RFC 3339 with offset)",
+    "discovered_at": "When it was discovered (RFC 3339 with offset)",
+    "reported_at": "When it was reported (UTC)",
+    "received_at": "When it was received",
+    "closed_at": "When it was closed",
+    "completed_at": "When it was completed",
+    "sent_at": "When it was sent",
+    "informed_at": "When they were informed",
+    "valid_from": "First day it applies (Stockholm date)",
+    "valid_to": "Last day it applies (Stockholm date), none: until further notice",
+    "due_date": "The day it is due (Stockholm date)",
+    "planned_start": "The day it is planned to start (Stockholm date)",
+    "items": "The page's objects",
+    "next_cursor": "Pass as `cursor` to get the next page; none on the last page",
+    "description": "Free text describing it (Swedish)",
+    "motivation": "Why (free text, Swedish); kept in the history",
+    "reason": "Why (free text, Swedish); kept in the history",
+    "note": "A note (free text, Swedish)",
+    "comment": "A comment (free text, Swedish)",
+    "title": "The title (Swedish)",
+    "name": "The name, as people read it",
+    "text": "The text (Swedish)",
+    "type": "The kind",
+    "kind": "The kind",
+    "category": "The category (the tenant's category list)",
+    "year": "The calendar year",
+    "unit_name": "The unit's name, as it was named at the time",
+    "laws": "The laws the unit's activity falls under (SoL, LSS, HSL, LVU, LVM)",
+    "severity": "Severity 1 (low) to 4 (very serious)",
+    "probability": "Probability 1 (unlikely) to 4 (very likely)",
+    "consequence": "Consequence 1 (minor) to 4 (very serious)",
+    "actions": "The actions decided or planned for it",
+    "subjects": "The people it concerns (protected: only those who may read the case see them)",
+    "effect": "The effect observed at follow-up (free text)",
+    "effective": "Whether the action had the intended effect",
+    "goal": "What the action is meant to achieve",
+    "horizon": "How soon the action is meant to work",
+    "cause_area": "The area of the cause (e.g. rutiner, kompetens, kommunikation)",
+    "at": "When it happened (UTC)",
+    "actor_id": "Who did it (org-svc person id)",
+    "actor_name": "Who did it, by name",
+    "event_types": "The event types (CloudEvents `type`) it concerns",
+    "url": "An https URL",
+    "active": "Whether it is in use",
+    "count": "How many",
+    "total": "The total",
+    "suppressed": "True when the figure is hidden because it is below the tenant's suppression threshold",
+    "period_from": "First day of the period (Stockholm date)",
+    "period_to": "Last day of the period (Stockholm date)",
+    "immediate_measures": "What was done at once to make the situation safe",
+    "degree": "The degree decided or proposed",
+    "email": "The person's e-mail address",
+    "subject": "The person's subject in the OIDC issuer's tokens",
+    "role": "A role of the organisation (socialchef, enhetschef, …)",
+    "acting": "Acting (tillförordnad) in the role",
+    "code": "The unit's code in the case system (e.g. the Lifecare or Treserva unit code)",
+    "level": "The level of the unit in the organisation tree",
+    "source": "Where it came from",
+    "read_at": "When the person read it; none while unread",
+    "message": "The message (Swedish)",
+    "link": "Where in the product it points",
+    "deadline": "The legal or configured deadline",
+    "due_at": "When it is due (UTC)",
+}
+
+
+def describe_fields(spec: dict[str, Any]) -> None:
+    """Properties without a description get the common one for their name."""
+    for schema in spec.get("components", {}).get("schemas", {}).values():
+        for name, prop in schema.get("properties", {}).items():
+            if "description" not in prop and name in FIELD_DESCRIPTIONS:
+                prop["description"] = FIELD_DESCRIPTIONS[name]
+
+
+def field_counts(spec: dict[str, Any]) -> tuple[int, int]:
+    """(described, total) properties of the component schemas."""
+    schemas = spec.get("components", {}).get("schemas", {}).values()
+    props = [p for s in schemas for p in s.get("properties", {}).values()]
+    return sum(1 for p in props if p.get("description")), len(props)
