@@ -153,6 +153,7 @@ def describe(spec: dict[str, Any], routes: Iterable[Any], oidc_issuer: str | Non
                 operation.setdefault("responses", {}).setdefault(
                     "401", {"description": "No token, or one that is not valid"}
                 )
+            _same_body_on_every_success(operation)
             for status, answer in operation.get("responses", {}).items():
                 if status[:1] in ("4", "5"):
                     answer["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}
@@ -161,6 +162,16 @@ def describe(spec: dict[str, Any], routes: Iterable[Any], oidc_issuer: str | Non
         if not _referenced(spec, "#/components/schemas/ValidationError"):
             schemas.pop("ValidationError", None)
     return spec
+
+
+def _same_body_on_every_success(operation: dict[str, Any]) -> None:
+    """A second success answer declared by description only (`200` for a repeat of a `201`) carries the
+    route's model too: without it a generated client reads the repeat's body as nothing."""
+    answers = operation.get("responses", {})
+    bodies = [a["content"] for s, a in answers.items() if s.startswith("2") and "content" in a]
+    for status, answer in answers.items():
+        if bodies and status.startswith("2") and status != "204" and "content" not in answer:
+            answer["content"] = copy.deepcopy(bodies[0])
 
 
 def security_schemes(oidc_issuer: str | None) -> dict[str, Any]:

@@ -122,13 +122,16 @@ OPERATIONS: Operations = {
         Step.COMPLETE_INVESTIGATION,
         {
             "conclusion": "Planeringen uppdaterades inte efter schemaändringen.",
-            "proposed_degree": "allvarligt",
+            "proposed_degree": "pataglig_risk_missforhallande",
         },
     ),
     ("POST", f"{D}/{{deviation_id}}/decision"): deviation(
         "deviations_decide",
         Step.DECIDE,
-        {"degree": "allvarligt", "motivation": "Brukaren utsattes för en påtaglig risk för missförhållande."},
+        {
+            "degree": "pataglig_risk_missforhallande",
+            "motivation": "Brukaren utsattes för en påtaglig risk för missförhållande.",
+        },
         "Lex Sarah: the socialchef (or delegate) decides; an avvikelse: the chef in scope.",
     ),
     ("POST", f"{D}/{{deviation_id}}/close"): deviation(
@@ -178,8 +181,8 @@ OPERATIONS: Operations = {
         "deviations_ivo_decide",
         Step.IVO_DECISION,
         {
-            "degree": "allvarligt",
-            "rationale": "Allvarligt missförhållande: anmäls till IVO (SoL 14 kap. 7 §).",
+            "degree": "allvarligt_missforhallande",
+            "rationale": "Brukaren blev utan tillsyn under kvällen.",
         },
         "Only a `lex_sarah` (decided by the socialchef or delegate) or `hsl` (MAS or delegate) case; an "
         "avvikelse is reclassified first.",
