@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, routing
 from fastapi.routing import APIRoute
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -68,21 +68,40 @@ def test_the_merge_refuses_a_component_two_services_define_differently() -> None
         merge_documents("t", [part({"type": "object"}), part({"type": "string"})])
 
 
+def _shadowed(app: FastAPI) -> tuple[list[tuple[str, str, str | None]], set[tuple[str, str]]]:
+    """Literal paths whose request an earlier route (one with a path parameter) answers, in the
+    router's own order, and the (method, path) pairs looked at."""
+    contexts = list(routing.iter_route_contexts(list(app.routes)))
+    shadowed, checked = [], set()
+    for context in contexts:
+        path = context.path_format or ""
+        if not isinstance(context.original_route, APIRoute) or "{" in path:
+            continue
+        for method in context.methods or ():
+            scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+            first = next(c for c in contexts if c.matches(dict(scope))[0] is Match.FULL)
+            checked.add((method, path))
+            if first.original_route is not context.original_route:
+                shadowed.append((method, path, first.path_format))
+    return shadowed, checked
+
+
 def test_no_route_is_shadowed_by_an_earlier_one_with_a_path_parameter(apps: dict[str, FastAPI]) -> None:
-    """e.g. `/reports/patterns` answered by `/reports/{report_id}`: a literal path's request must reach
-    its own route first."""
-    shadowed = []
+    """e.g. `/reports/patterns` answered by `/reports/{report_id}` (a 422: `patterns` is no UUID): a
+    literal path's request must reach its own route."""
+    checked: set[tuple[str, str]] = set()
     for app in apps.values():
-        routes = [r for r in app.routes if isinstance(r, APIRoute)]
-        for route in routes:
-            if "{" in route.path:
-                continue
-            for method in route.methods or ():
-                scope = {"type": "http", "path": route.path, "method": method, "root_path": ""}
-                first = next(r for r in routes if r.matches(scope)[0] is Match.FULL)
-                if first is not route:
-                    shadowed.append((method, route.path, first.path))
-    assert shadowed == []
+        shadowed, seen = _shadowed(app)
+        assert shadowed == []
+        checked |= seen
+    assert {("GET", "/api/v1/reports/patterns"), ("GET", "/api/v1/reports/settings")} <= checked
+
+    wrong_order = APIRouter(prefix="/api/v1/reports")
+    wrong_order.get("/{report_id}")(lambda report_id: None)
+    wrong_order.get("/patterns")(lambda: None)
+    app = FastAPI()
+    app.include_router(wrong_order)
+    assert _shadowed(app)[0] == [("GET", "/api/v1/reports/patterns", "/api/v1/reports/{report_id}")]
 
 
 def test_every_operation_has_a_readable_id_a_description_and_a_valid_example(

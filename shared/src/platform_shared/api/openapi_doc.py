@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from platform_shared.api.context import command_context, query_context
 from platform_shared.api.deps import current_principal
 from platform_shared.api.problems import PROBLEM_JSON, PROBLEM_SCHEMA_REF
-from platform_shared.permissions import CLIENT_OPERATIONS, PERMISSIONS, Action, Scope
+from platform_shared.permissions import CLIENT_OPERATIONS, DELEGABLE, PERMISSIONS, Action, Scope
 
 # Every way a route gets its caller runs through one of these (docs/ENGINEERING.md).
 AUTHENTICATING: frozenset[Callable[..., Any]] = frozenset({current_principal, query_context, command_context})
@@ -96,7 +96,7 @@ def who_may(actions: tuple[Action, ...] | str) -> str:
             for grant in grants:
                 reach = _REACH[grant.scope]
                 if grant.case_types:
-                    reach += " (" + ", ".join(sorted(grant.case_types)) + ")"
+                    reach += ", " + "/".join(sorted(grant.case_types)) + " cases only"
                 if role.value not in by_reach.setdefault(reach, []):
                     by_reach[reach].append(role.value)
     parts = [f"{', '.join(roles)} ({reach})" for reach, roles in by_reach.items()]
@@ -105,7 +105,9 @@ def who_may(actions: tuple[Action, ...] | str) -> str:
     clients = [a for a in actions if a in CLIENT_OPERATIONS]
     if clients:
         text += " Integration clients granted " + " or ".join(f"`{a.value}`" for a in clients) + "."
-    return text + " Delegations (delegationsordning) count as the delegating role."
+    if any(a in DELEGABLE.values() for a in actions):
+        text += " Also a person the decision is delegated to (delegationsordning)."
+    return text
 
 
 def document_api(

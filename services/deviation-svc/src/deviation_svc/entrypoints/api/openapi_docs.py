@@ -69,7 +69,7 @@ OPERATIONS: Operations = {
             "unit_id": UNIT,
             "occurred_at": "2026-03-02T07:40:00+01:00",
             "description": "Brukaren fick inte sina läkemedel på morgonen; besöket missades.",
-            "category": "utebliven_insats",
+            "category": "utforande",
             "immediate_measures": "Sjuksköterska kontaktades och läkemedlen gavs 09.15.",
             "severity": 3,
         },
@@ -238,7 +238,7 @@ OPERATIONS: Operations = {
     ("GET", C): Operation("complaints_list", READ, query={"status": ["mottagen"], "kind": ["klagomal"]}),
     ("GET", f"{C}/{{complaint_id}}"): Operation("complaints_get", READ),
     ("PATCH", f"{C}/{{complaint_id}}"): complaint(
-        "complaints_update", ComplaintStep.EDIT, {"category": "omvardnad", "channel": "e_post"}
+        "complaints_update", ComplaintStep.EDIT, {"category": "utforande", "channel": "e_post"}
     ),
     ("POST", f"{C}/{{complaint_id}}/acknowledge"): complaint(
         "complaints_acknowledge", ComplaintStep.ACKNOWLEDGE
