@@ -72,14 +72,8 @@ def adopter_of(report_type: ReportType, unit_level: str) -> Adopter:
 
 
 def decision_text(decision: Decision) -> str:
-    """How a person reads it: 'Nämndens beslut 12 mars 2027 § 85 (dnr SN 2027/12)' or
-    'Fastställd av enhetschef 4 mars 2027'."""
-    if decision.body is DecisionBody.NAMND:
-        text = f"Nämndens beslut {formats.day(decision.decided_on)} § {decision.paragraph}"
-    else:
-        role = ROLE_TITLES.get(decision.role, decision.role.value)
-        text = f"Fastställd av {role} {formats.day(decision.decided_on)}"
-    return f"{text} (dnr {decision.reference})" if decision.reference else text
+    """'Nämndens beslut 12 mars 2027 § 85 (dnr SN 2027/12)' or 'Fastställd av enhetschef 4 mars 2027'."""
+    return decision.describe(role_phrase="Fastställd av")
 
 
 def check_decider(adopter: Adopter, decision: Decision) -> None:

@@ -168,13 +168,6 @@ def check_adoption_window(year: int, decided_on: date, window_months: int) -> No
         )
 
 
-def decision_text(decision: Decision) -> str:
-    """'Nämndens beslut 10 december 2025 § 112 (dnr SN 2025/84)'."""
-    on = decision.decided_on
-    text = f"Nämndens beslut {on.day} {_MONTHS[on.month - 1]} {on.year} § {decision.paragraph}"
-    return f"{text} (dnr {decision.reference})" if decision.reference else text
-
-
 def adopt(
     status: PlanStatus, rows: int, decision: Decision, today: date, year: int, window_months: int
 ) -> PlanStatus:

@@ -61,7 +61,11 @@ OPERATIONS: Operations = {
         "reports_reopen", (Action.REPORT_APPROVE,), "The report must be `reviewed`."
     ),
     ("POST", f"{REP}/{{report_id}}/adopt"): Operation(
-        "reports_adopt", (Action.REPORT_ADOPT,), "The report must be `reviewed`."
+        "reports_adopt",
+        (Action.REPORT_ADOPT,),
+        "The report must be `reviewed`, its period ended (looking-back reports) and no section empty;"
+        " the förvaltning's reports are adopted by the nämnd (meeting date and §), others by a role.",
+        {"meeting_date": "2027-05-20", "paragraph": 85, "reference": "SN 2027/12"},
     ),
     ("POST", f"{REP}/{{report_id}}/report-to-namnd"): Operation(
         "reports_report_to_namnd", (Action.REPORT_ADOPT,), "The report must be `adopted`."

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy import select
 
 from platform_shared.access import Action
+from platform_shared.api.decisions import RecordedDecisionRead
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
 from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Year
@@ -34,7 +35,6 @@ from reporting_svc.entrypoints.api.deps import Context, ContextDep
 from reporting_svc.entrypoints.api.files import attachment
 from reporting_svc.entrypoints.api.schemas import (
     CountTableRead,
-    DecisionRead,
     FigureRead,
     LeadTimeTableRead,
     PatternTableRead,
@@ -156,7 +156,7 @@ async def _read(ctx: Context, report: Report, response: Response) -> ReportRead:
         adopted_at=report.adopted_at,
         reported_by=report.reported_by,
         reported_at=report.reported_at,
-        decision=DecisionRead.of(report.decision),
+        decision=RecordedDecisionRead.of(report.decision, "Fastställd av"),
     )
 
 

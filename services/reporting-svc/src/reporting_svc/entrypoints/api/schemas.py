@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from platform_shared.api.decisions import RecordedDecisionRead
 from platform_shared.api.types import Day, Year
-from platform_shared.decisions import Decision
-from reporting_svc.domain.adoption import decision_text
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -221,7 +220,7 @@ class ReportRead(ReportSummaryRead):
     adopted_at: datetime | None
     reported_by: uuid.UUID | None
     reported_at: datetime | None
-    decision: DecisionRead | None = Field(
+    decision: RecordedDecisionRead | None = Field(
         None, description="The adoption as a recorded decision: the nämnd's (meeting and §) or a role's"
     )
 
@@ -237,24 +236,6 @@ class ReportAdoptBody(BaseModel):
     )
     decided_on: Day | None = Field(None, description="A role's decision date (default today)")
     reference: str | None = Field(None, min_length=1, max_length=100, description="Diarienummer")
-
-
-class DecisionRead(BaseModel):
-    body: Literal["namnd", "role"] = Field(description="namnd: the nämnd at a meeting; role: a role")
-    unit_id: uuid.UUID
-    decided_on: date
-    person_id: uuid.UUID = Field(description="Who decided (role) or recorded the nämnd's decision")
-    role: str
-    meeting_date: date | None
-    paragraph: int | None
-    reference: str | None
-    text: str = Field(description="As a person reads it, in Swedish")
-
-    @classmethod
-    def of(cls, stored: dict[str, Any] | None) -> DecisionRead | None:
-        if not stored:
-            return None
-        return cls(**stored, text=decision_text(Decision.from_dict(stored)))
 
 
 class ReportPage(BaseModel):

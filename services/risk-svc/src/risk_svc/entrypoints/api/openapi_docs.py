@@ -140,8 +140,9 @@ OPERATIONS: Operations = {
     ("POST", f"{R}/control-plans/{{plan_id}}/adopt"): Operation(
         "control_plans_adopt",
         (Action.CONTROL_PLAN_ADOPT,),
-        DRAFT_PLAN + " It must have at least one row.",
-        {"decision_reference": "SN 2026/45 §12", "decided_on": "2026-12-10"},
+        DRAFT_PLAN + " It must have at least one row; the meeting falls before the plan's year, within"
+        " the tenant's adoption window (`plan_adoption_window_months`).",
+        {"meeting_date": "2026-12-10", "paragraph": 92, "reference": "SN 2026/45"},
     ),
     ("POST", f"{R}/control-plans/{{plan_id}}/follow-up"): Operation(
         "control_plans_follow_up",

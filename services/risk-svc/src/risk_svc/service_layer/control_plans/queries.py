@@ -13,7 +13,6 @@ from platform_shared.access import Action
 from platform_shared.decisions import Decision
 from platform_shared.pagination import PageRequest, keyset_page
 from risk_svc.adapters.orm import Control, ControlPlan, ControlPlanFollowUp, ControlPlanRow, Risk
-from risk_svc.domain import control_plans as rules
 from risk_svc.domain.control_plans import OCCASION_ORDER, ControlKind, Occasion, PlanStatus
 from risk_svc.domain.risks import RiskStatus
 from risk_svc.service_layer.access import plan_for, readable_plan, reads_plan
@@ -53,7 +52,7 @@ async def view(ctx: Ctx, p: ControlPlan) -> dict[str, Any]:
     upcoming = [o for o in OCCASION_ORDER if o not in done]
     decision = Decision.from_dict(p.decision) if p.decision else None
     return columns_of(p) | {
-        "decision": decision.as_dict() | {"text": rules.decision_text(decision)} if decision else None,
+        "decision": decision.as_dict() | {"text": decision.describe()} if decision else None,
         "rows": [
             columns_of(row)
             | {

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platform_shared.api.decisions import RecordedDecisionRead
 from platform_shared.api.types import Day, Year
 from risk_svc.domain.control_plans import ControlKind, ControlMethod, Frequency, Occasion, PlanStatus
 from risk_svc.domain.model import RiskBand
@@ -78,7 +79,7 @@ class ControlPlanRead(BaseModel):
     status: PlanStatus
     decision_reference: str | None = Field(description="Diarienummer and §, as told in ControlPlanAdopted")
     decided_on: date | None
-    decision: DecisionRead | None = None
+    decision: RecordedDecisionRead | None = None
     adopted_by: uuid.UUID | None
     adopted_at: datetime | None
     rows: list[ControlPlanRowRead]
@@ -120,20 +121,6 @@ class ControlPlanAdoptBody(Input):
     meeting_date: Day = Field(description="The nämnd's meeting: the date of its decision")
     paragraph: int | str = Field(description="The § in the protocol: 85, '§ 85' or '85'")
     reference: str | None = Field(default=None, min_length=1, max_length=100, description="Diarienummer")
-
-
-class DecisionRead(BaseModel):
-    """The adoption as recorded (platform_shared.decisions)."""
-
-    body: str = Field(description="namnd: the nämnd at a meeting")
-    unit_id: uuid.UUID
-    decided_on: date
-    person_id: uuid.UUID = Field(description="Who recorded the nämnd's decision")
-    role: str = Field(description="The recorder's role")
-    meeting_date: date | None
-    paragraph: int | None
-    reference: str | None
-    text: str = Field(description="As a person reads it, in Swedish")
 
 
 class ControlPlanFollowUpBody(Input):
