@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-import httpx
 import orjson
 import pytest
 
@@ -16,47 +14,29 @@ from platform_shared.contracts.envelope import EventEnvelope, wrap
 from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
 from platform_shared.messaging.consumer import EventConsumer
 from platform_shared.messaging.local import LocalTransport
-from platform_shared.messaging.transport import OutgoingMessage
+from platform_shared.messaging.transport import OutgoingMessage, Transport
 from platform_shared.runtime import ServiceRuntime
 from platform_shared.testing import (
-    OrgFixture,
+    Harness,
+    TestClock,
     database_url,
-    feed_org,
+    harness,
     publish,
-    running_service,
     standard_org,
     wait_until,
 )
-from platform_shared.timeutil import utc_now
 from reporting_svc.app import build_runtime
 from reporting_svc.config import ReportingSettings
 from reporting_svc.service_layer.projections import PROJECTIONS_GROUP
 
 
-class TestClock:
-    """The runtime's clock: real time until a test sets it, then moved by hand."""
-
-    def __init__(self) -> None:
-        self.now: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.now or utc_now()
-
-    def set(self, when: datetime) -> None:
-        self.now = when
-
-    def advance(self, delta: timedelta) -> None:
-        self.now = self() + delta
-
-
 @dataclass
-class Harness:
-    client: httpx.AsyncClient
-    runtime: ServiceRuntime
-    org: OrgFixture
+class ReportingHarness(Harness):
+    """The shared harness with reporting's own steps: events as the other services publish them, and
+    waiting until a consumer group has handled them."""
+
     transport: LocalTransport
-    clock: TestClock
-    tmp_path: Path
+    tmp_path: Path = field(default_factory=Path)
 
     @property
     def settings(self) -> ReportingSettings:
@@ -69,14 +49,14 @@ class Harness:
     def consumer(self, group: str) -> EventConsumer:
         return next(c for c in self.runtime.consumers if c.spec.group == group)
 
-    async def publish(self, *payloads: EventPayload) -> None:
+    async def publish(self, *payloads: EventPayload, source: str | None = None) -> None:
         """Events as deviation-svc / risk-svc put them on the bus (a fresh envelope each); events
         without a topic of their own (deadlines) on deviation.events, as deviation-svc emits them."""
         messages = []
         for payload in payloads:
             topic = payload.topic or DEVIATION_EVENTS
-            source = "risk-svc" if topic == RISK_EVENTS else "deviation-svc"
-            envelope = self.envelope(payload, source)
+            sender = source or ("risk-svc" if topic == RISK_EVENTS else "deviation-svc")
+            envelope = self.envelope(payload, sender)
             messages.append(
                 OutgoingMessage(
                     topic=topic,
@@ -128,9 +108,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 @pytest.fixture
-async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
-    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
-    await transport.start()
+async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[ReportingHarness]:
     # Background workers tick once at start, then rarely: tests drive their ticks by hand.
     settings = ReportingSettings(
         database_url=db_url,
@@ -141,9 +119,11 @@ async def svc(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
         webhook_allowed_receivers=["127.0.0.1"],  # the tests' receiver listens there
     )
     clock = TestClock()
-    runtime = build_runtime(settings, transport=transport, clock=clock)
-    async with running_service(runtime) as client:
-        org = standard_org(DevTokens(tmp_path))
-        await feed_org(runtime, org)
-        yield Harness(client, runtime, org, transport, clock, tmp_path)
-    await transport.stop()
+    org = standard_org(DevTokens(tmp_path))
+
+    def make_runtime(transport: Transport) -> ServiceRuntime:
+        return build_runtime(settings, transport=transport, clock=clock)
+
+    async with harness(make_runtime, tmp_path, org, clock, cls=ReportingHarness) as h:
+        h.tmp_path = tmp_path
+        yield h

@@ -12,7 +12,7 @@ from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 from reporting_svc.adapters.mailer import make_mailer
-from reporting_svc.adapters.orm import Base, messaging, replica
+from reporting_svc.adapters.orm import Base, idempotency, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
 from reporting_svc.entrypoints.api import (
     dashboard,
@@ -22,6 +22,7 @@ from reporting_svc.entrypoints.api import (
     statistics,
     webhooks,
 )
+from reporting_svc.service_layer.context import Components
 from reporting_svc.service_layer.dashboard import DashboardGauges
 from reporting_svc.service_layer.mail import MailWorker
 from reporting_svc.service_layer.notifications import IvoReminders, NotificationRouting
@@ -83,13 +84,32 @@ DEFINITION = ServiceDefinition(
     extra_consumers=consumers,
     extra_workers=workers,
     operations=openapi_docs.OPERATIONS,
+    idempotency=idempotency,
 )
+
+
+class ReportingRuntime(ServiceRuntime):
+    """The shared runtime with reporting-svc's components (handed to handlers as `ctx.parts`)."""
+
+    def __init__(
+        self, settings: ReportingSettings, *, transport: Transport | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(DEFINITION, settings, transport=transport, clock=clock)
+        self.components = Components(
+            settings=settings,
+            refresh_webhooks=self._refresh_webhooks,
+            service=self.name,
+            consumers=lambda: self.consumers,
+        )
+
+    async def _refresh_webhooks(self) -> None:
+        await refresh_subscribed_types(self)
 
 
 def build_runtime(
     settings: ReportingSettings | None = None, *, transport: Transport | None = None, clock: Clock = utc_now
-) -> ServiceRuntime:
-    return ServiceRuntime(DEFINITION, settings or get_settings(), transport=transport, clock=clock)
+) -> ReportingRuntime:
+    return ReportingRuntime(settings or get_settings(), transport=transport, clock=clock)
 
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:

@@ -258,3 +258,10 @@ def test_a_process_runs_only_the_consumer_groups_it_is_given(tmp_path: Any) -> N
     assert groups("projections") == {"reporting.org-replica", "reporting.projections"}
     with pytest.raises(ValueError):
         _ = ReportingSettings(consumer_groups="everything").groups
+
+
+def test_a_step_refused_in_the_reports_state_names_the_states_by_their_swedish_labels() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        next_status(ReportStatus.DRAFT, ReportCommand.ADOPT)
+    assert refused.value.state
+    assert refused.value.detail == "Rapporten kan fastställas först i status Granskad; den är Utkast"

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
+from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
 
@@ -337,6 +338,8 @@ class WebhookSubscription(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
+    __mapper_args__: Any = {"version_id_col": version}
+
 
 class WebhookDelivery(Base):
     """One event for one subscription; its attempts are the delivery log, a dead one is a dead letter."""
@@ -409,6 +412,8 @@ class Report(Base):
     # A later adoption for the same type, unit and period replaced this one (kept, marked replaced).
     superseded_by: Mapped[uuid.UUID | None] = mapped_column()
     superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __mapper_args__: Any = {"version_id_col": version}
 
 
 # --- kvalitetsråd: meetings and protokoll (domain/kvalitetsrad.py); written by people ------------
@@ -508,6 +513,8 @@ class TenantSettingsRow(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_by: Mapped[uuid.UUID | None] = mapped_column()
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __mapper_args__: Any = {"version_id_col": version}
 
 
 # --- the årshjul (reporting's own data: `rebuild` leaves it untouched) ----------------------------
@@ -648,3 +655,4 @@ PEOPLES_DATA: tuple[Table, ...] = tuple(
 
 messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)
+idempotency = attach_idempotency_table(Base.metadata)

@@ -1,13 +1,8 @@
-"""What every reporting rule may raise."""
+"""What every reporting rule may raise: the shared RuleViolation (422 naming the field, or with
+`state=True` 409 for a step not allowed in the current state), translated in one place."""
 
 from __future__ import annotations
 
+from platform_shared.errors import RuleViolation
 
-class RuleViolation(ValueError):
-    """A domain rule refused the input; `field` names the input at fault (None: the state is wrong)."""
-
-    def __init__(self, message: str, field: str | None = None, *, state: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.state = state  # True: not allowed in the current state (409), else bad input (422)
+__all__ = ["RuleViolation"]

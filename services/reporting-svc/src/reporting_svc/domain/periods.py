@@ -58,7 +58,7 @@ def tertial_of(day: date) -> int:
 
 def tertial_range(year: int, tertial: int) -> tuple[date, date]:
     if tertial not in (1, 2, 3):
-        raise RuleViolation("tertial must be 1, 2 or 3", "tertial")
+        raise RuleViolation("Tertial är 1, 2 eller 3", "tertial")
     first = date(year, 4 * (tertial - 1) + 1, 1)
     return first, add_months(first, 4) - timedelta(days=1)
 
@@ -92,7 +92,7 @@ def buckets(first: date, last: date, granularity: Granularity) -> list[Bucket]:
     """The period first..last (inclusive) cut into calendar months, tertials or years (the first and
     last bucket clipped to the period), or one bucket for the whole period."""
     if first > last:
-        raise RuleViolation("'from' must not be after 'to'", "from")
+        raise RuleViolation("Från-datumet ('from') får inte vara efter till-datumet ('to')", "from")
     if granularity is Granularity.TOTAL:
         return [Bucket("total", period_label(first, last), first, last)]
     found: list[Bucket] = []
@@ -102,7 +102,7 @@ def buckets(first: date, last: date, granularity: Granularity) -> list[Bucket]:
         key, label = _unit_key_label(start, granularity)
         found.append(Bucket(key, label, max(start, first), min(following - timedelta(days=1), last)))
         if len(found) > MAX_BUCKETS:
-            raise RuleViolation(f"at most {MAX_BUCKETS} periods in one table", "period")
+            raise RuleViolation(f"Högst {MAX_BUCKETS} perioder i en tabell", "period")
         start = following
     return found
 
@@ -132,9 +132,9 @@ def previous_period(first: date, last: date) -> tuple[date, date]:
 def trailing_buckets(last: date, granularity: Granularity, count: int) -> list[Bucket]:
     """`count` whole periods ending with the one that holds `last` (for pattern series)."""
     if granularity is Granularity.TOTAL:
-        raise RuleViolation("patterns need month, tertial or year periods", "period")
+        raise RuleViolation("Mönster kräver perioder om en månad, ett tertial eller ett år", "period")
     if not 2 <= count <= 36:
-        raise RuleViolation("periods must be from 2 to 36", "periods")
+        raise RuleViolation("Antalet perioder ska vara 2–36", "periods")
     end_start = _unit_start(last, granularity)
     start = add_months(end_start, -_step(granularity) * (count - 1))
     end = add_months(end_start, _step(granularity)) - timedelta(days=1)

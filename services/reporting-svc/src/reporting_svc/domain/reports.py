@@ -56,6 +56,14 @@ class ReportCommand(StrEnum):
     REPORT_TO_NAMND = "report_to_namnd"
 
 
+STEP_LABELS: dict[ReportCommand, str] = {
+    ReportCommand.REVIEW: "granskas",
+    ReportCommand.REOPEN: "öppnas igen",
+    ReportCommand.ADOPT: "fastställas",
+    ReportCommand.REPORT_TO_NAMND: "anmälas i nämnd",
+}
+
+
 _TRANSITIONS: dict[ReportCommand, tuple[ReportStatus, ReportStatus]] = {
     ReportCommand.REVIEW: (ReportStatus.DRAFT, ReportStatus.REVIEWED),
     ReportCommand.REOPEN: (ReportStatus.REVIEWED, ReportStatus.DRAFT),
@@ -68,7 +76,8 @@ def next_status(current: ReportStatus, command: ReportCommand) -> ReportStatus:
     source, target = _TRANSITIONS[command]
     if current is not source:
         raise RuleViolation(
-            f"'{command.value}' needs a report in status '{source.value}', this one is '{current.value}'",
+            f"Rapporten kan {STEP_LABELS[command]} först i status {STATUS_TITLES[source]}; "
+            f"den är {STATUS_TITLES[current]}",
             state=True,
         )
     return target
@@ -86,7 +95,7 @@ def is_frozen(status: ReportStatus) -> bool:
 def check_editable(status: ReportStatus) -> None:
     """Text is written in the draft; a reviewed report is reopened first, an adopted one is final."""
     if status is not ReportStatus.DRAFT:
-        raise RuleViolation(f"Only a draft can be edited; this report is '{status.value}'", state=True)
+        raise RuleViolation(f"Bara ett utkast kan ändras; rapporten är {STATUS_TITLES[status]}", state=True)
 
 
 def goes_to_namnd(report_type: ReportType) -> bool:
@@ -97,7 +106,7 @@ def goes_to_namnd(report_type: ReportType) -> bool:
 
 def report_period(report_type: ReportType, year: int, tertial: int | None = None) -> tuple[date, date]:
     if not 2000 <= year <= 2100:
-        raise RuleViolation("year must be from 2000 to 2100", "year")
+        raise RuleViolation("Året ska vara 2000–2100", "year")
     if report_type is ReportType.T1:
         return tertial_range(year, 1)
     if report_type is ReportType.T2:
@@ -105,7 +114,7 @@ def report_period(report_type: ReportType, year: int, tertial: int | None = None
     if report_type is ReportType.KVALITETSRAD and tertial is not None:
         return tertial_range(year, tertial)
     if tertial is not None:
-        raise RuleViolation("tertial is given only for kvalitetsråd material", "tertial")
+        raise RuleViolation("Tertial anges bara för underlag till kvalitetsråd", "tertial")
     return year_range(year)
 
 
@@ -136,6 +145,6 @@ def default_title(report_type: ReportType, year: int, tertial: int | None, unit_
 def check_sections(allowed: set[str], sections: Mapping[str, str]) -> None:
     for key, text in sections.items():
         if key not in allowed:
-            raise RuleViolation(f"'{key}' is not a text section of this report", f"sections.{key}")
+            raise RuleViolation(f"'{key}' är inget textavsnitt i denna rapport", f"sections.{key}")
         if len(text) > MAX_SECTION_CHARS:
-            raise RuleViolation(f"at most {MAX_SECTION_CHARS} characters per section", f"sections.{key}")
+            raise RuleViolation(f"Högst {MAX_SECTION_CHARS} tecken per avsnitt", f"sections.{key}")

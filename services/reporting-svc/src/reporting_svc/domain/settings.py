@@ -35,12 +35,16 @@ class TenantSettings:
     def check(self) -> None:
         check_threshold(self.suppression_threshold)
         if not 1 <= self.pattern_min_count <= 1000:
-            raise RuleViolation("pattern_min_count must be from 1 to 1000", "pattern_min_count")
+            raise RuleViolation("Minsta antal för ett mönster ska vara 1–1000", "pattern_min_count")
         if not 1.0 < self.pattern_rise_factor <= 100:
-            raise RuleViolation("pattern_rise_factor must be above 1 and at most 100", "pattern_rise_factor")
+            raise RuleViolation(
+                "Ökningsfaktorn för ett mönster ska vara över 1 och högst 100", "pattern_rise_factor"
+            )
         if not 2 <= self.pattern_recurring_periods <= 36:
-            raise RuleViolation("pattern_recurring_periods must be from 2 to 36", "pattern_recurring_periods")
+            raise RuleViolation(
+                "Antalet perioder för återkommande mönster ska vara 2–36", "pattern_recurring_periods"
+            )
         if not 1 <= self.ivo_reminder_interval_hours <= 24 * 14:
             raise RuleViolation(
-                "ivo_reminder_interval_hours must be from 1 to 336", "ivo_reminder_interval_hours"
+                "Påminnelseintervallet för IVO ska vara 1–336 timmar", "ivo_reminder_interval_hours"
             )

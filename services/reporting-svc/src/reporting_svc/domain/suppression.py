@@ -38,7 +38,7 @@ class SuppressedTable:
 
 def check_threshold(threshold: int) -> None:
     if not 2 <= threshold <= 100:
-        raise RuleViolation("the suppression threshold must be from 2 to 100", "suppression_threshold")
+        raise RuleViolation("Gränsen för små tal ska vara 2–100", "suppression_threshold")
 
 
 def is_small(count: int, threshold: int) -> bool:

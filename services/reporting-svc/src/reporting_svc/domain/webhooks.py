@@ -34,7 +34,7 @@ def new_secret() -> str:
 
 def _key(secret: str) -> bytes:
     if not secret.startswith(SECRET_PREFIX):
-        raise RuleViolation("a webhook secret starts with 'whsec_'", "secret")
+        raise RuleViolation("En webhook-hemlighet börjar med 'whsec_'", "secret")
     return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
 
 
@@ -98,13 +98,13 @@ def wants(subscription: Subscription, event_type: str, unit_ancestry: Collection
 def check_event_types(requested: Iterable[str], known: Collection[str]) -> frozenset[str]:
     types = frozenset(requested)
     if not types:
-        raise RuleViolation("subscribe to at least one event type", "event_types")
+        raise RuleViolation("Prenumerera på minst en händelsetyp", "event_types")
     unknown = sorted(types - set(known))
     if unknown:
-        raise RuleViolation(f"unknown event types: {', '.join(unknown)}", "event_types")
+        raise RuleViolation(f"Okända händelsetyper: {', '.join(unknown)}", "event_types")
     return types
 
 
 def check_url(url: str) -> None:
     if not (url.startswith("https://") or url.startswith("http://")):
-        raise RuleViolation("the url must be http(s)", "url")
+        raise RuleViolation("Adressen ska börja med http:// eller https://", "url")

@@ -177,6 +177,5 @@ async def adopt(
     superseded = [r for r in earlier if r.id in replaced]
     for old in superseded:
         old.superseded_by, old.superseded_at = report.id, now
-        old.version += 1
         old.updated_at = now
     return superseded

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_shared.access import Action, Authorizer, Principal
-from platform_shared.errors import FieldError, Forbidden, ValidationFailed
-from platform_shared.orgreplica.directory import OrgDirectory
+from platform_shared.access import Action
+from platform_shared.errors import Forbidden
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.permissions import Scope
+from reporting_svc.adapters.orm import replica
+from reporting_svc.service_layer.context import Ctx, require_unit
 
 
 @dataclass(frozen=True)
@@ -32,26 +33,16 @@ async def top_units(session: AsyncSession, replica: ReplicaTables) -> list[uuid.
     return sorted(rows.all(), key=str)
 
 
-async def require_unit(directory: OrgDirectory, unit_id: uuid.UUID, field: str = "unit_id") -> None:
-    if not await directory.unit_exists(unit_id):
-        raise ValidationFailed("Unknown unit", errors=[FieldError(field, "no such org unit")])
-
-
-async def stats_scope(
-    principal: Principal,
-    authz: Authorizer,
-    directory: OrgDirectory,
-    session: AsyncSession,
-    replica: ReplicaTables,
-    unit_id: uuid.UUID | None,
-) -> StatsScope:
+async def stats_scope(ctx: Ctx, unit_id: uuid.UUID | None) -> StatsScope:
+    caller = ctx.caller
+    principal = caller.principal
     if not principal.may(Action.STATS_READ):
         raise Forbidden("Din roll ger inte behörighet att läsa statistik")
     if unit_id is not None:
-        await require_unit(directory, unit_id)
-        if await authz.can(principal, Action.STATS_READ, unit_id):
+        await require_unit(ctx, unit_id)
+        if await caller.can(Action.STATS_READ, unit_id):
             return StatsScope([unit_id], suppress=False)
-        if await authz.can_aggregate(principal, Action.STATS_READ, unit_id):
+        if await caller.authz.can_aggregate(principal, Action.STATS_READ, unit_id):
             return StatsScope([unit_id], suppress=True)
         raise Forbidden("Din roll ger inte behörighet att läsa statistik för denna enhet")
     if principal.is_client:
@@ -60,12 +51,12 @@ async def stats_scope(
     suppress = False
     for scoped, grant in principal.grants_for(Action.STATS_READ):
         if grant.scope is Scope.ALL:
-            roots += await top_units(session, replica)
+            roots += await top_units(ctx.session, replica)
         elif grant.scope in (Scope.SUBTREE, Scope.AGGREGATE):
             roots.append(scoped.unit_id)
         suppress = suppress or grant.scope is Scope.AGGREGATE
     if suppress:
         # Aggregate-only somewhere: suppress unless a full grant covers every root anyway.
-        full = [await authz.can(principal, Action.STATS_READ, root) for root in roots]
+        full = [await caller.can(Action.STATS_READ, root) for root in roots]
         suppress = not all(full)
     return StatsScope(list(dict.fromkeys(roots)), suppress)

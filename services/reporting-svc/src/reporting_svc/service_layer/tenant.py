@@ -24,15 +24,18 @@ def defaults(settings: ReportingSettings) -> TenantSettings:
     )
 
 
-async def load_row(session: AsyncSession, settings: ReportingSettings) -> TenantSettingsRow:
-    row = await session.get(TenantSettingsRow, ROW_ID)
+async def load_row(
+    session: AsyncSession, settings: ReportingSettings, *, lock: bool = False
+) -> TenantSettingsRow:
+    """The row, made with the deployment's defaults on first use; `lock`: for a change."""
+    row = await session.get(TenantSettingsRow, ROW_ID, with_for_update=lock)
     if row is None:
         await insert_ignore(
             session,
             tenant_settings,
             {"id": ROW_ID, "version": 1, **asdict(defaults(settings))},
         )
-        row = await session.get(TenantSettingsRow, ROW_ID)
+        row = await session.get(TenantSettingsRow, ROW_ID, with_for_update=lock)
         assert row is not None
     return row
 
@@ -49,6 +52,5 @@ async def load(session: AsyncSession, settings: ReportingSettings) -> TenantSett
 def apply(row: TenantSettingsRow, updated: TenantSettings, by: uuid.UUID, at: datetime) -> None:
     for name in FIELDS:
         setattr(row, name, getattr(updated, name))
-    row.version += 1
     row.updated_by = by
     row.updated_at = at

@@ -94,7 +94,6 @@ def edit(report: Report, *, title: str | None, sections: dict[str, str] | None, 
         report.sections = {**(report.sections or {}), **sections}
     if title is not None:
         report.title = title
-    report.version += 1
     report.updated_at = now
 
 
@@ -186,7 +185,6 @@ async def transition(
         report.adopted_by, report.adopted_at = by, now
     elif command is ReportCommand.REPORT_TO_NAMND:
         report.reported_by, report.reported_at = by, now
-    report.version += 1
     report.updated_at = now
 
 
