@@ -30,18 +30,7 @@ router = APIRouter()
     summary="Delegate a decision (e.g. ivo_anmalan_lex_sarah) from its owning role to a person or role",
 )
 async def grant_delegation(body: DelegationCreate, ctx: Command, response: Response) -> DelegationRead:
-    to_role = body.to_role.value if body.to_role else None
-    cmd = commands.GrantDelegation(
-        body.decision_type,
-        body.from_role.value,
-        body.unit_id,
-        body.to_person_id,
-        to_role,
-        body.valid_from,
-        body.valid_to,
-        body.reference,
-    )
-    created = await commands.grant_delegation(ctx, cmd)
+    created = await commands.grant_delegation(ctx, commands.GrantDelegation(**body.model_dump()))
     response.status_code = created.status
     return with_etag(response, DelegationRead.model_validate(created.value))
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Response, status
 
 from org_svc.entrypoints.api.deps import Command, Query
 from org_svc.entrypoints.api.schemas import (
-    DelegationHeldRead,
     MeRead,
     PersonCreate,
     PersonRead,
@@ -16,7 +15,6 @@ from org_svc.entrypoints.api.schemas import (
     RoleAssignmentCreate,
     RoleAssignmentEnd,
     RoleAssignmentRead,
-    ScopedRoleRead,
 )
 from org_svc.service_layer.people import commands, queries
 from platform_shared.api.deps import with_etag
@@ -28,19 +26,7 @@ router = APIRouter()
 
 @router.get("/me", summary="The caller: person or system client, roles and delegations in force")
 async def me(ctx: Query) -> MeRead:
-    principal = ctx.caller.principal
-    return MeRead(
-        id=principal.person_id,
-        name=principal.name,
-        subject=principal.subject,
-        is_client=principal.is_client,
-        roles=[ScopedRoleRead(role=r.role, unit_id=r.unit_id, acting=r.acting) for r in principal.roles],
-        delegations=[
-            DelegationHeldRead(decision_type=d.decision_type, from_role=d.from_role, unit_id=d.unit_id)
-            for d in principal.delegations
-        ],
-        operations=sorted(principal.client_operations),
-    )
+    return MeRead.model_validate(queries.me(ctx))
 
 
 @router.post(

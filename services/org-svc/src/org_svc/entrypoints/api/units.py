@@ -32,12 +32,8 @@ async def read_model(ctx: Ctx, unit: OrgUnit, response: Response) -> UnitRead:
 
 @router.post("/units", status_code=status.HTTP_201_CREATED, summary="Create an org unit under a parent")
 async def create_unit(body: UnitCreate, ctx: Command, response: Response) -> UnitRead:
-    created = await commands.create(
-        ctx,
-        commands.CreateUnit(
-            body.name, body.level, body.parent_id, body.code, tuple(body.laws), body.valid_from
-        ),
-    )
+    cmd = commands.CreateUnit(**body.model_dump() | {"laws": tuple(body.laws)})
+    created = await commands.create(ctx, cmd)
     response.status_code = created.status
     return await read_model(ctx, created.value, response)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -19,6 +20,23 @@ from org_svc.service_layer.context import QueryCtx
 from platform_shared.access import Action
 from platform_shared.pagination import PageRequest, keyset_page
 from platform_shared.roles import Role
+
+
+def me(ctx: QueryCtx) -> dict[str, Any]:
+    """The caller: person or system client, roles and delegations in force."""
+    p = ctx.caller.principal
+    return {
+        "id": p.person_id,
+        "name": p.name,
+        "subject": p.subject,
+        "is_client": p.is_client,
+        "roles": [{"role": r.role, "unit_id": r.unit_id, "acting": r.acting} for r in p.roles],
+        "delegations": [
+            {"decision_type": d.decision_type, "from_role": d.from_role, "unit_id": d.unit_id}
+            for d in p.delegations
+        ],
+        "operations": sorted(p.client_operations),
+    }
 
 
 async def person(ctx: QueryCtx, person_id: uuid.UUID) -> Person:
