@@ -9,13 +9,10 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pytest
-
-from embedded_runner.process import embedded_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
@@ -27,18 +24,6 @@ def walkthrough_blocks() -> list[str]:
     section = text[text.index(SECTION) :]
     section = section[: section.index("\n## ")]
     return re.findall(r"```sh\n(.*?)```", section, re.S)
-
-
-@pytest.fixture(scope="module")
-def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("walkthrough")
-
-
-@pytest.fixture(scope="module")
-def fresh_server(server_dir: Path) -> Iterator[str]:
-    """`kvalitet-embedded` with its demo in `server_dir/var`, the directory the blocks run in."""
-    with embedded_process(server_dir, "--var-dir", "var") as base:
-        yield base
 
 
 def _until(read: Callable[[], str], good: Callable[[str], bool]) -> str:
@@ -55,11 +40,13 @@ def _until(read: Callable[[], str], good: Callable[[str], bool]) -> str:
 def test_the_first_start_says_what_it_does_and_its_log_has_no_library_noise(
     fresh_server: str, server_dir: Path
 ) -> None:
-    lines = (server_dir / "server.log").read_text(encoding="utf-8").splitlines()
+    lines = (server_dir / "startup.log").read_text(encoding="utf-8").splitlines()
     progress = [line for line in lines if not line.startswith("{")]
     assert progress[0].startswith("kvalitet-embedded: loading")
     assert [line for line in progress if line.startswith("Demo ")][-1].startswith("Demo tokens for")
-    assert len([line for line in progress if line.startswith("Demo ")]) == 6
+    steps = [line.split(":")[0] for line in progress if re.match(r"Demo \d+/\d+:", line)]
+    total = int(steps[0].split("/")[1])
+    assert steps == [f"Demo {number}/{total}" for number in range(1, total + 1)]
     loggers = {json.loads(line).get("logger") for line in lines if line.startswith("{")}
     assert not {name for name in loggers if name and name.startswith(("fontTools", "fpdf"))}
     assert len(lines) < 40, lines  # no access line per request the demo made

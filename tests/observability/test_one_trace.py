@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -21,6 +22,7 @@ from opentelemetry.trace import SpanKind
 from deviation_svc.app import build_runtime as build_deviation
 from deviation_svc.config import DeviationSettings
 from platform_shared import tracing
+from platform_shared.api import middleware
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.logs import configure_logging
 from platform_shared.messaging.local import LocalTransport
@@ -155,8 +157,16 @@ async def test_an_invalid_incoming_traceparent_starts_a_new_trace_instead_of_bei
     assert (version, int(trace_id, 16)) == ("00", server.context.trace_id) and stored != invalid
 
 
-async def test_every_log_line_of_a_request_carries_its_trace_and_span_id(two: Two) -> None:
+async def test_every_log_line_of_a_request_carries_its_trace_and_span_id(
+    two: Two, monkeypatch: pytest.MonkeyPatch
+) -> None:
     configure_logging("INFO", json=True)
+    # structlog caches a module's logger on first use: an earlier test in this process may have
+    # cached the access logger under its own configuration (capture_logs); take a fresh one.
+    monkeypatch.setattr(middleware, "log", structlog.get_logger(middleware.ACCESS_LOGGER))
+    access_logger = logging.getLogger(middleware.ACCESS_LOGGER)
+    level = access_logger.level
+    access_logger.setLevel(logging.NOTSET)
     captured = io.StringIO()
     handler = logging.StreamHandler(captured)
     handler.setFormatter(logging.getLogger().handlers[0].formatter)
@@ -165,6 +175,7 @@ async def test_every_log_line_of_a_request_carries_its_trace_and_span_id(two: Tw
         await two.report()
     finally:
         logging.getLogger().removeHandler(handler)
+        access_logger.setLevel(level)
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
     (access,) = [
         line for line in lines if line["event"] == "request" and line["path"] == "/api/v1/deviations"

@@ -48,6 +48,26 @@ ROLE_TITLES: dict[str, str] = {
     Role.MAS: "medicinskt ansvarig sjuksköterska",
 }
 
+_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
 _PARAGRAPH = re.compile(r"^\s*(?:§\s*)?(\d{1,5})\s*$")
 
 
@@ -158,11 +178,14 @@ class Decision:
         if self.decided_on > today:
             raise DecisionInvalid("decided_on", "Ett beslut kan inte registreras i förväg")
 
-    def describe(self) -> str:
-        """How a person reads it: 'Nämndens beslut 2026-03-12 § 85' or 'Beslut av enhetschef 2026-03-12'."""
+    def describe(self, role_phrase: str = "Beslut av") -> str:
+        """How a person reads it: 'Nämndens beslut 12 mars 2026 § 85 (dnr SN 2026/12)' or
+        'Beslut av enhetschef 4 maj 2026' (a report says 'Fastställd av')."""
         if self.body is DecisionBody.NAMND:
-            return f"Nämndens beslut {self.decided_on.isoformat()} § {self.paragraph}"
-        return f"Beslut av {ROLE_TITLES.get(self.role, self.role.value)} {self.decided_on.isoformat()}"
+            text = f"Nämndens beslut {_day(self.decided_on)} § {self.paragraph}"
+        else:
+            text = f"{role_phrase} {ROLE_TITLES.get(self.role, self.role.value)} {_day(self.decided_on)}"
+        return f"{text} (dnr {self.reference})" if self.reference else text
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -163,7 +163,9 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.CONTROL_PLAN_PREPARE: _g(
         (_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL), (_ANALYSTS, _ALL)
     ),
-    Action.CONTROL_PLAN_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
+    # The nämnd adopts as a body at its meeting; the officials who serve it (socialchef, förvaltningschef,
+    # kvalitetsledare) record its decision with the meeting and § (platform_shared.decisions, issue 12).
+    Action.CONTROL_PLAN_ADOPT: _g((_TOP, _ALL), (R.KVALITETSLEDARE, _ALL)),
     Action.CONTROL_PERFORM: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
     Action.STATS_READ: _g(
         (_CHEFS, _SUB),
@@ -183,7 +185,10 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
         (_ANALYSTS, _ALL),
     ),
     Action.REPORT_APPROVE: _g((_TOP, _ALL)),
-    Action.REPORT_ADOPT: _g((R.NAMND_LEDAMOT, _SUB)),
+    # Records an adoption: the nämnd's (recorded by socialchef, förvaltningschef or kvalitetsledare) or a
+    # role's own (a unit's KB by its chef, the PSB by the MAS); which one a report needs is
+    # reporting-svc's domain/adoption.py. A nämnd member never adopts alone (issue 12).
+    Action.REPORT_ADOPT: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
     Action.WEBHOOK_MANAGE: _g((R.SYSTEMADMINISTRATOR, _ALL)),
     Action.OPS_DEAD_LETTERS: _g((R.SYSTEMADMINISTRATOR, _ALL)),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,8 @@ from platform_shared.timeutil import Clock, utc_now
 if TYPE_CHECKING:  # the runtime itself needs no web framework; the app (platform_shared.api) mounts them
     from fastapi import APIRouter
 
+    from platform_shared.api.openapi_doc import Operation
+
 log = structlog.get_logger(__name__)
 
 
@@ -59,6 +61,8 @@ class ServiceDefinition:
     # (platform_shared.audit.attach_audit_table).
     idempotency: Table | None = None
     audit_log: Table | None = None
+    # Each operation's id, description and examples for the OpenAPI document (api/openapi_doc.py).
+    operations: Mapping[tuple[str, str], Operation] = field(default_factory=dict)
 
 
 def make_transport(settings: ServiceSettings, client_id: str) -> Transport:

@@ -71,12 +71,12 @@ risk.contribute      S      S     S     S       all   all    S    -      all   -
 risk.manage          -      S     S     S       all   all    S    -      all   -    -     -     -
 risk.read            own    S     S     S       all   all    S    -      all   A    A     A     -
 control_plan.prepare -      S     S     S       all   all    S    -      all   all  all   -     -
-control_plan.adopt   -      -     -     -       -     -      -    -      -     -    -     S     -
+control_plan.adopt   -      -     -     -       all   all    -    -      all   -    -     -     -
 control.perform      -      S     S     S       all   all    S    -      all   -    -     -     -
 stats.read           -      S     S     S       all   all    S    S      all   A    A     A     -
 report.write         -      S     S     S       all   all    S    S      all   all  all   -     -
 report.approve       -      -     -     -       all   all    -    -      -     -    -     -     -
-report.adopt         -      -     -     -       -     -      -    -      -     -    -     S     -
+report.adopt         -      S     S     S       all   all    S    -      all   -    -     -     -
 webhook.manage       -      -     -     -       -     -      -    -      -     -    -     -     all
 ops.dead_letters     -      -     -     -       -     -      -    -      -     -    -     -     all
 """

@@ -31,7 +31,7 @@ def test_a_namnd_decision_is_dated_by_its_meeting_and_numbered_by_its_paragraph(
     assert decision.decided_on == date(2026, 3, 12)
     assert decision.paragraph == 85
     assert decision.decided_by == "namnd"
-    assert decision.describe() == "Nämndens beslut 2026-03-12 § 85"
+    assert decision.describe() == "Nämndens beslut 12 mars 2026 § 85"
 
 
 @pytest.mark.parametrize("text", ["§ 85", "§85", "85", " 85 "])
@@ -82,7 +82,7 @@ def test_a_role_decision_names_the_role_and_has_no_meeting_or_paragraph() -> Non
         role=Role.ENHETSCHEF, person_id=PERSON, unit_id=UNIT, decided_on=date(2026, 5, 4)
     )
     assert decision.decided_by == "enhetschef"
-    assert decision.describe() == "Beslut av enhetschef 2026-05-04"
+    assert decision.describe() == "Beslut av enhetschef 4 maj 2026"
     with pytest.raises(DecisionInvalid):
         Decision(DecisionBody.ROLE, UNIT, date(2026, 5, 4), PERSON, Role.ENHETSCHEF, paragraph=3)
 

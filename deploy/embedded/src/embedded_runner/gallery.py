@@ -34,9 +34,9 @@ from platform_shared.timeutil import STOCKHOLM
 WRITER = "demo:karin.ek"  # kvalitetsledare: writes and reads every report
 SOCIALCHEF = "demo:eva.lind"
 REPORT_FORMATS = ("pdf", "docx", "xlsx")
-# Reports the demo seed does not make itself (it adopts the KB and the T1); drafts show the
-# generated-at line.
-DRAFTS = ("t2", "vb", "psb", "kvalitetsrad", "vp")
+# Reports the demo seed does not make itself (it reviews the KB and adopts the last ended tertial's
+# report, T1 or T2); drafts show the generated-at line.
+DRAFTS = ("t1", "t2", "vb", "psb", "kvalitetsrad", "vp")
 ORDER = ("t1", "t2", "vb", "kb", "psb", "kvalitetsrad", "vp")
 PNG_DPI = 60
 # The IVO anmälan under each law. deviation-svc serves it as JSON and HTML today; once it serves a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -52,15 +52,39 @@ class Gateway:
 
 
 def merged_openapi(apps: dict[str, FastAPI]) -> dict[str, Any]:
+    return merge_documents("Kvalitetssystem (embedded)", [app.openapi() for app in apps.values()])
+
+
+class MergeConflict(ValueError):
+    """Two services' documents name the same thing (a component, a path, an operationId) differently."""
+
+
+def merge_documents(title: str, parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The services' `/api/` paths and components in one document. Nothing is overwritten: a component
+    two services define alike is kept once, one they define differently is a conflict (a generated
+    client would be wrong for one of them), as is a path or operationId given twice."""
     spec: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "Kvalitetssystem (embedded)", "version": "1.0.0"},
+        "info": {"title": title, "version": "1.0.0"},
         "paths": {},
         "components": {"schemas": {}, "securitySchemes": {}},
     }
-    for app in apps.values():
-        part = app.openapi()
-        spec["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/")})
+    operation_ids: set[str] = set()
+    for part in parts:
+        for path, item in part["paths"].items():
+            if not path.startswith("/api/"):
+                continue
+            if path in spec["paths"]:
+                raise MergeConflict(f"path {path} in two services")
+            for operation in item.values():
+                if operation["operationId"] in operation_ids:
+                    raise MergeConflict(f"operationId {operation['operationId']} in two services")
+                operation_ids.add(operation["operationId"])
+            spec["paths"][path] = item
         for kind in ("schemas", "securitySchemes"):
-            spec["components"][kind].update(part.get("components", {}).get(kind, {}))
+            merged = spec["components"][kind]
+            for name, value in part.get("components", {}).get(kind, {}).items():
+                if name in merged and merged[name] != value:
+                    raise MergeConflict(f"components/{kind}/{name} differs between services")
+                merged[name] = value
     return spec

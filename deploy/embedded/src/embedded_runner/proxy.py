@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from embedded_runner.gateway import Receive, Scope, Send, owner_of
+from embedded_runner.gateway import Receive, Scope, Send, merge_documents, owner_of
 
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -61,17 +61,8 @@ class ProxyGateway:
 
         @front.get("/openapi.json", include_in_schema=False)
         async def openapi() -> JSONResponse:
-            spec: dict[str, Any] = {
-                "openapi": "3.1.0",
-                "info": {"title": "Kvalitetssystem (distributed)", "version": "1.0.0"},
-                "paths": {},
-                "components": {"schemas": {}},
-            }
-            for url in self.upstreams.values():
-                part = (await self.client.get(f"{url}/openapi.json")).json()
-                spec["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/")})
-                spec["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
-            return JSONResponse(spec)
+            parts = [(await self.client.get(f"{url}/openapi.json")).json() for url in self.upstreams.values()]
+            return JSONResponse(merge_documents("Kvalitetssystem (distributed)", parts))
 
         return front
 

@@ -15,6 +15,7 @@ from deviation_svc.entrypoints.api import (
     complaints,
     deviations,
     ivo,
+    openapi_docs,
     proposals,
 )
 from deviation_svc.service_layer.context import Components
@@ -63,6 +64,7 @@ DEFINITION = ServiceDefinition(
     extra_workers=_workers,
     idempotency=idempotency,
     audit_log=audit_log,
+    operations=openapi_docs.OPERATIONS,
 )
 
 

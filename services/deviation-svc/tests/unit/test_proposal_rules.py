@@ -12,7 +12,6 @@ from deviation_svc.domain.proposals import (
     ActionInput,
     Assessment,
     Decision,
-    Outcome,
     ProposalInput,
     ProposalStatus,
     anonymous_complaint,
@@ -24,6 +23,9 @@ from deviation_svc.domain.proposals import (
     proposer_shown,
     status_of_moved_complaint,
     title_of_moved_complaint,
+)
+from deviation_svc.domain.proposals import (
+    ProposalOutcome as Outcome,
 )
 
 TODAY = date(2026, 3, 10)
@@ -63,13 +65,17 @@ def test_an_accepted_proposal_leads_to_an_action_with_owner_and_due_date_or_a_ru
         (Assessment(Decision.ACCEPT, outcome=Outcome.ACTION), "action.description"),
         (
             Assessment(
-                Decision.ACCEPT, outcome=Outcome.ACTION, action=ActionInput("Gör", None, date(2026, 6, 1))
+                Decision.ACCEPT,
+                outcome=Outcome.ACTION,
+                action=ActionInput("Gör", None, date(2026, 6, 1)),
             ),
             "action.responsible_id",
         ),
         (
             Assessment(
-                Decision.ACCEPT, outcome=Outcome.ACTION, action=ActionInput("Gör", CHEF, date(2026, 3, 1))
+                Decision.ACCEPT,
+                outcome=Outcome.ACTION,
+                action=ActionInput("Gör", CHEF, date(2026, 3, 1)),
             ),
             "action.due_date",
         ),
@@ -122,8 +128,14 @@ def test_an_assessment_carries_only_what_belongs_to_its_decision() -> None:
         (Assessment(Decision.REJECT, "Nej", outcome=Outcome.ACTION), "outcome"),
         (Assessment(Decision.FORWARD, action=action), "action"),
         (Assessment(Decision.REJECT, "Nej", document_id=CHEF), "document_id"),
-        (Assessment(Decision.ACCEPT, outcome=Outcome.ACTION, action=action, revision="x"), "revision"),
-        (Assessment(Decision.ACCEPT, outcome=Outcome.RUTIN_REVISION, revision="x", action=action), "action"),
+        (
+            Assessment(Decision.ACCEPT, outcome=Outcome.ACTION, action=action, revision="x"),
+            "revision",
+        ),
+        (
+            Assessment(Decision.ACCEPT, outcome=Outcome.RUTIN_REVISION, revision="x", action=action),
+            "action",
+        ),
     ):
         with pytest.raises(RuleViolation) as refused:
             assess(S.SUBMITTED, assessment, TODAY, True)

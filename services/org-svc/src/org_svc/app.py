@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from org_svc.adapters.orm import Base, idempotency, messaging, replica
 from org_svc.config import OrgSettings, get_settings
+from org_svc.entrypoints.api import openapi_docs
 from org_svc.entrypoints.api.routes import router
 from org_svc.service_layer import handlers
 from org_svc.service_layer.audit import audit_consumer
@@ -29,6 +30,7 @@ DEFINITION = ServiceDefinition(
     extra_consumers=lambda _rt: [audit_consumer()],
     consumes_org_events=False,
     idempotency=idempotency,
+    operations=openapi_docs.OPERATIONS,
 )
 
 

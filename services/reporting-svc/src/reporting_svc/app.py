@@ -14,7 +14,14 @@ from platform_shared.timeutil import Clock, utc_now
 from reporting_svc.adapters.mailer import make_mailer
 from reporting_svc.adapters.orm import Base, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
-from reporting_svc.entrypoints.api import dashboard, notifications, reports, statistics, webhooks
+from reporting_svc.entrypoints.api import (
+    dashboard,
+    notifications,
+    openapi_docs,
+    reports,
+    statistics,
+    webhooks,
+)
 from reporting_svc.service_layer.dashboard import DashboardGauges
 from reporting_svc.service_layer.mail import MailWorker
 from reporting_svc.service_layer.notifications import IvoReminders, NotificationRouting
@@ -75,6 +82,7 @@ DEFINITION = ServiceDefinition(
     routers=[statistics.router, reports.router, notifications.router, webhooks.router, dashboard.router],
     extra_consumers=consumers,
     extra_workers=workers,
+    operations=openapi_docs.OPERATIONS,
 )
 
 

@@ -8,6 +8,8 @@ from docx import Document
 
 from platform_shared.contracts.deviation import DeviationReported
 from platform_shared.ids import new_id
+from reporting_svc.domain.report_templates import sections_of
+from reporting_svc.domain.reports import ReportType
 
 REPORTS = "/api/v1/reports"
 T1 = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
@@ -32,12 +34,22 @@ async def _call(svc: Any, method: str, path: str, person: str, status: int = 200
     return r
 
 
+def written(report_type: str) -> dict[str, str]:
+    """Every section's text: a report is adopted with none empty."""
+    return {s.key: f"Text om {s.heading.lower()}." for s in sections_of(ReportType(report_type))}
+
+
+def namnd_decision(meeting_date: str, paragraph: str = "§ 12") -> dict[str, str]:
+    return {"meeting_date": meeting_date, "paragraph": paragraph}
+
+
 def _figure(report: dict[str, Any], key: str) -> dict[str, Any]:
     figure: dict[str, Any] = next(f for f in report["figures"] if f["key"] == key)
     return figure
 
 
 async def test_report_lifecycle_draft_reviewed_adopted_reported_to_namnd_by_the_right_roles(svc: Any) -> None:
+    svc.clock.set(datetime(2027, 1, 20, 9, tzinfo=UTC))  # the year 2026 has ended: its KB may be adopted
     u = svc.org.units
     body = {"type": "kb", "year": 2026, "unit_id": str(u["forvaltning"])}
     await _call(svc, "POST", REPORTS, "medarbetare_a", 403, json=body)
@@ -67,16 +79,19 @@ async def test_report_lifecycle_draft_reviewed_adopted_reported_to_namnd_by_the_
         == text["sammanfattning"]
     )
     await _call(svc, "PATCH", path, "kvalitetsledare", 412, json={"title": "x"}, headers={"If-Match": '"1"'})
+    await _call(svc, "PATCH", path, "kvalitetsledare", json={"sections": written("kb")})
 
+    decision = namnd_decision("2027-01-19")
     await _call(svc, "POST", f"{path}/review", "kvalitetsledare", 403)
-    await _call(svc, "POST", f"{path}/adopt", "namnd", 409)
-    reviewed = await _call(svc, "POST", f"{path}/review", "socialchef", headers={"If-Match": '"2"'})
+    await _call(svc, "POST", f"{path}/adopt", "socialchef", 409, json=decision)
+    reviewed = await _call(svc, "POST", f"{path}/review", "socialchef", headers={"If-Match": '"3"'})
     assert reviewed.json()["status"] == "reviewed"
     await _call(svc, "PATCH", path, "kvalitetsledare", 409, json={"title": "Ny titel"})
-    await _call(svc, "POST", f"{path}/adopt", "socialchef", 403)
-    adopted = (await _call(svc, "POST", f"{path}/adopt", "namnd")).json()
+    await _call(svc, "POST", f"{path}/adopt", "namnd", 403, json=decision)
+    adopted = (await _call(svc, "POST", f"{path}/adopt", "kvalitetsledare", json=decision)).json()
     assert adopted["status"] == "adopted" and adopted["figures_frozen_at"] is not None
-    done = (await _call(svc, "POST", f"{path}/report-to-namnd", "namnd")).json()
+    await _call(svc, "POST", f"{path}/report-to-namnd", "namnd", 403)
+    done = (await _call(svc, "POST", f"{path}/report-to-namnd", "socialchef")).json()
     assert done["status"] == "reported_to_namnd" and done["status_label"] == "Anmäld i nämnd"
 
     archived = sorted(p.suffix for p in (svc.tmp_path / "reports").iterdir())
@@ -94,8 +109,11 @@ async def test_adopted_figures_are_frozen_and_later_events_do_not_change_them(sv
     body = {"type": "t1", "year": 2026, "unit_id": str(u["forvaltning"])}
     adopted_id = (await _call(svc, "POST", REPORTS, "kvalitetsledare", 201, json=body)).json()["id"]
     draft_id = (await _call(svc, "POST", REPORTS, "kvalitetsledare", 201, json=body)).json()["id"]
+    await _call(svc, "PATCH", f"{REPORTS}/{adopted_id}", "kvalitetsledare", json={"sections": written("t1")})
     await _call(svc, "POST", f"{REPORTS}/{adopted_id}/review", "socialchef")
-    adopted = (await _call(svc, "POST", f"{REPORTS}/{adopted_id}/adopt", "namnd")).json()
+    svc.clock.set(datetime(2026, 5, 20, 9, tzinfo=UTC))
+    decision = namnd_decision("2026-05-19")
+    adopted = (await _call(svc, "POST", f"{REPORTS}/{adopted_id}/adopt", "socialchef", json=decision)).json()
     assert _figure(adopted, "avvikelser_typ")["counts"]["grand_total"] == 6
 
     await svc.feed(*[reported(u["enhet_b"], "hsl") for _ in range(5)])

@@ -13,7 +13,15 @@ from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 from risk_svc.adapters.orm import Base, deadlines, idempotency, messaging, replica
 from risk_svc.config import RiskSettings, get_settings
-from risk_svc.entrypoints.api import analyses, control_plans, controls, risks, self_assessments, settings
+from risk_svc.entrypoints.api import (
+    analyses,
+    control_plans,
+    controls,
+    openapi_docs,
+    risks,
+    self_assessments,
+    settings,
+)
 from risk_svc.service_layer.context import Components
 from risk_svc.service_layer.history import history_consumer
 from risk_svc.service_layer.scheduler import DeadlineWorker
@@ -56,6 +64,7 @@ DEFINITION = ServiceDefinition(
     extra_consumers=consumers,
     extra_workers=workers,
     idempotency=idempotency,
+    operations=openapi_docs.OPERATIONS,
 )
 
 

@@ -53,8 +53,8 @@ async def _adopted_plan(svc: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     adopted = await svc.json(
         "POST",
         f"{PLANS}/{plan['id']}/adopt",
-        "namnd",
-        json={"decision_reference": "SN 2025/118 § 92", "decided_on": "2025-12-15"},
+        "socialchef",
+        json={"meeting_date": "2025-12-15", "paragraph": "§ 92", "reference": "SN 2025/118"},
     )
     return adopted, fall
 
@@ -102,16 +102,30 @@ async def test_the_namnd_adopts_the_plan_and_every_row_schedules_its_controls_by
         headers=svc.auth("kvalitetsledare"),
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "risk_id"
+    decision = {"meeting_date": "2025-12-09", "paragraph": "§ 1"}
+    alone = await svc.client.post(f"{PLANS}/{plan['id']}/adopt", json=decision, headers=svc.auth("namnd"))
+    assert alone.status_code == 403  # a nämnd member never adopts alone: the nämnd does, at a meeting
     empty = await svc.client.post(
-        f"{PLANS}/{plan['id']}/adopt",
-        json={"decision_reference": "SN § 1", "decided_on": "2025-12-09"},
-        headers=svc.auth("namnd"),
+        f"{PLANS}/{plan['id']}/adopt", json=decision, headers=svc.auth("socialchef")
     )
     assert empty.status_code == 409
 
     adopted, fall = await _adopted_plan_on(svc, plan)
     assert adopted["status"] == "adopted" and adopted["decision_reference"] == "SN 2025/118 § 92"
-    assert adopted["decided_on"] == "2025-12-15" and adopted["adopted_by"] == str(svc.org.people["namnd"])
+    assert adopted["decided_on"] == "2025-12-15" and adopted["adopted_by"] == str(
+        svc.org.people["socialchef"]
+    )
+    assert adopted["decision"] == {
+        "body": "namnd",
+        "unit_id": svc.unit("namnd"),
+        "decided_on": "2025-12-15",
+        "person_id": str(svc.org.people["socialchef"]),
+        "role": "socialchef",
+        "meeting_date": "2025-12-15",
+        "paragraph": 92,
+        "reference": "SN 2025/118",
+        "text": "Nämndens beslut 15 december 2025 § 92 (dnr SN 2025/118)",
+    }
     assert [r["controls_scheduled"] for r in adopted["rows"]] == [12, 4]
     assert adopted["rows"][0]["risk_reference"] == fall["reference"]
     controls = await _controls(svc, adopted["id"])
@@ -149,18 +163,28 @@ async def _adopted_plan_on(svc: Any, plan: dict[str, Any]) -> tuple[dict[str, An
                 "reporting_occasion": "t1",
             },
         )
-    socialchef = await svc.client.post(
-        f"{PLANS}/{plan['id']}/adopt",
-        json={"decision_reference": "x", "decided_on": "2025-12-09"},
-        headers=svc.auth("socialchef"),
+    path = f"{PLANS}/{plan['id']}/adopt"
+    chef = await svc.client.post(
+        path, json={"meeting_date": "2025-12-09", "paragraph": "1"}, headers=svc.auth("enhetschef_a")
     )
-    assert socialchef.status_code == 403  # the nämnd adopts
+    assert chef.status_code == 403  # the nämnd adopts: its decision is recorded by those who serve it
+    early = await svc.client.post(
+        path, json={"meeting_date": "2025-06-30", "paragraph": "1"}, headers=svc.auth("kvalitetsledare")
+    )
+    assert early.status_code == 409
+    assert early.json()["detail"] == (
+        "Internkontrollplanen för 2026 antas före året, tidigast 1 juli 2025 och senast 31 december 2025"
+    )
+    no_paragraph = await svc.client.post(
+        path, json={"meeting_date": "2025-12-09", "paragraph": "§"}, headers=svc.auth("kvalitetsledare")
+    )
+    assert no_paragraph.status_code == 422 and no_paragraph.json()["errors"][0]["field"] == "paragraph"
     svc.clock.set(datetime(2025, 12, 16, 9, tzinfo=UTC))
     adopted = await svc.json(
         "POST",
         f"{PLANS}/{plan['id']}/adopt",
-        "namnd",
-        json={"decision_reference": "SN 2025/118 § 92", "decided_on": "2025-12-15"},
+        "socialchef",
+        json={"meeting_date": "2025-12-15", "paragraph": "§ 92", "reference": "SN 2025/118"},
     )
     return adopted, fall
 

@@ -85,8 +85,8 @@ async def test_every_creating_post_of_risk_svc_honours_the_idempotency_key(svc: 
     await _twice(svc, f"{PLANS}/{plan['id']}/rows", "kvalitetsledare", row, "row-1")
     assert await _count(svc, ControlPlanRow) == 1
     svc.clock.set(datetime(2025, 12, 16, 9, tzinfo=UTC))
-    decision = {"decision_reference": "SN § 1", "decided_on": "2025-12-15"}
-    await svc.json("POST", f"{PLANS}/{plan['id']}/adopt", "namnd", json=decision)
+    decision = {"meeting_date": "2025-12-15", "paragraph": "§ 1"}
+    await svc.json("POST", f"{PLANS}/{plan['id']}/adopt", "socialchef", json=decision)
     (control,) = (await svc.json("GET", "/api/v1/risk/controls", "kvalitetsledare"))["items"]
     svc.clock.set(datetime(2026, 3, 2, 9, tzinfo=UTC))
     await svc.json(

@@ -70,8 +70,8 @@ async def _enhet_a(svc: Any) -> dict[str, Any]:
     }
     plan = await svc.json("POST", f"{PLANS}/{plan['id']}/rows", "kvalitetsledare", 201, json=row)
     svc.clock.set(datetime(2025, 12, 16, 9, tzinfo=UTC))
-    decision = {"decision_reference": "SN § 1", "decided_on": "2025-12-15"}
-    await svc.json("POST", f"{PLANS}/{plan['id']}/adopt", "namnd", json=decision)
+    decision = {"meeting_date": "2025-12-15", "paragraph": "§ 1"}
+    await svc.json("POST", f"{PLANS}/{plan['id']}/adopt", "socialchef", json=decision)
     (control,) = (await svc.json("GET", CONTROLS, "kvalitetsledare"))["items"]
     svc.clock.set(datetime(2026, 3, 2, 9, tzinfo=UTC))
     return {
@@ -141,7 +141,7 @@ async def test_every_operation_on_a_plan_the_caller_may_not_see_answers_404(svc:
         ),
         ("PATCH", row_path, {"control_activity": "y"}),
         ("DELETE", row_path, None),
-        ("POST", PLANS + "/{id}/adopt", {"decision_reference": "x", "decided_on": "2026-01-02"}),
+        ("POST", PLANS + "/{id}/adopt", {"meeting_date": "2025-12-20", "paragraph": "1"}),
         ("POST", PLANS + "/{id}/follow-up", {"occasion": "t1"}),
         ("GET", CONTROLS + "?plan_id={id}", None),
     ]

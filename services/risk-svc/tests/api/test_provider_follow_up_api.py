@@ -80,8 +80,8 @@ async def test_a_missed_provider_control_emits_its_deadline(svc: Any) -> None:
     adopted = await svc.json(
         "POST",
         f"{PLANS}/{plan['id']}/adopt",
-        "namnd",
-        json={"decision_reference": "SN 2025/118 § 92", "decided_on": "2025-12-15"},
+        "socialchef",
+        json={"meeting_date": "2025-12-15", "paragraph": "§ 92", "reference": "SN 2025/118"},
     )
     assert adopted["rows"][0]["controls_scheduled"] == 2
     page = await svc.json("GET", CONTROLS, "kvalitetsledare", params={"plan_id": plan["id"]})

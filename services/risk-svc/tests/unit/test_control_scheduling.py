@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 
+from platform_shared.decisions import Decision, DecisionInvalid
+from platform_shared.ids import new_id
+from platform_shared.roles import Role
 from risk_svc.domain.control_plans import (
     ControlFacts,
     ControlPeriod,
@@ -13,6 +16,8 @@ from risk_svc.domain.control_plans import (
     Occasion,
     PlanStatus,
     adopt,
+    adoption_window,
+    check_adoption_window,
     check_perform,
     control_periods,
     control_status,
@@ -20,6 +25,8 @@ from risk_svc.domain.control_plans import (
     follow_up_figures,
 )
 from risk_svc.domain.model import RuleViolation
+
+NAMND, CLERK = new_id(), new_id()
 
 
 def wrong_state(refused: RuleViolation) -> bool:
@@ -56,18 +63,60 @@ def test_periods_ended_before_the_nämnds_decision_are_not_scheduled() -> None:
     assert [p.due_date.month for p in later] == [6, 9, 12]
 
 
-def test_adoption_needs_a_draft_with_rows_and_the_decision() -> None:
+def _namnd(on: date, paragraph: str = "§ 123") -> Decision:
+    return Decision.by_namnd(
+        unit_id=NAMND,
+        meeting_date=on,
+        paragraph=paragraph,
+        recorded_by=CLERK,
+        recorder_role=Role.KVALITETSLEDARE,
+    )
+
+
+def test_adoption_needs_a_draft_with_rows_and_the_namnds_decision() -> None:
     today = date(2025, 12, 15)
-    assert adopt(PlanStatus.DRAFT, 2, "SN § 123", date(2025, 12, 10), today, 2026) is PlanStatus.ADOPTED
+    assert adopt(PlanStatus.DRAFT, 2, _namnd(date(2025, 12, 10)), today, 2026, 6) is PlanStatus.ADOPTED
     with pytest.raises(RuleViolation, check=wrong_state):
-        adopt(PlanStatus.DRAFT, 0, "SN § 123", date(2025, 12, 10), today, 2026)
+        adopt(PlanStatus.DRAFT, 0, _namnd(date(2025, 12, 10)), today, 2026, 6)
     with pytest.raises(RuleViolation, check=wrong_state):
-        adopt(PlanStatus.ADOPTED, 2, "SN § 123", date(2025, 12, 10), today, 2026)
+        adopt(PlanStatus.ADOPTED, 2, _namnd(date(2025, 12, 10)), today, 2026, 6)
     with pytest.raises(RuleViolation) as err:
-        adopt(PlanStatus.DRAFT, 2, "SN § 1", date(2025, 12, 20), today, 2026)
-    assert err.value.field == "decided_on"
+        adopt(PlanStatus.DRAFT, 2, _namnd(date(2025, 12, 20)), today, 2026, 6)
+    assert err.value.field == "meeting_date"
+    by_role = Decision.by_role(role=Role.SOCIALCHEF, person_id=CLERK, unit_id=NAMND, decided_on=today)
     with pytest.raises(RuleViolation):
-        adopt(PlanStatus.DRAFT, 2, "SN § 1", date(2027, 1, 2), date(2027, 1, 3), 2026)
+        adopt(PlanStatus.DRAFT, 2, by_role, today, 2026, 6)
+
+
+def test_namnd_member_cannot_adopt_alone() -> None:
+    with pytest.raises(DecisionInvalid):
+        Decision.by_role(
+            role=Role.NAMND_LEDAMOT, person_id=CLERK, unit_id=NAMND, decided_on=date(2025, 12, 1)
+        )
+    with pytest.raises(DecisionInvalid):
+        Decision.by_namnd(
+            unit_id=NAMND,
+            meeting_date=date(2025, 12, 1),
+            paragraph=1,
+            recorded_by=CLERK,
+            recorder_role=Role.NAMND_LEDAMOT,
+        )
+
+
+def test_internkontrollplan_adopted_within_window() -> None:
+    assert adoption_window(2026, 6) == (date(2025, 7, 1), date(2025, 12, 31))
+    assert adoption_window(2026, 12) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert adoption_window(2026, 1) == (date(2025, 12, 1), date(2025, 12, 31))
+    check_adoption_window(2026, date(2025, 7, 1), 6)
+    check_adoption_window(2026, date(2025, 12, 31), 6)
+    for outside in (date(2025, 6, 30), date(2026, 1, 1), date(2026, 3, 12)):
+        with pytest.raises(RuleViolation, check=wrong_state) as err:
+            check_adoption_window(2026, outside, 6)
+        assert err.value.message == (
+            "Internkontrollplanen för 2026 antas före året, tidigast 1 juli 2025 och senast 31 december 2025"
+        )
+    with pytest.raises(RuleViolation, check=wrong_state):  # in its year: too late
+        adopt(PlanStatus.DRAFT, 2, _namnd(date(2026, 1, 2)), date(2026, 1, 3), 2026, 6)
 
 
 def test_follow_ups_come_in_order_once_each_after_their_period() -> None:

@@ -100,3 +100,13 @@ def test_only_an_assessed_risk_is_prioritised() -> None:
 
 def test_band_thresholds_check_is_part_of_the_value_object() -> None:
     assert BandThresholds(3, 6, 9).check() == BandThresholds(3, 6, 9)
+
+
+def test_the_plan_adoption_window_is_a_setting_of_one_to_twelve_months() -> None:
+    assert DEFAULT_SETTINGS.plan_adoption_window_months == 6
+    assert DEFAULT_SETTINGS.to_document()["plan_adoption_window_months"] == 6
+    assert DEFAULT_SETTINGS.merged({"plan_adoption_window_months": 3}).plan_adoption_window_months == 3
+    for wrong in (0, 13, "6"):
+        with pytest.raises(RuleViolation) as err:
+            DEFAULT_SETTINGS.merged({"plan_adoption_window_months": wrong})
+        assert err.value.field == "plan_adoption_window_months"

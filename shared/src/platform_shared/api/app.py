@@ -36,7 +36,12 @@ def create_service_app(
     app = FastAPI(
         title=runtime.definition.title, version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None
     )
-    document_api(app, runtime.settings.oidc_issuer if runtime.settings.auth_mode == "oidc" else None)
+    document_api(
+        app,
+        runtime.settings.oidc_issuer if runtime.settings.auth_mode == "oidc" else None,
+        runtime.name,
+        runtime.definition.operations,
+    )
     add_docs_page(app, runtime.definition.title)
     app.state.runtime = runtime
     install_error_handlers(app)

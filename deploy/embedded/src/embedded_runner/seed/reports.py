@@ -1,18 +1,21 @@
-"""Demo reports: the förvaltning's kvalitetsberättelse and T1 report, written, reviewed, adopted and
-reported to the nämnd, all through the public API. Adoption freezes their figures, and reporting-svc
-archives each adopted report as DOCX and PDF under var/reports/."""
+"""Demo reports, all through the public API: the förvaltning's kvalitetsberättelse for this year,
+written and reviewed (the nämnd adopts it once the year has ended), and its tertial report for the
+last tertial that has ended, adopted by the nämnd (the socialchef records the meeting and §) and
+reported to it. Adoption freezes the figures, and reporting-svc archives each adopted report as DOCX
+and PDF under var/reports/."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from typing import Any
 
 from embedded_runner.seed.client import DemoClient
 from platform_shared.timeutil import STOCKHOLM
 
 WRITER = "demo:karin.ek"  # kvalitetsledare: writes the kvalitetsberättelse and the tertial report
-REVIEWER = "demo:eva.lind"  # socialchef: reviews
-NAMND = "demo:nils.holm"  # the nämnd: adopts and records that it was reported
+REVIEWER = "demo:eva.lind"  # socialchef: reviews, records the nämnd's decision and that it was reported
+MEETING_AFTER = timedelta(days=40)  # the nämnd's meeting after a tertial ends (or today, if sooner)
 
 KVALITETSBERATTELSE = {
     "sammanfattning": (
@@ -61,11 +64,29 @@ TERTIALRAPPORT = {
     "klagomal": "Inkomna klagomål har kvitterats och besvarats inom fyra veckor.",
     "internkontroll": "Kontrollmomenten för tertialen är genomförda utan väsentliga anmärkningar.",
     "handlaggning": "Handläggningstiderna ligger inom förvaltningens mål.",
+    "personuppgiftsincidenter": "Två personuppgiftsincidenter; ingen krävde anmälan till IMY.",
+    "risker": "Fallrisk nattetid vid låg bemanning är fortsatt den högst värderade risken.",
+    "monster": "Fall återkommer på samma enheter; läkemedelsavvikelserna har minskat.",
+    "jamforelse": "Antalet avvikelser ligger i nivå med samma tertial föregående år.",
+    "privata_utforare": "Avtalsuppföljningen av privata utförare har genomförts enligt plan.",
     "analys": "Förvaltningen fortsätter arbetet med fallprevention och uppföljning av läkemedelsrutinen.",
 }
 
 
-async def _report(demo: DemoClient, kind: str, year: int, unit_id: str, texts: dict[str, str]) -> Any:
+def last_ended_tertial(today: date) -> tuple[str, int, date]:
+    """The tertial report (t1 or t2) whose period ended last before `today`, with its last day."""
+    if today > date(today.year, 8, 31):
+        return "t2", today.year, date(today.year, 8, 31)
+    if today > date(today.year, 4, 30):
+        return "t1", today.year, date(today.year, 4, 30)
+    return "t2", today.year - 1, date(today.year - 1, 8, 31)
+
+
+async def _report(
+    demo: DemoClient, kind: str, year: int, unit_id: str, texts: dict[str, str], meeting: date | None
+) -> Any:
+    """Written and reviewed; with a `meeting`, adopted by the nämnd then and reported to it."""
+
     async def find() -> Any:
         found = await demo.all("/api/v1/reports", WRITER, year=year)
         return next((r for r in found if r["type"] == kind and r["unit_id"] == unit_id), None)
@@ -75,9 +96,12 @@ async def _report(demo: DemoClient, kind: str, year: int, unit_id: str, texts: d
     )
     path = f"/api/v1/reports/{created['id']}"
     await demo.call("PATCH", path, WRITER, json={"sections": texts})
-    await demo.call("POST", f"{path}/review", REVIEWER)
-    await demo.call("POST", f"{path}/adopt", NAMND)
-    return await demo.call("POST", f"{path}/report-to-namnd", NAMND)
+    reviewed = await demo.call("POST", f"{path}/review", REVIEWER)
+    if meeting is None:
+        return reviewed
+    decision = {"meeting_date": meeting.isoformat(), "paragraph": "§ 64", "reference": f"SN {year}/112"}
+    await demo.call("POST", f"{path}/adopt", REVIEWER, json=decision)
+    return await demo.call("POST", f"{path}/report-to-namnd", REVIEWER)
 
 
 async def _settled(demo: DemoClient, unit_id: str, year: int, polls: int = 3, limit_s: float = 15.0) -> None:
@@ -96,7 +120,8 @@ async def _settled(demo: DemoClient, unit_id: str, year: int, polls: int = 3, li
 async def seed(demo: DemoClient) -> None:
     units = await demo.units_by_code()
     forvaltning = units["FORV"]["id"]
-    year = demo.now.astimezone(STOCKHOLM).year
-    await _settled(demo, forvaltning, year)
-    await _report(demo, "kb", year, forvaltning, KVALITETSBERATTELSE)
-    await _report(demo, "t1", year, forvaltning, TERTIALRAPPORT)
+    today = demo.now.astimezone(STOCKHOLM).date()
+    await _settled(demo, forvaltning, today.year)
+    await _report(demo, "kb", today.year, forvaltning, KVALITETSBERATTELSE, None)  # the year goes on
+    kind, year, last_day = last_ended_tertial(today)
+    await _report(demo, kind, year, forvaltning, TERTIALRAPPORT, min(today, last_day + MEETING_AFTER))

@@ -185,8 +185,8 @@ async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], 
     return await demo.call(
         "POST",
         f"{PLANS}/{plan['id']}/adopt",
-        "demo:nils.holm",
-        json={"decision_reference": f"SN {year - 1}/84 § 112", "decided_on": f"{year - 1}-12-10"},
+        "demo:eva.lind",  # the socialchef records the nämnd's decision (meeting and §) for it
+        json={"meeting_date": f"{year - 1}-12-10", "paragraph": "§ 112", "reference": f"SN {year - 1}/84"},
     )
 
 

@@ -48,7 +48,7 @@ STEP_LABELS: dict[ActionStep, str] = {
 OPEN_ACTION_STATES = frozenset({A.PROPOSED, A.PLANNED})
 SETTLED_ACTION_STATES = frozenset({A.FOLLOWED_UP, A.REJECTED})
 
-_MOVES: dict[ActionStep, tuple[frozenset[ActionStatus], ActionStatus | None]] = {
+MOVES: dict[ActionStep, tuple[frozenset[ActionStatus], ActionStatus | None]] = {
     ActionStep.PLAN: (frozenset({A.PROPOSED}), A.PLANNED),
     ActionStep.COMPLETE: (frozenset({A.PLANNED}), A.DONE),
     ActionStep.FOLLOW_UP: (frozenset({A.DONE}), A.FOLLOWED_UP),
@@ -59,7 +59,7 @@ _MOVES: dict[ActionStep, tuple[frozenset[ActionStatus], ActionStatus | None]] = 
 
 def move(step: ActionStep, current: ActionStatus) -> ActionStatus:
     """The action's state after the step (unchanged for an edit); 409 material when not allowed."""
-    allowed, target = _MOVES[step]
+    allowed, target = MOVES[step]
     if current not in allowed:
         names = ", ".join(sorted(STATUS_LABELS[s] for s in allowed))
         raise RuleViolation(

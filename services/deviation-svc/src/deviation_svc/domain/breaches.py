@@ -77,7 +77,7 @@ STEP_LABELS: dict[BreachStep, str] = {
     BreachStep.EDIT: "ändra",
 }
 _ASSESSED = frozenset({B.BEDOMD, B.ANMALD_IMY, B.REGISTRERADE_INFORMERADE})
-_FROM: dict[BreachStep, frozenset[BreachStatus]] = {
+ALLOWED_FROM: dict[BreachStep, frozenset[BreachStatus]] = {
     BreachStep.ASSESS: frozenset({B.RAPPORTERAD, B.BEDOMD}),
     BreachStep.REPORT_TO_IMY: frozenset({B.BEDOMD, B.REGISTRERADE_INFORMERADE}),
     BreachStep.INFORM_SUBJECTS: frozenset({B.BEDOMD, B.ANMALD_IMY}),
@@ -116,7 +116,7 @@ class BreachFacts:
 
 
 def next_status(step: BreachStep, facts: BreachFacts) -> BreachStatus:
-    if facts.status not in _FROM[step]:
+    if facts.status not in ALLOWED_FROM[step]:
         raise RuleViolation(
             f"Det går inte att {STEP_LABELS[step]} en incident som är {STATUS_LABELS[facts.status]}",
             state=True,

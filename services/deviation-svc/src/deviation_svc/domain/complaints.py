@@ -77,7 +77,7 @@ STEP_LABELS: dict[ComplaintStep, str] = {
 }
 _OPEN = frozenset({C.MOTTAGEN, C.KVITTERAD, C.UNDER_UTREDNING, C.ESKALERAD, C.BESVARAD})
 
-_FROM: dict[ComplaintStep, frozenset[ComplaintStatus]] = {
+ALLOWED_FROM: dict[ComplaintStep, frozenset[ComplaintStatus]] = {
     ComplaintStep.ACKNOWLEDGE: frozenset({C.MOTTAGEN, C.ESKALERAD}),
     ComplaintStep.START_INVESTIGATION: frozenset({C.MOTTAGEN, C.KVITTERAD}),
     ComplaintStep.RESPOND: frozenset({C.KVITTERAD, C.UNDER_UTREDNING, C.ESKALERAD}),
@@ -108,7 +108,7 @@ class ComplaintFacts:
 
 def next_status(step: ComplaintStep, facts: ComplaintFacts) -> ComplaintStatus:
     """The complaint's state after the step; RuleViolation (409) when not allowed now."""
-    if facts.status not in _FROM[step]:
+    if facts.status not in ALLOWED_FROM[step]:
         raise RuleViolation(
             f"Det går inte att {STEP_LABELS[step]} ett klagomål som är {STATUS_LABELS[facts.status]}",
             state=True,

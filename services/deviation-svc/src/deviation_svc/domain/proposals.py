@@ -53,7 +53,7 @@ class Decision(StrEnum):
     FORWARD = "forward"
 
 
-class Outcome(StrEnum):
+class ProposalOutcome(StrEnum):
     """What an accepted proposal leads to."""
 
     ACTION = "action"  # an improvement action with owner and due date
@@ -90,7 +90,7 @@ class ActionInput:
 class Assessment:
     decision: Decision
     motivation: str | None = None
-    outcome: Outcome | None = None
+    outcome: ProposalOutcome | None = None
     action: ActionInput | None = None  # ACCEPT → ACTION
     document_id: uuid.UUID | None = None  # ACCEPT → RUTIN_REVISION: the rutin to revise
     revision: str | None = None  # ACCEPT → RUTIN_REVISION: what should change in it
@@ -119,7 +119,7 @@ def assess(status: ProposalStatus, a: Assessment, today: date, has_unit_above: b
         raise RuleViolation(
             "Ange vad förslaget leder till: en åtgärd eller en revidering av en rutin", "outcome"
         )
-    if a.outcome is Outcome.ACTION:
+    if a.outcome is ProposalOutcome.ACTION:
         _check_action(a.action, today)
     elif not _text(a.revision):
         raise RuleViolation("Beskriv vad som ska ändras i rutinen", "revision")
@@ -136,7 +136,9 @@ def _check_nothing_stray(a: Assessment) -> None:
         return  # the outcome is asked for first
     else:
         allowed = (
-            {"outcome", "action"} if a.outcome is Outcome.ACTION else {"outcome", "document_id", "revision"}
+            {"outcome", "action"}
+            if a.outcome is ProposalOutcome.ACTION
+            else {"outcome", "document_id", "revision"}
         )
         why = "Hör inte till det valda utfallet"
     for name, value in given.items():

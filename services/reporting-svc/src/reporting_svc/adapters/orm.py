@@ -404,6 +404,11 @@ class Report(Base):
     adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reported_by: Mapped[uuid.UUID | None] = mapped_column()
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The adoption as a recorded decision (platform_shared.decisions.Decision.as_dict()).
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument())
+    # A later adoption for the same type, unit and period replaced this one (kept, marked replaced).
+    superseded_by: Mapped[uuid.UUID | None] = mapped_column()
+    superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # --- kvalitetsråd: meetings and protokoll (domain/kvalitetsrad.py); written by people ------------

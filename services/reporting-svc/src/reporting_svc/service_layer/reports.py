@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_shared.decisions import Decision
 from platform_shared.ids import new_id
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.orgreplica.tables import ReplicaTables
@@ -21,6 +22,7 @@ from reporting_svc.adapters.documents import DocumentSection, ReportDocument, sl
 from reporting_svc.adapters.exports import report_xlsx
 from reporting_svc.adapters.orm import Report
 from reporting_svc.domain import formats
+from reporting_svc.domain.adoption import check_in_force, decision_text
 from reporting_svc.domain.figures import RawFigure, Rendered, figure_from_json
 from reporting_svc.domain.periods import Granularity
 from reporting_svc.domain.report_templates import FIGURES, FigureKind, figure_keys, sections_of
@@ -168,7 +170,10 @@ async def transition(
     settings: TenantSettings,
 ) -> None:
     """Move the report one step; adoption stores the figures as they are now (frozen)."""
-    report.status = next_status(ReportStatus(report.status), command).value
+    status = next_status(ReportStatus(report.status), command)
+    if command is ReportCommand.REPORT_TO_NAMND:
+        check_in_force(report.superseded_by is not None)
+    report.status = status.value
     if freezes_figures(command):
         figures = await compute_figures(session, replica, report, settings)
         report.frozen_figures = snapshot(figures, settings.suppression_threshold, now)
@@ -251,8 +256,17 @@ def document(view_: ReportView, now: datetime | None = None) -> ReportDocument:
         ("Period", formats.period(first, last)),
         ("Status", STATUS_TITLES[ReportStatus(report.status)]),
     ]
-    if report.adopted_at:
+    if report.decision:
+        facts.append(("Fastställd", decision_text(Decision.from_dict(report.decision))))
+    elif report.adopted_at:
         facts.append(("Fastställd", formats.day(formats.local(report.adopted_at).date())))
+    if report.superseded_at:
+        facts.append(
+            (
+                "Ersatt",
+                f"av en senare fastställd version {formats.day(formats.local(report.superseded_at).date())}",
+            )
+        )
     if report.reported_at:
         facts.append(("Anmäld i nämnd", formats.day(formats.local(report.reported_at).date())))
     if report_type is ReportType.PSB:

@@ -191,6 +191,8 @@ class ControlPlan(Base):
     status: Mapped[str] = mapped_column(String(20))
     decision_reference: Mapped[str | None] = mapped_column(String(100))
     decided_on: Mapped[date | None] = mapped_column(Date)
+    # The nämnd's decision as recorded (platform_shared.decisions.Decision.as_dict()): meeting and §.
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument())
     adopted_by: Mapped[uuid.UUID | None] = mapped_column()
     adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_by: Mapped[uuid.UUID] = mapped_column()

@@ -11,7 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from platform_shared.decisions import Decision, DecisionBody
 from risk_svc.domain.model import RuleViolation
+
+_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 class PlanStatus(StrEnum):
@@ -133,19 +149,39 @@ def check_draft(status: PlanStatus) -> None:
         raise RuleViolation("En antagen plan ändras bara genom ett nytt beslut i nämnden", state=True)
 
 
+def adoption_window(year: int, window_months: int) -> tuple[date, date]:
+    """The days the plan for `year` may be adopted on: from `window_months` months before the year
+    to its eve (6 → 1 July to 31 December the year before)."""
+    months = (year * 12) - window_months  # months since year 0 of the window's first month (0-based)
+    return date(months // 12, months % 12 + 1, 1), date(year - 1, 12, 31)
+
+
+def check_adoption_window(year: int, decided_on: date, window_months: int) -> None:
+    """A plan for a coming year is adopted before its year, within the tenant's window (409)."""
+    first, last = adoption_window(year, window_months)
+    if not first <= decided_on <= last:
+        raise RuleViolation(
+            f"Internkontrollplanen för {year} antas före året, tidigast {first.day} "
+            f"{_MONTHS[first.month - 1]} {first.year} och senast {last.day} {_MONTHS[last.month - 1]} "
+            f"{last.year}",
+            state=True,
+        )
+
+
 def adopt(
-    status: PlanStatus, rows: int, decision_reference: str, decided_on: date, today: date, year: int
+    status: PlanStatus, rows: int, decision: Decision, today: date, year: int, window_months: int
 ) -> PlanStatus:
-    """The nämnd adopts a draft with at least one row, recording its decision (reference and date)."""
+    """The nämnd adopts a draft with at least one row at a meeting (its date and §, recorded by the
+    socialchef, förvaltningschef or a kvalitetsledare: platform_shared.decisions), before the plan's
+    year and within the tenant's window."""
     check_draft(status)
     if rows == 0:
         raise RuleViolation("En plan utan kontrollmoment kan inte antas", state=True)
-    if not decision_reference.strip():
-        raise RuleViolation("Nämndens beslutsreferens krävs", "decision_reference")
-    if decided_on > today:
-        raise RuleViolation("Beslutsdatumet kan inte ligga i framtiden", "decided_on")
-    if decided_on.year > year:
-        raise RuleViolation("En plan beslutas före eller under sitt år", "decided_on")
+    if decision.body is not DecisionBody.NAMND:
+        raise RuleViolation("Internkontrollplanen antas av nämnden vid ett sammanträde", "meeting_date")
+    if decision.decided_on > today:
+        raise RuleViolation("Ett beslut kan inte registreras i förväg", "meeting_date")
+    check_adoption_window(year, decision.decided_on, window_months)
     return PlanStatus.ADOPTED
 
 

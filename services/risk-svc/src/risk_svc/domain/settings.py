@@ -11,6 +11,7 @@ from risk_svc.domain.model import BandThresholds, RuleViolation
 
 UNIT_LEVELS = ("namnd", "forvaltning", "avdelning", "verksamhetsomrade", "enhet")
 PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)
+MAX_WINDOW_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class TenantSettings:
     prioritisation: PriorityRule = field(default_factory=PriorityRule)
     suggestions: SuggestionRule = field(default_factory=SuggestionRule)
     yearly_analysis_levels: tuple[str, ...] | None = None  # None: every unit
+    # The nämnd adopts the internkontrollplan for a year before the year begins, at the earliest this
+    # many months before it (6: from 1 July the year before; issue 12, docs/risk.md).
+    plan_adoption_window_months: int = 6
 
     def owes_yearly_analysis(self, level: str) -> bool:
         return self.yearly_analysis_levels is None or level in self.yearly_analysis_levels
@@ -95,6 +99,7 @@ class TenantSettings:
             "yearly_analysis_levels": (
                 list(self.yearly_analysis_levels) if self.yearly_analysis_levels is not None else None
             ),
+            "plan_adoption_window_months": self.plan_adoption_window_months,
         }
 
     @classmethod
@@ -103,7 +108,13 @@ class TenantSettings:
 
     def merged(self, patch: dict[str, Any]) -> TenantSettings:
         """These settings with `patch` applied (nested objects merge field by field), validated."""
-        known = {"bands", "prioritisation", "suggestions", "yearly_analysis_levels"}
+        known = {
+            "bands",
+            "prioritisation",
+            "suggestions",
+            "yearly_analysis_levels",
+            "plan_adoption_window_months",
+        }
         for key in patch:
             if key not in known:
                 raise RuleViolation("Okänd inställning", key)
@@ -123,7 +134,13 @@ class TenantSettings:
                     )
                 raw = tuple(dict.fromkeys(raw))
             levels = raw
-        return TenantSettings(bands, rule, suggestions, levels)
+        window = patch.get("plan_adoption_window_months", self.plan_adoption_window_months)
+        if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW_MONTHS:
+            raise RuleViolation(
+                f"Fönstret för att anta internkontrollplanen är 1–{MAX_WINDOW_MONTHS} månader före året",
+                "plan_adoption_window_months",
+            )
+        return TenantSettings(bands, rule, suggestions, levels, window)
 
 
 def _patched(current: Any, patch: dict[str, Any] | None, name: str) -> Any:

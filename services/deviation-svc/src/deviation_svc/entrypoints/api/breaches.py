@@ -12,7 +12,7 @@ from deviation_svc.domain.breaches import BreachStatus
 from deviation_svc.entrypoints.api.deps import Command
 from deviation_svc.entrypoints.api.deps import Query as QueryDep
 from deviation_svc.entrypoints.api.schemas.breaches import (
-    AssessBody,
+    BreachAssessBody,
     BreachCreate,
     BreachListItem,
     BreachPage,
@@ -72,7 +72,9 @@ async def patch_breach(
 
 
 @router.post("/{breach_id}/assess", summary="Assess the risk: decides whether IMY and the subjects are told")
-async def assess(breach_id: uuid.UUID, body: AssessBody, ctx: Command, response: Response) -> BreachRead:
+async def assess(
+    breach_id: uuid.UUID, body: BreachAssessBody, ctx: Command, response: Response
+) -> BreachRead:
     b = await commands.assess(ctx, commands.Assess(breach_id, **body.model_dump()))
     return await read_model(ctx, b, response)
 

@@ -14,10 +14,10 @@ from deviation_svc.domain.proposals import ProposalStatus
 from deviation_svc.entrypoints.api.deps import Command
 from deviation_svc.entrypoints.api.deps import Query as QueryDep
 from deviation_svc.entrypoints.api.schemas.proposals import (
-    AssessBody,
     CompleteBody,
     FollowUpBody,
     ImprovementActionRead,
+    ProposalAssessBody,
     ProposalCreate,
     ProposalListItem,
     ProposalPage,
@@ -106,7 +106,9 @@ async def get_proposal(proposal_id: uuid.UUID, ctx: QueryDep, response: Response
     "/{proposal_id}/assess",
     summary="The chef's assessment: accept (an action or a rutin revision), reject (motivated) or forward",
 )
-async def assess(proposal_id: uuid.UUID, body: AssessBody, ctx: Command, response: Response) -> ProposalRead:
+async def assess(
+    proposal_id: uuid.UUID, body: ProposalAssessBody, ctx: Command, response: Response
+) -> ProposalRead:
     return await read_model(ctx, await commands.assess_proposal(ctx, body.command(proposal_id)), response)
 
 

@@ -24,8 +24,8 @@ from deviation_svc.domain.proposals import (
     ActionInput,
     Assessment,
     Decision,
-    Outcome,
     ProposalInput,
+    ProposalOutcome,
     ProposalStatus,
     anonymous_complaint,
     assess,
@@ -205,8 +205,8 @@ async def _accept(ctx: CommandCtx, p: ImprovementProposal, a: Assessment) -> Non
     assert a.outcome is not None  # assess() asks for it
     now, me = ctx.now(), ctx.caller.id
     p.assessed_by, p.assessed_at, p.outcome = me, now, a.outcome.value
-    action = await _plan_action(ctx, p, a.action) if a.outcome is Outcome.ACTION else None
-    if a.outcome is Outcome.RUTIN_REVISION:
+    action = await _plan_action(ctx, p, a.action) if a.outcome is ProposalOutcome.ACTION else None
+    if a.outcome is ProposalOutcome.RUTIN_REVISION:
         p.document_id, p.revision = a.document_id, a.revision
     _step(ctx, p, "accepted", me)
     ctx.emit(

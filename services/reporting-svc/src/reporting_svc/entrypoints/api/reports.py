@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy import select
 
 from platform_shared.access import Action
+from platform_shared.api.decisions import RecordedDecisionRead
 from platform_shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_by_id
 from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Year
@@ -37,6 +38,7 @@ from reporting_svc.entrypoints.api.schemas import (
     FigureRead,
     LeadTimeTableRead,
     PatternTableRead,
+    ReportAdoptBody,
     ReportCreate,
     ReportPage,
     ReportPatch,
@@ -44,6 +46,7 @@ from reporting_svc.entrypoints.api.schemas import (
     ReportSectionRead,
     ReportSummaryRead,
 )
+from reporting_svc.service_layer import adoption
 from reporting_svc.service_layer import reports as service
 from reporting_svc.service_layer.errors import domain_rules
 from reporting_svc.service_layer.scope import require_unit
@@ -94,6 +97,8 @@ def _summary(report: Report) -> ReportSummaryRead:
         period_from=first,
         period_to=last,
         due_date=due_date(report_type, report.year),
+        superseded_by=report.superseded_by,
+        superseded_at=report.superseded_at,
         version=report.version,
         created_at=report.created_at,
         updated_at=report.updated_at,
@@ -151,6 +156,7 @@ async def _read(ctx: Context, report: Report, response: Response) -> ReportRead:
         adopted_at=report.adopted_at,
         reported_by=report.reported_by,
         reported_at=report.reported_at,
+        decision=RecordedDecisionRead.of(report.decision, "Fastställd av"),
     )
 
 
@@ -231,7 +237,12 @@ _COMMAND_ACTION = {
 
 
 async def _command(
-    ctx: Context, report_id: uuid.UUID, command: ReportCommand, if_match: str | None, response: Response
+    ctx: Context,
+    report_id: uuid.UUID,
+    command: ReportCommand,
+    if_match: str | None,
+    response: Response,
+    adopt: adoption.AdoptReport | None = None,
 ) -> ReportRead:
     report = await _visible(ctx, report_id)
     action = _COMMAND_ACTION[command]
@@ -240,15 +251,26 @@ async def _command(
     _check_version(report, if_match)
     settings = await ctx.tenant()
     with domain_rules():
-        await service.transition(
-            ctx.session,
-            ctx.runtime.replica,
-            report,
-            command,
-            by=ctx.principal.person_id,
-            now=ctx.runtime.clock(),
-            settings=settings,
-        )
+        if adopt is not None:
+            await adoption.adopt(
+                ctx.session,
+                ctx.runtime.replica,
+                report,
+                adopt,
+                principal=ctx.principal,
+                now=ctx.runtime.clock(),
+                settings=settings,
+            )
+        else:
+            await service.transition(
+                ctx.session,
+                ctx.runtime.replica,
+                report,
+                command,
+                by=ctx.principal.person_id,
+                now=ctx.runtime.clock(),
+                settings=settings,
+            )
     await ctx.session.commit()
     if command is ReportCommand.ADOPT:
         # The archived documents are the nämnd's: suppressed, whoever adopted.
@@ -278,11 +300,21 @@ async def reopen_report(
     return await _command(ctx, report_id, ReportCommand.REOPEN, if_match, response)
 
 
-@router.post("/{report_id}/adopt", summary="Adopt a reviewed report (nämnd): its figures are frozen")
+@router.post(
+    "/{report_id}/adopt",
+    summary="Record the adoption of a reviewed report: the nämnd's decision (meeting_date, paragraph; "
+    "recorded by socialchef or kvalitetsledare) or the deciding role's (decided_on); figures are frozen and "
+    "an earlier adopted version of the same type, unit and period is marked as replaced",
+)
 async def adopt_report(
-    report_id: uuid.UUID, ctx: ContextDep, response: Response, if_match: IfMatch = None
+    report_id: uuid.UUID,
+    ctx: ContextDep,
+    response: Response,
+    body: ReportAdoptBody | None = None,
+    if_match: IfMatch = None,
 ) -> ReportRead:
-    return await _command(ctx, report_id, ReportCommand.ADOPT, if_match, response)
+    cmd = adoption.AdoptReport(**(body or ReportAdoptBody()).model_dump())
+    return await _command(ctx, report_id, ReportCommand.ADOPT, if_match, response, cmd)
 
 
 @router.post(

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from platform_shared.api.types import Year
+from platform_shared.api.decisions import RecordedDecisionRead
+from platform_shared.api.types import Day, Year
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -196,6 +197,10 @@ class ReportSummaryRead(BaseModel):
     period_from: date
     period_to: date
     due_date: date | None
+    superseded_by: uuid.UUID | None = Field(
+        None, description="A later adopted version of the same type, unit and period replaced this one"
+    )
+    superseded_at: datetime | None = None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -215,6 +220,22 @@ class ReportRead(ReportSummaryRead):
     adopted_at: datetime | None
     reported_by: uuid.UUID | None
     reported_at: datetime | None
+    decision: RecordedDecisionRead | None = Field(
+        None, description="The adoption as a recorded decision: the nämnd's (meeting and §) or a role's"
+    )
+
+
+class ReportAdoptBody(BaseModel):
+    """The nämnd's decision: meeting_date and paragraph (§). A role's: decided_on (default today)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_date: Day | None = Field(None, description="The nämnd's meeting (its decision date)")
+    paragraph: int | str | None = Field(
+        None, max_length=12, description="The § in the nämnd's protocol: 85, '§ 85' or '85'"
+    )
+    decided_on: Day | None = Field(None, description="A role's decision date (default today)")
+    reference: str | None = Field(None, min_length=1, max_length=100, description="Diarienummer")
 
 
 class ReportPage(BaseModel):

@@ -14,8 +14,10 @@ from sqlalchemy import delete, or_, select
 from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.risk import ControlPlanAdopted, ControlPlanFollowedUp
-from platform_shared.errors import AlreadyExists, NotFound, check_version, invalid
+from platform_shared.decisions import NAMND_RECORDERS, Decision, DecisionInvalid
+from platform_shared.errors import AlreadyExists, Forbidden, NotFound, check_version, invalid
 from platform_shared.ids import new_id
+from platform_shared.roles import GRANTS_AS, Role
 from platform_shared.timeutil import start_of_local_day
 from risk_svc.adapters.orm import Control, ControlPlan, ControlPlanFollowUp, ControlPlanRow, Risk, replica
 from risk_svc.domain import control_plans as rules
@@ -38,6 +40,7 @@ from risk_svc.service_layer.context import (
     touch,
     within,
 )
+from risk_svc.service_layer.settings.queries import current as current_settings
 
 PLAN_PREFIX = "IKP"
 CONTROL_PREFIX = "KTRL"
@@ -297,24 +300,59 @@ async def _schedule(ctx: CommandCtx, plan: ControlPlan, row: ControlPlanRow, dec
 
 @dataclass(frozen=True)
 class Adopt:
-    """The nämnd's decision (reference and date); every row's controls are scheduled."""
+    """The nämnd's decision at its meeting (date and §, the diarienummer if any), recorded by the
+    socialchef, förvaltningschef or a kvalitetsledare; every row's controls are scheduled."""
 
     plan_id: uuid.UUID
-    decision_reference: str
-    decided_on: date
+    meeting_date: date
+    paragraph: int | str
+    reference: str | None = None
+
+
+def _recorder_role(ctx: CommandCtx) -> Role:
+    """The caller's role that records the nämnd's decisions (stabschef as kvalitetsledare)."""
+    held = set()
+    for scoped in ctx.caller.principal.roles:
+        try:
+            role = Role(scoped.role)
+        except ValueError:
+            continue
+        held.add(GRANTS_AS.get(role, role))
+    recorders = sorted(held & NAMND_RECORDERS)
+    if not recorders:
+        raise Forbidden("Nämndens beslut registreras av socialchef, förvaltningschef eller kvalitetsledare")
+    return recorders[0]
+
+
+def _decision(ctx: CommandCtx, plan: ControlPlan, cmd: Adopt) -> Decision:
+    try:
+        return Decision.by_namnd(
+            unit_id=plan.unit_id,
+            meeting_date=cmd.meeting_date,
+            paragraph=cmd.paragraph,
+            recorded_by=ctx.caller.id,
+            recorder_role=_recorder_role(ctx),
+            reference=cmd.reference,
+        )
+    except DecisionInvalid as err:
+        raise invalid(err.field, err.message, err.message) from err
 
 
 async def adopt(ctx: CommandCtx, cmd: Adopt) -> ControlPlan:
     plan = await plan_for(ctx, cmd.plan_id, Action.CONTROL_PLAN_ADOPT, if_match=ctx.if_match)
+    decision = _decision(ctx, plan, cmd)
     rows = await _rows(ctx, plan.id)
-    status = rules.adopt(
-        PlanStatus(plan.status), len(rows), cmd.decision_reference, cmd.decided_on, today(ctx), plan.year
-    )
+    window = (await current_settings(ctx.session)).plan_adoption_window_months
+    status = rules.adopt(PlanStatus(plan.status), len(rows), decision, today(ctx), plan.year, window)
     for row in rows:
-        await _schedule(ctx, plan, row, cmd.decided_on)
+        await _schedule(ctx, plan, row, decision.decided_on)
     now = ctx.now()
     plan.status = status.value
-    plan.decision_reference, plan.decided_on = cmd.decision_reference.strip(), cmd.decided_on
+    plan.decision = decision.as_dict()
+    plan.decision_reference = (
+        f"{decision.reference} § {decision.paragraph}" if decision.reference else f"§ {decision.paragraph}"
+    )
+    plan.decided_on = decision.decided_on
     plan.adopted_by, plan.adopted_at = ctx.caller.id, now
     touch(plan, ctx)
     ctx.emit(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from platform_shared.access import Action
+from platform_shared.decisions import Decision
 from platform_shared.pagination import PageRequest, keyset_page
 from risk_svc.adapters.orm import Control, ControlPlan, ControlPlanFollowUp, ControlPlanRow, Risk
 from risk_svc.domain.control_plans import OCCASION_ORDER, ControlKind, Occasion, PlanStatus
@@ -49,7 +50,9 @@ async def view(ctx: Ctx, p: ControlPlan) -> dict[str, Any]:
     ).all()
     done = {Occasion(f.occasion) for f in follow_ups}
     upcoming = [o for o in OCCASION_ORDER if o not in done]
+    decision = Decision.from_dict(p.decision) if p.decision else None
     return columns_of(p) | {
+        "decision": decision.as_dict() | {"text": decision.describe()} if decision else None,
         "rows": [
             columns_of(row)
             | {

@@ -108,7 +108,7 @@ class BreachPage(BaseModel):
     next_cursor: str | None = None
 
 
-class AssessBody(Strict):
+class BreachAssessBody(Strict):
     risk: BreachRisk
     motivation: str = Text
 

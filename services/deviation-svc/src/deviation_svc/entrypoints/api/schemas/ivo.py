@@ -64,7 +64,7 @@ class ProviderRead(BaseModel):
     contact: str
 
 
-class UnitRead(BaseModel):
+class IvoUnitRead(BaseModel):
     id: uuid.UUID
     name: str | None
     laws: list[str]
@@ -97,7 +97,7 @@ class IvoDocument(BaseModel):
     channel: str | None
     ivo_case_number: str | None
     provider: ProviderRead
-    unit: UnitRead
+    unit: IvoUnitRead
     case_type: DeviationType
     occurred_at: datetime
     discovered_at: datetime | None

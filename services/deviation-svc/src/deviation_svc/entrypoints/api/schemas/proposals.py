@@ -14,7 +14,7 @@ from deviation_svc.domain.proposals import (
     ActionInput,
     Assessment,
     Decision,
-    Outcome,
+    ProposalOutcome,
     ProposalStatus,
 )
 from deviation_svc.entrypoints.api.schemas.common import DeadlineRead, OptText, Strict, Text
@@ -40,12 +40,12 @@ class ActionIn(Strict):
     due_date: Day | None = None
 
 
-class AssessBody(Strict):
+class ProposalAssessBody(Strict):
     decision: Decision = Field(
         description="accept, reject (with a motivation) or forward (to the unit above)"
     )
     motivation: str | None = OptText
-    outcome: Outcome | None = Field(
+    outcome: ProposalOutcome | None = Field(
         default=None, description="accept: an action, or a proposed revision of a rutin"
     )
     action: ActionIn | None = Field(default=None, description="outcome action: what, who and by when")
@@ -105,7 +105,7 @@ class ProposalListItem(BaseModel):
     anonymous: bool
     proposer_id: uuid.UUID | None = Field(description="Not shown to others when anonymous")
     status: ProposalStatus
-    outcome: Outcome | None
+    outcome: ProposalOutcome | None
     submitted_at: datetime
     assessed_at: datetime | None
     moved_from_complaint: bool

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platform_shared.api.decisions import RecordedDecisionRead
 from platform_shared.api.types import Day, Year
 from risk_svc.domain.control_plans import ControlKind, ControlMethod, Frequency, Occasion, PlanStatus
 from risk_svc.domain.model import RiskBand
@@ -76,8 +77,9 @@ class ControlPlanRead(BaseModel):
     unit_id: uuid.UUID
     year: int
     status: PlanStatus
-    decision_reference: str | None
+    decision_reference: str | None = Field(description="Diarienummer and §, as told in ControlPlanAdopted")
     decided_on: date | None
+    decision: RecordedDecisionRead | None = None
     adopted_by: uuid.UUID | None
     adopted_at: datetime | None
     rows: list[ControlPlanRowRead]
@@ -114,8 +116,11 @@ class ControlPlanProposalRead(BaseModel):
 
 
 class ControlPlanAdoptBody(Input):
-    decision_reference: str = Field(min_length=1, max_length=100, description="The nämnd's § or diarienummer")
-    decided_on: Day
+    """The nämnd's decision, recorded by the socialchef, förvaltningschef or a kvalitetsledare."""
+
+    meeting_date: Day = Field(description="The nämnd's meeting: the date of its decision")
+    paragraph: int | str = Field(description="The § in the protocol: 85, '§ 85' or '85'")
+    reference: str | None = Field(default=None, min_length=1, max_length=100, description="Diarienummer")
 
 
 class ControlPlanFollowUpBody(Input):

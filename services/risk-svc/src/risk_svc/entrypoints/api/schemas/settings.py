@@ -37,11 +37,20 @@ class RiskSettingsPatch(Input):
     )
     suggestions: SuggestionRuleIn | None = None
     yearly_analysis_levels: list[str] | None = None
+    plan_adoption_window_months: int | None = Field(
+        default=None,
+        ge=1,
+        le=12,
+        description="The internkontrollplan is adopted before its year, at the earliest this many months "
+        "before it (default 6)",
+    )
 
     def command(self) -> ChangeSettings:
         """What the request changes: members left out or null of bands and suggestions keep their value;
         a null member of prioritisation drops that arm of the rule."""
         changes: dict[str, Any] = self.model_dump(exclude_unset=True)
+        if changes.get("plan_adoption_window_months", 0) is None:
+            changes.pop("plan_adoption_window_months")
         for name in ("bands", "suggestions", "prioritisation"):
             if changes.get(name) is None:
                 changes.pop(name, None)
@@ -75,4 +84,5 @@ class RiskSettingsRead(BaseModel):
     prioritisation: PrioritisationRead
     suggestions: SuggestionRuleRead
     yearly_analysis_levels: list[str] | None
+    plan_adoption_window_months: int
     version: int

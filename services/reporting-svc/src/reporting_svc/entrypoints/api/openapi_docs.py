@@ -1,0 +1,110 @@
+"""reporting-svc's operations as an integrator reads them in the OpenAPI document: readable ids, who may
+call each one (from the permission matrix), the state it needs and examples
+(platform_shared.api.openapi_doc applies the table; a test fails on an entry whose route is gone)."""
+
+from __future__ import annotations
+
+from platform_shared.api.openapi_doc import Operation, Operations
+from platform_shared.permissions import Action
+
+UNIT = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0a01"
+STATS = (Action.STATS_READ,)
+WRITE = (Action.REPORT_WRITE,)
+HOOKS = (Action.WEBHOOK_MANAGE,)
+MINE = "Any signed-in person: her own notifications only."
+SMALL = " Figures below the tenant's suppression threshold are hidden for aggregate readers."
+PERIOD = {"from": "2026-01-01", "to": "2026-04-30", "unit_id": UNIT}
+REP = "/api/v1/reports"
+W = "/api/v1/webhooks"
+
+OPERATIONS: Operations = {
+    ("GET", f"{REP}/deviations/summary"): Operation(
+        "reports_deviations_summary",
+        STATS,
+        query=PERIOD,
+        does="Deviations reported in a period, per type and per unit." + SMALL,
+    ),
+    ("GET", f"{REP}/statistics/{{subject}}"): Operation(
+        "reports_statistics", STATS, query={**PERIOD, "period": "month", "by": "category", "format": "json"}
+    ),
+    ("GET", f"{REP}/statistics/deviations/lead-times"): Operation(
+        "reports_lead_times", STATS, query={**PERIOD, "type": ["lex_sarah"]}
+    ),
+    ("GET", f"{REP}/patterns"): Operation(
+        "reports_patterns", STATS, query={"unit_id": UNIT, "subject": "deviations", "period": "month"}
+    ),
+    ("GET", f"{REP}/settings"): Operation("reports_settings_get", STATS),
+    ("PATCH", f"{REP}/settings"): Operation(
+        "reports_settings_update",
+        (Action.REPORT_APPROVE,),
+        example={"suppression_threshold": 5, "pattern_rise_factor": 1.5},
+    ),
+    ("POST", REP): Operation(
+        "reports_create",
+        WRITE,
+        example={"type": "t1", "year": 2026, "unit_id": UNIT, "tertial": 1, "title": "Tertialrapport 1 2026"},
+        does="Start a report (draft) for a unit and period: its figures come from the read models and stay "
+        "live until the report is adopted.",
+    ),
+    ("GET", REP): Operation("reports_list", WRITE + STATS, query={"year": 2026, "status": "draft"}),
+    ("GET", f"{REP}/{{report_id}}"): Operation("reports_get", WRITE + STATS),
+    ("PATCH", f"{REP}/{{report_id}}"): Operation(
+        "reports_update",
+        WRITE,
+        "The report must be a `draft`. Send its version as `If-Match`.",
+        {"sections": {"analysis": "Antalet avvikelser ökade under perioden, främst läkemedel."}},
+    ),
+    ("POST", f"{REP}/{{report_id}}/review"): Operation(
+        "reports_review", (Action.REPORT_APPROVE,), "The report must be a `draft`."
+    ),
+    ("POST", f"{REP}/{{report_id}}/reopen"): Operation(
+        "reports_reopen", (Action.REPORT_APPROVE,), "The report must be `reviewed`."
+    ),
+    ("POST", f"{REP}/{{report_id}}/adopt"): Operation(
+        "reports_adopt",
+        (Action.REPORT_ADOPT,),
+        "The report must be `reviewed`, its period ended (looking-back reports) and no section empty;"
+        " the förvaltning's reports are adopted by the nämnd (meeting date and §), others by a role.",
+        {"meeting_date": "2027-05-20", "paragraph": 85, "reference": "SN 2027/12"},
+    ),
+    ("POST", f"{REP}/{{report_id}}/report-to-namnd"): Operation(
+        "reports_report_to_namnd", (Action.REPORT_ADOPT,), "The report must be `adopted`."
+    ),
+    ("GET", f"{REP}/{{report_id}}/document"): Operation(
+        "reports_document", WRITE + STATS, query={"format": "pdf"}
+    ),
+    ("GET", "/api/v1/notifications"): Operation("notifications_list", MINE, query={"unread": True}),
+    ("GET", "/api/v1/notifications/unread-count"): Operation("notifications_unread_count", MINE),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Operation(
+        "notifications_mark_read", MINE, "The notification must be the caller's own."
+    ),
+    ("POST", W): Operation(
+        "webhooks_create",
+        HOOKS,
+        example={
+            "url": "https://arende.kommun.se/hooks/kvalitet",
+            "event_types": ["se.kvalitet.deviation.reported.v1"],
+            "unit_id": UNIT,
+            "description": "Ärendesystemet",
+        },
+        does="Subscribe an https URL to event types (and a unit's subtree). The answer carries the signing "
+        "secret, shown this once.",
+    ),
+    ("GET", W): Operation("webhooks_list", HOOKS, query={"limit": 50}),
+    ("GET", f"{W}/{{subscription_id}}"): Operation("webhooks_get", HOOKS),
+    ("PATCH", f"{W}/{{subscription_id}}"): Operation("webhooks_update", HOOKS, example={"active": False}),
+    ("DELETE", f"{W}/{{subscription_id}}"): Operation("webhooks_delete", HOOKS),
+    ("POST", f"{W}/{{subscription_id}}/rotate-secret"): Operation("webhooks_rotate_secret", HOOKS),
+    ("GET", f"{W}/{{subscription_id}}/deliveries"): Operation(
+        "webhooks_deliveries_list", HOOKS, query={"status": "dead"}
+    ),
+    ("GET", f"{W}/{{subscription_id}}/deliveries/{{delivery_id}}"): Operation(
+        "webhooks_deliveries_get", HOOKS
+    ),
+    ("POST", f"{W}/{{subscription_id}}/deliveries/{{delivery_id}}/replay"): Operation(
+        "webhooks_deliveries_replay", HOOKS, "The subscription must be active."
+    ),
+    ("GET", "/api/v1/dashboard"): Operation(
+        "dashboard_get", (*STATS, Action.CASE_READ), query={"unit_id": UNIT}
+    ),
+}

@@ -1,0 +1,218 @@
+"""risk-svc's operations as an integrator reads them in the OpenAPI document: readable ids, who may call
+each one (from the permission matrix), the state it needs and examples (platform_shared.api.openapi_doc
+applies the table; a test fails on an entry whose route is gone)."""
+
+from __future__ import annotations
+
+from platform_shared.api.openapi_doc import Operation, Operations
+from platform_shared.permissions import Action
+
+UNIT = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0a01"
+PERSON = "0190f5a2-7d2f-7b21-8d55-3e2a7c1f1b02"
+RISK = "0190f5a3-1a2b-7c3d-8e4f-5a6b7c8d9e01"
+READ = (Action.RISK_READ,)
+MANAGE = (Action.RISK_MANAGE,)
+PREPARE = (Action.CONTROL_PLAN_PREPARE,)
+PERFORM = (Action.CONTROL_PERFORM,)
+OPEN_RISK = "The risk must not be closed."
+ASSESSED = "The risk must be `assessed` (or already `prioritised` / `handled_in_unit`, to change the choice)."
+DRAFT_PLAN = "The plan must be a `draft`."
+R = "/api/v1/risk"
+
+OPERATIONS: Operations = {
+    ("POST", f"{R}/risks"): Operation(
+        "risks_identify",
+        (Action.RISK_CONTRIBUTE,),
+        example={
+            "unit_id": UNIT,
+            "title": "Missade besök vid schemaändring",
+            "description": "Besök faller bort när planeringen inte uppdateras efter schemaändringar.",
+            "process": "Planering av hemtjänstinsatser",
+            "source": "avvikelser",
+            "probability": 3,
+            "consequence": 3,
+        },
+        does="Identify a risk (riskanalys, SOSFS 2011:9 5 kap. 1 §). With `probability` and `consequence` it "
+        "is assessed at once, which needs `risk.manage`.",
+    ),
+    ("GET", f"{R}/risks"): Operation("risks_list", READ, query={"status": "assessed", "prioritised": True}),
+    ("GET", f"{R}/risks/{{risk_id}}"): Operation("risks_get", READ),
+    ("PATCH", f"{R}/risks/{{risk_id}}"): Operation(
+        "risks_update", MANAGE, OPEN_RISK, {"process": "Planering och schemaläggning"}
+    ),
+    ("GET", f"{R}/risks/{{risk_id}}/history"): Operation("risks_history", READ),
+    ("POST", f"{R}/risks/{{risk_id}}/assess"): Operation(
+        "risks_assess", MANAGE, OPEN_RISK, {"probability": 2, "consequence": 3, "note": "Efter ny rutin"}
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/prioritise"): Operation(
+        "risks_prioritise", MANAGE, ASSESSED, {"motivation": "Hög konsekvens för brukarna"}
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/handle-in-unit"): Operation(
+        "risks_handle_in_unit", MANAGE, ASSESSED, {"motivation": "Hanteras i enhetens egen planering"}
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/escalate"): Operation(
+        "risks_escalate",
+        MANAGE,
+        OPEN_RISK + " The responsible unit must have a parent.",
+        {"reason": "Risken berör flera enheter och kräver beslut på förvaltningsnivå."},
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/follow-up"): Operation(
+        "risks_follow_up",
+        MANAGE,
+        "The risk must be `prioritised`, `handled_in_unit` or `followed_up`.",
+        {"note": "Inga missade besök sedan checklistan infördes.", "probability": 1, "consequence": 3},
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/close"): Operation(
+        "risks_close",
+        MANAGE,
+        "The risk must be `followed_up` and all its actions done.",
+        {"note": "Risken är hanterad."},
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/actions"): Operation(
+        "risks_actions_add",
+        MANAGE,
+        OPEN_RISK,
+        {
+            "description": "Inför checklista vid schemaändring",
+            "responsible_id": PERSON,
+            "due_date": "2026-05-31",
+        },
+    ),
+    ("POST", f"{R}/risks/{{risk_id}}/actions/{{action_id}}/complete"): Operation(
+        "risks_actions_complete", MANAGE, "The action must be `planerad`.", {"note": "Checklistan används."}
+    ),
+    ("GET", f"{R}/matrix"): Operation("risks_matrix", READ, query={"unit_id": UNIT, "date": "2026-03-01"}),
+    ("POST", f"{R}/analyses"): Operation(
+        "risk_analyses_prepare",
+        MANAGE,
+        example={
+            "unit_id": UNIT,
+            "trigger": "arlig",
+            "analysis_date": "2026-02-15",
+            "year": 2026,
+            "participant_ids": [PERSON],
+            "external_participants": ["Brukarrådets representant"],
+        },
+    ),
+    ("GET", f"{R}/analyses"): Operation("risk_analyses_list", READ, query={"year": 2026, "trigger": "arlig"}),
+    ("GET", f"{R}/analyses/{{analysis_id}}"): Operation("risk_analyses_get", READ),
+    ("PATCH", f"{R}/analyses/{{analysis_id}}"): Operation(
+        "risk_analyses_update",
+        MANAGE,
+        "The analysis must be a `draft`.",
+        {"action_plan": "Åtgärderna följs upp på APT i maj."},
+    ),
+    ("POST", f"{R}/analyses/{{analysis_id}}/complete"): Operation(
+        "risk_analyses_complete", MANAGE, "The analysis must be a `draft` and every risk in it assessed."
+    ),
+    ("GET", f"{R}/analyses/{{analysis_id}}/suggestions"): Operation("risk_analyses_suggestions", READ),
+    ("POST", f"{R}/control-plans"): Operation(
+        "control_plans_create",
+        PREPARE,
+        example={"unit_id": UNIT, "year": 2027},
+        does="Draft the nämnd's internkontrollplan for a year (one plan per nämnd and year).",
+    ),
+    ("GET", f"{R}/control-plans"): Operation("control_plans_list", PREPARE, query={"year": 2027}),
+    ("GET", f"{R}/control-plans/{{plan_id}}"): Operation("control_plans_get", PREPARE),
+    ("GET", f"{R}/control-plans/{{plan_id}}/proposals"): Operation(
+        "control_plans_proposals", PREPARE, DRAFT_PLAN
+    ),
+    ("POST", f"{R}/control-plans/{{plan_id}}/rows"): Operation(
+        "control_plans_rows_add",
+        PREPARE,
+        DRAFT_PLAN,
+        {
+            "kind": "internkontroll",
+            "risk_id": RISK,
+            "control_activity": "Stickprov på planeringen efter schemaändringar",
+            "method": "stickprov",
+            "frequency": "kvartalsvis",
+            "reporting_occasion": "t2",
+            "responsible_id": PERSON,
+        },
+    ),
+    ("PATCH", f"{R}/control-plans/{{plan_id}}/rows/{{row_id}}"): Operation(
+        "control_plans_rows_update", PREPARE, DRAFT_PLAN, {"frequency": "manadsvis"}
+    ),
+    ("DELETE", f"{R}/control-plans/{{plan_id}}/rows/{{row_id}}"): Operation(
+        "control_plans_rows_delete", PREPARE, DRAFT_PLAN
+    ),
+    ("POST", f"{R}/control-plans/{{plan_id}}/adopt"): Operation(
+        "control_plans_adopt",
+        (Action.CONTROL_PLAN_ADOPT,),
+        DRAFT_PLAN + " It must have at least one row; the meeting falls before the plan's year, within"
+        " the tenant's adoption window (`plan_adoption_window_months`).",
+        {"meeting_date": "2026-12-10", "paragraph": 92, "reference": "SN 2026/45"},
+    ),
+    ("POST", f"{R}/control-plans/{{plan_id}}/follow-up"): Operation(
+        "control_plans_follow_up",
+        PREPARE,
+        "The plan must be `adopted`; the occasions in order t1, t2, arsbokslut.",
+        {"occasion": "t1", "note": "Alla kontroller utförda; två avvikelser åtgärdade."},
+    ),
+    ("GET", f"{R}/controls"): Operation(
+        "controls_list", PERFORM + READ, query={"status": "scheduled", "due_before": "2026-06-30"}
+    ),
+    ("GET", f"{R}/controls/{{control_id}}"): Operation("controls_get", PERFORM + READ),
+    ("POST", f"{R}/controls/{{control_id}}/perform"): Operation(
+        "controls_perform",
+        PERFORM,
+        "The control must be `scheduled` (or `missed`).",
+        {
+            "result": "avvikelser",
+            "performed_on": "2026-04-15",
+            "note": "Tio planeringar granskade",
+            "findings": [
+                {
+                    "description": "Två besök saknades i planeringen",
+                    "action": {"description": "Komplettera planeringen", "due_date": "2026-04-30"},
+                }
+            ],
+        },
+    ),
+    ("POST", f"{R}/controls/{{control_id}}/findings"): Operation(
+        "controls_findings_add",
+        PERFORM,
+        "The control must be `performed`.",
+        {"description": "Ytterligare ett besök saknades vid omkontroll"},
+    ),
+    ("POST", f"{R}/self-assessments"): Operation(
+        "self_assessments_plan",
+        MANAGE,
+        example={
+            "unit_id": UNIT,
+            "area": "Genomförandeplaner",
+            "method": "aktgranskning",
+            "period_from": "2026-01-01",
+            "period_to": "2026-06-30",
+        },
+    ),
+    ("GET", f"{R}/self-assessments"): Operation(
+        "self_assessments_list", READ, query={"unit_id": UNIT, "status": "draft"}
+    ),
+    ("GET", f"{R}/self-assessments/{{assessment_id}}"): Operation("self_assessments_get", READ),
+    ("PATCH", f"{R}/self-assessments/{{assessment_id}}"): Operation(
+        "self_assessments_update",
+        MANAGE,
+        "The egenkontroll must be a `draft`.",
+        {"area": "Genomförandeplaner, SoL"},
+    ),
+    ("POST", f"{R}/self-assessments/{{assessment_id}}/complete"): Operation(
+        "self_assessments_complete",
+        MANAGE,
+        "The egenkontroll must be a `draft`.",
+        {
+            "result": "brister",
+            "analysis": "Var femte genomförandeplan var inte uppföljd inom sex månader.",
+            "figures": [{"indicator": "Uppföljda planer (%)", "value": 80, "reference_value": 95}],
+            "actions": [{"description": "Påminnelse i verksamhetssystemet", "due_date": "2026-09-30"}],
+        },
+    ),
+    ("GET", f"{R}/settings"): Operation("risk_settings_get", READ),
+    ("PATCH", f"{R}/settings"): Operation(
+        "risk_settings_update",
+        "Permission `risk.manage` over the whole organisation (its root unit): socialchef, "
+        "forvaltningschef, kvalitetsledare.",
+        example={"bands": {"medium_from": 4, "high_from": 8, "very_high_from": 12}},
+    ),
+}
