@@ -20,17 +20,17 @@ from org_svc.service_layer.context import CommandCtx, Ctx
 from platform_shared.access import Action
 from platform_shared.errors import Forbidden, invalid
 
-UNIT_NOT_FOUND = "Unit not found"
-PERSON_NOT_FOUND = "Person not found"
-ASSIGNMENT_NOT_FOUND = "Role assignment not found"
-DELEGATION_NOT_FOUND = "Delegation not found"
-CLIENT_NOT_FOUND = "System client not found"
+UNIT_NOT_FOUND = "Enheten finns inte"
+PERSON_NOT_FOUND = "Personen finns inte"
+ASSIGNMENT_NOT_FOUND = "Rolltilldelningen finns inte"
+DELEGATION_NOT_FOUND = "Delegeringen finns inte"
+CLIENT_NOT_FOUND = "Systemklienten finns inte"
 
-NO_ROLE = "No role in the organisation"
-MANAGE_PEOPLE = "Only a systemadministrator manages people"
-MANAGE_CLIENTS = "Only a systemadministrator manages system clients"
-IMPORTS = "Only a systemadministrator imports the organisation"
-AUDIT = "Only a systemadministrator or kvalitetsledare reads the audit log"
+NO_ROLE = "Du har ingen roll i organisationen"
+MANAGE_PEOPLE = "Bara en systemadministratör administrerar personer"
+MANAGE_CLIENTS = "Bara en systemadministratör administrerar systemklienter"
+IMPORTS = "Bara en systemadministratör importerar organisationen"
+AUDIT = "Bara en systemadministratör eller kvalitetsledare läser granskningsloggen"
 
 
 def require_grant(ctx: Ctx, action: Action, message: str) -> None:

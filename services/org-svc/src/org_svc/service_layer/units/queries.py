@@ -50,7 +50,7 @@ async def unit(ctx: QueryCtx, unit_id: uuid.UUID, at: datetime | None) -> dict[s
     found = await readable_unit(ctx, unit_id)
     states = await views.states_at(ctx.session, [found.id], at) if at else None
     if states is not None and found.id not in states:
-        raise NotFound("The unit did not exist then")
+        raise NotFound("Enheten fanns inte då")
     return (await view(ctx, [found], states))[0]
 
 
