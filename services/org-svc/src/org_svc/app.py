@@ -4,13 +4,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from org_svc.adapters.orm import Base, messaging, replica
+from org_svc.adapters.orm import Base, idempotency, messaging, replica
 from org_svc.config import OrgSettings, get_settings
 from org_svc.entrypoints.api import openapi_docs
 from org_svc.entrypoints.api.routes import router
 from org_svc.service_layer import handlers
 from org_svc.service_layer.audit import audit_consumer
+from org_svc.service_layer.context import Components
 from platform_shared.api.app import create_service_app
+from platform_shared.auth.tokens import DevTokens
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
@@ -27,12 +29,25 @@ DEFINITION = ServiceDefinition(
     routers=[router],
     extra_consumers=lambda _rt: [audit_consumer()],
     consumes_org_events=False,
+    idempotency=idempotency,
     operations=openapi_docs.OPERATIONS,
 )
 
 
 class OrgRuntime(ServiceRuntime):
+    """The shared runtime with org-svc's components (handed to handlers as `ctx.parts`)."""
+
     settings: OrgSettings
+
+    def __init__(
+        self, settings: OrgSettings, *, transport: Transport | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(DEFINITION, settings, transport=transport, clock=clock)
+        self.components = Components(settings=settings, mint=self._mint)
+
+    def _mint(self, subject: str) -> str | None:
+        """A dev token for the subject in dev auth mode; None otherwise."""
+        return self.verifier.mint(subject) if isinstance(self.verifier, DevTokens) else None
 
     async def start(self) -> None:
         await super().start()
@@ -50,7 +65,7 @@ class OrgRuntime(ServiceRuntime):
 def build_runtime(
     settings: OrgSettings | None = None, *, transport: Transport | None = None, clock: Clock = utc_now
 ) -> OrgRuntime:
-    return OrgRuntime(DEFINITION, settings or get_settings(), transport=transport, clock=clock)
+    return OrgRuntime(settings or get_settings(), transport=transport, clock=clock)
 
 
 def create_app(settings: OrgSettings | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from org_svc.adapters.search import FTS_SHADOW_TABLES, FTS_TABLE, SEARCH_INDEX, SEARCH_VECTOR
 from platform_shared.db import JsonType, UtcDateTime, make_metadata
+from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.migrations import dialect_specific
 from platform_shared.orgreplica.tables import attach_replica_tables
@@ -422,3 +423,4 @@ dialect_specific(
 
 messaging = attach_messaging_tables(Base.metadata)
 replica = attach_replica_tables(Base.metadata)
+idempotency = attach_idempotency_table(Base.metadata)

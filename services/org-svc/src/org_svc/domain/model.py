@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from platform_shared.errors import RuleViolation
 from platform_shared.roles import Role
 
 
@@ -34,21 +35,19 @@ _RANK = {
 }
 
 
-class OrgRuleViolation(ValueError):
-    """Bad input for a rule (422): names the field."""
+class OrgRuleViolation(RuleViolation, ValueError):
+    """Bad input for a rule (422 /problems/validation): names the field."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        RuleViolation.__init__(self, message, field)
 
 
-class OrgConflict(ValueError):
-    """Not allowed in the object's present state (409), e.g. a change to a closed unit."""
+class OrgConflict(RuleViolation, ValueError):
+    """Not allowed in the object's present state (409 /problems/invalid-transition), e.g. a change to a
+    closed unit."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        RuleViolation.__init__(self, message, state=True)
 
 
 def check_parent_level(parent: UnitLevel | None, child: UnitLevel) -> None:

@@ -1,6 +1,6 @@
-"""Org commands for units, people and roles: load, check the rules, change, emit — one UnitOfWork,
-one commit. The `add_*`/`change_*` functions do the work without committing (the import runs many of
-them in one transaction); the command functions commit."""
+"""The work of the org commands on units, people and roles: check the rules, change, emit, in the
+caller's UnitOfWork and without committing (the import runs many of them in one transaction). The
+handlers (service_layer/<aggregate>/commands.py) check access first and commit once."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from org_svc.domain.model import (
     check_validity,
     parse_role,
 )
-from org_svc.service_layer.common import check_version, commit, directory, record, rules
+from org_svc.service_layer.context import directory, record
 from platform_shared.contracts import org as ev
-from platform_shared.errors import Conflict, FieldError, NotFound, ValidationFailed
+from platform_shared.errors import AlreadyExists, FieldError, InvalidTransition, NotFound, ValidationFailed
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.roles import Role
@@ -52,7 +52,6 @@ class UpdateUnit:
     name: str | None = None
     laws: tuple[Law, ...] | None = None
     effective_at: datetime | None = None
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,12 @@ class MoveUnit:
     unit_id: uuid.UUID
     parent_id: uuid.UUID
     moved_at: datetime | None = None
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
 class CloseUnit:
     unit_id: uuid.UUID
     closed_at: datetime | None = None
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,14 +79,12 @@ class UpdatePerson:
     person_id: uuid.UUID
     name: str | None = None
     email: str | None = None
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
 class SetPersonActive:
     person_id: uuid.UUID
     active: bool
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,6 @@ class AssignRole:
 class EndRole:
     assignment_id: uuid.UUID
     ended_at: datetime | None = None
-    expected_version: int | None = None
 
 
 # ---- units ---------------------------------------------------------------------------------------
@@ -136,11 +130,10 @@ async def _last_change(uow: UnitOfWork, unit: OrgUnit, *kinds: ChangeKind) -> da
     return max(latest, unit.valid_from) if latest is not None else unit.valid_from
 
 
-async def load_unit(uow: UnitOfWork, unit_id: uuid.UUID, expected_version: int | None = None) -> OrgUnit:
+async def load_unit(uow: UnitOfWork, unit_id: uuid.UUID) -> OrgUnit:
     unit = await uow.session.get(OrgUnit, unit_id)
     if unit is None:
         raise NotFound("Unit not found")
-    check_version(expected_version, unit.version)
     return unit
 
 
@@ -149,12 +142,11 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
     parent = await session.get(OrgUnit, cmd.parent_id) if cmd.parent_id else None
     if cmd.parent_id and parent is None:
         raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
-    with rules():
-        check_parent_level(UnitLevel(parent.level) if parent else None, cmd.level)
-        if parent is not None:
-            check_unit_open(parent.valid_to)
+    check_parent_level(UnitLevel(parent.level) if parent else None, cmd.level)
+    if parent is not None:
+        check_unit_open(parent.valid_to)
     if cmd.code and await session.scalar(select(OrgUnit.id).where(OrgUnit.code == cmd.code)):
-        raise Conflict(f"A unit with code '{cmd.code}' already exists")
+        raise AlreadyExists(f"A unit with code '{cmd.code}' already exists")
     unit = OrgUnit(
         id=new_id(),
         parent_id=cmd.parent_id,
@@ -182,23 +174,20 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
 
 
 async def change_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
-    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    unit = await load_unit(uow, cmd.unit_id)
     now = uow.clock()
     at = cmd.effective_at or now
-    with rules():
-        check_unit_open(unit.valid_to)
+    check_unit_open(unit.valid_to)
     if cmd.name is not None and cmd.name != unit.name:
         not_before = await _last_change(uow, unit, ChangeKind.RENAMED)
-        with rules():
-            check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
+        check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
         unit.name = cmd.name
         await _history(uow, unit, ChangeKind.RENAMED, at)
         await record(uow, ev.OrgUnitRenamed(unit_id=unit.id, name=unit.name, renamed_at=at))
     laws = [law.value for law in Law if cmd.laws is not None and law in cmd.laws]
     if cmd.laws is not None and set(laws) != set(unit.laws):
         not_before = await _last_change(uow, unit, ChangeKind.LAWS_CHANGED)
-        with rules():
-            check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
+        check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
         unit.laws = laws
         await _history(uow, unit, ChangeKind.LAWS_CHANGED, at)
         await record(uow, ev.OrgUnitLawsChanged(unit_id=unit.id, laws=laws, changed_at=at))
@@ -206,7 +195,7 @@ async def change_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
 
 
 async def move(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
-    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    unit = await load_unit(uow, cmd.unit_id)
     parent = await uow.session.get(OrgUnit, cmd.parent_id)
     if parent is None:
         raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
@@ -215,16 +204,15 @@ async def move(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
     now = uow.clock()
     moved_at = cmd.moved_at or now
     since = await _last_change(uow, unit, ChangeKind.MOVED)
-    with rules():
-        if unit.parent_id is None:
-            raise OrgRuleViolation("unit_id", "The root nämnd cannot be moved")
-        check_unit_open(unit.valid_to)
-        check_unit_open(parent.valid_to)
-        check_parent_level(UnitLevel(parent.level), UnitLevel(unit.level))
-        check_not_own_subtree(unit.id, await directory(uow).ancestors_and_self(parent.id))
-        check_effective_date("moved_at", moved_at, not_before=since, now=now, future_allowed=False)
-        if moved_at == since:
-            raise OrgRuleViolation("moved_at", "moved_at must be after the unit's last move")
+    if unit.parent_id is None:
+        raise OrgRuleViolation("unit_id", "The root nämnd cannot be moved")
+    check_unit_open(unit.valid_to)
+    check_unit_open(parent.valid_to)
+    check_parent_level(UnitLevel(parent.level), UnitLevel(unit.level))
+    check_not_own_subtree(unit.id, await directory(uow).ancestors_and_self(parent.id))
+    check_effective_date("moved_at", moved_at, not_before=since, now=now, future_allowed=False)
+    if moved_at == since:
+        raise OrgRuleViolation("moved_at", "moved_at must be after the unit's last move")
     old_parent = unit.parent_id
     unit.parent_id = parent.id
     await _history(uow, unit, ChangeKind.MOVED, moved_at)
@@ -239,7 +227,7 @@ async def move(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
 
 async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
     """Close a unit (kept for history): its role assignments end and its delegations are revoked."""
-    unit = await load_unit(uow, cmd.unit_id, cmd.expected_version)
+    unit = await load_unit(uow, cmd.unit_id)
     now = uow.clock()
     closed_at = cmd.closed_at or now
     session = uow.session
@@ -248,13 +236,12 @@ async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
         .select_from(OrgUnit)
         .where(OrgUnit.parent_id == unit.id, or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > closed_at))
     )
-    with rules():
-        if unit.parent_id is None:
-            raise OrgRuleViolation("unit_id", "The root nämnd cannot be closed")
-        check_unit_open(unit.valid_to)
-        since = await _last_change(uow, unit)
-        check_effective_date("closed_at", closed_at, not_before=since, now=now, future_allowed=True)
-        check_children_closed(open_children or 0)
+    if unit.parent_id is None:
+        raise OrgRuleViolation("unit_id", "The root nämnd cannot be closed")
+    check_unit_open(unit.valid_to)
+    since = await _last_change(uow, unit)
+    check_effective_date("closed_at", closed_at, not_before=since, now=now, future_allowed=True)
+    check_children_closed(open_children or 0)
     for assignment in await session.scalars(
         select(RoleAssignment).where(
             RoleAssignment.unit_id == unit.id,
@@ -275,36 +262,11 @@ async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
     return unit
 
 
-async def create_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
-    unit = await add_unit(uow, cmd)
-    await commit(uow)
-    return unit
-
-
-async def update_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
-    unit = await change_unit(uow, cmd)
-    await commit(uow)
-    return unit
-
-
-async def move_unit(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
-    unit = await move(uow, cmd)
-    await commit(uow)
-    return unit
-
-
-async def close_unit(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
-    unit = await close(uow, cmd)
-    await commit(uow)
-    return unit
-
-
 # ---- people --------------------------------------------------------------------------------------
-async def load_person(uow: UnitOfWork, person_id: uuid.UUID, expected_version: int | None = None) -> Person:
+async def load_person(uow: UnitOfWork, person_id: uuid.UUID) -> Person:
     person = await uow.session.get(Person, person_id)
     if person is None:
         raise NotFound("Person not found")
-    check_version(expected_version, person.version)
     return person
 
 
@@ -315,7 +277,7 @@ async def add_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool
     if existing is not None:
         return existing, False
     if await session.scalar(select(SystemClient.id).where(SystemClient.subject == cmd.subject)):
-        raise Conflict("The subject belongs to a registered system client")
+        raise AlreadyExists("The subject belongs to a registered system client")
     person = Person(id=new_id(), subject=cmd.subject, email=cmd.email, name=cmd.name, active=True)
     session.add(person)
     await _registered(uow, person)
@@ -334,9 +296,9 @@ async def _registered(uow: UnitOfWork, person: Person) -> None:
 
 
 async def change_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
-    person = await load_person(uow, cmd.person_id, cmd.expected_version)
+    person = await load_person(uow, cmd.person_id)
     if not person.active:
-        raise Conflict("The person is deactivated")
+        raise InvalidTransition("The person is deactivated")
     name = cmd.name if cmd.name is not None else person.name
     email = cmd.email if cmd.email is not None else person.email
     if (name, email) != (person.name, person.email):
@@ -348,9 +310,9 @@ async def change_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
 async def set_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
     """Deactivation ends the person's role assignments and revokes delegations to them; reactivation
     gives no role back."""
-    person = await load_person(uow, cmd.person_id, cmd.expected_version)
+    person = await load_person(uow, cmd.person_id)
     if person.active == cmd.active:
-        raise Conflict("The person is already " + ("active" if cmd.active else "deactivated"))
+        raise InvalidTransition("The person is already " + ("active" if cmd.active else "deactivated"))
     now = uow.clock()
     person.active = cmd.active
     if cmd.active:
@@ -377,41 +339,21 @@ async def set_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
     return person
 
 
-async def register_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool]:
-    person, created = await add_person(uow, cmd)
-    await commit(uow)
-    return person, created
-
-
-async def update_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
-    person = await change_person(uow, cmd)
-    await commit(uow)
-    return person
-
-
-async def set_person_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
-    person = await set_active(uow, cmd)
-    await commit(uow)
-    return person
-
-
 # ---- role assignments ----------------------------------------------------------------------------
 async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
     session = uow.session
     valid_from = cmd.valid_from or uow.clock()
-    with rules():
-        role = parse_role(cmd.role)
-        check_validity(valid_from, cmd.valid_to)
+    role = parse_role(cmd.role)
+    check_validity(valid_from, cmd.valid_to)
     person = await session.get(Person, cmd.person_id)
     if person is None:
         raise ValidationFailed("Person not found", errors=[FieldError("person_id", "not found")])
     unit = await session.get(OrgUnit, cmd.unit_id)
     if unit is None:
         raise ValidationFailed("Unit not found", errors=[FieldError("unit_id", "not found")])
-    with rules():
-        check_unit_open(unit.valid_to)
-        if not person.active:
-            raise OrgConflict("The person is deactivated")
+    check_unit_open(unit.valid_to)
+    if not person.active:
+        raise OrgConflict("The person is deactivated")
     r = RoleAssignment
     overlapping = await session.scalar(
         select(r.id).where(
@@ -424,7 +366,7 @@ async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
         )
     )
     if overlapping is not None:
-        raise Conflict("The person already holds this role for this unit in that period")
+        raise AlreadyExists("The person already holds this role for this unit in that period")
     assignment = RoleAssignment(
         id=new_id(),
         person_id=person.id,
@@ -481,32 +423,18 @@ async def _guard_last_administrator(uow: UnitOfWork, assignment: RoleAssignment,
         )
     )
     if not others:
-        raise Conflict("The organisation must keep a systemadministrator for the whole organisation")
+        raise InvalidTransition("The organisation must keep a systemadministrator for the whole organisation")
 
 
 async def end(uow: UnitOfWork, cmd: EndRole) -> RoleAssignment:
     assignment = await uow.session.get(RoleAssignment, cmd.assignment_id)
     if assignment is None:
         raise NotFound("Role assignment not found")
-    check_version(cmd.expected_version, assignment.version)
     now = uow.clock()
     ended_at = cmd.ended_at or max(now, assignment.valid_from)  # a planned one ends before it begins
-    with rules():
-        check_end(assignment.valid_from, assignment.valid_to, ended_at, now)
+    check_end(assignment.valid_from, assignment.valid_to, ended_at, now)
     await _guard_last_administrator(uow, assignment, ended_at)
     await _end_assignment(uow, assignment, ended_at)
-    return assignment
-
-
-async def assign_role(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
-    assignment = await add_assignment(uow, cmd)
-    await commit(uow)
-    return assignment
-
-
-async def end_role(uow: UnitOfWork, cmd: EndRole) -> RoleAssignment:
-    assignment = await end(uow, cmd)
-    await commit(uow)
     return assignment
 
 
@@ -518,9 +446,10 @@ async def bootstrap(
     root = await uow.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).limit(1))
     if root is not None:
         return root.id
-    root = await create_unit(uow, CreateUnit(name=organisation_name, level=UnitLevel.NAMND, parent_id=None))
-    person, _ = await register_person(
+    root = await add_unit(uow, CreateUnit(name=organisation_name, level=UnitLevel.NAMND, parent_id=None))
+    person, _ = await add_person(
         uow, RegisterPerson(name=admin_name, email=admin_email, subject=admin_subject)
     )
-    await assign_role(uow, AssignRole(person_id=person.id, role=Role.SYSTEMADMINISTRATOR, unit_id=root.id))
+    await add_assignment(uow, AssignRole(person_id=person.id, role=Role.SYSTEMADMINISTRATOR, unit_id=root.id))
+    await uow.commit()
     return root.id

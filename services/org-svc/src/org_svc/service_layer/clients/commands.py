@@ -11,9 +11,12 @@ from sqlalchemy import select
 from org_svc.adapters.orm import OrgUnit, Person, SystemClient
 from org_svc.domain.access import check_client_operations, dev_client_subject
 from org_svc.domain.model import OrgRuleViolation, check_unit_open
-from org_svc.service_layer.common import check_version, commit, record, rules
+from org_svc.service_layer.access import MANAGE_CLIENTS, manage, managed_client, require_grant
+from org_svc.service_layer.context import CommandCtx, record
+from platform_shared.access import Action
+from platform_shared.context import Created
 from platform_shared.contracts import org as ev
-from platform_shared.errors import Conflict, NotFound
+from platform_shared.errors import AlreadyExists, InvalidTransition
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
 
@@ -32,24 +35,21 @@ class UpdateClient:
     name: str | None = None
     unit_ids: tuple[uuid.UUID, ...] | None = None
     operations: tuple[str, ...] | None = None
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
 class RevokeClient:
     client_id: uuid.UUID
-    expected_version: int | None = None
 
 
 async def _check_units(uow: UnitOfWork, unit_ids: tuple[uuid.UUID, ...]) -> list[str]:
-    with rules():
-        if not unit_ids:
-            raise OrgRuleViolation("unit_ids", "Name at least one unit")
-        for unit_id in unit_ids:
-            unit = await uow.session.get(OrgUnit, unit_id)
-            if unit is None:
-                raise OrgRuleViolation("unit_ids", f"Unit {unit_id} not found")
-            check_unit_open(unit.valid_to)
+    if not unit_ids:
+        raise OrgRuleViolation("unit_ids", "Name at least one unit")
+    for unit_id in unit_ids:
+        unit = await uow.session.get(OrgUnit, unit_id)
+        if unit is None:
+            raise OrgRuleViolation("unit_ids", f"Unit {unit_id} not found")
+        check_unit_open(unit.valid_to)
     return [str(u) for u in dict.fromkeys(unit_ids)]
 
 
@@ -68,19 +68,26 @@ async def _registered(uow: UnitOfWork, client: SystemClient) -> None:
     )
 
 
-async def register_client(uow: UnitOfWork, cmd: RegisterClient, *, dev_mode: bool) -> SystemClient:
+async def register_client(ctx: CommandCtx, cmd: RegisterClient) -> Created[SystemClient]:
+    require_grant(ctx, Action.ORG_MANAGE, MANAGE_CLIENTS)
+    await manage(ctx, cmd.unit_ids)
+    return await ctx.once(SystemClient, lambda: _register(ctx, cmd))
+
+
+async def _register(ctx: CommandCtx, cmd: RegisterClient) -> Created[SystemClient]:
+    uow = ctx.uow
+    dev_mode = ctx.parts.settings.auth_mode == "dev"
     client_id = new_id()
-    with rules():
-        operations = check_client_operations(cmd.operations)
-        if cmd.subject is None and not dev_mode:
-            raise OrgRuleViolation("subject", "The client's subject (sub) at the OIDC issuer is required")
+    operations = check_client_operations(cmd.operations)
+    if cmd.subject is None and not dev_mode:
+        raise OrgRuleViolation("subject", "The client's subject (sub) at the OIDC issuer is required")
     subject = cmd.subject or dev_client_subject(cmd.name, client_id)
     units = await _check_units(uow, cmd.unit_ids)
     session = uow.session
     if await session.scalar(select(SystemClient.id).where(SystemClient.subject == subject)):
-        raise Conflict("A system client with this subject is already registered")
+        raise AlreadyExists("A system client with this subject is already registered")
     if await session.scalar(select(Person.id).where(Person.subject == subject)):
-        raise Conflict("The subject belongs to a person")
+        raise AlreadyExists("The subject belongs to a person")
     client = SystemClient(
         id=client_id,
         name=cmd.name,
@@ -92,39 +99,49 @@ async def register_client(uow: UnitOfWork, cmd: RegisterClient, *, dev_mode: boo
     )
     session.add(client)
     await _registered(uow, client)
-    await commit(uow)
-    return client
+    await ctx.created(client.id)
+    await ctx.commit()
+    return Created(client)
 
 
-async def load_client(uow: UnitOfWork, client_id: uuid.UUID, expected_version: int | None) -> SystemClient:
-    client = await uow.session.get(SystemClient, client_id)
-    if client is None:
-        raise NotFound("System client not found")
-    check_version(expected_version, client.version)
+def _active(client: SystemClient) -> None:
     if not client.active:
-        raise Conflict("The system client is revoked")
-    return client
+        raise InvalidTransition("The system client is revoked")
 
 
-async def update_client(uow: UnitOfWork, cmd: UpdateClient) -> SystemClient:
-    client = await load_client(uow, cmd.client_id, cmd.expected_version)
+async def update_client(ctx: CommandCtx, cmd: UpdateClient) -> SystemClient:
+    client = await managed_client(ctx, cmd.client_id, also=cmd.unit_ids or ())
+    _active(client)
+    uow = ctx.uow
     name = cmd.name if cmd.name is not None else client.name
     units = await _check_units(uow, cmd.unit_ids) if cmd.unit_ids is not None else client.unit_ids
-    with rules():
-        operations = (
-            check_client_operations(cmd.operations) if cmd.operations is not None else client.operations
-        )
+    operations = check_client_operations(cmd.operations) if cmd.operations is not None else client.operations
     if (name, units, operations) != (client.name, client.unit_ids, client.operations):
         client.name, client.unit_ids, client.operations = name, units, operations
         await _registered(uow, client)
-        await commit(uow)
+        await ctx.commit()
     return client
 
 
-async def revoke_client(uow: UnitOfWork, cmd: RevokeClient) -> SystemClient:
-    client = await load_client(uow, cmd.client_id, cmd.expected_version)
+async def revoke_client(ctx: CommandCtx, cmd: RevokeClient) -> SystemClient:
+    client = await managed_client(ctx, cmd.client_id)
+    _active(client)
+    uow = ctx.uow
     client.active = False
     client.revoked_at = uow.clock()
     await record(uow, ev.SystemClientRevoked(client_id=client.id, revoked_at=client.revoked_at))
-    await commit(uow)
+    await ctx.commit()
     return client
+
+
+def dev_token(ctx: CommandCtx, client: SystemClient) -> str | None:
+    """Dev auth mode: a token for an active client (None otherwise)."""
+    return ctx.parts.mint(client.subject) if client.active else None
+
+
+async def fresh_dev_token(ctx: CommandCtx, client_id: uuid.UUID) -> tuple[SystemClient, str]:
+    client = await managed_client(ctx, client_id, precondition=False)
+    token = dev_token(ctx, client)
+    if token is None:
+        raise InvalidTransition("Dev tokens exist only in dev auth mode, for an active client")
+    return client, token

@@ -1,4 +1,4 @@
-"""Delegations (delegationsordning): grant and revoke, each an event."""
+"""Delegations (delegationsordning): grant (Idempotency-Key) and revoke, each an event."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from datetime import datetime
 from org_svc.adapters.orm import Delegation, OrgUnit, Person
 from org_svc.domain.access import check_delegation
 from org_svc.domain.model import OrgConflict, check_end, check_unit_open, check_validity
-from org_svc.service_layer.common import check_version, commit, record, rules
+from org_svc.service_layer.access import existing_unit, manage, managed_delegation
+from org_svc.service_layer.context import CommandCtx, record
+from platform_shared.context import Created
 from platform_shared.contracts import org as ev
-from platform_shared.errors import FieldError, NotFound, ValidationFailed
+from platform_shared.errors import FieldError, ValidationFailed
 from platform_shared.ids import new_id
-from platform_shared.messaging.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -32,24 +33,28 @@ class GrantDelegation:
 class RevokeDelegation:
     delegation_id: uuid.UUID
     revoked_at: datetime | None = None
-    expected_version: int | None = None
 
 
-async def grant_delegation(uow: UnitOfWork, cmd: GrantDelegation) -> Delegation:
+async def grant_delegation(ctx: CommandCtx, cmd: GrantDelegation) -> Created[Delegation]:
+    await existing_unit(ctx, cmd.unit_id, "unit_id")
+    await manage(ctx, [cmd.unit_id])
+    return await ctx.once(Delegation, lambda: _grant(ctx, cmd))
+
+
+async def _grant(ctx: CommandCtx, cmd: GrantDelegation) -> Created[Delegation]:
+    uow = ctx.uow
     valid_from = cmd.valid_from or uow.clock()
-    with rules():
-        owner, delegate = check_delegation(cmd.decision_type, cmd.from_role, cmd.to_person_id, cmd.to_role)
-        check_validity(valid_from, cmd.valid_to)
+    owner, delegate = check_delegation(cmd.decision_type, cmd.from_role, cmd.to_person_id, cmd.to_role)
+    check_validity(valid_from, cmd.valid_to)
     unit = await uow.session.get(OrgUnit, cmd.unit_id)
     if unit is None:
         raise ValidationFailed("Unit not found", errors=[FieldError("unit_id", "not found")])
     person = await uow.session.get(Person, cmd.to_person_id) if cmd.to_person_id else None
     if cmd.to_person_id and person is None:
         raise ValidationFailed("Person not found", errors=[FieldError("to_person_id", "not found")])
-    with rules():
-        check_unit_open(unit.valid_to)
-        if person is not None and not person.active:
-            raise OrgConflict("The person is deactivated")
+    check_unit_open(unit.valid_to)
+    if person is not None and not person.active:
+        raise OrgConflict("The person is deactivated")
     delegation = Delegation(
         id=new_id(),
         decision_type=cmd.decision_type,
@@ -76,20 +81,18 @@ async def grant_delegation(uow: UnitOfWork, cmd: GrantDelegation) -> Delegation:
             reference=delegation.reference,
         ),
     )
-    await commit(uow)
-    return delegation
+    await ctx.created(delegation.id)
+    await ctx.commit()
+    return Created(delegation)
 
 
-async def revoke_delegation(uow: UnitOfWork, cmd: RevokeDelegation) -> Delegation:
-    delegation = await uow.session.get(Delegation, cmd.delegation_id)
-    if delegation is None:
-        raise NotFound("Delegation not found")
-    check_version(cmd.expected_version, delegation.version)
+async def revoke_delegation(ctx: CommandCtx, cmd: RevokeDelegation) -> Delegation:
+    delegation = await managed_delegation(ctx, cmd.delegation_id)
+    uow = ctx.uow
     now = uow.clock()
     revoked_at = cmd.revoked_at or max(now, delegation.valid_from)
-    with rules():
-        check_end(delegation.valid_from, delegation.valid_to, revoked_at, now)
+    check_end(delegation.valid_from, delegation.valid_to, revoked_at, now)
     delegation.valid_to = revoked_at
     await record(uow, ev.DelegationRevoked(delegation_id=delegation.id, revoked_at=revoked_at))
-    await commit(uow)
+    await ctx.commit()
     return delegation

@@ -13,7 +13,9 @@ from sqlalchemy import or_, select
 from org_svc.adapters.orm import OrgUnit, Person, RoleAssignment, SystemClient
 from org_svc.domain import imports as plan_
 from org_svc.service_layer import handlers
-from org_svc.service_layer.common import commit
+from org_svc.service_layer.access import IMPORTS, require_grant
+from org_svc.service_layer.context import CommandCtx
+from platform_shared.access import Action
 from platform_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -21,18 +23,28 @@ from platform_shared.messaging.unit_of_work import UnitOfWork
 class ImportOrganisation:
     units: Sequence[Mapping[str, Any]]
     people: Sequence[Mapping[str, Any]]
-    manageable: frozenset[uuid.UUID] | None  # units the importer may change (None: all)
     end_missing_roles: bool = False
     dry_run: bool = False
 
 
-async def import_organisation(uow: UnitOfWork, cmd: ImportOrganisation) -> plan_.ImportPlan:
-    snapshot = await _snapshot(uow, cmd.manageable)
+async def _manageable(ctx: CommandCtx) -> frozenset[uuid.UUID] | None:
+    """The units the importer may change (None: all)."""
+    require_grant(ctx, Action.ORG_MANAGE, IMPORTS)
+    visibility = await ctx.caller.visibility(Action.ORG_MANAGE)
+    if visibility.everything:
+        return None
+    return frozenset(u for units in visibility.units.values() for u in units)
+
+
+async def import_organisation(ctx: CommandCtx, cmd: ImportOrganisation) -> plan_.ImportPlan:
+    manageable = await _manageable(ctx)
+    uow = ctx.uow
+    snapshot = await _snapshot(uow, manageable)
     plan = plan_.plan_import(cmd.units, cmd.people, snapshot, end_missing_roles=cmd.end_missing_roles)
     if cmd.dry_run or not plan.operations:
         return plan
     await _carry_out(uow, plan.operations, snapshot)
-    await commit(uow)
+    await ctx.commit()
     return plan
 
 

@@ -1,0 +1,1 @@
+"""Integration clients: commands and queries."""

@@ -1,0 +1,1 @@
+"""Delegations (delegationsordning), the duty catalogue and who is responsible: commands and queries."""

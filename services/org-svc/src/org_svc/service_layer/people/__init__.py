@@ -1,0 +1,1 @@
+"""People and their role assignments: commands and queries."""
