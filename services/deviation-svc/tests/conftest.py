@@ -124,6 +124,9 @@ def test_org(tokens: DevTokens) -> OrgFixture:
     org.person("sas", ("sas", "forvaltning"))
     org.person("medarbetare_b", ("medarbetare", "enhet_a"))
     org.person("enhetschef_b", ("enhetschef", "enhet_b"))
+    # enhet_a's own chef who is also a kvalitetsledare: her chef role still bars her from handing back
+    # or voiding a Lex Sarah report of her unit (issue 12)
+    org.person("chef_och_kvalitetsledare", ("enhetschef", "enhet_a"), ("kvalitetsledare", "forvaltning"))
     delegate = org.person("verksamhetschef", ("verksamhetschef", "omsorg"))
     for decision_type in ("ivo_anmalan_lex_sarah", "lex_sarah_beslut"):
         org.events.append(

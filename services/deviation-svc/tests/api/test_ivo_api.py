@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SENT = "2026-03-04T09:30:00+01:00"
+SENT = "2026-03-04T10:00:00+01:00"  # the moment of the decision: sent after it (issue 12)
 
 
 async def _escalated(svc: Any, **report: Any) -> dict[str, Any]:

@@ -104,10 +104,12 @@ async def _decide_ivo(ctx: CommandCtx, cmd: DecideIvo, d: Deviation) -> Created[
 def _state(d: Deviation, n: IvoNotification | None) -> IvoState:
     return IvoState(
         decided=n is not None,
+        decided_at=n.decided_at if n else None,
         sent_at=n.sent_at if n else None,
         investigation_sent_at=n.investigation_sent_at if n else None,
         namnd_informed_at=n.namnd_informed_at if n else None,
         investigation_completed=d.investigation_completed_at is not None,
+        investigation_completed_at=d.investigation_completed_at,
     )
 
 
@@ -135,7 +137,8 @@ async def record_sent(ctx: CommandCtx, cmd: RecordSent) -> IvoNotification:
         n.investigation_sent_at = cmd.sent_at
     kind = IvoKind(n.kind)
     change = deadline_rules.on_ivo_sent(kind, cmd.investigation_attached, n.namnd_informed_at is not None)
-    await deadlines.apply(ctx, _subject(d), change)
+    # The nämnd's clock runs from the day the anmälan was sent, not from when that was recorded.
+    await deadlines.apply(ctx, _subject(d), change, start=cmd.sent_at)
     touch(d, ctx)
     ctx.emit(
         IvoNotificationSent(
