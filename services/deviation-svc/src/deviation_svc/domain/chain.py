@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import pairwise
 
+from deviation_svc.domain.lifecycle import CLOCK_SKEW  # a client's clock may run a little ahead
 from deviation_svc.domain.model import TYPE_LABELS, DeviationType, RuleViolation
 from platform_shared.errors import Forbidden
 from platform_shared.timeutil import STOCKHOLM
-
-# A client's clock may run a little ahead of ours.
-CLOCK_SKEW = timedelta(minutes=5)
 
 # What each date is called where a person reads it.
 DATE_LABELS: dict[str, str] = {
