@@ -209,6 +209,28 @@ async def seed(demo: DemoClient) -> None:
         "omar.said", sarah, "start-investigation", {"investigator_id": await c.person_id("per.nord")}
     )
 
+    # Lex Maria: a fall with a fracture; the MAS decides the anmälan and files it, the socialchef is told
+    fracture = await c.report(
+        "mia.strand", "hsl", "E-SOL", "fall", "Fall vid förflyttning med lyft, höftfraktur.", 4
+    )
+    await c.receive("erik.sand", fracture, "Ambulans tillkallad, anhöriga informerade.")
+    await c.step(
+        "maria.berg",
+        fracture,
+        "ivo-decision",
+        {
+            "degree": "allvarlig_vardskada",
+            "rationale": "Fallet ledde till en höftfraktur (allvarlig vårdskada).",
+        },
+    )
+    maria = await demo.call("GET", f"/api/v1/deviations/{fracture}", "demo:maria.berg")
+    await c.step(
+        "maria.berg",
+        fracture,
+        "ivo-notification/sent",
+        {"sent_at": maria["ivo_notification"]["decided_at"], "ivo_case_number": "3.5.1-00001/2026"},
+    )
+
     # complaints: a named one acknowledged, an anonymous synpunkt
     complaint = await c.post(
         "erik.sand",
