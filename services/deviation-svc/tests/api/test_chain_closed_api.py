@@ -171,3 +171,21 @@ async def test_an_action_is_not_done_before_it_was_planned(svc: Any) -> None:
         "POST", f"{base}/complete", "medarbetare_a", json={"executed_at": "2026-03-01T10:00:00+01:00"}
     )
     assert r.status_code == 422 and "planeringen" in r.json()["detail"]
+
+
+async def test_socialchef_records_that_the_namnd_was_informed_of_a_lex_maria_anmalan(svc: Any) -> None:
+    d = await svc.received(type="hsl")
+    body = {"degree": "allvarlig_vardskada", "rationale": "Fallskada med fraktur"}
+    await svc.call("POST", f"/api/v1/deviations/{d['id']}/ivo-decision", "mas", 201, json=body)
+    base = f"/api/v1/deviations/{d['id']}/ivo-notification"
+    r = await svc.call(
+        "POST", f"{base}/sent", "socialchef", json={"sent_at": DECIDED_AT, "ivo_case_number": "1"}
+    )
+    assert r.status_code == 403  # the MAS files a Lex Maria anmälan
+    await svc.call("POST", f"{base}/sent", "mas", 200, json={"sent_at": DECIDED_AT, "ivo_case_number": "1"})
+    informed = await svc.call(
+        "POST", f"{base}/namnd-informed", "socialchef", 200, json={"informed_at": DECIDED_AT}
+    )
+    assert informed.json()["namnd_informed_at"]
+    r = await svc.call("POST", f"{base}/namnd-informed", "enhetschef_a", json={"informed_at": DECIDED_AT})
+    assert r.status_code == 403

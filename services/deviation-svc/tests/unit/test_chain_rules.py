@@ -16,8 +16,10 @@ from deviation_svc.domain.chain import (
 )
 from deviation_svc.domain.complaints import ComplaintKind, deadline_rules
 from deviation_svc.domain.ivo import IvoState, check_investigation_sent, check_namnd_informed, check_sent
+from deviation_svc.domain.lifecycle import Step, actions_for
 from deviation_svc.domain.model import DeviationType, RuleViolation
 from platform_shared.errors import Forbidden
+from platform_shared.permissions import Action
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -123,4 +125,12 @@ def test_berom_has_no_acknowledgement_or_answer_deadline() -> None:
     assert deadline_rules(anonymous=False, kind=ComplaintKind.SYNPUNKT) == (
         "complaint_acknowledge",
         "complaint_response",
+    )
+
+
+def test_the_socialchef_records_the_namnd_informed_under_both_laws() -> None:
+    assert actions_for(Step.NAMND_INFORMED, DeviationType.LEX_SARAH) == (Action.IVO_DECISION_LEX_SARAH,)
+    assert actions_for(Step.NAMND_INFORMED, DeviationType.HSL) == (
+        Action.IVO_DECISION_LEX_MARIA,
+        Action.IVO_DECISION_LEX_SARAH,
     )

@@ -119,8 +119,10 @@ def _state(d: Deviation, n: IvoNotification | None) -> IvoState:
     )
 
 
-async def _load(ctx: CommandCtx, deviation_id: uuid.UUID) -> tuple[Deviation, IvoNotification | None]:
-    d = await load_for_step(ctx, deviation_id, Step.IVO_RECORD)
+async def _load(
+    ctx: CommandCtx, deviation_id: uuid.UUID, step: Step = Step.IVO_RECORD
+) -> tuple[Deviation, IvoNotification | None]:
+    d = await load_for_step(ctx, deviation_id, step)
     return d, await notification_of(ctx, d.id)
 
 
@@ -221,7 +223,7 @@ class RecordNamndInformed:
 
 
 async def record_namnd_informed(ctx: CommandCtx, cmd: RecordNamndInformed) -> IvoNotification:
-    d, n = await _load(ctx, cmd.deviation_id)
+    d, n = await _load(ctx, cmd.deviation_id, Step.NAMND_INFORMED)
     check_namnd_informed(_state(d, n), cmd.informed_at, ctx.now())
     assert n is not None
     n.namnd_informed_at = cmd.informed_at
