@@ -54,7 +54,7 @@ async def test_embedded_default_seeds_demo_org_and_serves_all_four_services(tmp_
 
             from sqlalchemy import func, select
 
-            from deviation_svc.adapters.orm import Deviation, ImprovementProposal
+            from deviation_svc.adapters.orm import Deviation, ImprovementProposal, IvoNotification
 
             async with embedded.runtimes["deviation"].session_factory() as session:
                 # voided reports are wrong registrations: kept in deviation-svc, not counted in statistics
@@ -62,7 +62,16 @@ async def test_embedded_default_seeds_demo_org_and_serves_all_four_services(tmp_
                     select(func.count()).select_from(Deviation).where(Deviation.status != "voided")
                 )
                 proposals = await session.scalar(select(func.count()).select_from(ImprovementProposal))
+                anmalningar = (await session.scalars(select(IvoNotification))).all()
             assert reported and reported >= 5
+            # the demo's IVO anmälan: sent and the nämnd informed not before it was decided, its PDF kept
+            assert anmalningar and all(
+                n.sent_at is not None and n.decided_at <= n.sent_at and n.document_attachment_id is not None
+                for n in anmalningar
+            )
+            assert all(
+                n.namnd_informed_at is None or n.decided_at <= n.namnd_informed_at for n in anmalningar
+            )
             assert proposals and proposals >= 3
 
             async def totals_match() -> bool:

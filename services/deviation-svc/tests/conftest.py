@@ -45,6 +45,14 @@ REQUIRED = (
     "measures",
 )
 
+# The provider facts an IVO anmälan needs before it is marked sent (a module may take them away).
+PROVIDER = {
+    "provider_name": "Socialnämnden",
+    "provider_org_nr": "212000-0000",
+    "provider_address": "Storgatan 1, 123 45 Exempelstad",
+    "provider_contact": "Socialförvaltningen, 010-000 00 00",
+}
+
 # Wednesday 4 March 2026, 10:00 in Stockholm: the tests' "now", moved by TestClock.advance.
 START = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -124,6 +132,9 @@ def test_org(tokens: DevTokens) -> OrgFixture:
     org.person("sas", ("sas", "forvaltning"))
     org.person("medarbetare_b", ("medarbetare", "enhet_a"))
     org.person("enhetschef_b", ("enhetschef", "enhet_b"))
+    # enhet_a's own chef who is also a kvalitetsledare: her chef role still bars her from handing back
+    # or voiding a Lex Sarah report of her unit (issue 12)
+    org.person("chef_och_kvalitetsledare", ("enhetschef", "enhet_a"), ("kvalitetsledare", "forvaltning"))
     delegate = org.person("verksamhetschef", ("verksamhetschef", "omsorg"))
     for decision_type in ("ivo_anmalan_lex_sarah", "lex_sarah_beslut"):
         org.events.append(
@@ -229,7 +240,7 @@ def settings_for(db_url: str, tmp_path: Path, session_dir: Path, **extra: Any) -
         log_json=False,
         run_migrations=False,
         deadline_interval_s=3600,
-        **extra,
+        **{**PROVIDER, **extra},
     )
 
 

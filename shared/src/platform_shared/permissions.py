@@ -81,6 +81,7 @@ _AGG = Grant(Scope.AGGREGATE)
 _HSL = Grant(Scope.SUBTREE, frozenset({"hsl"}))
 _LEX_SARAH = Grant(Scope.SUBTREE, frozenset({"lex_sarah"}))
 _ORDINARY = Grant(Scope.SUBTREE, frozenset({"avvikelse", "complaint", "data_breach"}))
+_NOT_LEX_SARAH = Grant(Scope.SUBTREE, frozenset({"avvikelse", "hsl", "complaint", "data_breach"}))
 
 _CHEFS = (R.ENHETSCHEF, R.AVDELNINGSCHEF, R.VERKSAMHETSCHEF)
 _TOP = (R.SOCIALCHEF, R.FORVALTNINGSCHEF)
@@ -142,8 +143,23 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
         (R.SAS, (_LEX_SARAH, _ASSIGNED)),
         (R.KVALITETSLEDARE, _ASSIGNED),
     ),
-    Action.CASE_RECLASSIFY: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.SAS, _SUB)),
-    Action.CASE_VOID: _g((_CHEFS, _SUB), (_TOP, _ALL)),
+    # A Lex Sarah report is voided or handed back (reclassified) by the one who investigates Lex Sarah —
+    # the SAS, a kvalitetsledare or the socialchef — never by the unit's chefs (conflict of interest,
+    # docs/domain.md 2.5 as narrowed by issue 12); an HSL case is voided by the MAS or the socialchef.
+    Action.CASE_RECLASSIFY: _g(
+        (_CHEFS, _NOT_LEX_SARAH),
+        (_TOP, _ALL),
+        (R.MAS, _SUB),
+        (R.SAS, _SUB),
+        (R.KVALITETSLEDARE, _LEX_SARAH),
+    ),
+    Action.CASE_VOID: _g(
+        (_CHEFS, _ORDINARY),
+        (_TOP, _ALL),
+        (R.MAS, _HSL),
+        (R.SAS, _LEX_SARAH),
+        (R.KVALITETSLEDARE, _LEX_SARAH),
+    ),
     # "contribute" (medarbetare): report a risk as identified in one's own scope; everyone whose cell in
     # the "Risks, egenkontroll" row is S/HSL/✓ contributes too. SAS (–), controller/verksamhetsutvecklare
     # and nämnd (A) do not: they report what they see as deviations (case.create).

@@ -65,8 +65,8 @@ ivo.lex_sarah        -      -     -     -       S     S      -    -      -     -
 ivo.lex_maria        -      -     -     -       -     -      S    -      -     -    -     -     -
 case.actions         asg    S     S     S       all   all    hsl  ls     -     -    -     -     -
 case.attach          own    S     S     S       S     S      hsl  ls+asg asg   -    -     -     -
-case.reclassify      -      S     S     S       all   all    S    S      -     -    -     -     -
-case.void            -      S     S     S       all   all    -    -      -     -    -     -     -
+case.reclassify      -      ord+hsl ord+hsl ord+hsl all all  S    S      ls    -    -     -     -
+case.void            -      ord   ord   ord     all   all    hsl  ls     ls    -    -     -     -
 risk.contribute      S      S     S     S       all   all    S    -      all   -    -     -     -
 risk.manage          -      S     S     S       all   all    S    -      all   -    -     -     -
 risk.read            own    S     S     S       all   all    S    -      all   A    A     A     -

@@ -26,6 +26,7 @@ from deviation_svc.config import DeviationSettings
 from embedded_runner.gateway import Gateway, merged_openapi
 from embedded_runner.seed import progress, seed_demo
 from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
+from embedded_runner.seed.org import DEMO_PROVIDER
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.api.app import add_operational_routes, create_service_app
@@ -97,6 +98,8 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
     demo = all(s.mode == "embedded" and s.auth_mode == "dev" for s in (org, deviation, risk, reporting))
     if demo and org.bootstrap_admin_subject is None:
         org = org.model_copy(update={"bootstrap_admin_subject": DEMO_ADMIN_SUBJECT})
+    if demo and not deviation.provider_org_nr:  # the demo provider, unless the environment names one
+        deviation = deviation.model_copy(update=DEMO_PROVIDER)
     if not demo:
         _announce_sign_in(org)
     private_file(var_dir / "bus.sqlite")

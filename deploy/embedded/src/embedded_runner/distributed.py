@@ -25,6 +25,7 @@ import uvicorn
 
 from embedded_runner.proxy import ProxyGateway
 from embedded_runner.seed.client import ADMIN_SUBJECT as DEMO_ADMIN_SUBJECT
+from embedded_runner.seed.org import DEMO_PROVIDER
 from platform_shared.contracts.topics import TOPICS
 from platform_shared.logs import configure_logging
 from platform_shared.messaging.broker_command import Broker, BrokerUnavailable, start_broker, stop_broker
@@ -119,6 +120,8 @@ def service_env(cluster: Cluster, name: str) -> dict[str, str]:
         env.setdefault("ORG_BOOTSTRAP_ADMIN_SUBJECT", DEMO_ADMIN_SUBJECT)
     if name == "deviation":
         env.setdefault("DEVIATION_ATTACHMENT_DIR", str(cluster.var_dir / "attachments"))
+        for setting, value in DEMO_PROVIDER.items():
+            env.setdefault("DEVIATION_" + setting.upper(), value)
     if name == "reporting":
         env.setdefault("REPORTING_MAIL_DIR", str(cluster.var_dir / "mail"))
         env.setdefault("REPORTING_REPORTS_DIR", str(cluster.var_dir / "reports"))

@@ -103,7 +103,13 @@ async def _fetch(demo: DemoClient, path: str, subject: str, **params: Any) -> by
 
 async def _ivo_documents(demo: DemoClient, files: dict[str, bytes], missing: list[str]) -> None:
     """The hook for the IVO anmälan under both laws (see IVO_LAWS)."""
-    decided = await demo.all("/api/v1/deviations", SOCIALCHEF)
+    listed = await demo.all("/api/v1/deviations", SOCIALCHEF)
+    # The list shows no IVO anmälan: the serious kinds are read one by one.
+    decided = [
+        await demo.call("GET", f"/api/v1/deviations/{d['id']}", SOCIALCHEF)
+        for d in listed
+        if d.get("type") in ("lex_sarah", "hsl")
+    ]
     for law, name in IVO_LAWS:
         case = next((d for d in decided if (d.get("ivo_notification") or {}).get("kind") == law), None)
         for fmt in IVO_FORMATS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SENT = "2026-03-04T09:30:00+01:00"
+SENT = "2026-03-04T10:00:00+01:00"  # the moment of the decision: sent after it (issue 12)
 
 
 async def _escalated(svc: Any, **report: Any) -> dict[str, Any]:
@@ -169,3 +169,57 @@ async def test_an_anmalan_sent_with_the_completed_investigation_attached_meets_b
     assert doc["investigation"]["state"] == "bifogad" and doc["status"] == "skickad"
     types = await svc.event_types(d["id"])
     assert "IvoNotificationSent" in types and "IvoInvestigationSent" in types
+
+
+async def test_the_anmalan_names_the_decision_maker_where_it_happened_the_person_and_the_causes(
+    svc: Any,
+) -> None:
+    d = await _escalated(
+        svc, subjects=[{"name": "Test Testsson", "personnummer": "19400307-1232", "insats": "Hemtjänst"}]
+    )
+    await svc.step(d["id"], "start-investigation", "enhetschef_a", {"investigator_id": svc.person("sas")})
+    await svc.write_investigation(d["id"], "sas")
+    doc = (await svc.call("GET", f"/api/v1/deviations/{d['id']}/ivo-notification", "socialchef", 200)).json()
+    assert doc["decision_maker"] == {"name": "socialchef", "role": "socialchef"}
+    assert doc["unit"]["path"] == ["forvaltning", "omsorg", "enhet_a"]
+    assert doc["individuals"][0]["insats"] == "Hemtjänst"
+    assert doc["causes"] and doc["causes"][0]["cause_area"] and doc["investigation_measures"]
+    html = (
+        await svc.call(
+            "GET",
+            f"/api/v1/deviations/{d['id']}/ivo-notification",
+            "socialchef",
+            200,
+            params={"format": "html"},
+        )
+    ).text
+    assert "socialchef, socialchef" in html and "forvaltning / omsorg / enhet_a" in html
+    assert "Kön" in html and "man" in html and "85 år" in html and "Hemtjänst" in html
+    assert "Orsaker enligt utredningen" in html and "Den enskilde" in html and "Patienten" not in html
+
+
+async def test_lex_maria_wording_names_the_patient_and_the_verksamhetschef(svc: Any) -> None:
+    d = await svc.received(type="hsl")
+    body = {"degree": "allvarlig_vardskada", "rationale": "Fallskada med fraktur"}
+    await svc.call("POST", f"/api/v1/deviations/{d['id']}/ivo-decision", "mas", 201, json=body)
+    r = await svc.call(
+        "GET", f"/api/v1/deviations/{d['id']}/ivo-notification", "mas", 200, params={"format": "html"}
+    )
+    assert "Anmälan enligt lex Maria" in r.text and "<h2>Patienten</h2>" in r.text
+    assert "Den enskilde" not in r.text and "Verksamhetschef (HSL)" in r.text and "verksamhetschef" in r.text
+    assert "medicinskt ansvarig sjuksköterska" in r.text
+    assert "Uppgifter om patienten är inte registrerade" in r.text  # no empty table
+
+
+async def test_the_anmalan_is_a_pdf_archived_when_it_is_marked_sent(svc: Any) -> None:
+    d = await _escalated(svc)
+    base = f"/api/v1/deviations/{d['id']}/ivo-notification"
+    live = await svc.call("GET", base, "socialchef", 200, params={"format": "pdf"})
+    assert live.headers["content-type"] == "application/pdf" and live.content.startswith(b"%PDF")
+    sent = await svc.call(
+        "POST", f"{base}/sent", "socialchef", 200, json={"sent_at": SENT, "ivo_case_number": "1"}
+    )
+    attachment_id = sent.json()["document_attachment_id"]
+    assert attachment_id
+    r = await svc.call("GET", f"/api/v1/deviations/{d['id']}/attachments/{attachment_id}", "socialchef", 200)
+    assert r.content.startswith(b"%PDF")

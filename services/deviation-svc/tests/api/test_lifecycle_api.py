@@ -33,9 +33,10 @@ async def test_a_lex_sarah_report_walks_every_phase_to_closed(svc: Any) -> None:
         "status"
     ] == "actions"
     base = f"/api/v1/deviations/{d['id']}/actions/{action['id']}"
-    plan = {"responsible_id": svc.person("enhetschef_a"), "due_date": "2026-03-20"}
+    # The effect is followed up by the investigator or the responsible chef, not the action's owner.
+    plan = {"responsible_id": svc.person("medarbetare_a"), "due_date": "2026-03-20"}
     await svc.call("POST", f"{base}/plan", "enhetschef_a", 200, json=plan)
-    await svc.call("POST", f"{base}/complete", "enhetschef_a", 200, json={})
+    await svc.call("POST", f"{base}/complete", "medarbetare_a", 200, json={})
     after_done = await svc.call("GET", f"/api/v1/deviations/{d['id']}", "enhetschef_a")
     assert after_done.json()["status"] == "follow_up"
     await svc.call(
@@ -257,11 +258,11 @@ async def test_a_case_does_not_close_while_an_action_is_open(svc: Any) -> None:
 
 
 async def test_voiding_keeps_the_record_with_its_reason_and_only_before_investigation(svc: Any) -> None:
-    d = await svc.report()
+    d = await svc.report(type="avvikelse")  # the unit's chef voids an ordinary avvikelse (issue 12)
     voided = await svc.step(d["id"], "void", "enhetschef_a", {"reason": "Dubbelregistrering"})
     assert voided["status"] == "voided" and voided["void_reason"] == "Dubbelregistrering"
     assert all(x["status"] != "pending" for x in voided["deadlines"])
-    later = await svc.investigating()
+    later = await svc.investigating(type="avvikelse")
     r = await svc.call("POST", f"/api/v1/deviations/{later['id']}/void", "enhetschef_a", json={"reason": "x"})
     assert r.status_code == 409
     r = await svc.call("POST", f"/api/v1/deviations/{d['id']}/void", "medarbetare_a", json={"reason": "x"})

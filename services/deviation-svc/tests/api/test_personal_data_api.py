@@ -19,7 +19,7 @@ NAME = "Tolvan Tolvansson"
 PLANTED = f"{NAME} {PNR}"
 SECRETS = (PNR, PNR_DIGITS, "Tolvansson")
 SUBJECT = {"name": NAME, "personnummer": PNR}
-AT = "2026-03-04T09:30:00+01:00"
+AT = "2026-03-04T10:00:00+01:00"  # not before the IVO decision (issue 12)
 
 
 async def _walk_every_input(svc: Any) -> dict[str, str]:
@@ -97,7 +97,7 @@ async def _walk_every_input(svc: Any) -> dict[str, str]:
     other = await svc.received(type="avvikelse", description=PLANTED)
     await svc.step(other["id"], "reclassify", "enhetschef_a", {"type": "lex_sarah", "motivation": PLANTED})
     voided = await svc.report(description=PLANTED)
-    await svc.step(voided["id"], "void", "enhetschef_a", {"reason": PLANTED})
+    await svc.step(voided["id"], "void", "sas", {"reason": PLANTED})
 
     c = (
         await svc.call(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
 from platform_shared.contracts.deviation import (
     DeviationClosed,
+    DeviationReclassified,
     DeviationReported,
     IvoNotificationSent,
     LexMariaEscalated,
@@ -91,7 +92,9 @@ async def test_escalation_handler_gives_one_notification_per_recipient_even_with
     assert len(await _all(svc)) == 3
 
 
-async def test_lex_maria_escalation_notifies_the_mas_who_decided_and_kvalitetsledare(svc: Any) -> None:
+async def test_lex_maria_escalation_notifies_the_mas_who_decided_the_socialchef_and_kvalitetsledare(
+    svc: Any,
+) -> None:
     event = LexMariaEscalated(
         deviation_id=new_id(),
         reference="AVV-2026-000007",
@@ -107,12 +110,17 @@ async def test_lex_maria_escalation_notifies_the_mas_who_decided_and_kvalitetsle
     (task,) = r.json()["items"]
     assert task["kind"] == "lex_maria_file_anmalan"
     assert "lex Maria" in task["body"] and "IVO:s e-tjänst" in task["body"]
-    assert "informera nämnden" in task["body"] and "AVV-2026-000007" in task["body"]
+    assert "socialchefen informerar nämnden" in task["body"] and "AVV-2026-000007" in task["body"]
     r = await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("kvalitetsledare"))
     assert [n["kind"] for n in r.json()["items"]] == ["lex_maria_anmalan_decided"]
+    # socialchef notified of Lex Maria: she informs the nämnd (seed 001 §2.2)
+    r = await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("socialchef"))
+    (inform,) = r.json()["items"]
+    assert inform["kind"] == "lex_maria_inform_namnd" and "Informera nämnden" in inform["body"]
     people = svc.org.people
     assert {n.recipient_id for n in await _all(svc)} == {
         people["mas"],
+        people["socialchef"],
         people["kvalitetsledare"],
         people["namnd"],
     }
@@ -356,3 +364,27 @@ async def test_mail_goes_over_smtp_and_a_failing_server_is_retried(svc: Any) -> 
         await server.wait_closed()
     assert len(received) == 3
     assert any(b"AVV-2026-000091" in m for m in received)
+
+
+async def test_a_lex_sarah_report_handed_back_tells_its_reporter_and_the_socialchef(svc: Any) -> None:
+    people = svc.org.people
+    event = DeviationReclassified(
+        deviation_id=new_id(),
+        reference="AVV-2026-000009",
+        unit_id=svc.org.units["enhet_a"],
+        from_type="lex_sarah",
+        to_type="avvikelse",
+        reclassified_at=DECIDED_AT,
+        reclassified_by=people["kvalitetsledare"],
+        reporter_id=people["medarbetare_a"],
+    )
+    before = svc.consumer(NOTIFICATIONS_GROUP).processed_total
+    await svc.publish(event)
+    await svc.processed(NOTIFICATIONS_GROUP, before + 1)
+    told = {n.recipient_id: n.kind for n in await _all(svc)}
+    assert told == {
+        people["medarbetare_a"]: "lex_sarah_handed_back",
+        people["socialchef"]: "lex_sarah_handed_back",
+    }
+    (mine,) = (await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("medarbetare_a"))).json()["items"]
+    assert "AVV-2026-000009" in mine["title"] and "avvikelse" in mine["body"]

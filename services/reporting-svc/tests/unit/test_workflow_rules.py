@@ -16,6 +16,7 @@ from reporting_svc.domain.notifications import (
     closed_notice,
     deadline_notices,
     escalation_notices,
+    handed_back_notices,
     ivo_reminder_notice,
     manager_above,
     new_report_notices,
@@ -265,3 +266,40 @@ def test_a_step_refused_in_the_reports_state_names_the_states_by_their_swedish_l
         next_status(ReportStatus.DRAFT, ReportCommand.ADOPT)
     assert refused.value.state
     assert refused.value.detail == "Rapporten kan fastställas först i status Granskad; den är Utkast"
+
+
+def test_socialchef_notified_of_lex_maria_and_told_to_inform_the_namnd() -> None:
+    mas, socialchef, kl = new_id(), new_id(), new_id()
+    notices = escalation_notices(
+        EscalationLaw.LEX_MARIA, "AVV-2026-000003", "allvarlig_vardskada", mas, [kl], socialchefs=[socialchef]
+    )
+    assert [(n.recipient_id, n.kind) for n in notices] == [
+        (mas, NotificationKind.LEX_MARIA_FILE_ANMALAN),
+        (socialchef, NotificationKind.LEX_MARIA_INFORM_NAMND),
+        (kl, NotificationKind.LEX_MARIA_ANMALAN_DECIDED),
+    ]
+    assert "socialchefen informerar nämnden" in notices[0].body
+    assert "Informera nämnden" in notices[1].body and "registrera" in notices[1].body
+
+
+def test_a_socialchef_who_decided_lex_sarah_gets_the_task_once() -> None:
+    socialchef = new_id()
+    notices = escalation_notices(
+        EscalationLaw.LEX_SARAH,
+        "AVV-2026-000004",
+        "allvarligt_missforhallande",
+        socialchef,
+        [],
+        socialchefs=[socialchef],
+    )
+    assert [(n.recipient_id, n.kind) for n in notices] == [
+        (socialchef, NotificationKind.LEX_SARAH_FILE_ANMALAN)
+    ]
+
+
+def test_a_lex_sarah_hand_back_tells_the_reporter_and_the_socialchef_not_the_one_who_did_it() -> None:
+    reporter, socialchef, sas = new_id(), new_id(), new_id()
+    notices = handed_back_notices("AVV-2026-000005", reporter, [socialchef, sas], sas)
+    assert [n.recipient_id for n in notices] == [reporter, socialchef]
+    assert all(n.kind is NotificationKind.LEX_SARAH_HANDED_BACK for n in notices)
+    assert all("AVV-2026-000005" in n.title for n in notices)

@@ -56,6 +56,8 @@ class DeviationReclassified(_DeviationEvent):
     to_type: str
     reclassified_at: datetime
     reclassified_by: uuid.UUID
+    # the reporter, so she can be told when her Lex Sarah report is handed back (added: issue 12)
+    reporter_id: uuid.UUID | None = None
 
 
 class InvestigationStarted(_DeviationEvent):

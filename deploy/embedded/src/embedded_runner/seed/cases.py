@@ -164,8 +164,9 @@ async def seed(demo: DemoClient) -> None:
         "omar.said", door, "complete-investigation", {"conclusion": "Rutin för kvällsrond saknades."}
     )
     await c.step("omar.said", door, "decision", {"motivation": "Rutinen ska finnas."})
-    checklist = await c.action("omar.said", door, "Checklista för kvällsrond", "omar.said", 10)
-    await c.step("omar.said", door, f"actions/{checklist}/complete")
+    # The action's owner carries it out; the investigating chef evaluates its effect (not the owner).
+    checklist = await c.action("omar.said", door, "Checklista för kvällsrond", "ali.hassan", 10)
+    await c.step("ali.hassan", door, f"actions/{checklist}/complete")
     await c.step(
         "omar.said",
         door,
@@ -194,15 +195,40 @@ async def seed(demo: DemoClient) -> None:
             "rationale": "Utebliven insats innebar en påtaglig risk för allvarligt missförhållande.",
         },
     )
+    # Sent, and the nämnd informed, when it was decided: never before (dates in order, issue 12).
+    escalated = await demo.call("GET", f"/api/v1/deviations/{sarah}", "demo:eva.lind")
+    decided_at = escalated["ivo_notification"]["decided_at"]
     await c.step(
         "eva.lind",
         sarah,
         "ivo-notification/sent",
-        {"sent_at": demo.ago(1), "ivo_case_number": "3.5.1-00000/2026"},
+        {"sent_at": decided_at, "ivo_case_number": "3.5.1-00000/2026"},
     )
-    await c.step("eva.lind", sarah, "ivo-notification/namnd-informed", {"informed_at": demo.ago(0.5)})
+    await c.step("eva.lind", sarah, "ivo-notification/namnd-informed", {"informed_at": decided_at})
     await c.step(
         "omar.said", sarah, "start-investigation", {"investigator_id": await c.person_id("per.nord")}
+    )
+
+    # Lex Maria: a fall with a fracture; the MAS decides the anmälan and files it, the socialchef is told
+    fracture = await c.report(
+        "mia.strand", "hsl", "E-SOL", "fall", "Fall vid förflyttning med lyft, höftfraktur.", 4
+    )
+    await c.receive("erik.sand", fracture, "Ambulans tillkallad, anhöriga informerade.")
+    await c.step(
+        "maria.berg",
+        fracture,
+        "ivo-decision",
+        {
+            "degree": "allvarlig_vardskada",
+            "rationale": "Fallet ledde till en höftfraktur (allvarlig vårdskada).",
+        },
+    )
+    maria = await demo.call("GET", f"/api/v1/deviations/{fracture}", "demo:maria.berg")
+    await c.step(
+        "maria.berg",
+        fracture,
+        "ivo-notification/sent",
+        {"sent_at": maria["ivo_notification"]["decided_at"], "ivo_case_number": "3.5.1-00001/2026"},
     )
 
     # complaints: a named one acknowledged, an anonymous synpunkt

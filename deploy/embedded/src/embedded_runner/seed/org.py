@@ -11,6 +11,15 @@ from embedded_runner.seed.client import DemoClient
 
 SINCE = "2024-01-01T00:00:00+01:00"  # when the demo organisation's units and first roles begin
 
+# The demo provider's facts an IVO anmälan needs before it is marked sent (deviation-svc's tenant
+# settings, DEVIATION_PROVIDER_*): the demo runs with them unless the environment names others.
+DEMO_PROVIDER = {
+    "provider_name": "Socialnämnden i Exempelstads kommun",
+    "provider_org_nr": "212000-0000",
+    "provider_address": "Socialförvaltningen, Storgatan 1, 123 45 Exempelstad",
+    "provider_contact": "Socialförvaltningens registrator, 010-000 00 00",
+}
+
 # code, name, level, parent code (None: the root nämnd), laws
 UNITS: list[tuple[str, str, str, str | None, list[str]]] = [
     ("FORV", "Socialförvaltningen", "forvaltning", None, ["SoL", "LSS", "HSL"]),

@@ -142,6 +142,8 @@ class IvoNotification(Base):
     investigation_attached: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     investigation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     namnd_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # the anmälan as it was sent (a PDF among the case's attachments), kept when it is marked sent
+    document_attachment_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class DeviationAction(Base):
@@ -201,6 +203,7 @@ class SubjectRef(Base):
     personnummer_enc: Mapped[str | None] = mapped_column(Text)
     personnummer_index: Mapped[str | None] = mapped_column(String(64), index=True)
     protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    insats_enc: Mapped[str | None] = mapped_column(Text)  # the insats the person had, when recorded
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[uuid.UUID] = mapped_column()
 

@@ -142,7 +142,10 @@ def check_escalation_type(deviation_type: DeviationType) -> None:
         raise RuleViolation("Ett klagomål eskaleras till en lex Sarah-rapport eller en HSL-avvikelse", "type")
 
 
-def deadline_rules(anonymous: bool) -> tuple[str, ...]:
+def deadline_rules(anonymous: bool, kind: ComplaintKind = ComplaintKind.KLAGOMAL) -> tuple[str, ...]:
     """Acknowledge at once and answer within four weeks (Socialstyrelsen; SoL/LSS by practice);
-    nothing to acknowledge or answer when the complainant is anonymous."""
-    return () if anonymous else ("complaint_acknowledge", "complaint_response")
+    nothing to acknowledge or answer when the complainant is anonymous, nor for beröm (praise asks
+    for no answer, issue 12)."""
+    if anonymous or kind is ComplaintKind.BEROM:
+        return ()
+    return ("complaint_acknowledge", "complaint_response")

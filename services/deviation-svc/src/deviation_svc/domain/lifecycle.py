@@ -36,7 +36,8 @@ class Step(StrEnum):
     COMPLETE_INVESTIGATION = "complete_investigation"
     DECIDE = "decide"
     IVO_DECISION = "ivo_decision"
-    IVO_RECORD = "ivo_record"  # anmälan sent, investigation sent, nämnd informed
+    IVO_RECORD = "ivo_record"  # anmälan sent, investigation sent
+    NAMND_INFORMED = "namnd_informed"  # the nämnd was informed of the anmälan
     ACTIONS = "actions"  # create, plan, complete, follow up, reject, edit an action
     CLOSE = "close"
     VOID = "void"
@@ -58,6 +59,7 @@ ALLOWED_FROM: dict[Step, frozenset[Status]] = {
     Step.DECIDE: frozenset({S.INVESTIGATING}),
     Step.IVO_DECISION: _AFTER_RECEIPT,
     Step.IVO_RECORD: _AFTER_RECEIPT,
+    Step.NAMND_INFORMED: _AFTER_RECEIPT,
     Step.ACTIONS: _AFTER_RECEIPT,
     # Closing from before follow_up is a phase skip, decided by `check_close`.
     Step.CLOSE: frozenset({S.RECEIVED, S.INVESTIGATING, S.DECIDED, S.ACTIONS, S.FOLLOW_UP}),
@@ -77,6 +79,7 @@ STEP_LABELS: dict[Step, str] = {
     Step.DECIDE: "besluta om",
     Step.IVO_DECISION: "besluta om anmälan till IVO för",
     Step.IVO_RECORD: "registrera IVO-steg för",
+    Step.NAMND_INFORMED: "registrera att nämnden informerats om",
     Step.ACTIONS: "hantera åtgärder för",
     Step.CLOSE: "avsluta",
     Step.VOID: "makulera",
@@ -93,6 +96,7 @@ _WHY: dict[Step, str] = {
     Step.DECIDE: "beslutet följer på utredningen",
     Step.IVO_DECISION: "en anmälan till IVO beslutas när rapporten är mottagen och medan ärendet är öppet",
     Step.IVO_RECORD: "IVO-stegen registreras medan ärendet är öppet",
+    Step.NAMND_INFORMED: "IVO-stegen registreras medan ärendet är öppet",
     Step.ACTIONS: "åtgärder hanteras när rapporten är mottagen och medan ärendet är öppet",
     Step.CLOSE: "bara ett mottaget, öppet ärende kan avslutas",
     Step.VOID: "bara en rapporterad eller mottagen avvikelse kan makuleras (felregistrering)",
@@ -143,6 +147,11 @@ def actions_for(step: Step, deviation_type: DeviationType) -> tuple[Action, ...]
         return (Action.LEX_SARAH_DECIDE if lex_sarah else Action.CASE_DECIDE,)
     if step in (Step.IVO_DECISION, Step.IVO_RECORD):
         return (ivo_action(ivo_kind(deviation_type)),)
+    if step is Step.NAMND_INFORMED:
+        # The socialchef informs the nämnd of every anmälan, Lex Maria too (seed 001 §2.2): she (or her
+        # delegate) records it besides the decider of the case's law.
+        kind = ivo_action(ivo_kind(deviation_type))
+        return tuple(dict.fromkeys((kind, Action.IVO_DECISION_LEX_SARAH)))
     if step is Step.EDIT:
         return _EDITORS
     return (_BY_STEP[step],)

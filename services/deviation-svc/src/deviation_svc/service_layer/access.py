@@ -26,6 +26,7 @@ from deviation_svc.domain.lifecycle import Step, actions_for, require_step
 from deviation_svc.domain.model import DeviationType, RuleViolation, Status
 from deviation_svc.service_layer.context import CommandCtx, Ctx
 from platform_shared.access import Action, Target
+from platform_shared.roles import Role
 
 DEVIATION_NOT_FOUND = "Avvikelsen finns inte"
 COMPLAINT_NOT_FOUND = "Klagomålet finns inte"
@@ -49,6 +50,17 @@ async def responsibles(session: AsyncSession, deviation_id: uuid.UUID) -> list[u
         )
     )
     return [r for r in rows.all() if r is not None]
+
+
+# The chefs of a unit's line (not the socialchef, who decides Lex Sarah for the whole förvaltning).
+LINE_CHEFS = frozenset({Role.ENHETSCHEF, Role.AVDELNINGSCHEF, Role.VERKSAMHETSCHEF, Role.MYNDIGHETSCHEF})
+
+
+async def own_chef(ctx: Ctx, d: Deviation) -> bool:
+    """Whether the caller is a chef in the line of the case's unit (its own or one above it): the
+    conflict of interest of docs/domain.md 2.5."""
+    line = set(await ctx.caller.directory.ancestors_and_self(d.unit_id))
+    return any(r.role in LINE_CHEFS and r.unit_id in line for r in ctx.caller.principal.roles)
 
 
 async def may_read(ctx: Ctx, d: Deviation) -> bool:

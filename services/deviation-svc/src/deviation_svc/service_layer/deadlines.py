@@ -51,14 +51,21 @@ async def open_rules(
 
 
 async def apply(
-    ctx: Ctx, subject: Subject, change: DeadlineChange, *, responsible_person_id: uuid.UUID | None = None
+    ctx: Ctx,
+    subject: Subject,
+    change: DeadlineChange,
+    *,
+    responsible_person_id: uuid.UUID | None = None,
+    start: datetime | None = None,
 ) -> None:
+    """Meet, cancel, then open the change's rules; those opened run from `start` (the event's own
+    date), else from now."""
     if change.meet:
         await ctx.parts.deadlines.meet(ctx.uow, subject.object_id, *change.meet)
     if change.cancel_all:
         await ctx.parts.deadlines.cancel(ctx.uow, subject.object_id)
     if change.open:
-        await open_rules(ctx, subject, change.open, responsible_person_id=responsible_person_id)
+        await open_rules(ctx, subject, change.open, start=start, responsible_person_id=responsible_person_id)
 
 
 def end_of_local_day(day: date) -> datetime:

@@ -19,6 +19,7 @@ class SubjectInput:
     name: str | None
     personnummer: str | None
     protected_identity: bool = False
+    insats: str | None = None  # the insats (e.g. hemtjänst) the person had, when it matters
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SubjectView:
     name: str | None
     personnummer: str | None
     protected_identity: bool
+    insats: str | None = None
 
 
 def add(ctx: Ctx, owner_type: str, owner_id: uuid.UUID, subject: SubjectInput) -> SubjectRef:
@@ -39,6 +41,7 @@ def add(ctx: Ctx, owner_type: str, owner_id: uuid.UUID, subject: SubjectInput) -
         personnummer_enc=cipher.encrypt(subject.personnummer) if subject.personnummer else None,
         personnummer_index=cipher.blind_index(subject.personnummer) if subject.personnummer else None,
         protected_identity=subject.protected_identity,
+        insats_enc=cipher.encrypt(subject.insats) if subject.insats else None,
         created_at=ctx.now(),
         created_by=ctx.caller.id,
     )
@@ -57,6 +60,7 @@ def reveal(cipher: FieldCipher, ref: SubjectRef) -> SubjectView:
         name=cipher.decrypt(ref.name_enc) if ref.name_enc else None,
         personnummer=cipher.decrypt(ref.personnummer_enc) if ref.personnummer_enc else None,
         protected_identity=ref.protected_identity,
+        insats=cipher.decrypt(ref.insats_enc) if ref.insats_enc else None,
     )
 
 

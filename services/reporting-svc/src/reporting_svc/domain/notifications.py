@@ -34,6 +34,10 @@ class NotificationKind(StrEnum):
     DEADLINE_MISSED = "deadline_missed"  # to the responsible person
     DEADLINE_MISSED_MANAGER = "deadline_missed_manager"  # to the manager above
     DEVIATION_CLOSED = "deviation_closed"  # to the reporter
+    # to the socialchef, who informs the nämnd of every anmälan (seed 001 §2.2) and records that she did
+    LEX_SARAH_INFORM_NAMND = "lex_sarah_inform_namnd"
+    LEX_MARIA_INFORM_NAMND = "lex_maria_inform_namnd"
+    LEX_SARAH_HANDED_BACK = "lex_sarah_handed_back"  # to the reporter and the socialchef
 
 
 MANAGER_ROLES = (
@@ -53,6 +57,17 @@ _DEGREE_TEXT = {
 }
 
 _LAW_TEXT = {EscalationLaw.LEX_SARAH: "lex Sarah", EscalationLaw.LEX_MARIA: "lex Maria"}
+
+# Who informs the nämnd (seed 001 §2.2): the socialchef, for both laws. The MAS who decides a Lex Maria
+# anmälan files it; the socialchef is told and informs the nämnd.
+_NAMND_TASK = {
+    EscalationLaw.LEX_SARAH: "informera nämnden om anmälan",
+    EscalationLaw.LEX_MARIA: "socialchefen informerar nämnden om anmälan",
+}
+_INFORM_KIND = {
+    EscalationLaw.LEX_SARAH: NotificationKind.LEX_SARAH_INFORM_NAMND,
+    EscalationLaw.LEX_MARIA: NotificationKind.LEX_MARIA_INFORM_NAMND,
+}
 
 _INVESTIGATION_TEXT = {
     EscalationLaw.LEX_SARAH: "Utredningen fortsätter och skickas till IVO när den är klar.",
@@ -99,13 +114,16 @@ def escalation_notices(
     decided_by: uuid.UUID,
     kvalitetsledare: Iterable[uuid.UUID],
     namnd: Iterable[uuid.UUID] = (),
+    socialchefs: Iterable[uuid.UUID] = (),
 ) -> list[Notice]:
     """Who is told that an IVO anmälan was decided, and what.
 
-    The decision-maker gets the task: file the anmälan through IVO:s e-tjänst and inform the nämnd.
-    Every kvalitetsledare whose scope covers the unit is told of the decision, and so is every member
-    of the nämnd over the unit (the nämnd is informed when an anmälan is made). One notice per
-    person: someone in two of these roles gets the first that applies.
+    The decision-maker gets the task: file the anmälan through IVO:s e-tjänst (and, under Lex Sarah,
+    where she is the socialchef or her delegate, inform the nämnd). The socialchef over the unit is
+    told of every anmälan under either law and informs the nämnd (seed 001 §2.2), recording that she
+    did. Every kvalitetsledare whose scope covers the unit is told of the decision, and so is every
+    member of the nämnd over the unit. One notice per person: someone in two of these roles gets the
+    first that applies.
     """
     law_text = _LAW_TEXT[law]
     degree_text = _DEGREE_TEXT.get(degree, degree)
@@ -118,11 +136,24 @@ def escalation_notices(
             title=f"Gör anmälan till IVO enligt {law_text}: {reference}",
             body=(
                 f"Du har beslutat att avvikelse {reference} ska anmälas till IVO enligt {law_text} "
-                f"({degree_text}). Gör anmälan snarast via IVO:s e-tjänst och informera nämnden om "
-                f"anmälan. {_INVESTIGATION_TEXT[law]}"
+                f"({degree_text}). Gör anmälan snarast via IVO:s e-tjänst; {_NAMND_TASK[law]}. "
+                f"{_INVESTIGATION_TEXT[law]}"
             ),
         )
     ]
+    for person_id in _unique(socialchefs, seen):
+        notices.append(
+            Notice(
+                recipient_id=person_id,
+                kind=_INFORM_KIND[law],
+                title=f"Informera nämnden: anmälan till IVO enligt {law_text} ({reference})",
+                body=(
+                    f"Beslut har fattats att avvikelse {reference} ska anmälas till IVO enligt {law_text} "
+                    f"({degree_text}). Informera nämnden om anmälan och registrera i ärendet när "
+                    "nämnden är informerad."
+                ),
+            )
+        )
     for person_id in _unique(kvalitetsledare, seen):
         notices.append(
             Notice(
@@ -146,6 +177,42 @@ def escalation_notices(
                     f"Förvaltningen har beslutat att anmäla avvikelse {reference} till IVO enligt "
                     f"{law_text} ({degree_text}). Nämnden informeras om anmälan; utredningen och "
                     "vidtagna åtgärder redovisas i tertialrapporten och kvalitetsberättelsen."
+                ),
+            )
+        )
+    return notices
+
+
+def handed_back_notices(
+    reference: str, reporter_id: uuid.UUID | None, socialchefs: Iterable[uuid.UUID], by: uuid.UUID
+) -> list[Notice]:
+    """A Lex Sarah report handed back as an ordinary avvikelse (docs/domain.md 2.5): the reporter and
+    the socialchef are told, so a hand-back is never silent. The one who handed it back is not told of
+    her own decision. The motivation is in the case, never in the message."""
+    seen = {by}
+    notices: list[Notice] = []
+    for person_id in _unique([reporter_id] if reporter_id else [], seen):
+        notices.append(
+            Notice(
+                recipient_id=person_id,
+                kind=NotificationKind.LEX_SARAH_HANDED_BACK,
+                title=f"Din lex Sarah-rapport {reference} hanteras som avvikelse",
+                body=(
+                    f"Rapporten {reference} som du lämnade enligt lex Sarah har efter bedömning klassats "
+                    "om till en avvikelse, med en skriftlig motivering. Rapporten hanteras vidare som "
+                    "avvikelse. Kontakta din chef eller den som utreder lex Sarah om du har frågor."
+                ),
+            )
+        )
+    for person_id in _unique(socialchefs, seen):
+        notices.append(
+            Notice(
+                recipient_id=person_id,
+                kind=NotificationKind.LEX_SARAH_HANDED_BACK,
+                title=f"Lex Sarah-rapport klassad om till avvikelse: {reference}",
+                body=(
+                    f"Lex Sarah-rapporten {reference} har klassats om till en avvikelse av den som utreder "
+                    "lex Sarah. Motiveringen finns i ärendet."
                 ),
             )
         )

@@ -36,6 +36,7 @@ from reporting_svc.domain.notifications import (
     closed_notice,
     deadline_notices,
     escalation_notices,
+    handed_back_notices,
     ivo_reminder_notice,
     manager_above,
     new_report_notices,
@@ -136,6 +137,7 @@ class NotificationRouting:
             deviation.IvoNotificationSent.event_type: self.ivo_sent,
             deviation.DeviationReported.event_type: self.reported,
             deviation.DeviationClosed.event_type: self.closed,
+            deviation.DeviationReclassified.event_type: self.reclassified,
             common.DeadlineApproaching.event_type: self.deadline,
             common.DeadlineMissed.event_type: self.deadline,
         }
@@ -156,8 +158,15 @@ class NotificationRouting:
         at = uow.clock()
         kvalitetsledare = await directory.people_with_role_over(Role.KVALITETSLEDARE, event.unit_id, at)
         namnd = await directory.people_with_role_over(Role.NAMND_LEDAMOT, event.unit_id, at)
+        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id, at)
         notices = escalation_notices(
-            law, event.reference, event.degree, event.decided_by, sorted(kvalitetsledare), sorted(namnd)
+            law,
+            event.reference,
+            event.degree,
+            event.decided_by,
+            sorted(kvalitetsledare),
+            sorted(namnd),
+            socialchefs=socialchefs,
         )
         await store(
             uow,
@@ -236,6 +245,25 @@ class NotificationRouting:
             event_id=envelope.id,
             event_type=event.event_type,
             notices=closed_notice(event.reference, event.reporter_id),
+            about=_about_deviation(event),
+            mail=self._mail,
+        )
+
+    async def reclassified(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+        """A Lex Sarah report handed back as an avvikelse: its reporter and the socialchef are told."""
+        assert isinstance(event, deviation.DeviationReclassified)
+        if (event.from_type, event.to_type) != ("lex_sarah", "avvikelse"):
+            return
+        directory = OrgDirectory(uow.session, self._replica)
+        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id, uow.clock())
+        await store(
+            uow,
+            self._replica,
+            event_id=envelope.id,
+            event_type=event.event_type,
+            notices=handed_back_notices(
+                event.reference, event.reporter_id, socialchefs, event.reclassified_by
+            ),
             about=_about_deviation(event),
             mail=self._mail,
         )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Response, status
 from fastapi import Query as QueryParam
 from fastapi.responses import HTMLResponse
 
+from deviation_svc.adapters.ivo_pdf import PDF_MEDIA_TYPE
 from deviation_svc.entrypoints.api import ivo_html
 from deviation_svc.entrypoints.api.deps import Command, Query
 from deviation_svc.entrypoints.api.schemas.ivo import (
@@ -41,19 +42,26 @@ async def decide_ivo(
 
 @router.get(
     "/{deviation_id}/ivo-notification",
-    summary="The anmälan's content as IVO's e-service asks for it: JSON, or Swedish HTML",
+    summary="The anmälan's content as IVO's e-service asks for it: JSON, Swedish HTML or PDF",
     response_model=IvoDocument,
-    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+    responses={200: {"content": {"application/json": {}, "text/html": {}, PDF_MEDIA_TYPE: {}}}},
 )
 async def ivo_notification(
     deviation_id: uuid.UUID,
     ctx: Query,
-    format_: Annotated[Literal["json", "html"] | None, QueryParam(alias="format")] = None,
+    format_: Annotated[Literal["json", "html", "pdf"] | None, QueryParam(alias="format")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     doc = await queries.document(ctx, deviation_id)
-    if format_ == "html" or (format_ is None and "text/html" in (accept or "")):
+    wanted = format_ or ("html" if "text/html" in (accept or "") else None)
+    wanted = wanted or ("pdf" if PDF_MEDIA_TYPE in (accept or "") else "json")
+    if wanted == "html":
         return HTMLResponse(ivo_html.render(doc))
+    if wanted == "pdf":
+        pdf = commands.render_pdf(doc, ctx.parts.settings.provider_name, ctx.now())
+        name = f"ivo-anmalan-{doc['reference']}.pdf"
+        headers = {"Content-Disposition": f'inline; filename="{name}"'}
+        return Response(pdf, media_type=PDF_MEDIA_TYPE, headers=headers)
     return IvoDocument.model_validate(doc)
 
 

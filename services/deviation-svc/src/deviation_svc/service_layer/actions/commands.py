@@ -13,12 +13,14 @@ from sqlalchemy import select
 
 from deviation_svc.adapters.orm import Deviation, DeviationAction
 from deviation_svc.domain.actions import ActionStatus, ActionStep, Horizon, check_plan, check_reason, move
+from deviation_svc.domain.chain import Dated, check_effect_evaluator, check_in_order
 from deviation_svc.domain.lifecycle import Step, phase_after_decision
 from deviation_svc.domain.model import CauseArea, Status
 from deviation_svc.service_layer import deadlines
-from deviation_svc.service_layer.access import load_for_step
+from deviation_svc.service_layer.access import case_target, load_for_step
 from deviation_svc.service_layer.context import CommandCtx, check_patch, require_person, touch
 from deviation_svc.service_layer.events import action_facts
+from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     ActionCompleted,
@@ -166,6 +168,11 @@ async def complete(ctx: CommandCtx, cmd: Complete) -> DeviationAction:
     a.executed_at = cmd.executed_at or ctx.now()
     if a.executed_at > ctx.now():
         raise invalid("executed_at", "ligger i framtiden", "Åtgärden är inte genomförd ännu")
+    check_in_order(
+        [Dated("planned_at", a.planned_at), Dated("executed_at", a.executed_at)],
+        ctx.now(),
+        field="executed_at",
+    )
     await ctx.parts.deadlines.meet(ctx.uow, a.id, RULE)
     await _follow_actions(ctx, d)
     ctx.emit(ActionCompleted(**action_facts(d, a), completed_at=a.executed_at))
@@ -181,10 +188,24 @@ class FollowUp:
 
 
 async def follow_up(ctx: CommandCtx, cmd: FollowUp) -> DeviationAction:
-    """The follow-up checks the intended effect (seed 002)."""
+    """The follow-up checks the intended effect (seed 002): the investigator or the responsible chef
+    evaluates it, never the action's own owner."""
     d, a = await _load(ctx, cmd.deviation_id, cmd.action_id, ActionStep.FOLLOW_UP)
+    check_effect_evaluator(
+        is_owner=ctx.caller.id == a.responsible_id,
+        is_investigator=ctx.caller.id == d.investigator_id,
+        is_responsible_chef=await ctx.caller.can(Action.CASE_ACTIONS, case_target(d)),
+    )
     check_reason(cmd.effect, "effect")
     a.effect, a.effective, a.followed_up_at = cmd.effect, cmd.effective, ctx.now()
+    check_in_order(
+        [
+            Dated("planned_at", a.planned_at),
+            Dated("executed_at", a.executed_at),
+            Dated("followed_up_at", a.followed_up_at),
+        ],
+        ctx.now(),
+    )
     await _follow_actions(ctx, d)
     ctx.emit(ActionFollowedUp(**action_facts(d, a), followed_up_at=a.followed_up_at, effective=cmd.effective))
     return await _commit(ctx, d, a, "follow_up_action")

@@ -114,7 +114,7 @@ async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complain
         subjects.add(ctx, OBJECT_TYPE, c.id, cmd.subject)
     if c.kind == ComplaintKind.FORBATTRINGSFORSLAG:  # a proposal now, kept working for this contract
         return await proposals.submit_from_complaint(ctx, c)
-    due = await deadlines.open_rules(ctx, _subject(c), deadline_rules(_anonymous(c)), start=received_at)
+    due = await deadlines.open_rules(ctx, _subject(c), _rules(c), start=received_at)
     c.response_due_at = due.get("complaint_response")
     ctx.emit(
         ComplaintReceived(
@@ -268,6 +268,16 @@ async def edit(ctx: CommandCtx, cmd: EditComplaint) -> Complaint:
     check_complaint_kind(cmd.changes.get("kind"))
     if "category" in cmd.changes:
         check_category(cmd.changes["category"], ctx.parts.settings.categories)
+    before = _rules(c)
     for name, value in cmd.changes.items():
         setattr(c, name, getattr(value, "value", value))
+    if _rules(c) != before and c.acknowledged_at is None and c.responded_at is None:
+        # Beröm has no clock; a beröm that turns out to be a klagomål gets one from its receipt.
+        await ctx.parts.deadlines.cancel(ctx.uow, c.id)
+        due = await deadlines.open_rules(ctx, _subject(c), _rules(c), start=c.received_at)
+        c.response_due_at = due.get("complaint_response")
     return await _commit(ctx, c, "update")
+
+
+def _rules(c: Complaint) -> tuple[str, ...]:
+    return deadline_rules(_anonymous(c), ComplaintKind(c.kind))

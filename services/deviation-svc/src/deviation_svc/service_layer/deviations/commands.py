@@ -22,6 +22,7 @@ from deviation_svc.adapters.orm import (
 from deviation_svc.domain import deadlines as deadline_rules
 from deviation_svc.domain.actions import ActionStatus, check_reason
 from deviation_svc.domain.categories import check_category
+from deviation_svc.domain.chain import Dated, check_in_order, check_not_own_chef, check_void, is_downgrade
 from deviation_svc.domain.investigation import (
     EntryFacts,
     EntryKind,
@@ -51,7 +52,7 @@ from deviation_svc.domain.model import (
     risk_value,
 )
 from deviation_svc.service_layer import deadlines, subjects
-from deviation_svc.service_layer.access import case_target, load_for_step
+from deviation_svc.service_layer.access import case_target, load_for_step, own_chef
 from deviation_svc.service_layer.context import CommandCtx, check_patch, require_person, require_unit, touch
 from deviation_svc.service_layer.events import deviation_facts
 from deviation_svc.service_layer.ivo import commands as ivo
@@ -436,6 +437,10 @@ class Void:
 
 async def void(ctx: CommandCtx, cmd: Void) -> Deviation:
     d = await load_for_step(ctx, cmd.deviation_id, Step.VOID)
+    kind = DeviationType(d.type)
+    check_not_own_chef(kind, await own_chef(ctx, d), "makulera")
+    has_ivo = await ivo.notification_of(ctx, d.id) is not None
+    check_void(kind, has_ivo, d.decided_at is not None, d.received_at is not None)
     check_reason(cmd.reason, "reason")
     now = ctx.now()
     d.status, d.voided_at, d.voided_by, d.void_reason = Status.VOIDED.value, now, ctx.caller.id, cmd.reason
@@ -473,6 +478,8 @@ class Reclassify:
 async def reclassify(ctx: CommandCtx, cmd: Reclassify) -> Deviation:
     d = await load_for_step(ctx, cmd.deviation_id, Step.RECLASSIFY)
     current = DeviationType(d.type)
+    if is_downgrade(current, cmd.to_type):
+        check_not_own_chef(current, await own_chef(ctx, d), "klassa om")
     has_ivo = await ivo.notification_of(ctx, d.id) is not None
     check_reclassify(current, cmd.to_type, Status(d.status), has_ivo, cmd.motivation)
     now = ctx.now()
@@ -496,10 +503,23 @@ async def reclassify(ctx: CommandCtx, cmd: Reclassify) -> Deviation:
             to_type=cmd.to_type.value,
             reclassified_at=now,
             reclassified_by=ctx.caller.id,
+            reporter_id=d.reporter_id,
         )
     )
     await _commit(ctx, d, "reclassify")
     return d
+
+
+def case_dates(d: Deviation, occurred: datetime, discovered: datetime | None) -> list[Dated]:
+    """The case's own chain: occurred ≤ discovered ≤ reported ≤ received ≤ investigation."""
+    return [
+        Dated("occurred_at", occurred),
+        Dated("discovered_at", discovered),
+        Dated("reported_at", d.reported_at),
+        Dated("received_at", d.received_at),
+        Dated("investigation_started_at", d.investigation_started_at),
+        Dated("investigation_completed_at", d.investigation_completed_at),
+    ]
 
 
 # --- edit (PATCH) and subject refs --------------------------------------------------------------
@@ -541,6 +561,8 @@ async def edit(ctx: CommandCtx, cmd: Edit) -> Deviation:
     occurred = cmd.changes.get("occurred_at", d.occurred_at)
     discovered = cmd.changes.get("discovered_at", d.discovered_at)
     check_report_times(occurred, discovered, ctx.now())
+    changed = "occurred_at" if "occurred_at" in cmd.changes else "discovered_at"
+    check_in_order(case_dates(d, occurred, discovered), ctx.now(), field=changed)
     for name, value in cmd.changes.items():
         setattr(d, name, value)
     if "immediate_measures" in cmd.changes:

@@ -3,13 +3,17 @@ investigation followed and that the nämnd was informed."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
-from deviation_svc.adapters.orm import Deviation, IvoNotification
+from deviation_svc.adapters import ivo_pdf
+from deviation_svc.adapters.attachments import storage_key
+from deviation_svc.adapters.orm import Attachment, Deviation, IvoNotification
 from deviation_svc.domain import deadlines as deadline_rules
 from deviation_svc.domain.ivo import (
     IvoChannel,
@@ -18,12 +22,14 @@ from deviation_svc.domain.ivo import (
     check_namnd_informed,
     check_sent,
 )
+from deviation_svc.domain.ivo_document import check_provider_facts, compose
 from deviation_svc.domain.lifecycle import Step
 from deviation_svc.domain.model import DeviationType, IvoKind, Status, check_ivo_decision, ivo_kind
 from deviation_svc.service_layer import deadlines
 from deviation_svc.service_layer.access import load_for_step
 from deviation_svc.service_layer.context import CommandCtx, Ctx, touch
 from deviation_svc.service_layer.events import deviation_facts
+from deviation_svc.service_layer.ivo import queries
 from platform_shared.context import Created
 from platform_shared.contracts.deviation import (
     IvoInvestigationSent,
@@ -104,15 +110,19 @@ async def _decide_ivo(ctx: CommandCtx, cmd: DecideIvo, d: Deviation) -> Created[
 def _state(d: Deviation, n: IvoNotification | None) -> IvoState:
     return IvoState(
         decided=n is not None,
+        decided_at=n.decided_at if n else None,
         sent_at=n.sent_at if n else None,
         investigation_sent_at=n.investigation_sent_at if n else None,
         namnd_informed_at=n.namnd_informed_at if n else None,
         investigation_completed=d.investigation_completed_at is not None,
+        investigation_completed_at=d.investigation_completed_at,
     )
 
 
-async def _load(ctx: CommandCtx, deviation_id: uuid.UUID) -> tuple[Deviation, IvoNotification | None]:
-    d = await load_for_step(ctx, deviation_id, Step.IVO_RECORD)
+async def _load(
+    ctx: CommandCtx, deviation_id: uuid.UUID, step: Step = Step.IVO_RECORD
+) -> tuple[Deviation, IvoNotification | None]:
+    d = await load_for_step(ctx, deviation_id, step)
     return d, await notification_of(ctx, d.id)
 
 
@@ -125,17 +135,46 @@ class RecordSent:
     investigation_attached: bool = False
 
 
+def render_pdf(doc: dict[str, Any], author: str, created: datetime) -> bytes:
+    return ivo_pdf.to_pdf(compose(doc), doc["reference"], author, created)
+
+
+async def _archive(ctx: CommandCtx, d: Deviation, n: IvoNotification) -> Attachment:
+    """The anmälan as it was sent, kept as a PDF among the case's attachments."""
+    doc = await queries.facts(ctx, d, n)
+    data = render_pdf(doc, ctx.parts.settings.provider_name, ctx.now())
+    attachment_id = new_id()
+    a = Attachment(
+        id=attachment_id,
+        deviation_id=d.id,
+        filename=f"ivo-anmalan-{d.reference}.pdf",
+        content_type=ivo_pdf.PDF_MEDIA_TYPE,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=storage_key(str(attachment_id)),
+        uploaded_by=ctx.caller.id,
+        uploaded_at=ctx.now(),
+    )
+    ctx.session.add(a)
+    await ctx.parts.attachments.put(a.storage_key, data)
+    return a
+
+
 async def record_sent(ctx: CommandCtx, cmd: RecordSent) -> IvoNotification:
     d, n = await _load(ctx, cmd.deviation_id)
     check_sent(_state(d, n), cmd.sent_at, cmd.investigation_attached, ctx.now())
+    check_provider_facts(queries.provider(ctx.parts.settings))
     assert n is not None
     n.sent_at, n.sent_recorded_by, n.channel = cmd.sent_at, ctx.caller.id, cmd.channel.value
     n.ivo_case_number, n.investigation_attached = cmd.ivo_case_number, cmd.investigation_attached
     if cmd.investigation_attached:
         n.investigation_sent_at = cmd.sent_at
+    archived = await _archive(ctx, d, n)
+    n.document_attachment_id = archived.id
     kind = IvoKind(n.kind)
     change = deadline_rules.on_ivo_sent(kind, cmd.investigation_attached, n.namnd_informed_at is not None)
-    await deadlines.apply(ctx, _subject(d), change)
+    # The nämnd's clock runs from the day the anmälan was sent, not from when that was recorded.
+    await deadlines.apply(ctx, _subject(d), change, start=cmd.sent_at)
     touch(d, ctx)
     ctx.emit(
         IvoNotificationSent(
@@ -150,7 +189,11 @@ async def record_sent(ctx: CommandCtx, cmd: RecordSent) -> IvoNotification:
     if cmd.investigation_attached:
         ctx.emit(IvoInvestigationSent(**deviation_facts(d), ivo_notification_id=n.id, sent_at=cmd.sent_at))
     await ctx.audit(OBJECT_TYPE, d.id, "ivo_sent")
-    await ctx.commit()
+    try:
+        await ctx.commit()
+    except BaseException:
+        await ctx.parts.attachments.delete(archived.storage_key)  # nothing kept when the row is not
+        raise
     return n
 
 
@@ -180,7 +223,7 @@ class RecordNamndInformed:
 
 
 async def record_namnd_informed(ctx: CommandCtx, cmd: RecordNamndInformed) -> IvoNotification:
-    d, n = await _load(ctx, cmd.deviation_id)
+    d, n = await _load(ctx, cmd.deviation_id, Step.NAMND_INFORMED)
     check_namnd_informed(_state(d, n), cmd.informed_at, ctx.now())
     assert n is not None
     n.namnd_informed_at = cmd.informed_at

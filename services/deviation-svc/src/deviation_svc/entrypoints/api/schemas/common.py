@@ -31,9 +31,12 @@ class SubjectIn(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     personnummer: str | None = Field(default=None, pattern=PERSONNUMMER, description="ÅÅÅÅMMDD-NNNN")
     protected_identity: bool = False
+    insats: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Insatsen personen hade, t.ex. hemtjänst"
+    )
 
     def input(self) -> SubjectInput:
-        return SubjectInput(self.name, self.personnummer, self.protected_identity)
+        return SubjectInput(self.name, self.personnummer, self.protected_identity, self.insats)
 
 
 class SubjectRead(BaseModel):
@@ -41,6 +44,7 @@ class SubjectRead(BaseModel):
     name: str | None
     personnummer: str | None
     protected_identity: bool
+    insats: str | None = None
 
 
 class DeadlineRead(BaseModel):

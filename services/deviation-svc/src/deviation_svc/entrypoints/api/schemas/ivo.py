@@ -40,6 +40,9 @@ class IvoDecisionRead(BaseModel):
     investigation_attached: bool = False
     investigation_sent_at: datetime | None = None
     namnd_informed_at: datetime | None = None
+    document_attachment_id: uuid.UUID | None = Field(
+        default=None, description="The anmälan as sent (PDF), among the case's attachments"
+    )
 
 
 class IvoSentBody(Strict):
@@ -68,6 +71,17 @@ class IvoUnitRead(BaseModel):
     id: uuid.UUID
     name: str | None
     laws: list[str]
+    path: list[str] = Field(description="The unit and the units above it, top first: where it happened")
+
+
+class DecisionMakerRead(BaseModel):
+    name: str | None
+    role: str | None = Field(description="The role the anmälan was decided in, in Swedish")
+
+
+class CauseRead(BaseModel):
+    text: str
+    cause_area: str | None
 
 
 class PlannedMeasure(BaseModel):
@@ -90,6 +104,7 @@ class IvoDocument(BaseModel):
     reference: str
     status: Literal["beslutad", "skickad"]
     decided_by: uuid.UUID
+    decision_maker: DecisionMakerRead
     decided_at: datetime
     degree: str
     final_degree: str | None
@@ -97,7 +112,9 @@ class IvoDocument(BaseModel):
     channel: str | None
     ivo_case_number: str | None
     provider: ProviderRead
+    provider_missing: list[str] = Field(description="Provider facts still missing (Swedish names)")
     unit: IvoUnitRead
+    verksamhetschef: str | None = Field(description="Lex Maria: the verksamhetschef (HSL) of the unit")
     case_type: DeviationType
     occurred_at: datetime
     discovered_at: datetime | None
@@ -106,6 +123,8 @@ class IvoDocument(BaseModel):
     description: str
     individuals: list[SubjectRead]
     consequences: list[str]
+    causes: list[CauseRead]
+    investigation_measures: list[str]
     immediate_measures: str | None
     planned_measures: list[PlannedMeasure]
     why_serious: str
@@ -116,3 +135,4 @@ class IvoDocument(BaseModel):
     patient_informed_at: datetime | None = Field(description="Lex Maria only")
     patient_view_given: bool | None = Field(description="Lex Maria only")
     namnd_informed_at: datetime | None
+    document_attachment_id: uuid.UUID | None
