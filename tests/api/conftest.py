@@ -18,6 +18,7 @@ import pytest
 
 from embedded_runner.app import build_embedded
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 PARAM = re.compile(r"\{([^}]+)\}")
 
 
@@ -108,28 +109,39 @@ async def discover(http: httpx.AsyncClient, demo: Demo) -> None:
         for person in demo.people:
             items = await _all_items(http, collection, person.headers)
             demo.shown[collection][person.email] = {str(i["id"]) for i in items or [] if "id" in i}
+    children: dict[str, list[str]] = {}  # parent path/segment → child ids (asked once)
     for template in templates:
         collection = collection_of(template)
         first = id_params(template)[0]
-        seen = sorted(set().union(*demo.shown[collection].values()))[:3]
-        bindings = [{first: i} for i in seen]
+        bindings = [{first: i} for i in sorted(set().union(*demo.shown[collection].values()))]
         # nested ids: `/x/{a}/seg/{b}` — the children of each real parent, as someone who sees it
         rest = template[len(collection) + len(first) + 3 :]
         for name in id_params(rest):
             segment = rest[: rest.index("{" + name)].strip("/").split("/")[-1]
             deeper = []
             for binding in bindings:
-                viewer = next(
-                    p for p in demo.people if binding[first] in demo.shown[collection].get(p.email, ())
-                )
                 parent = template[: template.index("{" + name) - len(segment) - 2]
                 for key, value in binding.items():
                     parent = parent.replace("{" + key + "}", value)
-                deeper += [
-                    {**binding, name: c} for c in (await _children(http, parent, segment, viewer.headers))[:2]
-                ]
+                if f"{parent}/{segment}" not in children:
+                    viewer = next(
+                        p for p in demo.people if binding[first] in demo.shown[collection].get(p.email, ())
+                    )
+                    children[f"{parent}/{segment}"] = await _children(http, parent, segment, viewer.headers)
+                deeper += [{**binding, name: c} for c in children[f"{parent}/{segment}"][:2]]
             bindings = deeper
         demo.bindings[template] = bindings
+
+
+async def _attach_a_file(http: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    """The demo has no attachment: one on the first avvikelse, so that attachment ids are real too."""
+    (first,) = (await http.get("/api/v1/deviations", params={"limit": 1}, headers=headers)).json()["items"]
+    answer = await http.post(
+        f"/api/v1/deviations/{first['id']}/attachments",
+        files={"file": ("foto.png", PNG, "image/png")},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
 
 
 @pytest.fixture(scope="session")
@@ -153,5 +165,6 @@ async def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         ) as http:
             spec = (await http.get("/openapi.json")).json()
             found = Demo(var_dir=var_dir, spec=spec, people=people)
+            await _attach_a_file(http, found.first_with_role("socialchef").headers)
             await discover(http, found)
     return found

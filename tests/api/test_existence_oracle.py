@@ -158,7 +158,15 @@ async def test_an_object_outside_the_callers_scope_answers_as_an_unknown_id(
             statuses[answers[0][0]] = statuses.get(answers[0][0], 0) + 1
     # A role is a role in a unit (the demo's enhetschefer each see their own enhet).
     compared = {(m, t, p.role, p.unit_id) for m, t, _, p, _ in pairs}
-    print(f"\nexistence oracle: {len(compared)} (operation, role) pairs compared; answers {statuses}")
+    with_ids = {
+        (m, t) for t, ops in demo.spec["paths"].items() if demo.id_params(t) for m in ops if m in METHODS
+    }
+    uncovered = sorted(with_ids - {(m, t) for m, t, _, _, _ in pairs})
+    print(
+        f"\nexistence oracle: {len(compared)} (operation, role) pairs compared over "
+        f"{len(with_ids) - len(uncovered)} of {len(with_ids)} operations with an id; answers {statuses}; "
+        f"no hidden object for: {uncovered}"
+    )
     unexpected = {k: v for k, v in mismatches.items() if k not in KNOWN}
     fixed = [k for k in KNOWN if k not in mismatches]
     assert not unexpected, "\n".join(f"{m} {t}: " + "; ".join(v[:3]) for (m, t), v in unexpected.items())
