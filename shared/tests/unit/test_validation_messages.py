@@ -75,6 +75,11 @@ def test_out_of_range_numbers_are_told_with_their_bound() -> None:
     assert message(year=9999) == "Ska vara högst 2200."
 
 
+def test_a_boolean_is_no_count_or_year() -> None:
+    assert message(count=True) == "Fel typ: ska vara ett heltal."
+    assert message(year=False) == "Fel typ: ska vara ett heltal."
+
+
 def test_bad_dates_and_times_are_told_in_swedish() -> None:
     assert message(occurred_on="0") == "Ogiltigt datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-03-01."
     assert message(occurred_on="2026-02-30").startswith("Ogiltigt datum")

@@ -13,14 +13,15 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from embedded_runner.gateway import Receive, Scope, Send, merge_documents, owner_of
+from platform_shared.api.problems import Problem
 
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
      "transfer-encoding", "upgrade", "host", "content-length"}
 )  # fmt: skip
-UNAVAILABLE = (
-    b'{"type":"/problems/service-unavailable","title":"Tj\xc3\xa4nsten svarar inte","status":503,'
-    b'"detail":"Tj\xc3\xa4nsten som \xc3\xa4ger s\xc3\xb6kv\xc3\xa4gen g\xc3\xa5r inte att n\xc3\xa5"}'
+# The owner of the path cannot be reached: one problem, written by the one translator.
+UNAVAILABLE = Problem(
+    503, "/problems/service-unavailable", "Tjänsten svarar inte", "Tjänsten som äger sökvägen går inte att nå"
 )
 
 
@@ -96,14 +97,7 @@ class ProxyGateway:
         try:
             response = await self.client.send(request, stream=True)
         except httpx.HTTPError:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [(b"content-type", b"application/problem+json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": UNAVAILABLE})
+            await UNAVAILABLE.response()(scope, receive, send)
             return
         try:
             await send(

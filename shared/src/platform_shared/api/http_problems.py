@@ -30,9 +30,13 @@ def http_problem(status: int, detail: str | None = None) -> tuple[str, str, str]
     type_, title, default_detail = HTTP_PROBLEMS.get(
         status, ("/problems/http-error", _phrase(status), _phrase(status))
     )
-    if detail is None or detail == _phrase(status) or detail == "Content Too Large":
+    if detail is None or detail == _phrase(status) or detail in _FRAMEWORK_DETAILS:
         detail = default_detail
     return type_, title, detail
+
+
+# What FastAPI and Starlette say in English themselves.
+_FRAMEWORK_DETAILS = frozenset({"Content Too Large", "There was an error parsing the body"})
 
 
 def _phrase(status: int) -> str:

@@ -47,6 +47,19 @@ class Problem(BaseModel):
     errors: list[ProblemFieldError] | None = Field(default=None, description="Each bad input (422)")
 
 
+# What the HTTP layer answers by itself (platform_shared.api.limits, overload, the framework's body
+# parsing), before or around any route: documented on every operation it can happen to.
+_HTTP_LAYER_ANSWERS = (
+    ("431", "Headers (or the token) too large"),
+    ("503", "Overloaded: try again after Retry-After seconds"),
+)
+_BODY_ANSWERS = (
+    ("400", "A body that cannot be read (not UTF-8, not the declared form)"),
+    ("413", "Body larger than the operation takes"),
+    ("415", "A content type the operation does not take"),
+)
+
+
 # `deviations_report`, `org_units_create`: what a generated client names its methods after.
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^[a-z]+$")
 ANY_STAFF = "Any signed-in person with an active role, and any registered integration client."
@@ -151,6 +164,18 @@ def describe(spec: dict[str, Any], routes: Iterable[Any], oidc_issuer: str | Non
             operation = spec.get("paths", {}).get(route.path_format or "", {}).get(method.lower())
             if operation is None:
                 continue
+            responses = operation.setdefault("responses", {})
+            for status, text in _HTTP_LAYER_ANSWERS:
+                responses.setdefault(status, {"description": text})
+            if "requestBody" in operation:
+                for status, text in _BODY_ANSWERS:
+                    responses.setdefault(status, {"description": text})
+            responses = operation.setdefault("responses", {})
+            for status, text in _HTTP_LAYER_ANSWERS:
+                responses.setdefault(status, {"description": text})
+            if "requestBody" in operation:
+                for status, text in _BODY_ANSWERS:
+                    responses.setdefault(status, {"description": text})
             if protected:
                 operation["security"] = requirement
                 operation.setdefault("responses", {}).setdefault(

@@ -4,7 +4,8 @@ range is a 422, never an overflow deep inside a query (a 500).
 - `Day`: a calendar date written `YYYY-MM-DD` (a number such as `0` is not a date), year 1900–2200.
 - `Instant`: an RFC 3339 date-time (`2026-03-01T08:00:00+01:00`; where a route allows it, a date
   or a time without offset), year 1900–2200. `AwareInstant`: the same, the offset required.
-- `Year`: 1900–2200. `Count`: 0 … 2 147 483 647. `Int32`: a signed 32-bit integer.
+- `Year`: 1900–2200. `Count`: 0 … 2 147 483 647. `Int32`: a signed 32-bit integer. None of them takes
+  a boolean (`true` is not 1).
 
 Use them for request fields and query parameters, e.g. `Annotated[Day | None, Query(alias="from")]`.
 """
@@ -67,6 +68,15 @@ Instant = Annotated[datetime, BeforeValidator(_datetime_text), AfterValidator(_d
 AwareInstant = Annotated[
     AwareDatetime, BeforeValidator(_datetime_text), AfterValidator(_datetime_year_in_range)
 ]
-Year = Annotated[int, Interval(ge=MIN_YEAR, le=MAX_YEAR)]
-Count = Annotated[int, Interval(ge=0, le=INT32_MAX)]
-Int32 = Annotated[int, Interval(ge=-INT32_MAX - 1, le=INT32_MAX)]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """JSON `true` is no number (pydantic would take it as 1)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Year = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=MIN_YEAR, le=MAX_YEAR)]
+Count = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=0, le=INT32_MAX)]
+Int32 = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=-INT32_MAX - 1, le=INT32_MAX)]

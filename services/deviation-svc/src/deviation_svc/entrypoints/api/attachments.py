@@ -45,7 +45,13 @@ async def list_attachments(deviation_id: uuid.UUID, ctx: Query) -> AttachmentLis
     "/{deviation_id}/attachments/{attachment_id}",
     summary="Download an attachment",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        200: {
+            "description": "The file, as the content type it was stored with (one of the tenant's "
+            "attachment types)",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 async def download(deviation_id: uuid.UUID, attachment_id: uuid.UUID, ctx: Query) -> Response:
     a, data = await queries.download(ctx, deviation_id, attachment_id)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from platform_shared.api.decisions import RecordedDecisionRead
-from platform_shared.api.types import Day, Year
+from platform_shared.api.types import Count, Day, Year
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -112,10 +112,10 @@ class TenantSettingsRead(BaseModel):
 class TenantSettingsPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    suppression_threshold: int | None = None
-    pattern_min_count: int | None = None
+    suppression_threshold: Count | None = None
+    pattern_min_count: Count | None = None
     pattern_rise_factor: float | None = Field(default=None, allow_inf_nan=False)
-    pattern_recurring_periods: int | None = None
+    pattern_recurring_periods: Count | None = None
     ivo_reminder_interval_hours: float | None = Field(default=None, allow_inf_nan=False)
 
 

@@ -21,7 +21,7 @@ from deviation_svc.entrypoints.api.schemas.common import (
     Text,
 )
 from deviation_svc.service_layer.deviations.commands import ReportDeviation
-from platform_shared.api.types import AwareInstant, Day
+from platform_shared.api.types import AwareInstant, Count, Day
 
 
 class DeviationCreate(Strict):
@@ -34,8 +34,8 @@ class DeviationCreate(Strict):
     discovered_at: AwareInstant | None = None
     discovered_how: str | None = Field(default=None, max_length=20000)
     immediate_measures: str | None = Field(default=None, max_length=20000)
-    probability: int | None = Scale
-    severity: int | None = Scale
+    probability: Count | None = Scale
+    severity: Count | None = Scale
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
 
     def command(self) -> ReportDeviation:
@@ -57,8 +57,8 @@ class DeviationPatch(Strict):
     discovered_at: AwareInstant | None = None
     discovered_how: str | None = Field(default=None, max_length=20000)
     immediate_measures: str | None = Field(default=None, max_length=20000)
-    probability: int | None = Scale
-    severity: int | None = Scale
+    probability: Count | None = Scale
+    severity: Count | None = Scale
     individual_informed: bool | None = None
     representative_informed: bool | None = None
     documented_in_record: bool | None = None

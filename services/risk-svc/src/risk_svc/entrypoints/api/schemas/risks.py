@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platform_shared.api.types import Count
 from risk_svc.domain.model import RiskBand
 from risk_svc.domain.risks import RiskSource, RiskStatus
 from risk_svc.entrypoints.api.schemas.common import (
@@ -30,8 +31,8 @@ class RiskCreate(Input):
     source: RiskSource | None = None
     analysis_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
-    probability: int | None = OptionalProbability
-    consequence: int | None = OptionalConsequence
+    probability: Count | None = OptionalProbability
+    consequence: Count | None = OptionalConsequence
     assessment_note: str | None = Field(default=None, max_length=5000)
     linked_deviation_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
     linked_complaint_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
@@ -56,8 +57,8 @@ class RiskPatch(Input):
 
 
 class RiskAssessBody(Input):
-    probability: int = Probability
-    consequence: int = Consequence
+    probability: Count = Probability
+    consequence: Count = Consequence
     note: str | None = Field(default=None, max_length=5000)
 
 
@@ -71,8 +72,8 @@ class RiskEscalateBody(Input):
 
 class RiskFollowUpBody(Input):
     note: str = Field(min_length=1, max_length=5000)
-    probability: int | None = OptionalProbability
-    consequence: int | None = OptionalConsequence
+    probability: Count | None = OptionalProbability
+    consequence: Count | None = OptionalConsequence
 
 
 class RiskNoteBody(Input):

@@ -6,28 +6,29 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from platform_shared.api.types import Count
 from risk_svc.entrypoints.api.schemas.common import Input
 from risk_svc.service_layer.settings.commands import ChangeSettings
 
 
 class BandsIn(Input):
-    medium_from: int | None = Field(default=None, ge=2, le=16)
-    high_from: int | None = Field(default=None, ge=2, le=16)
-    very_high_from: int | None = Field(default=None, ge=2, le=16)
+    medium_from: Count | None = Field(default=None, ge=2, le=16)
+    high_from: Count | None = Field(default=None, ge=2, le=16)
+    very_high_from: Count | None = Field(default=None, ge=2, le=16)
 
 
 class PrioritisationIn(Input):
-    min_risk_value: int | None = Field(default=None, ge=1, le=16)
-    min_consequence: int | None = Field(default=None, ge=1, le=4)
+    min_risk_value: Count | None = Field(default=None, ge=1, le=16)
+    min_consequence: Count | None = Field(default=None, ge=1, le=4)
 
 
 class SuggestionRuleIn(Input):
-    period_months: int | None = None
-    periods: int | None = None
-    min_count: int | None = None
+    period_months: Count | None = None
+    periods: Count | None = None
+    min_count: Count | None = None
     rise_factor: float | None = None
-    recurring_periods: int | None = None
-    severe_from: int | None = None
+    recurring_periods: Count | None = None
+    severe_from: Count | None = None
 
 
 class RiskSettingsPatch(Input):
