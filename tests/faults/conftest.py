@@ -379,6 +379,8 @@ class Writes:
         before it died. The service's own record says which, and that is what the read models must
         show (expecting the state before the write would wait for ever for a change that did
         happen)."""
+        if self.unanswered:
+            print(f"\n{len(self.unanswered)} receipt(s) without an answer, settled from deviation-svc")
         for deviation_id in sorted(self.unanswered):
             answer = await client.get(
                 f"{self.targets[-1]}/api/v1/deviations/{deviation_id}",
