@@ -379,8 +379,6 @@ class Writes:
         before it died. The service's own record says which, and that is what the read models must
         show (expecting the state before the write would wait for ever for a change that did
         happen)."""
-        if self.unanswered:
-            print(f"\n{len(self.unanswered)} receipt(s) without an answer, settled from deviation-svc")
         for deviation_id in sorted(self.unanswered):
             answer = await client.get(
                 f"{self.targets[-1]}/api/v1/deviations/{deviation_id}",
@@ -388,6 +386,7 @@ class Writes:
             )
             answer.raise_for_status()
             self.status[deviation_id] = answer.json()["status"]
+            print(f"\na receipt without an answer: deviation {deviation_id} is {self.status[deviation_id]}")
         self.unanswered.clear()
 
 
