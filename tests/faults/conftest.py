@@ -315,6 +315,9 @@ class Writes:
     rate: float = 12.0  # reports a second
     status: dict[str, str] = field(default_factory=dict)  # deviation id → status after its last step
     refused: int = 0
+    # Deviations whose receipt got no answer (the replica was killed, or the request timed out on a
+    # loaded machine): the service may have committed it or not. `settle` asks which.
+    unanswered: set[str] = field(default_factory=set)
     _n: int = 0
 
     @property
@@ -354,6 +357,7 @@ class Writes:
             )
         except httpx.HTTPError:
             self.refused += 1
+            self.unanswered.add(deviation["id"])
             return
         if received.status_code == 200:
             self.status[deviation["id"]] = received.json()["status"]
@@ -368,6 +372,22 @@ class Writes:
                 tasks.append(asyncio.create_task(self.one(client)))
                 await asyncio.sleep(1 / self.rate)
             await asyncio.gather(*tasks)
+            await self.settle(client)
+
+    async def settle(self, client: httpx.AsyncClient) -> None:
+        """A write without an answer is not a refused one: the replica may have committed it just
+        before it died. The service's own record says which, and that is what the read models must
+        show (expecting the state before the write would wait for ever for a change that did
+        happen)."""
+        for deviation_id in sorted(self.unanswered):
+            answer = await client.get(
+                f"{self.targets[-1]}/api/v1/deviations/{deviation_id}",
+                headers=self.cluster.auth("enhetschef_a"),
+            )
+            answer.raise_for_status()
+            self.status[deviation_id] = answer.json()["status"]
+            print(f"\na receipt without an answer: deviation {deviation_id} is {self.status[deviation_id]}")
+        self.unanswered.clear()
 
 
 # -- what the read models must show --------------------------------------------------------------
@@ -401,8 +421,24 @@ async def converge(cluster: Cluster, writes: Writes, timeout_s: float = CONVERGE
             seen = await statuses(cluster, service, ids)
             missing = {i: s for i, s in writes.status.items() if seen.get(i) != s}
             print(f"{service}: {len(missing)} of {len(ids)} not converged, e.g. {list(missing.items())[:3]}")
+            print(f"{service} shows: {[seen.get(i) for i in list(missing)[:3]]}")
+            await print_outbox(cluster, list(missing)[:3])
             print(cluster.services[service].tail(3000))
         raise
+
+
+async def print_outbox(cluster: Cluster, ids: list[str]) -> None:
+    """What deviation-svc committed and published for these deviations (a lost event shows here)."""
+    async with cluster.engines["deviation"].connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT key, seq, event_type, published_at, attempts, last_error FROM outbox_message"
+                " WHERE key = ANY(:ids) ORDER BY seq"
+            ),
+            {"ids": ids},
+        )
+        for row in rows:
+            print(f"outbox: {tuple(row)}")
 
 
 async def assert_exactly_once_in_order(cluster: Cluster) -> None:

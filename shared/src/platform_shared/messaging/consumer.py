@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class EventConsumer:
         self._subscription: Subscription | None = None
         self._pending: list[IncomingMessage] = []  # fetched, not yet applied
         self._done: dict[tuple[str, int], IncomingMessage] = {}  # applied, offset not yet committed
+        self._committing: asyncio.Task[None] | None = None  # the last batch's offsets, on their way
         self.processed_total = 0
         self._tracer = tracing.tracer(service)
         self._lag = metrics.gauge(
@@ -106,6 +108,10 @@ class EventConsumer:
         self._subscription = await self._transport.subscribe(list(self.spec.topics), self.spec.group)
 
     async def stop(self) -> None:
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            with contextlib.suppress(Exception):  # not committed: redelivered, and the inbox drops it
+                await committing
         self._pending = []
         self._done = {}
         if self._subscription is not None:
@@ -117,15 +123,21 @@ class EventConsumer:
         is just a step that fails and is retried)."""
         if self._subscription is None:
             await self.start()
-        await self.poll_once(self._max_records)
+        await self.poll_once(self._max_records, overlap_commit=True)
 
-    async def poll_once(self, max_records: int = 100) -> int:
+    async def poll_once(self, max_records: int = 100, *, overlap_commit: bool = False) -> int:
         """Apply one fetched batch (or the batch a transient failure left): in one transaction when
         it can, else message by message. Offsets are committed after the database. Returns how
-        many messages the batch had; raises on a transient failure, keeping the batch."""
+        many messages the batch had; raises on a transient failure, keeping the batch.
+
+        `overlap_commit` (the supervised loop): a batch's offset commit, a round trip to the broker,
+        runs while the next batch is fetched and applied instead of before it; it is awaited before
+        the next commit starts, so offsets still go forward only after their database commit and
+        in order. What a crash loses is an uncommitted offset: redelivered, dropped by the inbox."""
         subscription = self._subscription
         assert subscription is not None, "call start() first"
-        await self._commit_done(subscription)
+        if not overlap_commit:
+            await self._commit_done(subscription)
         if self._pending:
             # A rebalance may have moved a partition to another member meanwhile: it applies them.
             self._pending = [m for m in self._pending if subscription.assigned(m.topic, m.partition)]
@@ -136,12 +148,25 @@ class EventConsumer:
         count = len(self._pending)
         if self._pending:
             await self._apply_pending()
-        await self._commit_done(subscription)
+        if overlap_commit and count:
+            await self._settle_commit()
+            self._committing = asyncio.create_task(self._commit(subscription, dict(self._done)))
+        else:
+            await self._commit_done(subscription)
         return count
 
+    async def _settle_commit(self) -> None:
+        """Wait for the commit in flight; its failure is raised here (its offsets stay in `_done`)."""
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            await committing
+
     async def _commit_done(self, subscription: Subscription) -> None:
-        if self._done:
-            done = dict(self._done)
+        await self._settle_commit()
+        await self._commit(subscription, dict(self._done))
+
+    async def _commit(self, subscription: Subscription, done: dict[tuple[str, int], IncomingMessage]) -> None:
+        if done:
             await subscription.commit(list(done.values()))
             for partition, message in done.items():
                 if self._done.get(partition) is message:
