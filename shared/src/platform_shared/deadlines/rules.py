@@ -8,10 +8,9 @@ holidays (the `holidays` library).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays
 
