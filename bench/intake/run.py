@@ -454,6 +454,7 @@ async def main() -> None:
     results["rows_after"] = await _rows()
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print_summary(results)
+    print(f"every figure and raw timing: {args.out}")
 
 
 async def _rows() -> int:
@@ -493,7 +494,6 @@ def print_summary(results: dict[str, Any]) -> None:
         )
     if pg.get("failures"):
         print(f"project failures (statuses): {pg['failures']}")
-    print(f"raw timings: {OUT}")
 
 
 if __name__ == "__main__":
