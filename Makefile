@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-reporting bench-event-lag bench-overload
+.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-intake bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -61,6 +61,9 @@ typecheck: install
 
 bench-deviations: install postgres
 	$(UV) run --no-sync python bench/deviations/run.py
+
+bench-intake: install postgres
+	$(UV) run --no-sync python bench/intake/run.py
 
 bench-reporting: install postgres
 	$(UV) run --no-sync python bench/reporting/bench.py

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import sys
 from collections.abc import Callable
 
 import uvicorn
+from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
 from platform_shared.logs import configure_logging
@@ -21,6 +23,9 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     serve = sub.add_parser("serve", help="migrate, then serve the API with its relay and consumers")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (each with its relay and loops; they share)"
+    )
     sub.add_parser("migrate", help="upgrade the database to the latest migration")
     topics = sub.add_parser(
         "topics", help="create the declared Kafka topics (and re-assert their retention); idempotent"
@@ -48,8 +53,38 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
     if args.command == "dead-letters":
         sys.exit(asyncio.run(_dead_letters(runtime, args)))
     # The service writes its own access line (no query string, with the correlation id).
+    if args.workers > 1:
+        # Each worker process builds its own runtime (engine, pool, relay, loops) from this factory.
+        os.environ[_RUNTIME_FACTORY] = f"{build_runtime.__module__}:{build_runtime.__qualname__}"
+        if runtime.settings.run_migrations:  # once, before the workers start (not each of them)
+            asyncio.run(runtime.migrate())
+        uvicorn.run(
+            f"{__name__}:worker_app",
+            factory=True,
+            workers=args.workers,
+            # A worker imports the whole service before it answers: slow on a busy machine.
+            timeout_worker_healthcheck=120,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+        )
+        return
     app = create_service_app(runtime)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+
+
+_RUNTIME_FACTORY = "PLATFORM_RUNTIME_FACTORY"
+
+
+def worker_app() -> FastAPI:
+    """One worker process's app (`serve --workers N`): the runtime from the factory `serve` named."""
+    module_name, _, attribute = os.environ[_RUNTIME_FACTORY].partition(":")
+    build_runtime: Callable[[], ServiceRuntime] = getattr(importlib.import_module(module_name), attribute)
+    runtime = build_runtime()
+    runtime.settings.run_migrations = False  # `serve` migrated before it started the workers
+    configure_logging(runtime.settings.log_level, runtime.settings.log_json)
+    return create_service_app(runtime)
 
 
 async def _topics(runtime: ServiceRuntime, replication: int, wait_s: float) -> int:

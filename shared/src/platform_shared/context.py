@@ -84,6 +84,7 @@ class Created(Generic[T]):
 
     value: T
     status: int = 201
+    new: bool = False  # made by this very request (not found again, not a repeated key's answer)
 
 
 class Versioned(Protocol):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from platform_shared.sqlutil import insert_ignore
 
 
 def attach_reference_counter(metadata: MetaData) -> Table:
@@ -19,14 +19,14 @@ def attach_reference_counter(metadata: MetaData) -> Table:
 
 
 async def next_reference(session: AsyncSession, counter: Table, prefix: str, year: int) -> str:
-    """Takes the next number inside the caller's transaction (the row lock serialises writers)."""
-    await insert_ignore(session, counter, {"prefix": prefix, "year": year, "last_number": 0})
+    """Takes the next number inside the caller's transaction (the row lock serialises writers): one
+    statement, the year's first number inserting its row."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(counter).values(prefix=prefix, year=year, last_number=1)
     number = await session.scalar(
-        update(counter)
-        .where(counter.c.prefix == prefix, counter.c.year == year)
-        .values(last_number=counter.c.last_number + 1)
-        .returning(counter.c.last_number)
+        stmt.on_conflict_do_update(
+            index_elements=[counter.c.prefix, counter.c.year],
+            set_={"last_number": counter.c.last_number + 1},
+        ).returning(counter.c.last_number)
     )
-    if number is None:  # pragma: no cover - the row was inserted just above
-        number = await session.scalar(select(counter.c.last_number))
     return f"{prefix}-{year}-{number:06d}"

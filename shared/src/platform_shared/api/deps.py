@@ -17,7 +17,7 @@ from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:  # async: a plain def runs in a thread
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
@@ -59,14 +59,14 @@ async def current_principal(request: Request, runtime: RuntimeDep, session: Sess
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def get_directory(runtime: RuntimeDep, session: SessionDep) -> OrgDirectory:
+async def get_directory(runtime: RuntimeDep, session: SessionDep) -> OrgDirectory:
     return OrgDirectory(session, runtime.replica)
 
 
 DirectoryDep = Annotated[OrgDirectory, Depends(get_directory)]
 
 
-def get_authorizer(directory: DirectoryDep) -> Authorizer:
+async def get_authorizer(directory: DirectoryDep) -> Authorizer:
     return Authorizer(directory)
 
 
@@ -87,7 +87,7 @@ def parse_if_match(header: str | None) -> int | None:
         ) from exc
 
 
-def if_match(request: Request) -> int | None:
+async def if_match(request: Request) -> int | None:
     return parse_if_match(request.headers.get("if-match"))
 
 

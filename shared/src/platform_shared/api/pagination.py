@@ -43,7 +43,7 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def page_request(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> PageRequest:
+async def page_request(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> PageRequest:
     return PageRequest(cursor, limit)
 
 

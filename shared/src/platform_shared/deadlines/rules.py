@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -177,15 +177,17 @@ LAW_DEFAULTS: dict[str, DeadlineRule] = {
 
 
 @lru_cache(maxsize=8)
-def _swedish_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("SE", years=year)
+@cache  # building a year's holidays imports and computes the calendar: once per year and process
+def _swedish_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("SE", years=year))
 
 
-def _eves(year: int) -> set[date]:
+@cache
+def _eves(year: int) -> frozenset[date]:
     """Midsommarafton, julafton and nyårsafton count as holidays for legal time limits
     (lag (1930:173) om beräkning av lagstadgad tid)."""
     midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
-    return {midsummer_eve, date(year, 12, 24), date(year, 12, 31)}
+    return frozenset({midsummer_eve, date(year, 12, 24), date(year, 12, 31)})
 
 
 def is_working_day(day: date) -> bool:

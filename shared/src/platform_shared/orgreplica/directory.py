@@ -119,6 +119,26 @@ class OrgDirectory:
         ).first()
         return PersonRecord(**row._mapping) if row else None
 
+    async def person_and_roles(
+        self, subject: str, at: datetime | None = None
+    ) -> tuple[PersonRecord, list[ScopedRole]] | None:
+        """`person_by_subject` and `roles_of` in one query (every request resolves its caller)."""
+        p, r = self._t.person, self._t.role
+        held = and_(r.c.person_id == p.c.id, _valid_at(r, at or utc_now()))
+        rows = (
+            await self._session.execute(
+                select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
+                .select_from(p.outerjoin(r, held))
+                .where(p.c.subject == subject)
+            )
+        ).all()
+        if not rows:
+            return None
+        first = rows[0]
+        person = PersonRecord(first.id, first.subject, first.email, first.name, first.active)
+        roles = [ScopedRole(row.role, row.role_unit_id, row.acting) for row in rows if row.role is not None]
+        return person, roles
+
     async def person(self, person_id: uuid.UUID) -> PersonRecord | None:
         row = (
             await self._session.execute(select(self._t.person).where(self._t.person.c.id == person_id))

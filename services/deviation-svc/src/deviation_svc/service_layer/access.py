@@ -68,9 +68,10 @@ async def may_read(ctx: Ctx, d: Deviation) -> bool:
     return await ctx.caller.can(Action.CASE_READ, case_target(d, await responsibles(ctx.session, d.id)))
 
 
-async def handles(ctx: Ctx, d: Deviation) -> bool:
-    """May read the case as more than its reporter (the reporter sees status, not the investigation)."""
-    t = case_target(d, await responsibles(ctx.session, d.id))
+async def handles(ctx: Ctx, d: Deviation, *, new: bool = False) -> bool:
+    """May read the case as more than its reporter (the reporter sees status, not the investigation).
+    `new`: reported by this request, so it has no actions (and no responsibles) to look up yet."""
+    t = case_target(d, () if new else await responsibles(ctx.session, d.id))
     as_handler = Target(unit_id=t.unit_id, case_type=t.case_type, assigned_ids=t.assigned_ids)
     return await ctx.caller.can(Action.CASE_READ, as_handler)
 

@@ -56,7 +56,8 @@ async def read_model(ctx: Ctx, d: Deviation, response: Response, *, full: bool =
 async def report_deviation(body: DeviationCreate, ctx: Command, response: Response) -> DeviationRead:
     created = await commands.report(ctx, body.command())
     response.status_code = created.status
-    return await read_model(ctx, created.value, response, full=await handles(ctx, created.value))
+    full = await handles(ctx, created.value, new=created.new)
+    return await read_model(ctx, created.value, response, full=full)
 
 
 @router.get("", summary="List deviations visible to the caller (newest first, keyset pages)")

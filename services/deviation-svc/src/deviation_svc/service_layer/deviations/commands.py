@@ -192,7 +192,7 @@ async def _report(ctx: CommandCtx, cmd: ReportDeviation) -> Created[Deviation]:
             if existing is not None:
                 return Created(existing, 200)
         raise
-    return Created(d)
+    return Created(d, new=True)
 
 
 # --- receive, investigate ----------------------------------------------------------------------
