@@ -90,9 +90,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    # No round trip before every checkout: connections are recycled before a server or proxy idle
-    # timeout would drop them, and one dropped anyway is discarded when its error is seen.
-    kwargs.setdefault("pool_pre_ping", False)
+    # A database restart must not fail the next request on each pooled connection: a ping before each
+    # checkout (one round trip) replaces a dead connection; recycling keeps idle timeouts from biting.
+    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
 
