@@ -3,9 +3,8 @@ context, one problem translator, one pagination, one If-Match parser (and ETag w
 Idempotency-Key implementation — all in `platform_shared`. A line of source that looks like another
 implementation of one of them, anywhere else in the repo's code, fails this test.
 
-KNOWN lists the second implementations that are still there, by file: org-svc and reporting-svc are
-being converted to the pipeline (issue 10, "Every service uses it"); the lead removes an entry when its
-conversion lands (an entry whose file no longer has it fails the test too, so the list stays true)."""
+KNOWN lists second implementations allowed for a while, by file (none since all four services are on
+the pipeline); an entry whose file no longer has it fails the test too, so the list stays true."""
 
 from __future__ import annotations
 
@@ -68,21 +67,7 @@ PIECES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 
 # (piece, file) → the issue part that removes it. Keep it short and true.
-KNOWN: dict[tuple[str, str], str] = {
-    ("request context", "services/reporting-svc/src/reporting_svc/entrypoints/api/deps.py"): "conversion",
-    ("pagination", "services/org-svc/src/org_svc/entrypoints/api/common.py"): "conversion",
-    ("pagination", "services/reporting-svc/src/reporting_svc/service_layer/queries.py"): "conversion",
-    ("If-Match parser and ETag", "services/org-svc/src/org_svc/entrypoints/api/common.py"): "conversion",
-    ("If-Match parser and ETag", "services/reporting-svc/src/reporting_svc/entrypoints/api/reports.py"): (
-        "conversion"
-    ),
-    ("If-Match parser and ETag", "services/reporting-svc/src/reporting_svc/entrypoints/api/webhooks.py"): (
-        "conversion"
-    ),
-    ("If-Match parser and ETag", "services/reporting-svc/src/reporting_svc/entrypoints/api/statistics.py"): (
-        "conversion"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def implementations() -> dict[tuple[str, str], list[str]]:
