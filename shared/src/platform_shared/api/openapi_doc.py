@@ -292,7 +292,26 @@ def apply_operations(spec: dict[str, Any], table: Operations) -> list[tuple[str,
         for parameter in operation.get("parameters", []):
             if parameter["name"] in doc.query:
                 parameter["example"] = doc.query[parameter["name"]]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            _request_example(path, method, operation)
     return unknown
+
+
+EXAMPLE_ID = "0193f1c2-7a4e-7b1d-9c3e-2f5a6b7c8d90"
+
+
+def _request_example(path: str, method: str, operation: dict[str, Any]) -> None:
+    """Every operation shows a request: its path ids get an example value, and one that takes no input
+    at all says so with the request itself (what a person pastes into a terminal first)."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path" and "example" not in parameter:
+            schema = parameter.get("schema", {})
+            parameter["example"] = EXAMPLE_ID if schema.get("format") == "uuid" else "exempel"
+    if not operation.get("parameters") and "requestBody" not in operation:
+        curl = f"curl -H 'Authorization: Bearer <token>' -X {method.upper()} http://127.0.0.1:8000{path}"
+        operation["description"] = operation.get("description", "") + f"\n\n**Example:** `{curl}`"
+        operation["x-request-example"] = curl
 
 
 def name_form_bodies(spec: dict[str, Any]) -> None:
