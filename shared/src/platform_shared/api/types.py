@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 MIN_YEAR = 1900
@@ -80,3 +80,5 @@ def _not_a_boolean(value: Any) -> Any:
 Year = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=MIN_YEAR, le=MAX_YEAR)]
 Count = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=0, le=INT32_MAX)]
 Int32 = Annotated[int, BeforeValidator(_not_a_boolean), Interval(ge=-INT32_MAX - 1, le=INT32_MAX)]
+# The § of a nämnd protocol as people write it: 85, "85" or "§ 85" (platform_shared.decisions parses it).
+Paragraph = Count | Annotated[str, StringConstraints(min_length=1, max_length=12)]

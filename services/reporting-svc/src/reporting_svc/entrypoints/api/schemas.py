@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from platform_shared.api.decisions import RecordedDecisionRead
-from platform_shared.api.types import Count, Day, Year
+from platform_shared.api.types import Count, Day, Paragraph, Year
 from reporting_svc.domain.reports import ReportStatus, ReportType
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -231,9 +231,7 @@ class ReportAdoptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     meeting_date: Day | None = Field(None, description="The nämnd's meeting (its decision date)")
-    paragraph: int | str | None = Field(
-        None, max_length=12, description="The § in the nämnd's protocol: 85, '§ 85' or '85'"
-    )
+    paragraph: Paragraph | None = Field(None, description="The § in the nämnd's protocol: 85, '§ 85' or '85'")
     decided_on: Day | None = Field(None, description="A role's decision date (default today)")
     reference: str | None = Field(None, min_length=1, max_length=100, description="Diarienummer")
 

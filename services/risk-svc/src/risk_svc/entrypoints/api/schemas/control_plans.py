@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from platform_shared.api.decisions import RecordedDecisionRead
-from platform_shared.api.types import Day, Year
+from platform_shared.api.types import Day, Paragraph, Year
 from risk_svc.domain.control_plans import ControlKind, ControlMethod, Frequency, Occasion, PlanStatus
 from risk_svc.domain.model import RiskBand
 from risk_svc.entrypoints.api.schemas.common import Input
@@ -119,7 +119,7 @@ class ControlPlanAdoptBody(Input):
     """The nämnd's decision, recorded by the socialchef, förvaltningschef or a kvalitetsledare."""
 
     meeting_date: Day = Field(description="The nämnd's meeting: the date of its decision")
-    paragraph: int | str = Field(description="The § in the protocol: 85, '§ 85' or '85'")
+    paragraph: Paragraph = Field(description="The § in the protocol: 85, '§ 85' or '85'")
     reference: str | None = Field(default=None, min_length=1, max_length=100, description="Diarienummer")
 
 
