@@ -13,8 +13,8 @@ import argparse
 import asyncio
 import cProfile
 import tempfile
-import uuid
 import time
+import uuid
 from pathlib import Path
 
 import orjson
