@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from platform_shared.contracts import common, deviation
 from platform_shared.contracts.base import EventPayload
@@ -131,6 +131,7 @@ async def store(
     now = uow.clock()
     created = 0
     directory = BatchDirectory.of(uow, replica)
+    mails: list[dict[str, Any]] = []
     for notice in notices:
         notification_id = new_id()
         inserted = await insert_ignore(
@@ -158,18 +159,20 @@ async def store(
         created += 1
         person = await directory.person(notice.recipient_id) if mail else None
         if person is not None and person.active and person.email:
-            uow.session.add(
-                MailMessage(
-                    id=new_id(),
-                    notification_id=notification_id,
-                    to_address=person.email,
-                    subject=notice.title[:300],
-                    body=f"{notice.body}\n\n{MAIL_FOOTER}",
-                    created_at=now,
-                    next_attempt_at=now,
-                    attempts=0,
-                )
+            mails.append(
+                {
+                    "id": new_id(),
+                    "notification_id": notification_id,
+                    "to_address": person.email,
+                    "subject": notice.title[:300],
+                    "body": f"{notice.body}\n\n{MAIL_FOOTER}",
+                    "created_at": now,
+                    "next_attempt_at": now,
+                    "attempts": 0,
+                }
             )
+    if mails:  # a Core insert: no ORM objects for the flush to track
+        await uow.session.execute(insert(MailMessage), mails)
     return created
 
 
