@@ -12,7 +12,8 @@ async def insert_ignore(session: AsyncSession, table: Table, values: dict[str, A
     """INSERT … ON CONFLICT DO NOTHING on both dialects; True when a row was inserted."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = await session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    # The values as parameters, not in the statement: one cached compiled statement per table.
+    result = await session.execute(insert(table).on_conflict_do_nothing(), values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from opentelemetry.trace import Tracer
@@ -39,6 +39,7 @@ class UnitOfWork:
         self.clock = clock
         self._tracer = tracer or tracing.tracer(source.removesuffix("-svc"))
         self._pending: list[tuple[str, EventEnvelope, dict[str, str]]] = []
+        self._before_commit: dict[str, Callable[[], Awaitable[None]]] = {}
         self._session: AsyncSession | None = None
 
     @property
@@ -51,6 +52,7 @@ class UnitOfWork:
         self._session = self._factory()
         await self._session.begin()
         self._pending = []
+        self._before_commit = {}
         return self
 
     async def __aexit__(
@@ -79,8 +81,16 @@ class UnitOfWork:
             self._pending.append((topic, envelope, trace_headers))
         return envelope
 
+    def before_commit(self, key: str, action: Callable[[], Awaitable[None]]) -> None:
+        """Run `action` in this transaction just before it commits (once per `key`): lets a consumer
+        batch write what its events add up to, e.g. counters, in one statement instead of one each."""
+        self._before_commit.setdefault(key, action)
+
     async def commit(self) -> None:
         session = self.session
+        actions, self._before_commit = self._before_commit, {}
+        for action in actions.values():
+            await action()
         if self._pending:
             await session.execute(
                 self._tables.outbox.insert(),

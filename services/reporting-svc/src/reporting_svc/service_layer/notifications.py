@@ -8,12 +8,13 @@ that was actually inserted. Reminders get a deterministic event id per (anmälan
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from platform_shared.contracts import common, deviation
 from platform_shared.contracts.base import EventPayload
@@ -23,7 +24,7 @@ from platform_shared.deadlines.rules import LAW_DEFAULTS
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
-from platform_shared.orgreplica.directory import OrgDirectory
+from platform_shared.orgreplica.directory import OrgDirectory, PersonRecord
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.roles import Role
 from platform_shared.sqlutil import insert_ignore
@@ -50,6 +51,61 @@ NOTIFICATIONS_GROUP = "reporting.notifications"
 MAIL_FOOTER = "Detta meddelande finns också bland dina aviseringar i kvalitetssystemet."
 REMINDER_NAMESPACE = uuid.UUID("6f1c3f50-2f0e-4a57-9d0e-3c1e1d6b7a11")
 
+T = TypeVar("T")
+
+
+class BatchDirectory:
+    """The org replica's answers for one transaction (a consumer batch): each question is asked of
+    the database once, at one moment (the transaction's first clock reading), so the routing of a
+    batch of events on the same units costs a few look-ups instead of several per event."""
+
+    def __init__(self, uow: UnitOfWork, replica: ReplicaTables) -> None:
+        self._directory = OrgDirectory(uow.session, replica)
+        self._session = uow.session
+        self._replica = replica
+        self.at = uow.clock()
+        self._answers: dict[tuple[Any, ...], Any] = {}
+
+    @classmethod
+    def of(cls, uow: UnitOfWork, replica: ReplicaTables) -> BatchDirectory:
+        info = uow.session.info
+        found = info.get(cls)
+        if not isinstance(found, cls):
+            found = info[cls] = cls(uow, replica)
+        return found
+
+    async def _once(self, key: tuple[Any, ...], ask: Callable[[], Awaitable[T]]) -> T:
+        if key not in self._answers:
+            self._answers[key] = await ask()
+        answer: T = self._answers[key]
+        return answer
+
+    async def nearest_with_role(self, role: str, unit_id: uuid.UUID) -> list[uuid.UUID]:
+        key = ("nearest", role, unit_id)
+        return list(await self._once(key, lambda: self._directory.nearest_with_role(role, unit_id, self.at)))
+
+    async def people_with_role_over(self, role: str, unit_id: uuid.UUID) -> list[uuid.UUID]:
+        key = ("over", role, unit_id)
+        ask = lambda: self._directory.people_with_role_over(role, unit_id, self.at)  # noqa: E731
+        return list(await self._once(key, ask))
+
+    async def ancestors_and_self(self, unit_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(
+            await self._once(("ancestors", unit_id), lambda: self._directory.ancestors_and_self(unit_id))
+        )
+
+    async def person(self, person_id: uuid.UUID) -> PersonRecord | None:
+        return await self._once(("person", person_id), lambda: self._directory.person(person_id))
+
+    async def unit_name(self, unit_id: uuid.UUID) -> str:
+        unit = self._replica.unit.c
+
+        async def ask() -> str:
+            name = await self._session.scalar(select(unit.name).where(unit.id == unit_id))
+            return str(name) if name else "enheten"
+
+        return await self._once(("unit_name", unit_id), ask)
+
 
 @dataclass(frozen=True)
 class About:
@@ -75,7 +131,8 @@ async def store(
     """Insert each notice once per (event, recipient); queue its e-mail with it. Returns how many new."""
     now = uow.clock()
     created = 0
-    directory = OrgDirectory(uow.session, replica)
+    directory = BatchDirectory.of(uow, replica)
+    mails: list[dict[str, Any]] = []
     for notice in notices:
         notification_id = new_id()
         inserted = await insert_ignore(
@@ -103,18 +160,20 @@ async def store(
         created += 1
         person = await directory.person(notice.recipient_id) if mail else None
         if person is not None and person.active and person.email:
-            uow.session.add(
-                MailMessage(
-                    id=new_id(),
-                    notification_id=notification_id,
-                    to_address=person.email,
-                    subject=notice.title[:300],
-                    body=f"{notice.body}\n\n{MAIL_FOOTER}",
-                    created_at=now,
-                    next_attempt_at=now,
-                    attempts=0,
-                )
+            mails.append(
+                {
+                    "id": new_id(),
+                    "notification_id": notification_id,
+                    "to_address": person.email,
+                    "subject": notice.title[:300],
+                    "body": f"{notice.body}\n\n{MAIL_FOOTER}",
+                    "created_at": now,
+                    "next_attempt_at": now,
+                    "attempts": 0,
+                }
             )
+    if mails:  # a Core insert: no ORM objects for the flush to track
+        await uow.session.execute(insert(MailMessage), mails)
     return created
 
 
@@ -154,11 +213,10 @@ class NotificationRouting:
             if isinstance(event, deviation.LexSarahEscalated)
             else EscalationLaw.LEX_MARIA
         )
-        directory = OrgDirectory(uow.session, self._replica)
-        at = uow.clock()
-        kvalitetsledare = await directory.people_with_role_over(Role.KVALITETSLEDARE, event.unit_id, at)
-        namnd = await directory.people_with_role_over(Role.NAMND_LEDAMOT, event.unit_id, at)
-        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id, at)
+        directory = BatchDirectory.of(uow, self._replica)
+        kvalitetsledare = await directory.people_with_role_over(Role.KVALITETSLEDARE, event.unit_id)
+        namnd = await directory.people_with_role_over(Role.NAMND_LEDAMOT, event.unit_id)
+        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id)
         notices = escalation_notices(
             law,
             event.reference,
@@ -219,11 +277,11 @@ class NotificationRouting:
 
     async def reported(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
         assert isinstance(event, deviation.DeviationReported)
-        directory = OrgDirectory(uow.session, self._replica)
-        chefs = await directory.nearest_with_role(Role.ENHETSCHEF, event.unit_id, uow.clock())
+        directory = BatchDirectory.of(uow, self._replica)
+        chefs = await directory.nearest_with_role(Role.ENHETSCHEF, event.unit_id)
         if not chefs:
             return
-        unit_name = await _unit_name(uow, self._replica, event.unit_id)
+        unit_name = await directory.unit_name(event.unit_id)
         notices = new_report_notices(
             event.reference, event.deviation_type, unit_name, chefs, event.reporter_id
         )
@@ -254,8 +312,8 @@ class NotificationRouting:
         assert isinstance(event, deviation.DeviationReclassified)
         if (event.from_type, event.to_type) != ("lex_sarah", "avvikelse"):
             return
-        directory = OrgDirectory(uow.session, self._replica)
-        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id, uow.clock())
+        directory = BatchDirectory.of(uow, self._replica)
+        socialchefs = await directory.nearest_with_role(Role.SOCIALCHEF, event.unit_id)
         await store(
             uow,
             self._replica,
@@ -271,16 +329,15 @@ class NotificationRouting:
     async def deadline(self, uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
         assert isinstance(event, common.DeadlineApproaching | common.DeadlineMissed)
         missed = isinstance(event, common.DeadlineMissed)
-        directory = OrgDirectory(uow.session, self._replica)
-        at = uow.clock()
+        directory = BatchDirectory.of(uow, self._replica)
         if event.responsible_person_id is not None:
             responsible = [event.responsible_person_id]
         elif event.responsible_role:
-            responsible = await directory.nearest_with_role(event.responsible_role, event.unit_id, at)
+            responsible = await directory.nearest_with_role(event.responsible_role, event.unit_id)
         else:
             responsible = []
         managers = (
-            manager_above(await _role_chain(uow, self._replica, directory, event.unit_id, at), responsible)
+            manager_above(await _role_chain(uow, self._replica, directory, event.unit_id), responsible)
             if missed
             else []
         )
@@ -322,16 +379,12 @@ def _about_deviation(event: deviation._DeviationEvent) -> About:
     )
 
 
-async def _unit_name(uow: UnitOfWork, replica: ReplicaTables, unit_id: uuid.UUID) -> str:
-    name = await uow.session.scalar(select(replica.unit.c.name).where(replica.unit.c.id == unit_id))
-    return str(name) if name else "enheten"
-
-
 async def _role_chain(
-    uow: UnitOfWork, replica: ReplicaTables, directory: OrgDirectory, unit_id: uuid.UUID, at: datetime
+    uow: UnitOfWork, replica: ReplicaTables, directory: BatchDirectory, unit_id: uuid.UUID
 ) -> list[list[tuple[uuid.UUID, str]]]:
     """Role holders on the unit and each ancestor, nearest first."""
     r = replica.role.c
+    at = directory.at
     chain: list[list[tuple[uuid.UUID, str]]] = []
     for ancestor in await directory.ancestors_and_self(unit_id):
         rows = await uow.session.execute(

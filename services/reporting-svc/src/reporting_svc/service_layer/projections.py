@@ -320,10 +320,23 @@ def _insert(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+_BATCH_COUNTS = "reporting.month_counts"  # session.info: the deltas a transaction still has to write
+
+
 async def add_counts(session: AsyncSession, subject: str, deltas: Mapping[Cell, int]) -> None:
-    """Move the pre-aggregate cells by their deltas, in one statement."""
+    """Move the pre-aggregate cells by their deltas: in one statement, or, in a transaction that
+    collects them (`project`), added to what it writes just before it commits."""
     if not deltas:
         return
+    pending: dict[tuple[str, Cell], int] | None = session.info.get(_BATCH_COUNTS)
+    if pending is not None:
+        for cell, d in deltas.items():
+            pending[(subject, cell)] = pending.get((subject, cell), 0) + d
+        return
+    await _write_counts(session, [(subject, cell, d) for cell, d in deltas.items()])
+
+
+async def _write_counts(session: AsyncSession, deltas: list[tuple[str, Cell, int]]) -> None:
     rows = [
         {
             "subject": subject,
@@ -333,8 +346,10 @@ async def add_counts(session: AsyncSession, subject: str, deltas: Mapping[Cell, 
             "value": value[:100],
             "count": d,
         }
-        for (month, unit, dim, value), d in sorted(deltas.items(), key=lambda item: str(item[0]))
+        for subject, (month, unit, dim, value), d in sorted(deltas, key=lambda item: str(item[:2]))
     ]
+    if not rows:
+        return
     stmt = _insert(session)(fact_month_count)
     stmt = stmt.on_conflict_do_update(
         index_elements=["subject", "month", "unit_id", "dimension", "value"],
@@ -415,6 +430,16 @@ async def _control_plan(session: AsyncSession, event: EventPayload) -> None:
 
 async def project(uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
     session = uow.session
+    if _BATCH_COUNTS not in session.info:
+        # The month counts of all the events of a consumer batch: one statement at its commit.
+        pending: dict[tuple[str, Cell], int] = {}
+        session.info[_BATCH_COUNTS] = pending
+
+        async def write() -> None:
+            session.info.pop(_BATCH_COUNTS, None)
+            await _write_counts(session, [(subject, cell, d) for (subject, cell), d in pending.items()])
+
+        uow.before_commit(_BATCH_COUNTS, write)
     for change in changes_for(event, envelope):
         await apply_change(session, change)
     await resolve_deadlines(session, event, envelope.time)
