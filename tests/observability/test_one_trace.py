@@ -4,8 +4,6 @@ an invalid incoming `traceparent` starts a new trace; log lines carry the trace 
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import structlog
+import structlog.testing
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -24,7 +23,7 @@ from deviation_svc.config import DeviationSettings
 from platform_shared import tracing
 from platform_shared.api import middleware
 from platform_shared.auth.tokens import DevTokens
-from platform_shared.logs import configure_logging
+from platform_shared.logs import add_trace_ids, configure_logging
 from platform_shared.messaging.local import LocalTransport
 from platform_shared.testing import OrgFixture, feed_org, running_service, standard_org, wait_until
 from reporting_svc.app import build_runtime as build_reporting
@@ -157,31 +156,40 @@ async def test_an_invalid_incoming_traceparent_starts_a_new_trace_instead_of_bei
     assert (version, int(trace_id, 16)) == ("00", server.context.trace_id) and stored != invalid
 
 
+DEVIATIONS = "/api/v1/deviations"
+
+
 async def test_every_log_line_of_a_request_carries_its_trace_and_span_id(
     two: Two, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    configure_logging("INFO", json=True)
-    # structlog caches a module's logger on first use: an earlier test in this process may have
-    # cached the access logger under its own configuration (capture_logs); take a fresh one.
-    monkeypatch.setattr(middleware, "log", structlog.get_logger(middleware.ACCESS_LOGGER))
-    access_logger = logging.getLogger(middleware.ACCESS_LOGGER)
-    level = access_logger.level
-    access_logger.setLevel(logging.NOTSET)
-    captured = io.StringIO()
-    handler = logging.StreamHandler(captured)
-    handler.setFormatter(logging.getLogger().handlers[0].formatter)
-    logging.getLogger().addHandler(handler)
-    try:
+    # The services' processor chain (platform_shared.logs) on the lines of one request, captured as
+    # structlog hands them over: independent of the stdlib handlers and levels other tests leave behind.
+    with structlog.testing.capture_logs(processors=[add_trace_ids]) as lines:
+        # structlog caches a module's logger on first use: a fresh one, under the capture's configuration.
+        monkeypatch.setattr(middleware, "log", structlog.get_logger(middleware.ACCESS_LOGGER))
         await two.report()
-    finally:
-        logging.getLogger().removeHandler(handler)
-        access_logger.setLevel(level)
-    lines = [json.loads(line) for line in captured.getvalue().splitlines()]
-    (access,) = [
-        line for line in lines if line["event"] == "request" and line["path"] == "/api/v1/deviations"
+    found = [
+        line for line in lines if line["event"] == "request" and line.get("path") == "/api/v1/deviations"
     ]
+    assert len(found) == 1, lines
+    (access,) = found
     assert access["trace_id"] == format(two.server_span().context.trace_id, "032x")
     assert len(access["span_id"]) == 16
+
+
+def test_the_services_log_configuration_adds_the_trace_ids_to_every_line() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging("INFO", json=True)
+        formatter = root.handlers[0].formatter
+        assert isinstance(formatter, structlog.stdlib.ProcessorFormatter)
+        assert add_trace_ids in formatter.foreign_pre_chain  # lines of other libraries
+        assert add_trace_ids in structlog.get_config()["processors"]  # the services' own lines
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        structlog.reset_defaults()
 
 
 async def _reported_event_id(two: Two, **headers: str) -> str:
