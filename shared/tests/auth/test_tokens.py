@@ -75,12 +75,12 @@ async def test_an_rsa_signed_token_is_accepted_from_an_rsa_key(issuer: LocalIssu
 
 async def test_an_expired_token_is_refused(issuer: LocalIssuer, clock: FakeClock) -> None:
     token = issuer.mint("user-1", ttl=timedelta(minutes=-1))
-    assert "expired" in await refused(verifier(issuer, clock), token)
+    assert "gått ut" in await refused(verifier(issuer, clock), token)
 
 
 async def test_a_token_from_another_issuer_is_refused(issuer: LocalIssuer, clock: FakeClock) -> None:
     token = issuer.mint("user-1", iss="https://evil.example.test")
-    assert "issuer" in await refused(verifier(issuer, clock), token)
+    assert "fel utfärdare" in await refused(verifier(issuer, clock), token)
 
 
 async def test_a_token_for_another_audience_is_refused(issuer: LocalIssuer, clock: FakeClock) -> None:
@@ -96,7 +96,7 @@ async def test_a_token_signed_with_a_key_the_issuer_does_not_publish_is_refused(
     issuer: LocalIssuer, clock: FakeClock
 ) -> None:
     issuer.add_key("stolen", publish=False)
-    assert "unknown key" in await refused(verifier(issuer, clock), issuer.mint("user-1", kid="stolen"))
+    assert "okänd nyckel" in await refused(verifier(issuer, clock), issuer.mint("user-1", kid="stolen"))
 
 
 async def test_a_token_naming_a_published_key_but_signed_with_another_is_refused(
@@ -112,7 +112,7 @@ async def test_a_token_naming_a_published_key_but_signed_with_another_is_refused
 async def test_an_unsigned_token_alg_none_is_refused(issuer: LocalIssuer, clock: FakeClock) -> None:
     claims = jwt.decode(issuer.mint("user-1"), options={"verify_signature": False})
     unsigned = f"{_b64({'alg': 'none', 'kid': 'key-1'})}.{_b64(claims)}."
-    assert "not accepted" in await refused(verifier(issuer, clock), unsigned)
+    assert "godtas inte" in await refused(verifier(issuer, clock), unsigned)
     assert issuer.requests == 0  # refused before any key is looked up
 
 
@@ -128,7 +128,7 @@ async def test_an_hmac_token_keyed_with_the_public_key_is_refused(
     signing_input = f"{_b64({'alg': 'HS256', 'kid': 'key-1'})}.{_b64(claims)}"
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     confused = f"{signing_input}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
-    assert "not accepted" in await refused(verifier(issuer, clock), confused)
+    assert "godtas inte" in await refused(verifier(issuer, clock), confused)
 
 
 async def test_a_token_whose_algorithm_does_not_fit_its_key_is_refused(
@@ -139,7 +139,7 @@ async def test_a_token_whose_algorithm_does_not_fit_its_key_is_refused(
     token = jwt.encode(
         claims, issuer.keys["rsa-1"], algorithm="PS256", headers={"kid": "rsa-1", "typ": "at+jwt"}
     )
-    assert "does not fit" in await refused(verifier(issuer, clock), token)
+    assert "passar inte" in await refused(verifier(issuer, clock), token)
 
 
 async def test_signing_keys_are_fetched_once_and_then_served_from_the_cache(
@@ -172,7 +172,7 @@ async def test_a_retired_key_stops_working_when_the_cache_expires(
     issuer.add_key("key-2")
     issuer.publish("key-2")  # key-1 retired
     clock.now += 301
-    assert "unknown key" in await refused(tokens, old_token)
+    assert "okänd nyckel" in await refused(tokens, old_token)
     assert (await tokens.verify(issuer.mint("user-2", kid="key-2")))["sub"] == "user-2"
 
 
@@ -214,7 +214,7 @@ async def test_a_dev_token_signed_by_another_installation_is_refused(tmp_path: P
 
 async def test_an_expired_dev_token_is_refused(tmp_path: Path) -> None:
     tokens = DevTokens(tmp_path)
-    assert "expired" in await refused(tokens, tokens.mint("demo:eva.lind", ttl=timedelta(minutes=-1)))
+    assert "gått ut" in await refused(tokens, tokens.mint("demo:eva.lind", ttl=timedelta(minutes=-1)))
 
 
 async def test_a_dev_token_for_another_audience_is_refused(tmp_path: Path) -> None:
@@ -267,7 +267,7 @@ async def test_the_jwks_url_is_found_through_the_issuers_discovery_document(issu
 
 async def test_a_discovery_document_naming_another_issuer_is_not_trusted(issuer: LocalIssuer) -> None:
     tokens = OidcTokens(issuer.url, audience=issuer.audience)  # the document says https://idp.example.test
-    assert "keys unavailable" in await refused(tokens, issuer.mint("user-1", iss=issuer.url))
+    assert "nycklar kan inte" in await refused(tokens, issuer.mint("user-1", iss=issuer.url))
 
 
 async def test_production_refuses_a_discovered_jwks_url_that_is_not_https(issuer: LocalIssuer) -> None:
@@ -279,7 +279,7 @@ async def test_production_refuses_a_discovered_jwks_url_that_is_not_https(issuer
 
 async def test_an_id_token_is_not_taken_for_an_access_token(issuer: LocalIssuer, clock: FakeClock) -> None:
     id_token = issuer.mint("user-1", typ="JWT", nonce="n-1")
-    assert "type not accepted" in await refused(verifier(issuer, clock), id_token)
+    assert "Tokentypen godtas inte" in await refused(verifier(issuer, clock), id_token)
 
 
 async def test_the_access_token_types_are_configurable_and_compared_as_media_types(
@@ -288,7 +288,7 @@ async def test_the_access_token_types_are_configurable_and_compared_as_media_typ
     assert await verifier(issuer, clock).verify(issuer.mint("user-1", typ="application/AT+JWT"))
     entra = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience, token_types=["JWT"])
     assert await entra.verify(issuer.mint("user-1", typ="JWT"))
-    assert "type not accepted" in await refused(entra, issuer.mint("user-1", typ="at+jwt"))
+    assert "Tokentypen godtas inte" in await refused(entra, issuer.mint("user-1", typ="at+jwt"))
 
 
 async def test_a_token_naming_any_of_the_accepted_audiences_is_accepted(issuer: LocalIssuer) -> None:
@@ -316,7 +316,7 @@ async def test_a_refused_token_is_challenged_with_invalid_token_and_a_descriptio
         refused_ = await client.get("/me", headers={"Authorization": f"Bearer {expired}"})
         assert refused_.status_code == 401
         assert refused_.headers["www-authenticate"] == (
-            'Bearer error="invalid_token", error_description="Token has expired"'
+            'Bearer error="invalid_token", error_description="Token har gatt ut"'
         )
         assert refused_.headers["content-type"] == "application/problem+json"
         ok = await client.get("/me", headers={"Authorization": f"Bearer {issuer.mint('user-1')}"})
@@ -327,4 +327,4 @@ async def test_the_subject_can_come_from_another_claim_such_as_entras_oid(issuer
     tokens = OidcTokens(issuer.issuer, issuer.jwks_url, issuer.audience, subject_claim="oid")
     claims = await tokens.verify(issuer.mint("pairwise-sub", oid="5f0e-object-id"))
     assert claims["sub"] == "5f0e-object-id"
-    assert "no oid claim" in await refused(tokens, issuer.mint("pairwise-sub"))
+    assert "saknar anspråket oid" in await refused(tokens, issuer.mint("pairwise-sub"))

@@ -56,8 +56,8 @@ async def test_an_import_creates_what_is_new_and_reports_every_row(bare: Harness
     assert (report["created"], report["changed"], report["unchanged"], report["rejected"]) == (5, 0, 1, 2)
     rows = {(r["kind"], r["key"]): r for r in report["rows"]}
     assert rows[("unit", "SN")]["outcome"] == "unchanged"  # a nämnd without parent: the root
-    assert rows[("unit", "E-X")]["reason"] == "unknown parent code NOPE"
-    assert rows[("person", "hr:2")]["reason"] == "unit E-X (row 5) was rejected"
+    assert rows[("unit", "E-X")]["reason"] == "okänd överordnad kod NOPE"
+    assert rows[("person", "hr:2")]["reason"] == "enheten E-X (rad 5) avvisades"
     units = {u["code"]: u for u in (await bare.call("GET", "/units", expect=200)).json()["items"]}
     assert units["E-SOL"]["parent_id"] == units["VO-AO"]["id"] and units["E-SOL"]["laws"] == ["SoL", "HSL"]
     eva = await bare.client.get(
@@ -92,10 +92,13 @@ async def test_a_changed_file_renames_moves_and_corrects_and_says_so(bare: Harne
     people = [{**PEOPLE[0], "email": "eva.lind@kommun.se", "roles": ["socialchef@FORV", "tf.mas@FORV"]}]
     report = await run(bare, units=changed_units, people=people)
     rows = {r["key"]: r for r in report["rows"]}
-    assert rows["VO-AO"]["changes"] == ["name: Vård och omsorg → Äldreomsorg"]
-    assert rows["E-SOL"]["changes"] == ["parent: VO-AO → VO-FS"]
+    assert rows["VO-AO"]["changes"] == ["namn: Vård och omsorg → Äldreomsorg"]
+    assert rows["E-SOL"]["changes"] == ["överordnad: VO-AO → VO-FS"]
     assert rows["VO-FS"]["outcome"] == "created"
-    assert rows["hr:1"]["changes"] == ["email: eva@kommun.se → eva.lind@kommun.se", "role added: tf.mas@FORV"]
+    assert rows["hr:1"]["changes"] == [
+        "e-post: eva@kommun.se → eva.lind@kommun.se",
+        "roll tillagd: tf.mas@FORV",
+    ]
     history = await bare.call("GET", "/units", params={"code": "E-SOL"}, expect=200)
     unit_id = history.json()["items"][0]["id"]
     kinds = [c["kind"] for c in (await bare.call("GET", f"/units/{unit_id}/history")).json()["items"]]
@@ -114,7 +117,10 @@ async def test_roles_missing_from_the_file_are_ended_when_asked(bare: Harness) -
     await run(bare, units=UNITS[:4], people=PEOPLE[2:])
     moved = [{**PEOPLE[2], "roles": "medarbetare@VO-AO"}]
     report = await run(bare, units=[], people=moved, end_missing_roles=True)
-    assert report["rows"][0]["changes"] == ["role added: medarbetare@VO-AO", "role ended: medarbetare@E-SOL"]
+    assert report["rows"][0]["changes"] == [
+        "roll tillagd: medarbetare@VO-AO",
+        "roll avslutad: medarbetare@E-SOL",
+    ]
     mia = await bare.client.get(
         "/api/v1/org/me", headers={"Authorization": f"Bearer {bare.tokens.mint('hr:3')}"}
     )
@@ -155,4 +161,4 @@ async def test_only_a_systemadministrator_imports_and_only_within_scope(svc: Har
     )
     rows = {r["key"]: r for r in report["rows"]}
     assert rows["E-NY"]["outcome"] == "created"
-    assert rows["E-NO"]["reason"] == "OMSORG is outside your scope"
+    assert rows["E-NO"]["reason"] == "OMSORG ligger utanför ditt ansvarsområde"

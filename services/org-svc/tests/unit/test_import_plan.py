@@ -112,13 +112,13 @@ def test_a_changed_row_says_what_changed() -> None:
         ],
     )
     assert outcome(result, "E1").changes == (
-        "name: E1 → Enhet Ett",
-        "laws: SoL → SoL, HSL",
-        "parent: VO → FORV",
+        "namn: E1 → Enhet Ett",
+        "lagar: SoL → SoL, HSL",
+        "överordnad: VO → FORV",
     )
     assert outcome(result, "sub-anna").changes == (
-        "email: anna@x.se → anna@kommun.se",
-        "role added: tf.mas@FORV",
+        "e-post: anna@x.se → anna@kommun.se",
+        "roll tillagd: tf.mas@FORV",
     )
     anna = SNAPSHOT.people["sub-anna"].id
     assert result.operations == [
@@ -152,19 +152,25 @@ def test_a_new_person_is_registered_with_their_roles_on_new_and_existing_units()
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ({"name": "x", "parent_code": "FORV", "level": "enhet"}, "code is missing"),
-        ({"code": "X", "name": "x", "parent_code": "FORV", "level": "skola"}, "Unknown level"),
+        ({"name": "x", "parent_code": "FORV", "level": "enhet"}, "Kolumnen code saknas"),
+        ({"code": "X", "name": "x", "parent_code": "FORV", "level": "skola"}, "Okänd nivå"),
         (
             {"code": "X", "name": "x", "parent_code": "FORV", "level": "enhet", "laws": "SoL;PBL"},
-            "Unknown law",
+            "Okänd lag",
         ),
-        ({"code": "X", "name": "x", "parent_code": "NOPE", "level": "enhet"}, "unknown parent code NOPE"),
-        ({"code": "X", "name": "x", "parent_code": "E1", "level": "enhet"}, "cannot be placed under"),
-        ({"code": "X", "name": "x", "parent_code": "OLD", "level": "enhet"}, "parent OLD is closed"),
-        ({"code": "X", "name": "x", "parent_code": "", "level": "enhet"}, "only the nämnd is a root"),
-        ({"code": "OLD", "name": "y", "parent_code": "VO", "level": "enhet"}, "the unit is closed"),
-        ({"code": "E1", "name": "E1", "parent_code": "VO", "level": "avdelning"}, "level cannot change"),
-        ({"code": "VO", "name": "VO", "parent_code": "E1", "level": "verksamhetsomrade"}, "own subtree"),
+        ({"code": "X", "name": "x", "parent_code": "NOPE", "level": "enhet"}, "okänd överordnad kod NOPE"),
+        ({"code": "X", "name": "x", "parent_code": "E1", "level": "enhet"}, "kan inte ligga under"),
+        (
+            {"code": "X", "name": "x", "parent_code": "OLD", "level": "enhet"},
+            "den överordnade enheten OLD är avvecklad",
+        ),
+        ({"code": "X", "name": "x", "parent_code": "", "level": "enhet"}, "bara nämnden ligger överst"),
+        ({"code": "OLD", "name": "y", "parent_code": "VO", "level": "enhet"}, "enheten är avvecklad"),
+        ({"code": "E1", "name": "E1", "parent_code": "VO", "level": "avdelning"}, "nivån kan inte ändras"),
+        (
+            {"code": "VO", "name": "VO", "parent_code": "E1", "level": "verksamhetsomrade"},
+            "egna underenheter",
+        ),
     ],
 )
 def test_a_unit_row_is_rejected_with_the_reason(row: dict[str, str], reason: str) -> None:
@@ -186,24 +192,27 @@ def test_rows_under_a_rejected_row_and_rows_in_a_cycle_are_rejected_too() -> Non
         [{"subject": "sub-c", "email": "c@x.se", "name": "C", "roles": "enhetschef@C"}],
     )
     reasons = {(r.row, r.key): r.reason for r in result.results}
-    assert "cycle" in (reasons[(1, "A")] or "") and "cycle" in (reasons[(2, "B")] or "")
-    assert reasons[(4, "C")] == "parent P (row 3) was rejected"
-    assert reasons[(5, "C")] == "code C is also on row 4"
-    assert reasons[(1, "sub-c")] == "unit C (row 4) was rejected"
+    assert "cykel" in (reasons[(1, "A")] or "") and "cykel" in (reasons[(2, "B")] or "")
+    assert reasons[(4, "C")] == "den överordnade enheten P (rad 3) avvisades"
+    assert reasons[(5, "C")] == "koden C finns också på rad 4"
+    assert reasons[(1, "sub-c")] == "enheten C (rad 4) avvisades"
     assert result.operations == []
 
 
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ({"email": "a@x.se", "name": "A"}, "subject is missing"),
-        ({"subject": "s", "email": "not-an-address", "name": "A"}, "not an e-mail address"),
-        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef"}, "role@unitcode"),
-        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "rektor@E1"}, "Unknown role"),
-        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef@NOPE"}, "unknown unit code"),
-        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef@OLD"}, "unit OLD is closed"),
-        ({"subject": "sub-gone", "email": "gone@x.se", "name": "Gone"}, "deactivated"),
-        ({"subject": "client:lifecare", "email": "l@x.se", "name": "L"}, "system client"),
+        ({"email": "a@x.se", "name": "A"}, "Kolumnen subject saknas"),
+        ({"subject": "s", "email": "not-an-address", "name": "A"}, "ingen e-postadress"),
+        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef"}, "roll@enhetskod"),
+        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "rektor@E1"}, "Okänd roll"),
+        ({"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef@NOPE"}, "okänd enhetskod"),
+        (
+            {"subject": "s", "email": "a@x.se", "name": "A", "roles": "enhetschef@OLD"},
+            "enheten OLD är avvecklad",
+        ),
+        ({"subject": "sub-gone", "email": "gone@x.se", "name": "Gone"}, "inaktiverad"),
+        ({"subject": "client:lifecare", "email": "l@x.se", "name": "L"}, "systemklient"),
     ],
 )
 def test_a_person_row_is_rejected_with_the_reason(row: dict[str, str], reason: str) -> None:
@@ -225,7 +234,7 @@ def test_roles_the_file_no_longer_lists_are_ended_only_when_asked() -> None:
     ended = plan(people=people, end_missing_roles=True)
     assignment = SNAPSHOT.people["sub-anna"].roles[0].assignment_id
     assert ended.operations == [im.EndRoleOp(assignment)]
-    assert outcome(ended, "sub-anna").changes == ("role ended: enhetschef@E1",)
+    assert outcome(ended, "sub-anna").changes == ("roll avslutad: enhetschef@E1",)
 
 
 def test_an_importer_with_a_narrower_scope_changes_only_units_within_it() -> None:
@@ -241,10 +250,10 @@ def test_an_importer_with_a_narrower_scope_changes_only_units_within_it() -> Non
         scoped,
     )
     assert outcome(result, "E2").outcome is im.Outcome.CREATED
-    assert outcome(result, "VO3").reason == "FORV is outside your scope"
-    assert outcome(result, "VO").changes == ("name: VO → renamed",)  # VO itself is in scope
-    assert outcome(result, "E1").reason == "FORV is outside your scope"  # moving there is not
-    assert outcome(result, "s").reason == "unit FORV is outside your scope"
+    assert outcome(result, "VO3").reason == "FORV ligger utanför ditt ansvarsområde"
+    assert outcome(result, "VO").changes == ("namn: VO → renamed",)  # VO itself is in scope
+    assert outcome(result, "E1").reason == "FORV ligger utanför ditt ansvarsområde"  # moving there is not
+    assert outcome(result, "s").reason == "enheten FORV ligger utanför ditt ansvarsområde"
 
 
 def test_a_csv_export_with_semicolons_and_a_bom_reads_like_json() -> None:

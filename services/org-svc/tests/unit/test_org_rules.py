@@ -58,7 +58,7 @@ def test_a_unit_cannot_sit_beside_or_above_its_parents_level(parent: UnitLevel, 
 
 def test_only_a_namnd_is_a_root() -> None:
     check_parent_level(None, L.NAMND)
-    with pytest.raises(OrgRuleViolation, match="root"):
+    with pytest.raises(OrgRuleViolation, match="överst"):
         check_parent_level(None, L.FORVALTNING)
 
 
@@ -66,30 +66,30 @@ def test_a_unit_cannot_move_under_itself_or_its_own_subtree() -> None:
     unit, child, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     check_not_own_subtree(unit, [other])
     for ancestry in ([unit], [child, unit]):
-        with pytest.raises(OrgRuleViolation, match="subtree"):
+        with pytest.raises(OrgRuleViolation, match="underenheter"):
             check_not_own_subtree(unit, ancestry)
 
 
 def test_a_closed_unit_changes_no_more() -> None:
     check_unit_open(None)
-    with pytest.raises(OrgConflict, match="closed"):
+    with pytest.raises(OrgConflict, match="avvecklad"):
         check_unit_open(NOW)
 
 
 def test_a_unit_closes_after_its_children() -> None:
     check_children_closed(0)
-    with pytest.raises(OrgConflict, match="2 open child"):
+    with pytest.raises(OrgConflict, match="2 öppna underenheter"):
         check_children_closed(2)
 
 
 def test_a_change_takes_effect_after_the_last_one_and_not_in_the_future_unless_allowed() -> None:
     last = NOW - timedelta(days=10)
     check_effective_date("at", last, not_before=last, now=NOW, future_allowed=False)
-    with pytest.raises(OrgRuleViolation, match="before"):
+    with pytest.raises(OrgRuleViolation, match="före"):
         check_effective_date(
             "at", last - timedelta(seconds=1), not_before=last, now=NOW, future_allowed=False
         )
-    with pytest.raises(OrgRuleViolation, match="future"):
+    with pytest.raises(OrgRuleViolation, match="framtiden"):
         check_effective_date("at", NOW + timedelta(days=1), not_before=last, now=NOW, future_allowed=False)
     check_effective_date("at", NOW + timedelta(days=1), not_before=last, now=NOW, future_allowed=True)
 
@@ -98,11 +98,11 @@ def test_an_assignment_can_be_ended_or_cut_short_but_never_lengthened_or_ended_t
     start = NOW - timedelta(days=100)
     check_end(start, None, NOW, NOW)
     check_end(start, NOW + timedelta(days=30), NOW, NOW)  # cut short
-    with pytest.raises(OrgRuleViolation, match="lengthen"):
+    with pytest.raises(OrgRuleViolation, match="förlänga"):
         check_end(start, NOW + timedelta(days=30), NOW + timedelta(days=60), NOW)
-    with pytest.raises(OrgRuleViolation, match="before the start"):
+    with pytest.raises(OrgRuleViolation, match="före starten"):
         check_end(start, None, start - timedelta(days=1), NOW)
-    with pytest.raises(OrgConflict, match="Already ended"):
+    with pytest.raises(OrgConflict, match="Avslutad redan"):
         check_end(start, NOW - timedelta(days=1), NOW, NOW)
 
 

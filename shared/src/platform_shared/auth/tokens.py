@@ -58,13 +58,13 @@ def _decode(
             options={"require": ["exp", "iss", "aud", "sub"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise InvalidToken("Token has expired") from exc
+        raise InvalidToken("Token har gått ut") from exc
     except jwt.InvalidIssuerError as exc:
-        raise InvalidToken("Token has the wrong issuer") from exc
+        raise InvalidToken("Token har fel utfärdare") from exc
     except jwt.InvalidAudienceError as exc:
-        raise InvalidToken("Token has the wrong audience") from exc
+        raise InvalidToken("Token har fel mottagare (audience)") from exc
     except jwt.PyJWTError as exc:
-        raise InvalidToken(f"Invalid token: {type(exc).__name__}") from exc
+        raise InvalidToken(f"Ogiltig token ({type(exc).__name__})") from exc
 
 
 def load_or_create_dev_key(key_dir: str | Path) -> ec.EllipticCurvePrivateKey:
@@ -119,7 +119,7 @@ def _header(token: str) -> dict[str, Any]:
     try:
         return jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise InvalidToken(f"Invalid token: {type(exc).__name__}") from exc
+        raise InvalidToken(f"Ogiltig token ({type(exc).__name__})") from exc
 
 
 @dataclass(frozen=True)
@@ -289,17 +289,19 @@ class OidcTokens:
         header = _header(token)
         alg = header.get("alg")
         if alg not in ALLOWED_ALGORITHMS:
-            raise InvalidToken(f"Token algorithm not accepted: {alg}")
+            raise InvalidToken(f"Tokenens algoritm godtas inte: {alg}")
         if token_type(header.get("typ")) not in self._token_types:
-            raise InvalidToken(f"Token type not accepted: {header.get('typ')} (an access token is needed)")
+            raise InvalidToken(f"Tokentypen godtas inte: {header.get('typ')} (en åtkomsttoken krävs)")
         kid = header.get("kid")
         signing = await self.jwks.key_for(kid if isinstance(kid, str) else None)
         if signing is None:
             known = self.jwks.has_keys
-            raise InvalidToken("Token signed with an unknown key" if known else "Issuer keys unavailable")
+            raise InvalidToken(
+                "Token signerad med en okänd nyckel" if known else "Utfärdarens nycklar kan inte hämtas"
+            )
         declared = signing.declared_alg
         if (declared and declared != alg) or _KEY_TYPES.get(str(alg)[:2]) != signing.key.key_type:
-            raise InvalidToken("Token algorithm does not fit its key")
+            raise InvalidToken("Tokenens algoritm passar inte nyckeln")
         claims = _decode(
             token,
             signing.key.key,
@@ -311,6 +313,6 @@ class OidcTokens:
         if self._subject_claim != "sub":
             subject = claims.get(self._subject_claim)
             if not isinstance(subject, str) or not subject:
-                raise InvalidToken(f"Token has no {self._subject_claim} claim")
+                raise InvalidToken(f"Token saknar anspråket {self._subject_claim}")
             claims = {**claims, "sub": subject}  # `sub` is what the org's subjects are matched against
         return claims

@@ -19,16 +19,18 @@ def check_delegation(
     role. Returns (from_role, to_role)."""
     if decision_type not in DELEGABLE:
         known = ", ".join(sorted(DELEGABLE))
-        raise OrgRuleViolation("decision_type", f"Not a delegable decision type (one of: {known})")
+        raise OrgRuleViolation("decision_type", f"Beslutstypen kan inte delegeras (möjliga: {known})")
     owner = parse_role(from_role)
     if owner not in delegation_owners(decision_type):
         owners = ", ".join(sorted(r.value for r in delegation_owners(decision_type)))
-        raise OrgRuleViolation("from_role", f"'{decision_type}' belongs to {owners}, not {owner.value}")
+        raise OrgRuleViolation(
+            "from_role", f"Beslutstypen {decision_type} tillhör {owners}, inte {owner.value}"
+        )
     if (to_person_id is None) == (to_role is None):
-        raise OrgRuleViolation("to_person_id", "Delegate to exactly one of a person (to_person_id) or a role")
+        raise OrgRuleViolation("to_person_id", "Delegera till antingen en person eller en roll, inte båda")
     delegate = parse_role(to_role) if to_role is not None else None
     if delegate is not None and delegate is owner:
-        raise OrgRuleViolation("to_role", "A role cannot delegate to itself")
+        raise OrgRuleViolation("to_role", "En roll kan inte delegera till sig själv")
     return owner, delegate
 
 
@@ -40,14 +42,16 @@ def check_client_operations(operations: Iterable[str]) -> list[str]:
         try:
             action = Action(op)
         except ValueError as exc:
-            raise OrgRuleViolation("operations", f"Unknown operation '{op}'") from exc
+            raise OrgRuleViolation("operations", f"Okänd operation: {op}") from exc
         if action not in CLIENT_OPERATIONS:
             allowed = ", ".join(sorted(a.value for a in CLIENT_OPERATIONS))
-            raise OrgRuleViolation("operations", f"'{op}' is not for system clients (allowed: {allowed})")
+            raise OrgRuleViolation(
+                "operations", f"Operationen {op} är inte för systemklienter (tillåtna: {allowed})"
+            )
         if action.value not in chosen:
             chosen.append(action.value)
     if not chosen:
-        raise OrgRuleViolation("operations", "Name at least one operation")
+        raise OrgRuleViolation("operations", "Ange minst en operation")
     return chosen
 
 

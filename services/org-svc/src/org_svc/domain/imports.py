@@ -178,7 +178,7 @@ def _text(raw: Mapping[str, Any], key: str, *, required: bool = True) -> str:
     value = raw.get(key)
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise OrgRuleViolation(key, f"{key} is missing")
+        raise OrgRuleViolation(key, f"Kolumnen {key} saknas")
     return text
 
 
@@ -199,7 +199,7 @@ def _laws(value: Any) -> tuple[Law, ...]:
     for item in _items(value):
         if item.lower() not in by_name:
             raise OrgRuleViolation(
-                "laws", f"Unknown law '{item}' (one of {', '.join(law.value for law in Law)})"
+                "laws", f"Okänd lag: {item} (möjliga: {', '.join(law.value for law in Law)})"
             )
         found.add(by_name[item.lower()])
     return tuple(law for law in Law if law in found)  # canonical order
@@ -227,7 +227,7 @@ def parse_unit_row(raw: Mapping[str, Any]) -> UnitRow:
     try:
         level = UnitLevel(level_text)
     except ValueError as exc:
-        raise OrgRuleViolation("level", f"Unknown level '{level_text}'") from exc
+        raise OrgRuleViolation("level", f"Okänd nivå: {level_text}") from exc
     return UnitRow(
         code=_text(raw, "code"),
         name=_text(raw, "name"),
@@ -240,7 +240,7 @@ def parse_unit_row(raw: Mapping[str, Any]) -> UnitRow:
 def parse_person_row(raw: Mapping[str, Any]) -> PersonRow:
     email = _text(raw, "email")
     if "@" not in email:
-        raise OrgRuleViolation("email", f"'{email}' is not an e-mail address")
+        raise OrgRuleViolation("email", f"{email} är ingen e-postadress")
     roles = tuple(dict.fromkeys(parse_role_spec(spec) for spec in _items(raw.get("roles"))))
     return PersonRow(subject=_text(raw, "subject"), email=email, name=_text(raw, "name"), roles=roles)
 
@@ -315,14 +315,16 @@ def _plan_units(rows: Sequence[Mapping[str, Any]], known: _Units, plan: ImportPl
             _reject(plan, "unit", index, str(raw.get("code") or "?"), err.message)
             continue
         if row.code in pending:
-            _reject(plan, "unit", index, row.code, f"code {row.code} is also on row {pending[row.code][0]}")
+            _reject(
+                plan, "unit", index, row.code, f"koden {row.code} finns också på rad {pending[row.code][0]}"
+            )
             continue
         pending[row.code] = (index, row)
     while pending:
         ready = [code for code, (_, row) in pending.items() if _parent_settled(row, pending, known)]
         if not ready:
             for code, (index, _) in pending.items():
-                _reject(plan, "unit", index, code, "its parent code is part of a cycle in the file")
+                _reject(plan, "unit", index, code, "dess överordnade kod ingår i en cykel i filen")
             return
         for code in ready:
             index, row = pending.pop(code)
@@ -340,20 +342,21 @@ def _plan_unit(index: int, row: UnitRow, known: _Units, plan: ImportPlan) -> Non
     is_root_row = row.level is UnitLevel.NAMND and not row.parent_code
     existing_id = root.id if is_root_row and root else known.by_code.get(row.code)
     if isinstance(existing_id, str):  # the code was created by an earlier row of this file
-        _reject(plan, "unit", index, row.code, "code is already used in this file")
+        _reject(plan, "unit", index, row.code, "koden används redan i filen")
         return
     if is_root_row:
         parent_ref: UnitRef | None = None
     elif not row.parent_code:
-        _reject(plan, "unit", index, row.code, "parent_code is missing (only the nämnd is a root)")
+        _reject(plan, "unit", index, row.code, "överordnad kod saknas (bara nämnden ligger överst)")
         return
     elif row.parent_code in known.rejected_rows:
-        reason = f"parent {row.parent_code} (row {known.rejected_rows[row.parent_code]}) was rejected"
+        rejected_at = known.rejected_rows[row.parent_code]
+        reason = f"den överordnade enheten {row.parent_code} (rad {rejected_at}) avvisades"
         _reject(plan, "unit", index, row.code, reason)
         known.rejected_rows[row.code] = index
         return
     elif row.parent_code not in known.by_code:
-        _reject(plan, "unit", index, row.code, f"unknown parent code {row.parent_code}")
+        _reject(plan, "unit", index, row.code, f"okänd överordnad kod {row.parent_code}")
         known.rejected_rows[row.code] = index
         return
     else:
@@ -367,11 +370,11 @@ def _plan_unit(index: int, row: UnitRow, known: _Units, plan: ImportPlan) -> Non
 
 
 def _plan_new_unit(index: int, row: UnitRow, parent: UnitRef | None, known: _Units, plan: ImportPlan) -> None:
-    reason = _placement_problem(row.level, parent, known) if parent is not None else "no root nämnd"
+    reason = _placement_problem(row.level, parent, known) if parent is not None else "ingen nämnd överst"
     if reason is None and parent is not None and parent not in known.manageable:
-        reason = f"{known.code_of(parent)} is outside your scope"
+        reason = f"{known.code_of(parent)} ligger utanför ditt ansvarsområde"
     if reason is not None or parent is None:
-        _reject(plan, "unit", index, row.code, reason or "no parent")
+        _reject(plan, "unit", index, row.code, reason or "ingen överordnad enhet")
         known.rejected_rows[row.code] = index
         return
     known.by_code[row.code] = row.code
@@ -386,7 +389,7 @@ def _placement_problem(level: UnitLevel, parent: UnitRef, known: _Units) -> str 
     """Why a unit of `level` cannot go under `parent` (None: it can)."""
     existing = known.snapshot.units.get(parent) if isinstance(parent, uuid.UUID) else None
     if existing is not None and existing.closed:
-        return f"parent {known.code_of(parent)} is closed"
+        return f"den överordnade enheten {known.code_of(parent)} är avvecklad"
     try:
         check_parent_level(known.level.get(parent), level)
     except OrgRuleViolation as err:
@@ -403,33 +406,39 @@ def _plan_existing_unit(
     plan: ImportPlan,
 ) -> None:
     if unit.closed:
-        return _reject(plan, "unit", index, row.code, "the unit is closed")
+        return _reject(plan, "unit", index, row.code, "enheten är avvecklad")
     if row.level.value != unit.level:
-        reason = f"level cannot change ({unit.level} → {row.level.value}): close it and create a new unit"
+        reason = f"nivån kan inte ändras ({unit.level} → {row.level.value}): avveckla enheten och skapa en ny"
         return _reject(plan, "unit", index, row.code, reason)
     operations: list[Operation] = []
     changes: list[str] = []
     if row.name != unit.name:
         operations.append(RenameUnitOp(unit.id, row.name))
-        changes.append(f"name: {unit.name} → {row.name}")
+        changes.append(f"namn: {unit.name} → {row.name}")
     if row.laws is not None and set(row.laws) != {Law(law) for law in unit.laws}:
         operations.append(ChangeLawsOp(unit.id, row.laws))
-        changes.append(f"laws: {', '.join(unit.laws) or '-'} → {', '.join(x.value for x in row.laws) or '-'}")
+        changes.append(
+            f"lagar: {', '.join(unit.laws) or '-'} → {', '.join(x.value for x in row.laws) or '-'}"
+        )
     moving = parent != unit.parent_id
     if moving and parent is not None:
         if known.reaches(parent, unit.id):
-            return _reject(plan, "unit", index, row.code, "cannot move a unit under its own subtree")
+            return _reject(
+                plan, "unit", index, row.code, "en enhet kan inte flyttas under sina egna underenheter"
+            )
         problem = _placement_problem(row.level, parent, known)
         if problem:
             return _reject(plan, "unit", index, row.code, problem)
         operations.append(MoveUnitOp(unit.id, parent))
-        changes.append(f"parent: {known.code_of(unit.parent_id)} → {known.code_of(parent)}")
+        changes.append(f"överordnad: {known.code_of(unit.parent_id)} → {known.code_of(parent)}")
     if not operations:
         plan.results.append(RowResult("unit", index, row.code, Outcome.UNCHANGED))
         return None
     outside = [ref for ref in (unit.id, parent if moving else None) if ref and ref not in known.manageable]
     if outside:
-        return _reject(plan, "unit", index, row.code, f"{known.code_of(outside[0])} is outside your scope")
+        return _reject(
+            plan, "unit", index, row.code, f"{known.code_of(outside[0])} ligger utanför ditt ansvarsområde"
+        )
     if moving:
         known.parent[unit.id] = parent
     plan.operations.extend(operations)
@@ -448,7 +457,7 @@ def _plan_people(
             _reject(plan, "person", index, str(raw.get("subject") or "?"), err.message)
             continue
         if row.subject in seen:
-            _reject(plan, "person", index, row.subject, f"subject is also on row {seen[row.subject]}")
+            _reject(plan, "person", index, row.subject, f"subjektet finns också på rad {seen[row.subject]}")
             continue
         seen[row.subject] = index
         _plan_person(index, row, known, plan, end_missing_roles)
@@ -458,22 +467,22 @@ def _role_units(row: PersonRow, known: _Units) -> tuple[list[tuple[Role, UnitRef
     wanted: list[tuple[Role, UnitRef, bool]] = []
     for role, code, acting in row.roles:
         if code in known.rejected_rows:
-            return [], f"unit {code} (row {known.rejected_rows[code]}) was rejected"
+            return [], f"enheten {code} (rad {known.rejected_rows[code]}) avvisades"
         ref = known.by_code.get(code)
         if ref is None:
-            return [], f"unknown unit code {code}"
+            return [], f"okänd enhetskod {code}"
         existing = known.snapshot.units.get(ref) if isinstance(ref, uuid.UUID) else None
         if existing is not None and existing.closed:
-            return [], f"unit {code} is closed"
+            return [], f"enheten {code} är avvecklad"
         if ref not in known.manageable:
-            return [], f"unit {code} is outside your scope"
+            return [], f"enheten {code} ligger utanför ditt ansvarsområde"
         wanted.append((role, ref, acting))
     return wanted, None
 
 
 def _plan_person(index: int, row: PersonRow, known: _Units, plan: ImportPlan, end_missing: bool) -> None:
     if row.subject in known.snapshot.client_subjects:
-        return _reject(plan, "person", index, row.subject, "subject belongs to a system client")
+        return _reject(plan, "person", index, row.subject, "subjektet tillhör en systemklient")
     wanted, problem = _role_units(row, known)
     if problem:
         return _reject(plan, "person", index, row.subject, problem)
@@ -484,7 +493,7 @@ def _plan_person(index: int, row: PersonRow, known: _Units, plan: ImportPlan, en
         plan.results.append(RowResult("person", index, row.subject, Outcome.CREATED))
         return None
     if not person.active:
-        return _reject(plan, "person", index, row.subject, "the person is deactivated")
+        return _reject(plan, "person", index, row.subject, "personen är inaktiverad")
     operations: list[Operation] = []
     changes: list[str] = []
     if (row.name, row.email) != (person.name, person.email):
@@ -494,13 +503,13 @@ def _plan_person(index: int, row: PersonRow, known: _Units, plan: ImportPlan, en
     for role, unit, acting in wanted:
         if (role.value, unit, acting) not in held:
             operations.append(AssignRoleOp(row.subject, role, unit, acting))
-            changes.append(f"role added: {_spec(role.value, known.code_of(unit), acting)}")
+            changes.append(f"roll tillagd: {_spec(role.value, known.code_of(unit), acting)}")
     if end_missing:
         keep = {(r.value, u, a) for r, u, a in wanted}
         for key, assignment in held.items():
             if key not in keep and assignment.unit_id in known.manageable:
                 operations.append(EndRoleOp(assignment.assignment_id))
-                changes.append(f"role ended: {_spec(key[0], known.code_of(key[1]), key[2])}")
+                changes.append(f"roll avslutad: {_spec(key[0], known.code_of(key[1]), key[2])}")
     if not operations:
         plan.results.append(RowResult("person", index, row.subject, Outcome.UNCHANGED))
         return None
@@ -511,9 +520,9 @@ def _plan_person(index: int, row: PersonRow, known: _Units, plan: ImportPlan, en
 
 def _field_changes(person: ExistingPerson, row: PersonRow) -> Iterable[str]:
     if row.name != person.name:
-        yield f"name: {person.name} → {row.name}"
+        yield f"namn: {person.name} → {row.name}"
     if row.email != person.email:
-        yield f"email: {person.email} → {row.email}"
+        yield f"e-post: {person.email} → {row.email}"
 
 
 def _spec(role: str, code: str, acting: bool) -> str:

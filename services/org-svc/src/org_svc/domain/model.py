@@ -54,15 +54,15 @@ def check_parent_level(parent: UnitLevel | None, child: UnitLevel) -> None:
     """A unit sits below its parent: nämnd > förvaltning > avdelning/verksamhetsområde > enhet."""
     if parent is None:
         if child is not UnitLevel.NAMND:
-            raise OrgRuleViolation("parent_id", "Only a nämnd can be a root unit")
+            raise OrgRuleViolation("parent_id", "Bara en nämnd kan ligga överst i organisationen")
         return
     if _RANK[child] <= _RANK[parent]:
-        raise OrgRuleViolation("level", f"A {child.value} cannot be placed under a {parent.value}")
+        raise OrgRuleViolation("level", f"Nivån {child.value} kan inte ligga under nivån {parent.value}")
 
 
 def check_validity(valid_from: datetime, valid_to: datetime | None) -> None:
     if valid_to is not None and valid_to <= valid_from:
-        raise OrgRuleViolation("valid_to", "valid_to must be after valid_from")
+        raise OrgRuleViolation("valid_to", "Slutdatum ska vara efter startdatum")
 
 
 def check_effective_date(
@@ -71,39 +71,41 @@ def check_effective_date(
     """A change to the organisation takes effect after what it changes, and (for changes every
     replica applies at once: moves, renames, laws) not in the future."""
     if at < not_before:
-        raise OrgRuleViolation(field, f"{field} must not be before {not_before.isoformat()}")
+        raise OrgRuleViolation(field, f"Datumet får inte vara före {not_before.isoformat()}")
     if not future_allowed and at > now:
-        raise OrgRuleViolation(field, f"{field} must not be in the future")
+        raise OrgRuleViolation(field, "Datumet får inte ligga i framtiden")
 
 
 def check_unit_open(valid_to: datetime | None) -> None:
     """A closed unit is kept for history and changes no more: no renames, moves, children or roles."""
     if valid_to is not None:
-        raise OrgConflict("The unit is closed")
+        raise OrgConflict("Enheten är avvecklad")
 
 
 def check_not_own_subtree(unit_id: uuid.UUID, new_parent_ancestry: list[uuid.UUID]) -> None:
     """A unit cannot be moved under itself or under one of its own descendants."""
     if unit_id in new_parent_ancestry:
-        raise OrgRuleViolation("parent_id", "A unit cannot be moved under itself or its own subtree")
+        raise OrgRuleViolation(
+            "parent_id", "En enhet kan inte flyttas under sig själv eller sina egna underenheter"
+        )
 
 
 def check_children_closed(open_children: int) -> None:
     """A unit closes after its children: move or close them first."""
     if open_children:
-        raise OrgConflict(f"The unit has {open_children} open child unit(s): move or close them first")
+        raise OrgConflict(f"Enheten har {open_children} öppna underenheter: flytta eller avveckla dem först")
 
 
 def check_end(valid_from: datetime, valid_to: datetime | None, ended_at: datetime, now: datetime) -> None:
     """An assignment or a delegation can be ended or cut short while it has not ended; never
     lengthened, never ended before it began."""
     if valid_to is not None and valid_to <= now:
-        raise OrgConflict(f"Already ended at {valid_to.isoformat()}")
+        raise OrgConflict(f"Avslutad redan {valid_to.isoformat()}")
     if ended_at < valid_from:
-        raise OrgRuleViolation("ended_at", "The end must not be before the start")
+        raise OrgRuleViolation("ended_at", "Slutet får inte vara före starten")
     if valid_to is not None and ended_at >= valid_to:
         raise OrgRuleViolation(
-            "ended_at", f"Already ends at {valid_to.isoformat()}: an end cannot lengthen it"
+            "ended_at", f"Slutar redan {valid_to.isoformat()}: ett slutdatum kan inte förlänga perioden"
         )
 
 
@@ -120,7 +122,7 @@ def parse_role(value: str) -> Role:
     try:
         return Role(name)
     except ValueError as exc:
-        raise OrgRuleViolation("role", f"Unknown role '{value}'") from exc
+        raise OrgRuleViolation("role", f"Okänd roll: {value}") from exc
 
 
 def parse_role_spec(spec: str) -> tuple[Role, str, bool]:
@@ -131,5 +133,5 @@ def parse_role_spec(spec: str) -> tuple[Role, str, bool]:
         text = text[len(ACTING_PREFIX) :].strip()
     role, at, code = text.partition("@")
     if not at or not role.strip() or not code.strip():
-        raise OrgRuleViolation("roles", f"'{spec}' is not role@unitcode")
+        raise OrgRuleViolation("roles", f"{spec} ska skrivas roll@enhetskod")
     return parse_role(role), code.strip(), acting

@@ -48,7 +48,9 @@ async def existing_unit(ctx: Ctx, unit_id: uuid.UUID | None, field: str) -> None
     """A unit a body names exists; else 422 on `field`."""
     if unit_id is not None and await ctx.session.get(OrgUnit, unit_id) is None:
         raise invalid(
-            field, "not found", "Unit not found" if field != "parent_id" else "Parent unit not found"
+            field,
+            "finns inte",
+            "Enheten finns inte" if field != "parent_id" else "Den överordnade enheten finns inte",
         )
 
 

@@ -133,7 +133,7 @@ async def _last_change(uow: UnitOfWork, unit: OrgUnit, *kinds: ChangeKind) -> da
 async def load_unit(uow: UnitOfWork, unit_id: uuid.UUID) -> OrgUnit:
     unit = await uow.session.get(OrgUnit, unit_id)
     if unit is None:
-        raise NotFound("Unit not found")
+        raise NotFound("Enheten finns inte")
     return unit
 
 
@@ -141,12 +141,14 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
     session = uow.session
     parent = await session.get(OrgUnit, cmd.parent_id) if cmd.parent_id else None
     if cmd.parent_id and parent is None:
-        raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
+        raise ValidationFailed(
+            "Den överordnade enheten finns inte", errors=[FieldError("parent_id", "finns inte")]
+        )
     check_parent_level(UnitLevel(parent.level) if parent else None, cmd.level)
     if parent is not None:
         check_unit_open(parent.valid_to)
     if cmd.code and await session.scalar(select(OrgUnit.id).where(OrgUnit.code == cmd.code)):
-        raise AlreadyExists(f"A unit with code '{cmd.code}' already exists")
+        raise AlreadyExists(f"En enhet med koden {cmd.code} finns redan")
     unit = OrgUnit(
         id=new_id(),
         parent_id=cmd.parent_id,
@@ -198,21 +200,23 @@ async def move(uow: UnitOfWork, cmd: MoveUnit) -> OrgUnit:
     unit = await load_unit(uow, cmd.unit_id)
     parent = await uow.session.get(OrgUnit, cmd.parent_id)
     if parent is None:
-        raise ValidationFailed("Parent unit not found", errors=[FieldError("parent_id", "not found")])
+        raise ValidationFailed(
+            "Den överordnade enheten finns inte", errors=[FieldError("parent_id", "finns inte")]
+        )
     if unit.parent_id == parent.id:
         return unit  # already there: nothing to do
     now = uow.clock()
     moved_at = cmd.moved_at or now
     since = await _last_change(uow, unit, ChangeKind.MOVED)
     if unit.parent_id is None:
-        raise OrgRuleViolation("unit_id", "The root nämnd cannot be moved")
+        raise OrgRuleViolation("unit_id", "Nämnden överst i organisationen kan inte flyttas")
     check_unit_open(unit.valid_to)
     check_unit_open(parent.valid_to)
     check_parent_level(UnitLevel(parent.level), UnitLevel(unit.level))
     check_not_own_subtree(unit.id, await directory(uow).ancestors_and_self(parent.id))
     check_effective_date("moved_at", moved_at, not_before=since, now=now, future_allowed=False)
     if moved_at == since:
-        raise OrgRuleViolation("moved_at", "moved_at must be after the unit's last move")
+        raise OrgRuleViolation("moved_at", "Flyttdatumet ska vara efter enhetens senaste flytt")
     old_parent = unit.parent_id
     unit.parent_id = parent.id
     await _history(uow, unit, ChangeKind.MOVED, moved_at)
@@ -237,7 +241,7 @@ async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
         .where(OrgUnit.parent_id == unit.id, or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > closed_at))
     )
     if unit.parent_id is None:
-        raise OrgRuleViolation("unit_id", "The root nämnd cannot be closed")
+        raise OrgRuleViolation("unit_id", "Nämnden överst i organisationen kan inte avvecklas")
     check_unit_open(unit.valid_to)
     since = await _last_change(uow, unit)
     check_effective_date("closed_at", closed_at, not_before=since, now=now, future_allowed=True)
@@ -266,7 +270,7 @@ async def close(uow: UnitOfWork, cmd: CloseUnit) -> OrgUnit:
 async def load_person(uow: UnitOfWork, person_id: uuid.UUID) -> Person:
     person = await uow.session.get(Person, person_id)
     if person is None:
-        raise NotFound("Person not found")
+        raise NotFound("Personen finns inte")
     return person
 
 
@@ -277,7 +281,7 @@ async def add_person(uow: UnitOfWork, cmd: RegisterPerson) -> tuple[Person, bool
     if existing is not None:
         return existing, False
     if await session.scalar(select(SystemClient.id).where(SystemClient.subject == cmd.subject)):
-        raise AlreadyExists("The subject belongs to a registered system client")
+        raise AlreadyExists("Subjektet tillhör en registrerad systemklient")
     person = Person(id=new_id(), subject=cmd.subject, email=cmd.email, name=cmd.name, active=True)
     session.add(person)
     await _registered(uow, person)
@@ -298,7 +302,7 @@ async def _registered(uow: UnitOfWork, person: Person) -> None:
 async def change_person(uow: UnitOfWork, cmd: UpdatePerson) -> Person:
     person = await load_person(uow, cmd.person_id)
     if not person.active:
-        raise InvalidTransition("The person is deactivated")
+        raise InvalidTransition("Personen är inaktiverad")
     name = cmd.name if cmd.name is not None else person.name
     email = cmd.email if cmd.email is not None else person.email
     if (name, email) != (person.name, person.email):
@@ -312,7 +316,7 @@ async def set_active(uow: UnitOfWork, cmd: SetPersonActive) -> Person:
     gives no role back."""
     person = await load_person(uow, cmd.person_id)
     if person.active == cmd.active:
-        raise InvalidTransition("The person is already " + ("active" if cmd.active else "deactivated"))
+        raise InvalidTransition("Personen är redan " + ("aktiv" if cmd.active else "inaktiverad"))
     now = uow.clock()
     person.active = cmd.active
     if cmd.active:
@@ -347,13 +351,13 @@ async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
     check_validity(valid_from, cmd.valid_to)
     person = await session.get(Person, cmd.person_id)
     if person is None:
-        raise ValidationFailed("Person not found", errors=[FieldError("person_id", "not found")])
+        raise ValidationFailed("Personen finns inte", errors=[FieldError("person_id", "finns inte")])
     unit = await session.get(OrgUnit, cmd.unit_id)
     if unit is None:
-        raise ValidationFailed("Unit not found", errors=[FieldError("unit_id", "not found")])
+        raise ValidationFailed("Enheten finns inte", errors=[FieldError("unit_id", "finns inte")])
     check_unit_open(unit.valid_to)
     if not person.active:
-        raise OrgConflict("The person is deactivated")
+        raise OrgConflict("Personen är inaktiverad")
     r = RoleAssignment
     overlapping = await session.scalar(
         select(r.id).where(
@@ -366,7 +370,7 @@ async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
         )
     )
     if overlapping is not None:
-        raise AlreadyExists("The person already holds this role for this unit in that period")
+        raise AlreadyExists("Personen har redan rollen för enheten under perioden")
     assignment = RoleAssignment(
         id=new_id(),
         person_id=person.id,
@@ -423,13 +427,13 @@ async def _guard_last_administrator(uow: UnitOfWork, assignment: RoleAssignment,
         )
     )
     if not others:
-        raise InvalidTransition("The organisation must keep a systemadministrator for the whole organisation")
+        raise InvalidTransition("Organisationen måste ha kvar en systemadministratör för hela organisationen")
 
 
 async def end(uow: UnitOfWork, cmd: EndRole) -> RoleAssignment:
     assignment = await uow.session.get(RoleAssignment, cmd.assignment_id)
     if assignment is None:
-        raise NotFound("Role assignment not found")
+        raise NotFound("Rolltilldelningen finns inte")
     now = uow.clock()
     ended_at = cmd.ended_at or max(now, assignment.valid_from)  # a planned one ends before it begins
     check_end(assignment.valid_from, assignment.valid_to, ended_at, now)

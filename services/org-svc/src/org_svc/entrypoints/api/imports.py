@@ -51,7 +51,9 @@ async def _csv(upload: UploadFile | None, field: str) -> list[dict[str, Any]]:
     try:
         text = (await upload.read()).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed("The file is not UTF-8", errors=[FieldError(field, "not UTF-8 text")]) from exc
+        raise ValidationFailed(
+            "Filen är inte UTF-8", errors=[FieldError(field, "Texten är inte UTF-8")]
+        ) from exc
     return list(read_csv(text))
 
 

@@ -44,11 +44,11 @@ class RevokeClient:
 
 async def _check_units(uow: UnitOfWork, unit_ids: tuple[uuid.UUID, ...]) -> list[str]:
     if not unit_ids:
-        raise OrgRuleViolation("unit_ids", "Name at least one unit")
+        raise OrgRuleViolation("unit_ids", "Ange minst en enhet")
     for unit_id in unit_ids:
         unit = await uow.session.get(OrgUnit, unit_id)
         if unit is None:
-            raise OrgRuleViolation("unit_ids", f"Unit {unit_id} not found")
+            raise OrgRuleViolation("unit_ids", f"Enheten {unit_id} finns inte")
         check_unit_open(unit.valid_to)
     return [str(u) for u in dict.fromkeys(unit_ids)]
 
@@ -80,14 +80,14 @@ async def _register(ctx: CommandCtx, cmd: RegisterClient) -> Created[SystemClien
     client_id = new_id()
     operations = check_client_operations(cmd.operations)
     if cmd.subject is None and not dev_mode:
-        raise OrgRuleViolation("subject", "The client's subject (sub) at the OIDC issuer is required")
+        raise OrgRuleViolation("subject", "Klientens subjekt (sub) hos OIDC-utfärdaren krävs")
     subject = cmd.subject or dev_client_subject(cmd.name, client_id)
     units = await _check_units(uow, cmd.unit_ids)
     session = uow.session
     if await session.scalar(select(SystemClient.id).where(SystemClient.subject == subject)):
-        raise AlreadyExists("A system client with this subject is already registered")
+        raise AlreadyExists("En systemklient med detta subjekt finns redan")
     if await session.scalar(select(Person.id).where(Person.subject == subject)):
-        raise AlreadyExists("The subject belongs to a person")
+        raise AlreadyExists("Subjektet tillhör en person")
     client = SystemClient(
         id=client_id,
         name=cmd.name,
@@ -106,7 +106,7 @@ async def _register(ctx: CommandCtx, cmd: RegisterClient) -> Created[SystemClien
 
 def _active(client: SystemClient) -> None:
     if not client.active:
-        raise InvalidTransition("The system client is revoked")
+        raise InvalidTransition("Systemklienten är återkallad")
 
 
 async def update_client(ctx: CommandCtx, cmd: UpdateClient) -> SystemClient:
@@ -143,5 +143,5 @@ async def fresh_dev_token(ctx: CommandCtx, client_id: uuid.UUID) -> tuple[System
     client = await managed_client(ctx, client_id, precondition=False)
     token = dev_token(ctx, client)
     if token is None:
-        raise InvalidTransition("Dev tokens exist only in dev auth mode, for an active client")
+        raise InvalidTransition("Utvecklingstoken finns bara i utvecklingsläge och för en aktiv klient")
     return client, token

@@ -48,13 +48,13 @@ async def _grant(ctx: CommandCtx, cmd: GrantDelegation) -> Created[Delegation]:
     check_validity(valid_from, cmd.valid_to)
     unit = await uow.session.get(OrgUnit, cmd.unit_id)
     if unit is None:
-        raise ValidationFailed("Unit not found", errors=[FieldError("unit_id", "not found")])
+        raise ValidationFailed("Enheten finns inte", errors=[FieldError("unit_id", "finns inte")])
     person = await uow.session.get(Person, cmd.to_person_id) if cmd.to_person_id else None
     if cmd.to_person_id and person is None:
-        raise ValidationFailed("Person not found", errors=[FieldError("to_person_id", "not found")])
+        raise ValidationFailed("Personen finns inte", errors=[FieldError("to_person_id", "finns inte")])
     check_unit_open(unit.valid_to)
     if person is not None and not person.active:
-        raise OrgConflict("The person is deactivated")
+        raise OrgConflict("Personen är inaktiverad")
     delegation = Delegation(
         id=new_id(),
         decision_type=cmd.decision_type,
