@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -318,3 +319,17 @@ async def test_of_two_concurrent_reassessments_one_wins_and_the_other_is_412(svc
     assert len(history["assessments"]) == 1 + codes.count(200)
     assert current["version"] == risk["version"] + codes.count(200)
     assert len(await svc.outbox("RiskAssessed")) == 1 + codes.count(200)
+
+
+async def test_a_risk_treated_by_revising_a_rutin_says_so_in_its_events(svc: Any) -> None:
+    rutin = str(uuid.uuid4())
+    risk = await svc.json(
+        "POST",
+        RISKS,
+        "enhetschef_a",
+        201,
+        json={"unit_id": svc.unit("enhet_a"), "title": "Fel dos", "revises_document_id": rutin},
+    )
+    assert risk["revises_document_id"] == rutin
+    (identified,) = await svc.events("RiskIdentified")
+    assert identified["revises_document_id"] == rutin

@@ -43,6 +43,8 @@ class Deviation(Base):
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(100))
+    # org-svc documents (rutiner) not followed or missing; each becomes a revision proposal on it
+    document_ids: Mapped[list[Any] | None] = mapped_column(JsonDocument(), default=list)
     reporter_id: Mapped[uuid.UUID] = mapped_column(index=True)
     source_system: Mapped[str | None] = mapped_column(String(100))
     source_external_id: Mapped[str | None] = mapped_column(String(200))
@@ -172,6 +174,7 @@ class DeviationAction(Base):
     effective: Mapped[bool | None] = mapped_column(Boolean)
     rejected_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    revises_document_id: Mapped[uuid.UUID | None] = mapped_column()  # an org-svc document to revise
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deviation_svc.adapters.orm import Deviation, DeviationAction, ImprovementAction, ImprovementProposal
+from deviation_svc.domain.documents import document_ids_of
 
 
 def deviation_facts(d: Deviation) -> dict[str, Any]:
@@ -17,6 +18,7 @@ def deviation_facts(d: Deviation) -> dict[str, Any]:
         "category": d.category,
         "status": d.status,
         "severity": d.severity,
+        "document_ids": document_ids_of(d.document_ids),
     }
 
 
@@ -27,6 +29,7 @@ def action_facts(d: Deviation, a: DeviationAction) -> dict[str, Any]:
         "horizon": a.horizon,
         "responsible_id": a.responsible_id,
         "due_date": a.due_date,
+        "revises_document_id": a.revises_document_id,
     }
 
 

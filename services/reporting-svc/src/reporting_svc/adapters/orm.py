@@ -76,6 +76,26 @@ class DeviationFact(Base):
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class DeviationDocumentFact(Base):
+    """A rutin (org-svc document) a deviation names as not followed or missing."""
+
+    __tablename__ = "deviation_document_fact"
+    __table_args__ = (Index("ix_deviation_document_fact_document", "document_id"),)
+
+    deviation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class DocumentFact(Base):
+    """org-svc's documents of the ledningssystem, by id: what a statistic per rutin names them."""
+
+    __tablename__ = "document_fact"
+
+    document_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+
+
 class ComplaintFact(Base):
     __tablename__ = "complaint_fact"
     __table_args__ = (Index("ix_complaint_fact_received_unit", "received_at", "unit_id"),)
@@ -603,6 +623,8 @@ notification = _table(Notification)
 fact_month_count = _table(FactMonthCount)
 ivo_reminder = _table(IvoReminder)
 control_plan_fact = _table(ControlPlanFact)
+document_fact = _table(DocumentFact)
+deviation_document_fact = _table(DeviationDocumentFact)
 tenant_settings = _table(TenantSettingsRow)
 webhook_delivery = _table(WebhookDelivery)
 
@@ -627,6 +649,8 @@ READ_MODELS: tuple[Table, ...] = tuple(
         IvoFact,
         DeadlineFact,
         FactMonthCount,
+        DeviationDocumentFact,
+        DocumentFact,
     )
 )
 FACT_TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_shared.contracts import common, deviation, risk
+from platform_shared.contracts import common, deviation, documents, risk
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import REGISTRY
-from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, RISK_EVENTS
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.sqlutil import insert_ignore, upsert
@@ -31,6 +31,8 @@ from reporting_svc.adapters.orm import (
     ControlPlanFact,
     DeadlineFact,
     control_plan_fact,
+    deviation_document_fact,
+    document_fact,
     fact_month_count,
 )
 from reporting_svc.domain.deadlines import rules_resolved_by
@@ -444,6 +446,19 @@ async def project(uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload)
         await apply_change(session, change)
     await resolve_deadlines(session, event, envelope.time)
     await _control_plan(session, event)
+    await _named_documents(session, event)
+
+
+async def _named_documents(session: AsyncSession, event: EventPayload) -> None:
+    """The rutiner a deviation names, as the event says they are now."""
+    if not isinstance(event, deviation._DeviationEvent) or "document_ids" not in event.model_fields_set:
+        return
+    if isinstance(event, deviation.DeviationReported) and not event.document_ids:
+        return  # a new case names none: nothing to replace
+    links = deviation_document_fact
+    await session.execute(delete(links).where(links.c.deviation_id == event.deviation_id))
+    for document_id in dict.fromkeys(event.document_ids):
+        await insert_ignore(session, links, {"deviation_id": event.deviation_id, "document_id": document_id})
 
 
 # Goals, indicators, comparison data, värdighetsgarantier and förbättringsförslag have no read model
@@ -483,11 +498,26 @@ PROJECTED_TYPES: tuple[str, ...] = tuple(
 )
 
 
+async def project_document(uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload) -> None:
+    """org-svc's documents by title, for the statistics per rutin (the only org events read here)."""
+    assert isinstance(event, documents.DocumentRegistered | documents.DocumentDetailsChanged)
+    await upsert(
+        uow.session,
+        document_fact,
+        {"document_id": event.document_id, "kind": event.kind, "title": event.title},
+        ["document_id"],
+    )
+
+
+DOCUMENT_TYPES = (documents.DocumentRegistered.event_type, documents.DocumentDetailsChanged.event_type)
+
+
 def projection_consumer() -> ConsumerSpec:
     handlers: dict[str, Handler] = dict.fromkeys(PROJECTED_TYPES, project)
+    handlers |= dict.fromkeys(DOCUMENT_TYPES, project_document)
     return ConsumerSpec(
         group=PROJECTIONS_GROUP,
-        topics=(DEVIATION_EVENTS, RISK_EVENTS),
+        topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS),
         handlers=handlers,
         ignores=NOT_PROJECTED,
     )

@@ -23,7 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.timeutil import STOCKHOLM, as_utc, start_of_local_day
-from reporting_svc.adapters.orm import FACT_TABLES, fact_month_count
+from reporting_svc.adapters.orm import (
+    FACT_TABLES,
+    deviation_document_fact,
+    deviation_fact,
+    document_fact,
+    fact_month_count,
+)
 from reporting_svc.domain.periods import Bucket, Granularity, buckets
 from reporting_svc.domain.subjects import SUBJECTS, TOTAL, Subject, dimension_value
 
@@ -323,3 +329,29 @@ class Statistics:
             return {}
         rows = await self._session.execute(select(u.id, u.name).where(u.id.in_(list(unit_ids))))
         return {row.id: row.name for row in rows}
+
+
+async def named_document_counts(
+    session: AsyncSession, start: datetime, end: datetime, units: set[uuid.UUID]
+) -> list[tuple[uuid.UUID, str | None, str | None, int]]:
+    """(document, kind, title, deviations) for the deviations reported in [start, end) in these units
+    that name the document, most named first; a document org-svc has not told about has no title."""
+    if not units:
+        return []
+    d, link, doc = deviation_fact.c, deviation_document_fact.c, document_fact.c
+    count = func.count(d.deviation_id)
+    rows = await session.execute(
+        select(link.document_id, doc.kind, doc.title, count)
+        .select_from(deviation_document_fact)
+        .join(deviation_fact, d.deviation_id == link.deviation_id)
+        .outerjoin(document_fact, doc.document_id == link.document_id)
+        .where(
+            d.reported_at >= start,
+            d.reported_at < end,
+            d.unit_id.in_(sorted(units, key=str)),
+            or_(d.status.is_(None), d.status != "voided"),
+        )
+        .group_by(link.document_id, doc.kind, doc.title)
+        .order_by(count.desc(), doc.title, link.document_id)
+    )
+    return [(r[0], r[1], r[2], int(r[3])) for r in rows.all()]

@@ -53,6 +53,7 @@ class Risk(Base):
     description: Mapped[str | None] = mapped_column(Text)
     process: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(40))
+    revises_document_id: Mapped[uuid.UUID | None] = mapped_column()  # treated by revising this rutin
     owner_id: Mapped[uuid.UUID | None] = mapped_column()
     identified_by: Mapped[uuid.UUID] = mapped_column()
     identified_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -77,6 +77,7 @@ class CreateAction:
     responsible_id: uuid.UUID | None = None
     planned_start: date | None = None
     due_date: date | None = None
+    revises_document_id: uuid.UUID | None = None
 
 
 async def create(ctx: CommandCtx, cmd: CreateAction) -> Created[DeviationAction]:
@@ -97,6 +98,7 @@ async def _create(ctx: CommandCtx, cmd: CreateAction, d: Deviation) -> Created[D
         responsible_id=cmd.responsible_id,
         planned_start=cmd.planned_start,
         due_date=cmd.due_date,
+        revises_document_id=cmd.revises_document_id,
         status=ActionStatus.PROPOSED.value,
         created_at=now,
         created_by=ctx.caller.id,

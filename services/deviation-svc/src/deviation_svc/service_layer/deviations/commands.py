@@ -23,6 +23,7 @@ from deviation_svc.domain import deadlines as deadline_rules
 from deviation_svc.domain.actions import ActionStatus, check_reason
 from deviation_svc.domain.categories import check_category
 from deviation_svc.domain.chain import Dated, check_in_order, check_not_own_chef, check_void, is_downgrade
+from deviation_svc.domain.documents import document_list
 from deviation_svc.domain.investigation import (
     EntryFacts,
     EntryKind,
@@ -101,6 +102,7 @@ class ReportDeviation:
     severity: int | None = None
     subjects: tuple[subjects.SubjectInput, ...] = ()
     complaint_id: uuid.UUID | None = None
+    document_ids: tuple[uuid.UUID, ...] = ()
 
 
 async def find_by_source(ctx: CommandCtx, system: str, external_id: str) -> Deviation | None:
@@ -128,6 +130,7 @@ async def create_deviation(ctx: CommandCtx, cmd: ReportDeviation) -> Deviation:
         reported_at=now,
         description=cmd.description,
         category=cmd.category,
+        document_ids=document_list(cmd.document_ids),
         reporter_id=ctx.caller.id,
         source_system=cmd.source_system,
         source_external_id=cmd.source_external_id,
@@ -529,6 +532,7 @@ EDITABLE = frozenset(
     {
         "description",
         "category",
+        "document_ids",
         "occurred_at",
         "discovered_at",
         "discovered_how",
@@ -563,6 +567,8 @@ async def edit(ctx: CommandCtx, cmd: Edit) -> Deviation:
     check_report_times(occurred, discovered, ctx.now())
     changed = "occurred_at" if "occurred_at" in cmd.changes else "discovered_at"
     check_in_order(case_dates(d, occurred, discovered), ctx.now(), field=changed)
+    if "document_ids" in cmd.changes:
+        cmd.changes["document_ids"] = document_list(cmd.changes["document_ids"] or ())
     for name, value in cmd.changes.items():
         setattr(d, name, value)
     if "immediate_measures" in cmd.changes:

@@ -19,6 +19,7 @@ from deviation_svc.adapters.orm import (
     IvoNotification,
 )
 from deviation_svc.adapters.orm import messaging as messaging_tables
+from deviation_svc.domain.documents import document_ids_of
 from deviation_svc.domain.model import DeviationType, ivo_required, risk_value
 from deviation_svc.service_layer import subjects
 from deviation_svc.service_layer.access import readable
@@ -68,7 +69,10 @@ async def deviation(ctx: QueryCtx, deviation_id: uuid.UUID) -> dict[str, Any]:
 async def view(ctx: Ctx, d: Deviation, *, full: bool = True) -> dict[str, Any]:
     """The read model of a case: the whole case for its handlers, the status for its reporter."""
     if not full:
-        return {name: getattr(d, name) for name in REPORTER_FIELDS} | {"view": "reporter"}
+        return {name: getattr(d, name) for name in REPORTER_FIELDS} | {
+            "view": "reporter",
+            "document_ids": document_ids_of(d.document_ids),
+        }
     session = ctx.session
     notification = await session.scalar(select(IvoNotification).where(IvoNotification.deviation_id == d.id))
     decision = await session.scalar(
@@ -81,6 +85,7 @@ async def view(ctx: Ctx, d: Deviation, *, full: bool = True) -> dict[str, Any]:
         if d.source_system
         else None,
         "risk_value": risk_value(d.probability, d.severity),
+        "document_ids": document_ids_of(d.document_ids),
         "ivo_required": notification is not None or ivo_required(kind, d.degree),
         "decision": _decision(decision),
         "ivo_notification": ivo_summary(notification),

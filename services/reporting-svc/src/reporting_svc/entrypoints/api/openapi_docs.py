@@ -30,6 +30,13 @@ OPERATIONS: Operations = {
     ("GET", f"{REP}/statistics/deviations/lead-times"): Operation(
         "reports_lead_times", STATS, query={**PERIOD, "type": ["lex_sarah"]}
     ),
+    ("GET", f"{REP}/statistics/deviations/by-document"): Operation(
+        "reports_deviations_by_document",
+        STATS,
+        query=PERIOD,
+        does="Deviations reported in a period that name a rutin (an org-svc document) as not followed or "
+        "missing, per rutin, most named first." + SMALL,
+    ),
     ("GET", f"{REP}/patterns"): Operation(
         "reports_patterns", STATS, query={"unit_id": UNIT, "subject": "deviations", "period": "month"}
     ),

@@ -22,6 +22,25 @@ class DeviationSummaryRead(BaseModel):
     suppressed: bool = Field(False, description="Small cells are hidden (null) for this reader")
 
 
+class DocumentCountRead(BaseModel):
+    document_id: uuid.UUID
+    kind: str | None = Field(
+        description="The document's kind (rutin, riktlinje, …); null until org-svc has told"
+    )
+    title: str | None = Field(description="The document's title; null until org-svc has told")
+    count: int | None = Field(
+        description="Deviations that name it (null: a small cell hidden for this reader)"
+    )
+
+
+class DeviationsByDocumentRead(BaseModel):
+    first: date
+    last: date
+    unit_id: uuid.UUID | None
+    items: list[DocumentCountRead] = Field(description="Most named first")
+    suppressed: bool = Field(False, description="Small cells are hidden (null) for this reader")
+
+
 class ColumnRead(BaseModel):
     key: str
     label: str

@@ -17,6 +17,7 @@ from reporting_svc.entrypoints.api.deps import Command, Query
 from reporting_svc.entrypoints.api.files import FILE_RESPONSES, TableFormat, table_file
 from reporting_svc.entrypoints.api.schemas import (
     CountTableRead,
+    DeviationsByDocumentRead,
     DeviationSummaryRead,
     LeadTimeTableRead,
     PatternTableRead,
@@ -95,6 +96,17 @@ async def lead_times(
     if format != "json":
         return table_file(format, found.title, found.table.grid(), found.table.note)
     return LeadTimeTableRead.model_validate(found.table.as_json())
+
+
+@router.get(
+    "/statistics/deviations/by-document",
+    summary="Deviations that name a rutin as not followed or missing, per rutin (org-svc document)",
+)
+async def deviations_by_document(
+    first: First, last: Last, ctx: Query, unit_id: UnitParam = None
+) -> DeviationsByDocumentRead:
+    found = await queries.deviations_by_document(ctx, queries.ByDocument(first, last, unit_id))
+    return DeviationsByDocumentRead.model_validate(found)
 
 
 @router.get(

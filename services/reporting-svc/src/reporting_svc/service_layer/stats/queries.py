@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from platform_shared.errors import invalid
-from platform_shared.timeutil import local_date
+from platform_shared.timeutil import local_date, start_of_local_day
 from reporting_svc.adapters.orm import replica
 from reporting_svc.domain.figures import Rendered
 from reporting_svc.domain.periods import Granularity
@@ -21,7 +21,7 @@ from reporting_svc.service_layer.context import QueryCtx, statistics, tenant_set
 from reporting_svc.service_layer.dashboard import PeriodCounts, consumer_lags, figures
 from reporting_svc.service_layer.figures import FigureRequest, count_figure, lead_time_figure, pattern_figure
 from reporting_svc.service_layer.scope import stats_scope
-from reporting_svc.service_layer.statistics import CountQuery, GroupMode
+from reporting_svc.service_layer.statistics import CountQuery, GroupMode, named_document_counts
 
 PATTERN_SUBJECTS = ("deviations", "complaints")
 
@@ -177,4 +177,40 @@ async def dashboard(ctx: QueryCtx, unit_id: uuid.UUID | None) -> dict[str, Any]:
         "ivo_anmalningar_this_year": one(found.ivo_sent_this_year),
         "ivo_anmalningar_awaiting": one(found.ivo_awaiting),
         "consumer_lag": [c.__dict__ for c in consumer_lags(ctx.parts.service, ctx.parts.consumers())],
+    }
+
+
+@dataclass(frozen=True)
+class ByDocument:
+    first: date
+    last: date
+    unit_id: uuid.UUID | None = None
+
+
+async def deviations_by_document(ctx: QueryCtx, q: ByDocument) -> dict[str, Any]:
+    """Deviations reported in a period that name a rutin as not followed or missing, per rutin: the
+    units counted as the organisation stood at the period's end, voided cases left out."""
+    scope = await stats_scope(ctx, q.unit_id)
+    threshold = (await tenant_settings(ctx)).suppression_threshold
+    start, end = start_of_local_day(q.first), start_of_local_day(q.last + timedelta(days=1))
+    stats = statistics(ctx)
+    units: set[uuid.UUID] = set()
+    for root in await stats.minimal_roots(scope.roots):
+        units.update(await stats.subtree_at(root, end - timedelta(microseconds=1)))
+    found = await named_document_counts(ctx.session, start, end, units)
+    items = [
+        {
+            "document_id": document_id,
+            "kind": kind,
+            "title": title,
+            "count": None if scope.suppress and is_small(count, threshold) else count,
+        }
+        for document_id, kind, title, count in found
+    ]
+    return {
+        "first": q.first,
+        "last": q.last,
+        "unit_id": q.unit_id,
+        "items": items,
+        "suppressed": scope.suppress,
     }

@@ -61,6 +61,7 @@ def facts_of(risk: Risk) -> dict[str, Any]:
         "status": risk.status,
         "source": risk.source,
         "process": risk.process,
+        "revises_document_id": risk.revises_document_id,
     }
 
 
@@ -202,6 +203,7 @@ class IdentifyRisk:
     linked_complaint_ids: Sequence[uuid.UUID] = ()
     suggestion_key: str | None = None
     actions: Sequence[ActionInput] = field(default_factory=tuple)
+    revises_document_id: uuid.UUID | None = None
 
     @property
     def assessed(self) -> bool:
@@ -248,6 +250,7 @@ async def _identify(ctx: CommandCtx, cmd: IdentifyRisk) -> Created[Risk]:
         title=cmd.title,
         description=cmd.description,
         process=cmd.process,
+        revises_document_id=cmd.revises_document_id,
         source=cmd.source.value if cmd.source else None,
         owner_id=cmd.owner_id,
         identified_by=ctx.caller.id,
@@ -283,7 +286,7 @@ async def _identify(ctx: CommandCtx, cmd: IdentifyRisk) -> Created[Risk]:
 
 # --- edit ----------------------------------------------------------------------------------------
 
-EDITABLE = ("title", "description", "process", "source", "owner_id")
+EDITABLE = ("title", "description", "process", "source", "owner_id", "revises_document_id")
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class ActionRead(BaseModel):
     effective: bool | None
     rejected_at: datetime | None
     rejection_reason: str | None
+    revises_document_id: uuid.UUID | None = None
     version: int
     deadlines: list[DeadlineRead] | None = None
 
@@ -54,6 +55,10 @@ class ActionCreate(Strict):
     responsible_id: uuid.UUID | None = None
     planned_start: Day | None = None
     due_date: Day | None = None
+    revises_document_id: uuid.UUID | None = Field(
+        default=None,
+        description="The action is to revise this rutin (org-svc document): a revision proposal on it",
+    )
 
 
 class ActionPatch(Strict):

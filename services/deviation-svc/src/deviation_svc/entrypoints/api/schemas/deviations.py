@@ -37,11 +37,18 @@ class DeviationCreate(Strict):
     probability: Count | None = Scale
     severity: Count | None = Scale
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
+    document_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Rutiner (org-svc documents) that were not followed or were missing; each becomes a "
+        "revision proposal on the document",
+    )
 
     def command(self) -> ReportDeviation:
-        fields = self.model_dump(exclude={"source", "subjects"})
+        fields = self.model_dump(exclude={"source", "subjects", "document_ids"})
         return ReportDeviation(
             **fields,
+            document_ids=tuple(self.document_ids),
             source_system=self.source.system if self.source else None,
             source_external_id=self.source.external_id if self.source else None,
             subjects=tuple(s.input() for s in self.subjects),
@@ -53,6 +60,9 @@ class DeviationPatch(Strict):
 
     description: str | None = Field(default=None, min_length=1, max_length=20000)
     category: str | None = Field(default=None, max_length=100)
+    document_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=20, description="Rutiner not followed or missing (replaces the list)"
+    )
     occurred_at: AwareInstant | None = None
     discovered_at: AwareInstant | None = None
     discovered_how: str | None = Field(default=None, max_length=20000)
@@ -107,6 +117,9 @@ class DeviationRead(BaseModel):
     reporter_id: uuid.UUID
     closed_at: datetime | None
     version: int
+    document_ids: list[uuid.UUID] | None = Field(
+        default=None, description="Rutiner (org-svc documents) not followed or missing"
+    )
     source: SourceRef | None = None
     discovered_at: datetime | None = None
     discovered_how: str | None = None

@@ -39,6 +39,10 @@ class RiskCreate(Input):
     suggestion_key: str | None = Field(
         default=None, max_length=200, description="The suggestion it was made from"
     )
+    revises_document_id: uuid.UUID | None = Field(
+        default=None,
+        description="The risk is treated by revising this rutin (an org-svc document): proposed on it",
+    )
     actions: list[RiskActionCreate] = Field(default_factory=list, max_length=50)
 
     def command(self) -> IdentifyRisk:
@@ -54,6 +58,10 @@ class RiskPatch(Input):
     owner_id: uuid.UUID | None = None
     linked_deviation_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
     linked_complaint_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
+    revises_document_id: uuid.UUID | None = Field(
+        default=None,
+        description="The risk is treated by revising this rutin (an org-svc document): proposed on it",
+    )
 
 
 class RiskAssessBody(Input):
@@ -91,6 +99,7 @@ class RiskRead(BaseModel):
     description: str | None
     process: str | None
     source: RiskSource | None
+    revises_document_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None
     identified_by: uuid.UUID
     identified_at: datetime
