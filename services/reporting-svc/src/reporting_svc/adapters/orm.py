@@ -118,6 +118,22 @@ class ComplaintFact(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class ProposalFact(Base):
+    """A förbättringsförslag, counted for the unit where it was submitted; never who proposed it."""
+
+    __tablename__ = "proposal_fact"
+    __table_args__ = (Index("ix_proposal_fact_submitted_unit", "submitted_at", "unit_id"),)
+
+    proposal_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column()  # where it was submitted
+    assessing_unit_id: Mapped[uuid.UUID | None] = mapped_column()  # whose chef has it now
+    status: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # accepted: action | rutin_revision
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    assessed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class BreachFact(Base):
     __tablename__ = "breach_fact"
     __table_args__ = (Index("ix_breach_fact_reported_unit", "reported_at", "unit_id"),)
@@ -639,6 +655,7 @@ READ_MODELS: tuple[Table, ...] = tuple(
     for m in (
         DeviationFact,
         ComplaintFact,
+        ProposalFact,
         BreachFact,
         RiskFact,
         ControlFact,

@@ -31,6 +31,7 @@ DIMENSION_TITLES: dict[str, str] = {
     "object_type": "Ärendeslag",
     "state": "Läge",
     "control_status": "Kontrollmoment",
+    "outcome": "Utfall",
 }
 
 _VALUES: dict[str, str] = {
@@ -78,6 +79,11 @@ _VALUES: dict[str, str] = {
     "personal": "Personal",
     "organisation": "Organisation",
     "anonym": "Anonym",
+    # förbättringsförslag
+    "submitted": "Inlämnat, ej bedömt",
+    "forwarded": "Skickat vidare",
+    "accepted": "Antaget",
+    "rejected": "Avslaget",
     # data breaches
     "assessed": "Bedömd",
     "reported_to_imy": "Anmäld till IMY",
@@ -178,6 +184,8 @@ _IN_DIMENSION: dict[tuple[str, str], str] = {
     ("control_status", "avvikelser"): "Genomförda med avvikelser",
     ("control_status", "missed"): "Inte genomförda i tid",
     ("source", "klagomal"): "Klagomål",
+    ("outcome", "action"): "Blir en åtgärd",
+    ("outcome", "rutin_revision"): "Revidering av en rutin",
 }
 
 
@@ -230,8 +238,13 @@ ORDER: dict[str, tuple[str, ...]] = {
         "remedied",
         "followed_up",
         "sent",
+        "submitted",
+        "forwarded",
+        "accepted",
+        "rejected",
         "closed",
     ),
+    "outcome": ("action", "rutin_revision"),
     "degree": (
         "inget_missforhallande",
         "pataglig_risk_missforhallande",

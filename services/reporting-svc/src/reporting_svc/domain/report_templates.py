@@ -86,6 +86,21 @@ FIGURES: dict[str, FigureSpec] = {
             granularity=Granularity.MONTH,
         ),
         FigureSpec("avvikelser_kategori", "Avvikelser per kategori", FigureKind.COUNTS, by="category"),
+        FigureSpec(
+            "forbattringsforslag",
+            "Förbättringsförslag per status i dag",
+            FigureKind.COUNTS,
+            subject="proposals",
+            by="status",
+        ),
+        FigureSpec(
+            "forbattringsforslag_utfall",
+            "Antagna förbättringsförslag: vad de blev",
+            FigureKind.COUNTS,
+            subject="proposals",
+            by="outcome",
+            filters={"status": ("accepted",)},
+        ),
         FigureSpec("avvikelser_status", "Avvikelser per status i dag", FigureKind.COUNTS, by="status"),
         FigureSpec(
             "sol_lss_kategori",
@@ -358,7 +373,13 @@ _KVALITETSBERATTELSE = (
     ),
     _s("atgarder", "Åtgärder som har vidtagits", "Åtgärder för att säkra och utveckla kvaliteten."),
     _s("resultat", "Resultat och måluppfyllelse", "Vilka resultat som har uppnåtts."),
-    _s("forbattringar", "Förbättringsförslag och handlingsplan", "Vad som ska förbättras kommande år."),
+    _s(
+        "forbattringar",
+        "Förbättringsförslag och handlingsplan",
+        "Medarbetarnas förbättringsförslag och hur de togs om hand; vad som ska förbättras kommande år.",
+        "forbattringsforslag",
+        "forbattringsforslag_utfall",
+    ),
 )
 
 _PATIENTSAKERHET = (

@@ -161,6 +161,14 @@ SUBJECTS: dict[str, Subject] = {
             "Klagomål och synpunkter",
         ),
         Subject(
+            "proposals",
+            "proposal_fact",
+            "proposal_id",
+            "submitted_at",
+            {"status": "status", "outcome": "outcome"},
+            "Förbättringsförslag",
+        ),
+        Subject(
             "data_breaches",
             "breach_fact",
             "breach_id",

@@ -65,6 +65,10 @@ _DEFAULT_STATUS: dict[str, str] = {
     "ComplaintResponded": "responded",
     "ComplaintEscalated": "escalated",
     "ComplaintClosed": "closed",
+    "ImprovementProposalSubmitted": "submitted",
+    "ImprovementProposalForwarded": "forwarded",
+    "ImprovementProposalAccepted": "accepted",
+    "ImprovementProposalRejected": "rejected",
     "DataBreachReported": "reported",
     "DataBreachAssessed": "assessed",
     "DataBreachReportedToImy": "reported_to_imy",
@@ -174,6 +178,24 @@ def _complaint_changes(e: deviation._ComplaintEvent) -> list[FactChange]:
     elif isinstance(e, deviation.ComplaintClosed):
         values["closed_at"] = e.closed_at
     return [FactChange("complaints", e.complaint_id, values, isinstance(e, deviation.ComplaintReceived))]
+
+
+def _proposal_changes(e: deviation._ProposalEvent) -> list[FactChange]:
+    """Counted where it was submitted (`origin_unit_id`), whoever assesses it after a forwarding."""
+    values: dict[str, Any] = {
+        "reference": e.reference,
+        "unit_id": e.origin_unit_id or e.unit_id,
+        "assessing_unit_id": e.unit_id,
+        **_status(e),
+    }
+    if isinstance(e, deviation.ImprovementProposalSubmitted):
+        values["submitted_at"] = e.submitted_at
+    elif isinstance(e, deviation.ImprovementProposalAccepted):
+        values |= {"outcome": e.outcome, "assessed_at": e.accepted_at}
+    elif isinstance(e, deviation.ImprovementProposalRejected):
+        values["assessed_at"] = e.rejected_at
+    creates = isinstance(e, deviation.ImprovementProposalSubmitted)
+    return [FactChange("proposals", e.proposal_id, values, creates)]
 
 
 def _breach_changes(e: deviation._BreachEvent) -> list[FactChange]:
@@ -310,6 +332,10 @@ def changes_for(event: EventPayload, envelope: EventEnvelope) -> list[FactChange
         return _complaint_changes(event)
     if isinstance(event, deviation._BreachEvent):
         return _breach_changes(event)
+    if isinstance(event, deviation._ProposalEvent) and not isinstance(
+        event, deviation._ImprovementActionEvent
+    ):
+        return _proposal_changes(event)
     if isinstance(event, risk._RiskEvent):
         return _risk_changes(event)
     return _other_changes(event, envelope)
@@ -461,8 +487,8 @@ async def _named_documents(session: AsyncSession, event: EventPayload) -> None:
         await insert_ignore(session, links, {"deviation_id": event.deviation_id, "document_id": document_id})
 
 
-# Goals, indicators, comparison data, värdighetsgarantier and förbättringsförslag have no read model
-# here yet: acknowledged and skipped until one is built on them.
+# Goals, indicators, comparison data, värdighetsgarantier and the actions of förbättringsförslag have no
+# read model here yet: acknowledged and skipped until one is built on them.
 NOT_PROJECTED: frozenset[str] = frozenset(
     {
         "ComparisonDataImported",
@@ -474,10 +500,6 @@ NOT_PROJECTED: frozenset[str] = frozenset(
         "GuaranteeWithdrawn",
         "ImprovementActionCompleted",
         "ImprovementActionFollowedUp",
-        "ImprovementProposalAccepted",
-        "ImprovementProposalForwarded",
-        "ImprovementProposalRejected",
-        "ImprovementProposalSubmitted",
         "IndicatorActivityCompleted",
         "IndicatorActivityFollowedUp",
         "IndicatorActivityPlanned",
