@@ -275,6 +275,52 @@ async def test_a_rutin_is_published_in_its_place_in_the_process_map(org: Harness
         },
     )
     assert refused.status_code == 422
+    unplaced = await register(
+        h,
+        "enhetschef_a",
+        title="Rutin utan plats",
+        body="Text",
+        owner_unit_id=str(h.units["enhet_a"]),
+        unit_ids=[str(h.units["enhet_a"])],
+    )
+    await submit(h, unplaced["id"])
+    await decide(h, unplaced["id"], "enhetschef_a")
+    await h.call("POST", f"{D}/{unplaced['id']}/versions/1/publish", "enhetschef_a", json={}, expect=422)
     doc = await rutin(h, activity, "Rutin för läkemedelshantering", "Signera varje dos.")
+    await submit(h, doc)
+    await decide(h, doc, "enhetschef_a")
+    await publish(h, doc, "enhetschef_a")
     tree = (await h.call("GET", f"{D}/process-map", "medarbetare_a", expect=200)).json()["processes"]
-    assert tree[0]["children"][0]["documents"][0]["id"] == doc
+    assert [d["id"] for d in tree[0]["children"][0]["documents"]] == [doc]  # the documents in force
+
+
+async def test_the_published_ledningssystem_exports_as_one_pdf_and_one_docx(
+    org: Harness, tmp_path: Path
+) -> None:
+    h = org
+    activity = await node(
+        h, "activity", "Läkemedelshantering", await node(h, "process", "Genomföra insatser")
+    )
+    doc = await rutin(
+        h,
+        activity,
+        "Rutin för läkemedelshantering",
+        "## Så här gör vi\n\n1. Signera varje dos.\n- Rapportera – samma dag.",
+    )
+    await submit(h, doc)
+    await decide(h, doc, "enhetschef_a")
+    await publish(h, doc, "enhetschef_a")
+    await rutin(h, activity, "Utkast som inte publicerats", "Syns inte i exporten.")
+    pdf = await h.call("GET", f"{D}/export.pdf", "medarbetare_a", expect=200)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    (tmp_path / "ledningssystem.pdf").write_bytes(pdf.content)
+    docx = await h.call("GET", f"{D}/export.docx", "medarbetare_a", expect=200)
+    assert docx.headers["content-disposition"] == 'attachment; filename="ledningssystem.docx"'
+    import io
+
+    from docx import Document as Docx
+
+    text = [p.text for p in Docx(io.BytesIO(docx.content)).paragraphs]
+    assert text.index("Processkarta") < text.index("Rutin: Rutin för läkemedelshantering")
+    assert "Signera varje dos." in text and "Rapportera – samma dag." in text
+    assert not [t for t in text if "Utkast som inte publicerats" in t]

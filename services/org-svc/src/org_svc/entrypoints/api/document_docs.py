@@ -56,6 +56,14 @@ DOCUMENT_OPERATIONS: Operations = {
         MAP,
         example={"rules": [{"kind": "instruktion", "scope": "enhet", "deciders": ["enhetschef", "mas"]}]},
     ),
+    ("GET", P + "/export.{extension}"): Operation(
+        "org_documents_export",
+        READ,
+        query={"extension": "pdf"},
+        does="The published ledningssystem as one file (`pdf` or `docx`): the process map, then every "
+        "document in force in the map's order with its facts (owner, units, legal basis, decision, "
+        "version, next review) and its text.",
+    ),
     ("GET", P + "/process-map"): Operation(
         "org_documents_process_map", READ, query={"include_retired": False}
     ),

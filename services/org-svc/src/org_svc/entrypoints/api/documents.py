@@ -4,7 +4,7 @@ rules. If-Match names the document's ETag on its own changes, the version's on a
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -33,7 +33,7 @@ from org_svc.entrypoints.api.document_schemas import (
     VersionUpdate,
 )
 from org_svc.service_layer.context import Ctx
-from org_svc.service_layer.documents import commands, process_map, queries
+from org_svc.service_layer.documents import commands, export, process_map, queries
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 
@@ -89,6 +89,23 @@ async def put_authority(body: AuthorityRulesBody, ctx: Command) -> AuthorityRead
     rules = [commands.AuthorityRule(r.kind, r.scope, tuple(r.deciders)) for r in body.rules]
     await commands.set_authority(ctx, rules)
     return AuthorityRead.model_validate(await queries.authority_rules(ctx))
+
+
+@router.get(
+    "/documents/export.{extension}",
+    summary="The published ledningssystem as one PDF or DOCX: the process map, then the documents",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {export.PDF_MEDIA_TYPE: {}, export.DOCX_MEDIA_TYPE: {}},
+            "description": "The file",
+        }
+    },
+)
+async def export_ledningssystem(extension: Literal["pdf", "docx"], ctx: QueryDep) -> Response:
+    content, media_type = await export.file(ctx, extension)
+    disposition = f'attachment; filename="ledningssystem.{extension}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.get("/documents/process-map", summary="The process map with the documents in force at each place")

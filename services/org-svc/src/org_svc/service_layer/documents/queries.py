@@ -306,7 +306,7 @@ async def process_map(ctx: Ctx, *, include_retired: bool = False) -> list[dict[s
         await ctx.session.execute(
             select(DocumentProcessLink.node_id, Document.id, Document.kind, Document.title)
             .join(Document, Document.id == DocumentProcessLink.document_id)
-            .where(Document.status == "active")
+            .where(Document.status == "active", Document.current_version_id.is_not(None))
             .order_by(Document.title, Document.id)
         )
     ).all()
