@@ -17,7 +17,7 @@ from platform_shared.contracts.deviation import (
     LexMariaEscalated,
     LexSarahEscalated,
 )
-from platform_shared.contracts.topics import DEVIATION_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS
 from platform_shared.ids import new_id
 from reporting_svc.adapters.mailer import FileMailer, SmtpMailer
 from reporting_svc.adapters.orm import Notification
@@ -230,6 +230,30 @@ async def test_deadlines_go_to_the_responsible_person_and_a_missed_one_also_to_t
         svc, "socialchef"
     )  # enhetschef_a's manager: the chef over omsorg, else the förvaltning
     assert manager["kind"] == "deadline_missed_manager"
+
+
+async def test_a_missed_document_review_tells_its_owner_and_the_owners_chef_in_swedish(svc: Any) -> None:
+    u, p = svc.org.units, svc.org.people
+    missed = DeadlineMissed(
+        deadline_id=new_id(),
+        rule="document_review",
+        object_type="document",
+        object_id=new_id(),
+        reference="Rutin för läkemedelshantering",
+        unit_id=u["enhet_a"],
+        due_at=datetime(2026, 1, 15, 23, 0, tzinfo=UTC),
+        responsible_person_id=p["enhetschef_a"],
+        responsible_role="enhetschef",
+    )
+    before = svc.consumer(NOTIFICATIONS_GROUP).processed_total
+    await svc.deliver(svc.envelope(missed, "org-svc"), ORG_EVENTS)  # org-svc's deadlines travel on org.events
+    await svc.processed(NOTIFICATIONS_GROUP, before + 1)
+    (owner,) = await _of(svc, "enhetschef_a")
+    assert owner["kind"] == "deadline_missed"
+    assert owner["title"] == "Tidsfrist passerad: Granska styrdokumentet (Rutin för läkemedelshantering)"
+    assert 'gällande "Rutin för läkemedelshantering" var senast 15 januari 2026' in owner["body"]
+    (chef,) = await _of(svc, "socialchef")  # the owner is a chef: the chef above her answers
+    assert chef["kind"] == "deadline_missed_manager"
 
 
 async def test_a_closed_deviation_tells_its_reporter(svc: Any) -> None:
