@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from platform_shared.contracts import common, deviation
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
-from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, RISK_EVENTS
 from platform_shared.deadlines.rules import LAW_DEFAULTS
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
@@ -202,7 +202,8 @@ class NotificationRouting:
         }
         return ConsumerSpec(
             group=NOTIFICATIONS_GROUP,
-            topics=(DEVIATION_EVENTS, RISK_EVENTS),
+            # org.events: the deadlines of the ledningssystem (document reviews, the information duty)
+            topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS),
             handlers=OutboundHandlers(handlers, webhook_enqueue(self._replica)),
         )
 

@@ -4,6 +4,7 @@ applies the table; a test fails on an entry whose route is gone)."""
 
 from __future__ import annotations
 
+from org_svc.entrypoints.api.information_docs import INFORMATION_OPERATIONS
 from platform_shared.api.openapi_doc import Operation, Operations
 from platform_shared.permissions import Action
 
@@ -179,3 +180,4 @@ OPERATIONS: Operations = {
         "org_audit_list", (Action.AUDIT_READ,), query={"person_id": PERSON, "from": "2026-01-01"}
     ),
 }
+OPERATIONS = {**OPERATIONS, **INFORMATION_OPERATIONS}
