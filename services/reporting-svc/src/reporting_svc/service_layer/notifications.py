@@ -202,7 +202,7 @@ class NotificationRouting:
         }
         return ConsumerSpec(
             group=NOTIFICATIONS_GROUP,
-            # org.events: org-svc's deadlines (a document's review) are told like the others
+            # org.events: the deadlines of the ledningssystem (document reviews, the information duty)
             topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS),
             handlers=OutboundHandlers(handlers, webhook_enqueue(self._replica)),
         )

@@ -5,6 +5,7 @@ applies the table; a test fails on an entry whose route is gone)."""
 from __future__ import annotations
 
 from org_svc.entrypoints.api.document_docs import DOCUMENT_OPERATIONS
+from org_svc.entrypoints.api.information_docs import INFORMATION_OPERATIONS
 from platform_shared.api.openapi_doc import Operation, Operations
 from platform_shared.permissions import Action
 
@@ -181,5 +182,6 @@ OPERATIONS: Operations = {
     ),
 }
 
-# The ledningssystem's documents (entrypoints/api/document_docs.py).
-OPERATIONS = {**OPERATIONS, **DOCUMENT_OPERATIONS}
+# The ledningssystem's documents and the information duty (entrypoints/api/document_docs.py,
+# information_docs.py).
+OPERATIONS = {**OPERATIONS, **DOCUMENT_OPERATIONS, **INFORMATION_OPERATIONS}
