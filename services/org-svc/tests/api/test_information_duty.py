@@ -13,6 +13,7 @@ from org_svc.adapters.orm import deadlines
 from platform_shared.deadlines.store import DeadlineScheduler
 
 from ..conftest import Harness
+from .test_documents_api import decide, node, publish, rutin, submit
 
 INFO = "/information"
 
@@ -139,3 +140,32 @@ async def test_an_ended_role_cancels_what_was_not_yet_given(svc: Harness) -> Non
     await svc.call("POST", f"/role-assignments/{assignment['id']}/end", json={}, expect=200)
     cancelled = await _events(svc, "InformationDueCancelled")
     assert [e["person_id"] for e in cancelled] == [str(svc.people["enhetschef_a"])]
+
+
+async def test_a_published_rutin_falls_due_for_its_units_staff_who_may_acknowledge_it_herself(
+    svc: Harness,
+) -> None:
+    main = await node(svc, "process", "Vård och omsorg")
+    activity = await node(svc, "activity", "Läkemedelshantering", main)
+    doc = await rutin(svc, activity, "Rutin för läkemedelshantering", "Signera varje given dos.")
+    await submit(svc, doc)
+    await decide(svc, doc, "enhetschef_a")
+    version = await publish(svc, doc, "enhetschef_a")
+    mine = (await svc.call("GET", f"{INFO}/dues", "medarbetare_a", params={"mine": "true"})).json()["items"]
+    (due,) = [d for d in mine if d["reason"] == "publication"]
+    assert due["item_title"] == "Ny eller reviderad rutin i din enhet" and due["status"] == "pending"
+    assert due["document_version_id"] == version["id"]
+    body = {
+        "item_id": due["item_id"],
+        "unit_id": str(svc.units["enhet_a"]),
+        "method": "self_acknowledged",
+        "given_on": datetime.now(UTC).date().isoformat(),
+        "participant_ids": [str(svc.people["medarbetare_a"])],
+        "document_version_id": version["id"],
+    }
+    await svc.call("POST", f"{INFO}/records", "medarbetare_a", json=body, expect=201)
+    mine = (await svc.call("GET", f"{INFO}/dues", "medarbetare_a", params={"mine": "true"})).json()["items"]
+    assert [d["status"] for d in mine if d["reason"] == "publication"] == ["met"]
+    # the enhet_b staff are not told of enhet_a's rutin
+    others = await _events(svc, "InformationDueOpened")
+    assert {e["unit_id"] for e in others if e["reason"] == "publication"} == {str(svc.units["enhet_a"])}

@@ -47,6 +47,7 @@ from org_svc.service_layer.documents.access import (
     version_of,
     writable_document,
 )
+from org_svc.service_layer.information import dues as information_dues
 from platform_shared.context import Created
 from platform_shared.contracts import documents as ev
 from platform_shared.contracts.common import DecisionFacts
@@ -602,6 +603,9 @@ async def publish(ctx: CommandCtx, cmd: Publish) -> DocumentVersion:
     )
     if previous is not None:
         await _record_review(ctx, d, v, rules_review.ReviewOutcome.REVISED, valid_from, None)
+    await information_dues.open_for_published_version(
+        ctx.uow, DocumentKind(d.kind), v.id, valid_from, unit_ids
+    )
     await _settle_accepted(ctx, d, v)
     await ctx.commit()
     return v

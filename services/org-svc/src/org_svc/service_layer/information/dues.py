@@ -9,10 +9,17 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from org_svc.adapters.orm import InformationDue, InformationItemRow, OrgUnit, RoleAssignment, deadlines
+from org_svc.adapters.orm import (
+    InformationDue,
+    InformationItemRow,
+    OrgUnit,
+    RoleAssignment,
+    deadlines,
+    replica,
+)
 from org_svc.domain.documents.kinds import DocumentKind
 from org_svc.domain.information import Holder, NewDue, RoleStart, dues_for_publication, dues_for_role_start
 from org_svc.service_layer.information.items import KnownItem, active_items
@@ -20,6 +27,7 @@ from platform_shared.contracts.documents import InformationDueCancelled, Informa
 from platform_shared.deadlines.store import Deadlines
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.roles import Role
 from platform_shared.timeutil import STOCKHOLM, local_date
 
@@ -127,3 +135,37 @@ async def cancel_for_role(uow: UnitOfWork, assignment: RoleAssignment) -> None:
 
 async def _key(session: AsyncSession, item_id: uuid.UUID) -> str:
     return str(await session.scalar(select(InformationItemRow.key).where(InformationItemRow.id == item_id)))
+
+
+async def holders_under(uow: UnitOfWork, unit_ids: Iterable[uuid.UUID]) -> list[Holder]:
+    """Everyone holding a role now at a unit in these units' subtrees, with the unit's laws."""
+    directory = OrgDirectory(uow.session, replica)
+    units: dict[uuid.UUID, None] = {}
+    for unit_id in unit_ids:
+        units.update(dict.fromkeys(await directory.subtree(unit_id)))
+    if not units:
+        return []
+    now = uow.clock()
+    r = RoleAssignment
+    rows = await uow.session.execute(
+        select(r.person_id, r.role, r.unit_id, OrgUnit.laws)
+        .join(OrgUnit, OrgUnit.id == r.unit_id)
+        .where(
+            r.unit_id.in_(list(units)),
+            r.valid_from <= now,
+            or_(r.valid_to.is_(None), r.valid_to > now),
+        )
+        .order_by(r.valid_from, r.id)
+    )
+    return [Holder(row.person_id, Role(row.role), row.unit_id, row.laws or ()) for row in rows]
+
+
+async def open_for_published_version(
+    uow: UnitOfWork,
+    kind: DocumentKind,
+    version_id: uuid.UUID,
+    published_on: date,
+    unit_ids: Iterable[uuid.UUID],
+) -> None:
+    """DocumentVersionPublished: each published rutin falls due for the staff of the units it applies to."""
+    await open_for_publication(uow, kind, version_id, published_on, await holders_under(uow, unit_ids))
