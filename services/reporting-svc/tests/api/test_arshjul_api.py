@@ -13,11 +13,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import select
 
 from platform_shared import tracing
+from platform_shared.contracts.risk import RiskAnalysisCompleted
 from platform_shared.testing import wait_until
 from reporting_svc.adapters.orm import CalendarFeedToken, Notification, messaging
 from reporting_svc.app import deadline_scheduler
 from reporting_svc.domain.report_templates import sections_of
 from reporting_svc.domain.reports import ReportType
+from reporting_svc.service_layer.arshjul.fulfilment import ARSHJUL_GROUP
+from reporting_svc.service_layer.rebuild import rebuild
 
 A = "/api/v1/arshjul"
 
@@ -274,3 +277,31 @@ async def test_the_overview_is_a_pdf_of_the_year(svc: Any) -> None:
     )
     assert r.content.startswith(b"%PDF") and r.headers["content-type"] == "application/pdf"
     assert "Arshjul" in r.headers["content-disposition"] or "rshjul" in r.headers["content-disposition"]
+
+
+async def test_a_yearly_risk_analysis_fulfils_its_activity_and_rebuild_leaves_the_arshjul_untouched(
+    svc: Any,
+) -> None:
+    svc.clock.set(datetime(2026, 10, 20, 9, tzinfo=UTC))
+    await generated(svc)
+    unit = svc.org.units["enhet_a"]
+    analysis = RiskAnalysisCompleted(
+        analysis_id=uuid.uuid4(),
+        unit_id=unit,
+        trigger="arlig",
+        year=2027,
+        risk_count=4,
+        completed_at=datetime(2026, 10, 12, 8, tzinfo=UTC),
+    )
+    change = analysis.model_copy(update={"analysis_id": uuid.uuid4(), "trigger": "forandring"})
+    await svc.feed(change, analysis, group=ARSHJUL_GROUP)
+    done = by_key((await wheel(svc, "enhet_a", "enhetschef_a")).json())["riskanalys"]
+    assert (done["status"], done["fulfilled_on"]) == ("done", "2026-10-12")
+    assert (done["evidence_type"], done["evidence_id"]) == (
+        "RiskAnalysisCompleted",
+        str(analysis.analysis_id),
+    )
+
+    before = (await wheel(svc, "enhet_a", "enhetschef_a")).json()
+    await rebuild(svc.runtime)
+    assert (await wheel(svc, "enhet_a", "enhetschef_a")).json() == before
