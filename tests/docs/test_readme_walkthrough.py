@@ -10,6 +10,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,7 @@ import httpx
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
 DOCUMENTS = "### Styrdokument in the demo"
+ARSHJUL = "### The årshjul in the demo"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 
@@ -134,3 +136,24 @@ def test_the_readme_styrdokument_walkthrough_runs_as_written(fresh_server: str, 
     assert [p["name"] for p in processes] == ["Genomföra insatser", "Avvikelser och lex Sarah"]
     run(export)
     assert (server_dir / "ledningssystem.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_readme_arshjul_blocks_run_as_written_against_the_demo(
+    fresh_server: str, server_dir: Path
+) -> None:
+    """The demo's årshjul: adopted, with done, due and late activities; a feed URL read without a
+    token; the overview PDF."""
+    tokens = walkthrough_blocks()[0]
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(ARSHJUL)]
+    assert len(blocks) == 3
+    script = "set -euo pipefail\n" + "\n".join([tokens, *blocks])
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert out.startswith("adopted - Fastställd av socialchef")
+    if date.today().month >= 3:  # the days of January's activities have passed
+        assert " done Kvalitetsråd inför verksamhetsberättelsen" in out and " late " in out
+    assert "SUMMARY:" in out and "arshjul.pdf written" in out
+    assert (server_dir / "arshjul.pdf").read_bytes().startswith(b"%PDF")

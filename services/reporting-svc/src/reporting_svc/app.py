@@ -6,15 +6,17 @@ from typing import cast
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.deadlines.store import DeadlineScheduler
 from platform_shared.loops import Loop
 from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 from reporting_svc.adapters.mailer import make_mailer
-from reporting_svc.adapters.orm import Base, idempotency, messaging, replica
+from reporting_svc.adapters.orm import Base, deadline_tables, idempotency, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
 from reporting_svc.entrypoints.api import (
+    arshjul,
     dashboard,
     notifications,
     openapi_docs,
@@ -22,6 +24,7 @@ from reporting_svc.entrypoints.api import (
     statistics,
     webhooks,
 )
+from reporting_svc.service_layer.arshjul.fulfilment import ARSHJUL_GROUP, arshjul_consumer
 from reporting_svc.service_layer.context import Components
 from reporting_svc.service_layer.dashboard import DashboardGauges
 from reporting_svc.service_layer.mail import MailWorker
@@ -43,7 +46,15 @@ def consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
         found.append(projection_consumer())
     if "notifications" in settings.groups:
         found.append(NotificationRouting(runtime.replica, settings).spec())
+    if ARSHJUL_GROUP.removeprefix("reporting.") in settings.groups:
+        found.append(arshjul_consumer())
     return found
+
+
+def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
+    """The årshjul's activities as deadlines (rule arshjul_activity): DeadlineApproaching and
+    DeadlineMissed once each, claimed with SKIP LOCKED on PostgreSQL."""
+    return DeadlineScheduler(deadline_tables, runtime.uow, service=runtime.name)
 
 
 def workers(runtime: ServiceRuntime) -> list[Loop]:
@@ -55,6 +66,7 @@ def workers(runtime: ServiceRuntime) -> list[Loop]:
             IvoReminders(runtime.uow, runtime.replica, settings, runtime.clock).tick,
             interval,
         ),
+        Loop("deadlines", deadline_scheduler(runtime).tick, interval),
         Loop("webhooks", WebhookWorker(runtime.session_factory, settings, runtime.clock).tick, interval),
         Loop("webhook-types", lambda: refresh_subscribed_types(runtime), interval),
         Loop(
@@ -80,7 +92,14 @@ DEFINITION = ServiceDefinition(
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=[statistics.router, reports.router, notifications.router, webhooks.router, dashboard.router],
+    routers=[
+        statistics.router,
+        reports.router,
+        notifications.router,
+        webhooks.router,
+        dashboard.router,
+        arshjul.router,
+    ],
     extra_consumers=consumers,
     extra_workers=workers,
     operations=openapi_docs.OPERATIONS,
