@@ -16,6 +16,7 @@ from reporting_svc.adapters.orm import Base, idempotency, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
 from reporting_svc.entrypoints.api import (
     dashboard,
+    kvalitetsrad,
     notifications,
     openapi_docs,
     reports,
@@ -80,7 +81,14 @@ DEFINITION = ServiceDefinition(
     messaging=messaging,
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
-    routers=[statistics.router, reports.router, notifications.router, webhooks.router, dashboard.router],
+    routers=[
+        statistics.router,
+        reports.router,
+        notifications.router,
+        webhooks.router,
+        dashboard.router,
+        kvalitetsrad.router,
+    ],
     extra_consumers=consumers,
     extra_workers=workers,
     operations=openapi_docs.OPERATIONS,
