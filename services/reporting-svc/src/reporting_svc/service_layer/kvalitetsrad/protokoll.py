@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -356,6 +356,7 @@ class Listing:
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
     note: str | None = None
+    text_columns: bool = True  # left-aligned (adapters/documents.py)
 
     @property
     def empty(self) -> bool:
@@ -418,7 +419,9 @@ def document(v: MeetingView, now: datetime | None = None) -> ReportDocument:
                     [(a.description, name(a.owner_id), formats.day(a.due_date)) for a in decided],
                 )
             )
-        if spec.key == "balanslistor":
+        if spec.key == "balanslistor" and not v.carried:
+            parts.append("Inga öppna åtgärder från tidigare kvalitetsråd.")
+        if spec.key == "balanslistor" and v.carried:
             tables.append(
                 Listing(
                     "Åtgärder från tidigare kvalitetsråd",
@@ -427,7 +430,7 @@ def document(v: MeetingView, now: datetime | None = None) -> ReportDocument:
                         (
                             c["description"],
                             name(uuid.UUID(c["owner_id"])),
-                            c["due_date"],
+                            formats.day(date.fromisoformat(c["due_date"])),
                             " – ".join(
                                 x
                                 for x in (
@@ -443,7 +446,9 @@ def document(v: MeetingView, now: datetime | None = None) -> ReportDocument:
                     ],
                 )
             )
-        if spec.key == "anmalan_av_protokoll":
+        if spec.key == "anmalan_av_protokoll" and not v.protokoll:
+            parts.append("Inga justerade protokoll att anmäla.")
+        if spec.key == "anmalan_av_protokoll" and v.protokoll:
             tables.append(
                 Listing(
                     "Justerade protokoll som anmäls",
