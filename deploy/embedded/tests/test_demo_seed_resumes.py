@@ -47,7 +47,11 @@ NATURAL_KEYS: dict[str, list[tuple[str, str]]] = {
         ("self_assessment", "unit_id, area"),
         ("control_finding", "control_id"),
     ],
-    "reporting": [("report", "type, year, unit_id")],
+    "reporting": [
+        ("report", "type, year, unit_id"),
+        ("kvalitetsrad_meeting", "unit_id, meeting_on"),
+        ("kvalitetsrad_action", "meeting_id, description"),
+    ],
 }
 # What the demo holds when complete (the seed's own counts).
 COMPLETE = {
@@ -58,6 +62,8 @@ COMPLETE = {
     ("deviation", "data_breach"): 1,
     ("deviation", "improvement_proposal"): 4,
     ("reporting", "report"): 2,
+    ("reporting", "kvalitetsrad_meeting"): 3,  # Solgården's justerat, the next two planned
+    ("reporting", "kvalitetsrad_action"): 2,
 }
 
 
@@ -125,12 +131,14 @@ async def test_a_seed_interrupted_at_any_step_is_completed_by_the_next_start_wit
 ) -> None:
     var = tmp_path / "var"
     # Each start dies right after the service made an object or a change the seed has not yet written
-    # down: an organisation unit, a command on a deviation, a row of the internkontrollplan, a report.
+    # down: an organisation unit, a command on a deviation, a row of the internkontrollplan, a report,
+    # a kvalitetsråd's justering.
     for method, path_part, nth in (
         ("POST", "/api/v1/org/units", 3),
         ("POST", "/receive", 2),
         ("POST", "/rows", 2),
         ("POST", "/api/v1/reports", 1),
+        ("POST", "/justera", 1),  # in doubt, the justering answers 409: done before
     ):
         with monkeypatch.context() as patch:
             kill_after(patch, method, path_part, nth)

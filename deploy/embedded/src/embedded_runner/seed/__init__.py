@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import cases, org, proposals, reports, risk
+from embedded_runner.seed import cases, kvalitetsrad, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -76,6 +76,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("förbättringsförslag", proposals.seed),
             ("risks, analyses, the internkontrollplan", risk.seed),
             ("reports and their documents", reports.seed),
+            ("a kvalitetsråd held and justerat, the next ones planned", kvalitetsrad.seed),
         )
         for number, (what, step) in enumerate(steps, 1):
             progress(f"Demo {number}/{len(steps)}: {what} …")
