@@ -21,8 +21,8 @@ DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 def walkthrough_blocks() -> list[str]:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION) :]
-    section = section[: section.index("\n## ")]
+    section = text[text.index(SECTION) + len(SECTION) :]
+    section = section[: min(section.index("\n## "), section.index("\n### "))]  # its own blocks only
     return re.findall(r"```sh\n(.*?)```", section, re.S)
 
 
