@@ -6,15 +6,17 @@ from typing import cast
 from fastapi import FastAPI
 
 from platform_shared.api.app import create_service_app
+from platform_shared.deadlines.store import DeadlineScheduler
 from platform_shared.loops import Loop
 from platform_shared.messaging.consumer import ConsumerSpec
 from platform_shared.messaging.transport import Transport
 from platform_shared.runtime import ServiceDefinition, ServiceRuntime
 from platform_shared.timeutil import Clock, utc_now
 from reporting_svc.adapters.mailer import make_mailer
-from reporting_svc.adapters.orm import Base, idempotency, messaging, replica
+from reporting_svc.adapters.orm import Base, deadline_tables, idempotency, messaging, replica
 from reporting_svc.config import ReportingSettings, get_settings
 from reporting_svc.entrypoints.api import (
+    arshjul,
     dashboard,
     kvalitetsrad,
     notifications,
@@ -23,6 +25,7 @@ from reporting_svc.entrypoints.api import (
     statistics,
     webhooks,
 )
+from reporting_svc.service_layer.arshjul.fulfilment import ARSHJUL_GROUP, arshjul_consumer
 from reporting_svc.service_layer.context import Components
 from reporting_svc.service_layer.dashboard import DashboardGauges
 from reporting_svc.service_layer.mail import MailWorker
@@ -44,7 +47,15 @@ def consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
         found.append(projection_consumer())
     if "notifications" in settings.groups:
         found.append(NotificationRouting(runtime.replica, settings).spec())
+    if ARSHJUL_GROUP.removeprefix("reporting.") in settings.groups:
+        found.append(arshjul_consumer())
     return found
+
+
+def deadline_scheduler(runtime: ServiceRuntime) -> DeadlineScheduler:
+    """The årshjul's activities as deadlines (rule arshjul_activity): DeadlineApproaching and
+    DeadlineMissed once each, claimed with SKIP LOCKED on PostgreSQL."""
+    return DeadlineScheduler(deadline_tables, runtime.uow, service=runtime.name)
 
 
 def workers(runtime: ServiceRuntime) -> list[Loop]:
@@ -56,6 +67,7 @@ def workers(runtime: ServiceRuntime) -> list[Loop]:
             IvoReminders(runtime.uow, runtime.replica, settings, runtime.clock).tick,
             interval,
         ),
+        Loop("deadlines", deadline_scheduler(runtime).tick, interval),
         Loop("webhooks", WebhookWorker(runtime.session_factory, settings, runtime.clock).tick, interval),
         Loop("webhook-types", lambda: refresh_subscribed_types(runtime), interval),
         Loop(
@@ -87,6 +99,7 @@ DEFINITION = ServiceDefinition(
         notifications.router,
         webhooks.router,
         dashboard.router,
+        arshjul.router,
         kvalitetsrad.router,
     ],
     extra_consumers=consumers,

@@ -20,9 +20,10 @@ class ReportingSettings(ServiceSettings):
     ivo_reminder_interval_hours: float = 24.0
 
     # Which of reporting's consumer groups this process runs (comma-separated): `projections` (the read
-    # models) and `notifications` (notifications, e-mail, webhook deliveries). Run them in separate
-    # processes to scale them apart; every group must run somewhere.
-    consumer_groups: str = "projections,notifications"
+    # models), `notifications` (notifications, e-mail, webhook deliveries) and `arshjul` (activities
+    # fulfilled by the owning services' events). Run them in separate processes to scale them apart;
+    # every group must run somewhere.
+    consumer_groups: str = "projections,notifications,arshjul"
 
     # Background workers (IVO reminders, e-mail, webhooks, dashboard gauges): how often each one looks.
     worker_interval_s: float = 1.0
@@ -55,7 +56,7 @@ class ReportingSettings(ServiceSettings):
     @property
     def groups(self) -> set[str]:
         found = {g.strip() for g in self.consumer_groups.split(",") if g.strip()}
-        unknown = found - {"projections", "notifications"}
+        unknown = found - {"projections", "notifications", "arshjul"}
         if unknown:
             raise ValueError(f"unknown consumer groups: {', '.join(sorted(unknown))}")
         return found

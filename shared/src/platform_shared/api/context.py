@@ -11,8 +11,9 @@ type of its components once (`Ctx = Annotated[CommandContext[Components], Depend
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Depends, Header, Request
@@ -26,11 +27,16 @@ from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
 _CHUNK = 1024 * 1024
 
 
-async def _caller(request: Request, runtime: ServiceRuntime, uow: UnitOfWork) -> Caller:
-    principal = await resolve_principal(request, runtime, uow.session)
+async def _caller(
+    request: Request, runtime: ServiceRuntime, uow: UnitOfWork, principal: Principal | None = None
+) -> Caller:
+    principal = principal or await resolve_principal(request, runtime, uow.session)
     uow.actor_id = principal.person_id
     directory = OrgDirectory(uow.session, runtime.replica)
     return Caller(principal, Authorizer(directory), directory)
@@ -40,6 +46,27 @@ async def query_context(request: Request, runtime: RuntimeDep) -> AsyncIterator[
     async with runtime.uow() as uow:
         caller = await _caller(request, runtime, uow)
         yield QueryContext(uow, caller, runtime.components, runtime.auditor)
+
+
+# Who the caller is when the request does not carry a bearer token but something else that names a
+# person (a calendar feed URL's secret): None when the request carries no such thing.
+AlternativeCaller = Callable[[Request, "AsyncSession", datetime], Awaitable[Principal | None]]
+
+
+def query_context_or(alternative: AlternativeCaller) -> Callable[..., AsyncIterator[QueryContext[Any]]]:
+    """A QueryContext whose caller is the one `alternative` finds in the request (it raises when the
+    request names one that is unknown or revoked), else the bearer token's (for calendar clients,
+    which cannot send a token)."""
+
+    async def alternative_query_context(
+        request: Request, runtime: RuntimeDep
+    ) -> AsyncIterator[QueryContext[Any]]:
+        async with runtime.uow() as uow:
+            principal = await alternative(request, uow.session, runtime.clock())
+            caller = await _caller(request, runtime, uow, principal)
+            yield QueryContext(uow, caller, runtime.components, runtime.auditor)
+
+    return alternative_query_context
 
 
 async def _file_digest(upload: UploadFile) -> bytes:

@@ -66,6 +66,17 @@ def _method_only(scope: Scope) -> tuple[str, dict[str, str]]:
     return str(scope.get("method", "HTTP")), {}
 
 
+def _without_query(span: trace.Span, scope: Scope) -> None:
+    """A query string may hold personal data or a secret (a calendar feed's `?feed=`): the server span
+    keeps the URL without it, as the access log does (platform_shared.logs.WithoutQueryString)."""
+    if span.is_recording() and scope.get("query_string"):
+        server = scope.get("server") or ("", None)
+        host, port = server[0], server[1]
+        netloc = f"{host}:{port}" if port else str(host)
+        span.set_attribute("http.url", f"{scope.get('scheme', 'http')}://{netloc}{scope.get('path', '')}")
+        span.set_attribute("http.target", str(scope.get("path", "")))
+
+
 def install_telemetry(app: FastAPI, service: str) -> None:
     """The request histogram and the server spans on `app` (call after the other middleware: both then
     cover everything they do)."""
@@ -77,4 +88,5 @@ def install_telemetry(app: FastAPI, service: str) -> None:
         excluded_urls=UNTRACED,
         exclude_spans=["receive", "send"],
         default_span_details=_method_only,
+        server_request_hook=_without_query,
     )

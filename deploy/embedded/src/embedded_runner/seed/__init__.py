@@ -1,6 +1,7 @@
 """The demo organisation and a lived-in set of cases, created through the public API.
 
-Order: the organisation; then, once every service's org replica has it, cases, risks and reports.
+Order: the organisation; then, once every service's org replica has it, cases, risks, the årshjul
+and reports.
 Each part lives in its own module. Every change is a journaled step (seed/journal.py): a seed that was
 interrupted (a crash, `kill -9`) completes on the next start, and nothing is made twice.
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import cases, kvalitetsrad, org, proposals, reports, risk
+from embedded_runner.seed import arshjul, cases, documents, kvalitetsrad, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -75,7 +76,9 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("cases: avvikelser, Lex Sarah, Lex Maria, complaints, data breaches", cases.seed),
             ("förbättringsförslag", proposals.seed),
             ("risks, analyses, the internkontrollplan", risk.seed),
+            ("the årshjul: adopted, with done, due and late activities", arshjul.seed),
             ("reports and their documents", reports.seed),
+            ("the ledningssystem: process map, riktlinjer and rutiner", documents.seed),
             ("a kvalitetsråd held and justerat, the next ones planned", kvalitetsrad.seed),
         )
         for number, (what, step) in enumerate(steps, 1):

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import JsonDocument, UtcDateTime, make_metadata
+from platform_shared.deadlines.store import attach_deadline_tables
 from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.orgreplica.tables import attach_replica_tables
@@ -672,26 +673,33 @@ READ_MODELS: tuple[Table, ...] = tuple(
 )
 FACT_TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 
+# The årshjul's activities as deadlines (rule arshjul_activity): reporting's own, never rebuilt.
+deadline_tables = attach_deadline_tables(Base.metadata)
+
 # Tables people write in: never emptied by `rebuild` (a test holds READ_MODELS apart from these).
-PEOPLES_DATA: tuple[Table, ...] = tuple(
-    _table(m)
-    for m in (
-        Notification,
-        IvoReminder,
-        MailMessage,
-        WebhookSubscription,
-        WebhookDelivery,
-        WebhookAttempt,
-        Report,
-        TenantSettingsRow,
-        Arshjul,
-        ArshjulActivity,
-        CalendarFeedToken,
-        KvalitetsradMeeting,
-        KvalitetsradItem,
-        KvalitetsradAction,
-        KvalitetsradAnnouncement,
-    )
+PEOPLES_DATA: tuple[Table, ...] = (
+    deadline_tables.deadline,
+    deadline_tables.override,
+    *(
+        _table(m)
+        for m in (
+            Notification,
+            IvoReminder,
+            MailMessage,
+            WebhookSubscription,
+            WebhookDelivery,
+            WebhookAttempt,
+            Report,
+            TenantSettingsRow,
+            Arshjul,
+            ArshjulActivity,
+            CalendarFeedToken,
+            KvalitetsradMeeting,
+            KvalitetsradItem,
+            KvalitetsradAction,
+            KvalitetsradAnnouncement,
+        )
+    ),
 )
 
 messaging = attach_messaging_tables(Base.metadata)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from reporting_svc.domain import formats
@@ -275,10 +275,14 @@ def deadline_notices(
     due_at: datetime,
     responsible: Sequence[uuid.UUID],
     managers: Sequence[uuid.UUID] = (),
+    object_type: str | None = None,
 ) -> list[Notice]:
     """Approaching: the responsible person. Missed: that person and the manager above. The deadline
-    is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline)."""
+    is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline).
+    A document's review names the document (its title is the reference)."""
     what = f" för ärende {reference}" if reference else ""
+    if object_type == "document" and reference:
+        what = f' gällande "{reference}"'
     about = f" ({reference})" if reference else ""
     due = formats.deadline(due_at)
     seen: set[uuid.UUID] = set()
@@ -310,6 +314,51 @@ def deadline_notices(
                 f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. '
                 "Du informeras som närmaste chef ovanför den ansvarige."
             ),
+        )
+        for person_id in _unique(managers, seen)
+    ]
+    return notices
+
+
+def arshjul_notices(
+    *,
+    missed: bool,
+    title: str,
+    due_on: date,
+    responsible: Sequence[uuid.UUID],
+    managers: Sequence[uuid.UUID] = (),
+) -> list[Notice]:
+    """An årshjul activity due soon (the responsible) or late (the responsible and the manager above),
+    named by its title and day."""
+    day = formats.day(due_on)
+    seen: set[uuid.UUID] = set()
+    if not missed:
+        return [
+            Notice(
+                recipient_id=person_id,
+                kind=NotificationKind.DEADLINE_APPROACHING,
+                title=f"Årshjulet: {title} ska vara klar senast {day}",
+                body=f'Aktiviteten "{title}" i årshjulet ska vara klar senast {day}.',
+            )
+            for person_id in _unique(responsible, seen)
+        ]
+    notices = [
+        Notice(
+            recipient_id=person_id,
+            kind=NotificationKind.DEADLINE_MISSED,
+            title=f"Försenad i årshjulet: {title}",
+            body=f'Aktiviteten "{title}" i årshjulet skulle vara klar senast {day} och är försenad. '
+            "Genomför den snarast eller flytta den i årshjulet.",
+        )
+        for person_id in _unique(responsible, seen)
+    ]
+    notices += [
+        Notice(
+            recipient_id=person_id,
+            kind=NotificationKind.DEADLINE_MISSED_MANAGER,
+            title=f"Försenad i årshjulet hos din enhet: {title}",
+            body=f'Aktiviteten "{title}" i årshjulet skulle vara klar senast {day} och är försenad. '
+            "Du informeras som närmaste chef ovanför den ansvarige.",
         )
         for person_id in _unique(managers, seen)
     ]

@@ -42,16 +42,16 @@ class AdoptReport:
     reference: str | None = None
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
+def invalid_field(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, errors=[FieldError(field, message)])
 
 
 async def _roles_here(directory: OrgDirectory, principal: Principal, unit_id: uuid.UUID) -> set[Role]:
     """The caller's roles held for the unit or a unit above it (myndighetschef as verksamhetschef …)."""
-    return _held(principal, set(await directory.ancestors_and_self(unit_id)))
+    return held_roles(principal, set(await directory.ancestors_and_self(unit_id)))
 
 
-async def _namnd_unit(directory: OrgDirectory, unit_id: uuid.UUID) -> uuid.UUID:
+async def namnd_unit(directory: OrgDirectory, unit_id: uuid.UUID) -> uuid.UUID:
     for candidate in await directory.ancestors_and_self(unit_id):
         found = await directory.unit(candidate)
         if found is not None and found.level == "namnd":
@@ -71,21 +71,21 @@ async def decision_for(
     records it, 422 when the request lacks what the decision needs."""
     try:
         if adopter.body is DecisionBody.NAMND:
-            recorders = sorted(_held(principal) & NAMND_RECORDERS)
+            recorders = sorted(held_roles(principal) & NAMND_RECORDERS)
             if not recorders:
                 raise Forbidden(
                     "Nämndens beslut registreras av socialchef, förvaltningschef eller kvalitetsledare"
                 )
             if cmd.meeting_date is None:
-                raise _invalid("meeting_date", "Ett nämndbeslut anges med sammanträdets datum")
+                raise invalid_field("meeting_date", "Ett nämndbeslut anges med sammanträdets datum")
             if cmd.paragraph is None:
-                raise _invalid("paragraph", "Ett nämndbeslut anges med paragraf (§) i protokollet")
+                raise invalid_field("paragraph", "Ett nämndbeslut anges med paragraf (§) i protokollet")
             if cmd.decided_on is not None and cmd.decided_on != cmd.meeting_date:
-                raise _invalid(
+                raise invalid_field(
                     "decided_on", "Nämnden beslutar vid sitt sammanträde: beslutsdatum är mötesdatum"
                 )
             return Decision.by_namnd(
-                unit_id=await _namnd_unit(directory, report.unit_id),
+                unit_id=await namnd_unit(directory, report.unit_id),
                 meeting_date=cmd.meeting_date,
                 paragraph=cmd.paragraph,
                 recorded_by=principal.person_id,
@@ -96,7 +96,7 @@ async def decision_for(
         if adopter.role not in await _roles_here(directory, principal, report.unit_id):
             raise Forbidden(f"Rapporten fastställs av {adopter.describe()} för enheten")
         if cmd.meeting_date is not None or cmd.paragraph is not None:
-            raise _invalid(
+            raise invalid_field(
                 "paragraph",
                 f"Rapporten fastställs av {adopter.describe()}, inte av nämnden: "
                 "ange inget sammanträde eller §",
@@ -109,10 +109,10 @@ async def decision_for(
             reference=cmd.reference,
         )
     except DecisionInvalid as err:
-        raise _invalid(err.field, err.message) from err
+        raise invalid_field(err.field, err.message) from err
 
 
-def _held(principal: Principal, units: set[uuid.UUID] | None = None) -> set[Role]:
+def held_roles(principal: Principal, units: set[uuid.UUID] | None = None) -> set[Role]:
     """The caller's roles (held for one of `units`, if given), myndighetschef as verksamhetschef …"""
     held: set[Role] = set()
     for scoped in principal.roles:
@@ -163,7 +163,7 @@ async def adopt(
     try:
         check_adoption(report_type, adopter_level, last, report.sections or {}, decision, today)
     except DecisionInvalid as err:
-        raise _invalid(err.field, err.message) from err
+        raise invalid_field(err.field, err.message) from err
     await reports.transition(
         session, replica, report, ReportCommand.ADOPT, by=principal.person_id, now=now, settings=settings
     )

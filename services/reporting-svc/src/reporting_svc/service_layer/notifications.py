@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from platform_shared.contracts import common, deviation
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
-from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, REPORTING_EVENTS, RISK_EVENTS
 from platform_shared.deadlines.rules import LAW_DEFAULTS
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
@@ -29,11 +29,12 @@ from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.roles import Role
 from platform_shared.sqlutil import insert_ignore
 from platform_shared.timeutil import Clock
-from reporting_svc.adapters.orm import IvoReminder, MailMessage, ivo_reminder, notification
+from reporting_svc.adapters.orm import ArshjulActivity, IvoReminder, MailMessage, ivo_reminder, notification
 from reporting_svc.config import ReportingSettings
 from reporting_svc.domain.notifications import (
     EscalationLaw,
     Notice,
+    arshjul_notices,
     closed_notice,
     deadline_notices,
     escalation_notices,
@@ -48,6 +49,7 @@ from reporting_svc.service_layer.webhooks import OutboundHandlers, webhook_enque
 log = structlog.get_logger(__name__)
 
 NOTIFICATIONS_GROUP = "reporting.notifications"
+ARSHJUL_ACTIVITY = "arshjul_activity"  # the object type of an årshjul activity's deadline
 MAIL_FOOTER = "Detta meddelande finns också bland dina aviseringar i kvalitetssystemet."
 REMINDER_NAMESPACE = uuid.UUID("6f1c3f50-2f0e-4a57-9d0e-3c1e1d6b7a11")
 
@@ -202,7 +204,9 @@ class NotificationRouting:
         }
         return ConsumerSpec(
             group=NOTIFICATIONS_GROUP,
-            topics=(DEVIATION_EVENTS, RISK_EVENTS),
+            # org.events: the ledningssystem's deadlines (document reviews, the information duty);
+            # reporting's own: the årshjul's deadlines
+            topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS, REPORTING_EVENTS),
             handlers=OutboundHandlers(handlers, webhook_enqueue(self._replica)),
         )
 
@@ -342,14 +346,29 @@ class NotificationRouting:
             else []
         )
         rule = LAW_DEFAULTS.get(event.rule)
-        notices = deadline_notices(
-            missed=missed,
-            rule_title=rule.title if rule else event.rule,
-            reference=event.reference,
-            due_at=event.due_at,
-            responsible=responsible,
-            managers=managers,
+        activity = (
+            await uow.session.get(ArshjulActivity, event.object_id)
+            if event.object_type == ARSHJUL_ACTIVITY
+            else None
         )
+        if activity is not None:
+            notices = arshjul_notices(
+                missed=missed,
+                title=activity.title,
+                due_on=activity.due_on,
+                responsible=responsible,
+                managers=managers,
+            )
+        else:
+            notices = deadline_notices(
+                missed=missed,
+                rule_title=rule.title if rule else event.rule,
+                reference=event.reference,
+                due_at=event.due_at,
+                responsible=responsible,
+                managers=managers,
+                object_type=event.object_type,
+            )
         if not notices:
             log.warning("deadline without anyone to tell", rule=event.rule, unit_id=str(event.unit_id))
         await store(

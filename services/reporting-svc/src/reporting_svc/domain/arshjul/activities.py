@@ -180,10 +180,16 @@ class ViewEntry:
 
 
 def calendar_view(own: Iterable[Activity], above: Iterable[Activity]) -> list[ViewEntry]:
-    """A level's årshjul: its own activities and the higher levels' ones it does not carry a copy of,
-    in date order."""
-    own = list(own)
-    carried = {a.inherited_from_id for a in own}
+    """A level's årshjul: its own activities and the higher levels' ones it does not carry a copy of
+    (directly or through the level between), in date order."""
+    own, above = list(own), list(above)
+    feeds = {a.id: a.inherited_from_id for a in above}
+    carried: set[uuid.UUID] = set()
+    for a in own:  # the copy it feeds, and the one that copy feeds, up to the top
+        origin = a.inherited_from_id
+        while origin is not None and origin not in carried:
+            carried.add(origin)
+            origin = feeds.get(origin)
     entries = [ViewEntry(a, False) for a in own]
     entries += [ViewEntry(a, True) for a in above if a.id not in carried and not a.cancelled]
     return sorted(

@@ -194,6 +194,7 @@ _SOURCES: dict[str, _Source] = {
         "version_id",
         (("target_id", "document_id"),),
     ),
+    "KvalitetsradHeld": _Source(EvidenceKind.MEETING_HELD, "unit_id", "held_at", "meeting_id"),
     "InformationGiven": _Source(
         EvidenceKind.INFORMATION_GIVEN,
         "unit_id",

@@ -16,6 +16,9 @@ SMALL = " Figures below the tenant's suppression threshold are hidden for aggreg
 PERIOD = {"from": "2026-01-01", "to": "2026-04-30", "unit_id": UNIT}
 REP = "/api/v1/reports"
 W = "/api/v1/webhooks"
+A = "/api/v1/arshjul"
+SEES = (*STATS, *WRITE, Action.REPORT_APPROVE, Action.REPORT_ADOPT)
+ANYONE = "Any signed-in person: the feed shows what she may see."
 KR = "/api/v1/kvalitetsrad"
 PERSON = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0b01"
 SECRETARY = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0b02"
@@ -118,6 +121,89 @@ OPERATIONS: Operations = {
     ("GET", "/api/v1/dashboard"): Operation(
         "dashboard_get", (*STATS, Action.CASE_READ), query={"unit_id": UNIT}
     ),
+    ("GET", A): Operation(
+        "arshjul_get",
+        SEES,
+        query={"year": 2026, "unit_id": UNIT},
+        does="A unit's årshjul for a year: its own activities and the levels above's it carries no copy of, "
+        "each with its status (planned, due_soon, done with what fulfilled it, late, cancelled).",
+    ),
+    ("POST", f"{A}/generate"): Operation(
+        "arshjul_generate",
+        WRITE,
+        example={"year": 2026},
+        does="The default template (seed 001, 003, 004) for every unit that keeps an årshjul; a unit "
+        "that has one for the year keeps it, so a repeat changes nothing. The caller needs report.write on "
+        "every unit.",
+    ),
+    ("POST", A): Operation(
+        "arshjul_create", WRITE, example={"year": 2026, "unit_id": UNIT}, does="An empty årshjul for a unit."
+    ),
+    ("POST", f"{A}/{{arshjul_id}}/adopt"): Operation(
+        "arshjul_adopt",
+        (Action.REPORT_ADOPT,),
+        "The årshjul must be `draft`, have activities and its year not be over.",
+        example={"decided_on": "2026-01-15"},
+        does="Fastställ the årshjul as a recorded decision: the förvaltning's by the socialchef or "
+        "förvaltningschef (or the nämnd: meeting_date and paragraph), a lower level's by its chef. Its open "
+        "activities become deadlines (rule arshjul_activity).",
+    ),
+    ("POST", f"{A}/{{arshjul_id}}/activities"): Operation(
+        "arshjul_activities_create",
+        WRITE,
+        example={
+            "title": "Brukarundersökning hemtjänst",
+            "due_on": "2026-10-15",
+            "kind": "brukarundersokning",
+        },
+    ),
+    ("PATCH", f"{A}/activities/{{activity_id}}"): Operation(
+        "arshjul_activities_update",
+        WRITE,
+        "The activity must not be cancelled.",
+        example={"title": "Ny rubrik"},
+    ),
+    ("POST", f"{A}/activities/{{activity_id}}/reschedule"): Operation(
+        "arshjul_activities_reschedule",
+        WRITE,
+        "The activity must be open (not done or cancelled).",
+        example={"due_on": "2026-06-05"},
+        does="Move within the year; a copy that feeds a higher level's activity stays on or before it.",
+    ),
+    ("POST", f"{A}/activities/{{activity_id}}/cancel"): Operation(
+        "arshjul_activities_cancel",
+        WRITE,
+        "The activity must be open and planned on this level (not inherited).",
+        does="Strike the activity where it comes from, and its copies on the levels below.",
+    ),
+    ("POST", f"{A}/activities/{{activity_id}}/complete"): Operation(
+        "arshjul_activities_complete",
+        WRITE,
+        "The activity must be open.",
+        example={"fulfilled_on": "2026-05-28", "note": "Protokoll i diariet"},
+    ),
+    ("GET", f"{A}/calendar.ics"): Operation(
+        "arshjul_calendar",
+        ANYONE,
+        query={"unit_id": UNIT},
+        does="iCalendar: a unit's activities (a unit the caller may see), or without unit_id the caller's "
+        "own (those whose responsible role she holds at that unit). Calendar clients use "
+        "`?feed=<secret>` from POST /arshjul/calendar-feeds instead of a token; a revoked feed answers 404.",
+    ),
+    ("POST", f"{A}/calendar-feeds"): Operation(
+        "arshjul_calendar_feeds_create",
+        ANYONE,
+        example={"scope": "unit", "unit_id": UNIT, "label": "Outlook"},
+        does="A feed URL for a calendar client. The answer carries the secret and the URL, shown this once; "
+        "only the secret's SHA-256 is kept.",
+    ),
+    ("GET", f"{A}/calendar-feeds"): Operation("arshjul_calendar_feeds_list", "The caller's own feeds."),
+    ("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): Operation(
+        "arshjul_calendar_feeds_revoke",
+        "The caller's own feeds.",
+        does="Revoke: the URL answers 404 from now.",
+    ),
+    ("GET", f"{A}/overview.pdf"): Operation("arshjul_overview", SEES, query={"year": 2026, "unit_id": UNIT}),
     # --- kvalitetsråd (issue 14) ---
     ("POST", KR): Operation(
         "kvalitetsrad_plan",

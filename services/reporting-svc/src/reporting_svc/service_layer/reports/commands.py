@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from platform_shared.access import Action
 from platform_shared.context import Created
 from reporting_svc.adapters.orm import Report, replica
+from reporting_svc.domain.arshjul.fulfilment import Evidence, evidence_from_report
 from reporting_svc.domain.reports import ReportCommand, ReportType
 from reporting_svc.domain.settings import TenantSettings
-from reporting_svc.service_layer import adoption, reports
+from reporting_svc.service_layer import adoption, arshjul, reports
 from reporting_svc.service_layer.access import report_for
 from reporting_svc.service_layer.context import CommandCtx, require_unit, tenant_settings, unit_name
 
@@ -99,9 +101,23 @@ async def adopt(ctx: CommandCtx, cmd: Adopt) -> Report:
         now=ctx.now(),
         settings=settings,
     )
+    await arshjul.fulfil(ctx.uow, _evidence(report))
     await ctx.commit()
     await _archive(ctx, report, settings)
     return report
+
+
+def _evidence(report: Report) -> Evidence:
+    """The adopted report as the årshjul's evidence, dated by its decision (reporting emits no
+    ReportAdopted event yet: the årshjul is fulfilled in the adopting transaction)."""
+    return evidence_from_report(
+        report_id=report.id,
+        report_type=report.type,
+        unit_id=report.unit_id,
+        year=report.year,
+        tertial=report.tertial,
+        adopted_on=date.fromisoformat(str((report.decision or {})["decided_on"])),
+    )
 
 
 async def _archive(ctx: CommandCtx, report: Report, settings: TenantSettings) -> None:
