@@ -329,3 +329,31 @@ GOAL_OPERATIONS: Operations = {
     ),
 }
 OPERATIONS = {**OPERATIONS, **GOAL_OPERATIONS}
+
+IMPORT = "0190f5a4-4d5e-7f6a-8b7c-8d9e0f1a2b03"
+IMPORT_OPERATIONS: Operations = {
+    ("POST", f"{R}/imports"): Operation(
+        "comparison_imports_create",
+        "Permission `risk.manage` at any unit (the figures are the municipality's).",
+        example={"file": "kolada_sample.csv", "kind": "values"},
+        does="Upload a file in Kolada's open-data shape (multipart `file`; `kind=values`: columns kpi, "
+        "municipality, period, gender, value; `kind=titles`: kpi, title). CSV in UTF-8 with `,` or `;`, "
+        "or XLSX. Each row is checked on its own; refused rows come back with their row number and "
+        "reason. Idempotent per kpi/municipality/period/gender: a value held is left alone, another "
+        "replaces it. A file that cannot be read at all is refused whole (422 naming `file`).",
+    ),
+    ("GET", f"{R}/imports"): Operation(
+        "comparison_imports_list",
+        "Permission `risk.manage` or `stats.read` at any unit.",
+        query={"limit": 20},
+    ),
+    ("GET", f"{R}/imports/comparisons"): Operation(
+        "comparison_imports_compare",
+        "Permission `risk.manage` or `stats.read` at any unit.",
+        query={"kpi": "U21468", "municipality": ["0138", "0486"], "from": 2019, "to": 2024, "gender": "T"},
+    ),
+    ("GET", f"{R}/imports/{{import_id}}"): Operation(
+        "comparison_imports_get", "Permission `risk.manage` or `stats.read` at any unit."
+    ),
+}
+OPERATIONS = {**OPERATIONS, **IMPORT_OPERATIONS}
