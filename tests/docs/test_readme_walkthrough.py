@@ -19,10 +19,16 @@ SECTION = "### Calling the API"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 
-def walkthrough_blocks() -> list[str]:
+GOALS_SECTION = "### Goals, the styrkort and jämförelsetal in the demo"
+
+
+def walkthrough_blocks(heading: str = SECTION) -> list[str]:
+    """The shell blocks of a section, up to the next heading of its level or above."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION) :]
-    section = section[: section.index("\n## ")]
+    section = text[text.index(heading) + len(heading) :]
+    section = section[
+        : min(i for i in (section.find("\n## "), section.find("\n### "), len(section)) if i >= 0)
+    ]
     return re.findall(r"```sh\n(.*?)```", section, re.S)
 
 
@@ -97,3 +103,30 @@ def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
         "items"
     ]
     assert [n for n in notifications if n["kind"] == "lex_sarah_file_anmalan" and reference in n["title"]]
+
+
+def test_the_goals_walkthrough_runs_as_written(fresh_server: str, server_dir: Path) -> None:
+    """The styrkort of Vård och omsorg combines its enheter's values; a value above Solgården's
+    gränsvärde without an activity is refused; the imported Kolada figures compare municipalities."""
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(GOALS_SECTION)]
+    assert len(blocks) == 4 and "curl" not in blocks[0]
+    tokens, card_block, refused_block, compare_block = blocks
+
+    def run(block: str) -> str:
+        script = "set -euo pipefail\n" + tokens + "\n" + block
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    card = json.loads(run(card_block))
+    (line,) = card["lines"]
+    assert line["name"] == "Andel besök av ordinarie personal" and line["combined"]["parts"] == 2
+    assert sorted(c["status"] for c in line["children"])[-1] == "under_threshold"
+    assert card["summary"] == "under_threshold" and len(line["trend"]) == 13
+    refused = json.loads(run(refused_block))
+    assert refused["status"] == 422 and refused["errors"][0]["field"] == "activities"
+    compared = json.loads(run(compare_block))
+    assert [s["municipality"] for s in compared["series"]] == ["0138", "1497"]
+    assert compared["title"].startswith("Exempel:") and 2024 in compared["years"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import cases, org, proposals, reports, risk
+from embedded_runner.seed import cases, goals, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -75,6 +75,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("cases: avvikelser, Lex Sarah, Lex Maria, complaints, data breaches", cases.seed),
             ("förbättringsförslag", proposals.seed),
             ("risks, analyses, the internkontrollplan", risk.seed),
+            ("goals, indicators with a year of values, the Kolada sample", goals.seed),
             ("reports and their documents", reports.seed),
         )
         for number, (what, step) in enumerate(steps, 1):
