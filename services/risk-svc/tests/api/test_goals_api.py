@@ -148,6 +148,14 @@ async def test_a_rolled_up_styrkort_agrees_with_its_parts(svc: Any) -> None:
     children = {c["unit_name"]: c["summary"] for c in card["children"]}
     assert children == {"enhet_a": "between", "enhet_b": "over_target"}
     assert card["summary"] == "between"
+    pdf = await svc.call(
+        "GET",
+        f"/api/v1/risk/scorecards/{svc.unit('omsorg')}",
+        "kvalitetsledare",
+        200,
+        headers={"Accept": "application/pdf"},
+    )
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     for unit in ("enhet_a", "enhet_b"):
         part = await svc.json("GET", f"/api/v1/risk/scorecards/{svc.unit(unit)}", "kvalitetsledare")
         assert float(part["lines"][0]["value"]["value"]) in {80, 90} and part["children"] == []

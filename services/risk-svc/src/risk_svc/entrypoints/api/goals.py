@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Header, Response, status
 from fastapi import Query as Param
 
 from platform_shared.api.deps import with_etag
@@ -14,6 +14,7 @@ from platform_shared.api.pagination import Page, PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
 from platform_shared.api.types import Day
 from platform_shared.timeutil import local_date
+from risk_svc.adapters.scorecard_pdf import PDF_MEDIA_TYPE
 from risk_svc.entrypoints.api.deps import Command, Query
 from risk_svc.entrypoints.api.schemas.goals import (
     ActivityCreate,
@@ -170,8 +171,16 @@ async def follow_up_activity(
 
 
 @router.get(
-    "/scorecards/{unit_id}", summary="The unit's styrkort as of a day (its child units' statuses too)"
+    "/scorecards/{unit_id}",
+    summary="The unit's styrkort as of a day (its child units' too); as PDF with Accept: application/pdf",
+    response_model=ScorecardRead,
+    responses={200: {"content": {"application/json": {}, PDF_MEDIA_TYPE: {}}}},
 )
-async def get_scorecard(unit_id: uuid.UUID, ctx: Query, as_of: Day | None = None) -> ScorecardRead:
-    data = await queries.card(ctx, unit_id, as_of or local_date(ctx.now()))
-    return ScorecardRead.model_validate(queries.card_view(data))
+async def get_scorecard(
+    unit_id: uuid.UUID, ctx: Query, as_of: Day | None = None, accept: Annotated[str | None, Header()] = None
+) -> Any:
+    view = queries.card_view(await queries.card(ctx, unit_id, as_of or local_date(ctx.now())))
+    if PDF_MEDIA_TYPE in (accept or ""):
+        headers = {"Content-Disposition": f'inline; filename="styrkort-{view["as_of"]}.pdf"'}
+        return Response(queries.card_pdf(view, ctx.now()), media_type=PDF_MEDIA_TYPE, headers=headers)
+    return ScorecardRead.model_validate(view)

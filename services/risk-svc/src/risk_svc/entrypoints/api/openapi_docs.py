@@ -325,7 +325,8 @@ GOAL_OPERATIONS: Operations = {
         query={"as_of": "2026-03-10"},
         does="The unit's styrkort as of a day: each indicator at its latest ended period against target and "
         "gränsvärde, the trend over 13 periods, status and open activities; each child unit's statuses "
-        "and its worst status; values combined upward only where the indicator sums or is a rate.",
+        "and its worst status; values combined upward only where the indicator sums or is a rate. With "
+        "`Accept: application/pdf` the same styrkort as PDF, a small chart of each indicator's trend.",
     ),
 }
 OPERATIONS = {**OPERATIONS, **GOAL_OPERATIONS}

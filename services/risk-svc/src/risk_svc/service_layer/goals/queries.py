@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, or_, select
 from platform_shared.access import Action, Target
 from platform_shared.errors import NotFound
 from platform_shared.pagination import PageRequest, keyset_page
+from risk_svc.adapters import scorecard_pdf
 from risk_svc.adapters.orm import Goal, Indicator, IndicatorActivity, Measurement, replica
 from risk_svc.domain.indicators import STATUS_TITLES, ActivityStatus, IndicatorStatus, Value
 from risk_svc.domain.periods import IndicatorFrequency, Period, parse_period
@@ -309,3 +310,8 @@ def card_view(data: CardData) -> dict[str, Any]:
             for s in c.children
         ],
     }
+
+
+def card_pdf(view: dict[str, Any], created: datetime) -> bytes:
+    """The styrkort as PDF, with a small chart of each indicator's trend."""
+    return scorecard_pdf.to_pdf(view, created)
