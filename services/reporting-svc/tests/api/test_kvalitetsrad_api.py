@@ -5,11 +5,14 @@ the protokoll as PDF and DOCX; and the verksamhetsplan as report type vp."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 from docx import Document
 
+from platform_shared.contracts.reporting import KvalitetsradHeld
+from reporting_svc.domain.arshjul.fulfilment import EvidenceKind, evidence_from_event
 from reporting_svc.domain.kvalitetsrad import AGENDA_KEYS, Direction, FollowUpOutcome, MeetingStatus, Occasion
 from reporting_svc.domain.report_templates import sections_of
 from reporting_svc.domain.reports import ReportType
@@ -225,3 +228,13 @@ def test_the_api_offers_exactly_the_domains_occasions_statuses_outcomes_and_dire
     pairs = ((OccasionName, Occasion), (StatusName, MeetingStatus), (OutcomeName, FollowUpOutcome))
     for literal, enum in (*pairs, (DirectionName, Direction)):
         assert set(get_args(literal)) == {e.value for e in enum}
+
+
+def test_a_held_kvalitetsrad_is_evidence_for_the_arshjul_on_the_day_it_met() -> None:
+    unit = uuid.uuid4()
+    held = KvalitetsradHeld(
+        meeting_id=uuid.uuid4(), unit_id=unit, occasion="t2", meeting_on=date(2026, 9, 10), held_at=NOW
+    )
+    evidence = evidence_from_event(held.event_type, held.model_dump())
+    assert evidence is not None and evidence.kind is EvidenceKind.MEETING_HELD
+    assert (evidence.unit_id, evidence.occurred_on) == (unit, date(2026, 9, 10))  # not when it was recorded
