@@ -204,6 +204,25 @@ async def test_rebuild_leaves_meetings_made_through_the_api_untouched(svc: Any) 
     assert (await _call(svc, "GET", f"{KR}/{meeting['id']}", "enhetschef_a")).json() == done
 
 
+async def test_the_meeting_links_the_units_kvalitetsrad_report_as_its_printed_underlag(svc: Any) -> None:
+    svc.clock.set(NOW)
+    unit = str(svc.org.units["enhet_a"])
+    made = {}
+    for kind in ("kvalitetsrad", "t2"):
+        body = {"type": kind, "year": 2026, "unit_id": unit}
+        made[kind] = (await _call(svc, "POST", "/api/v1/reports", "kvalitetsledare", 201, json=body)).json()[
+            "id"
+        ]
+    meeting = await _plan(svc, "enhet_a", "2026-09-10", "enhetschef_a")
+    path = f"{KR}/{meeting['id']}"
+    r = await _call(svc, "PATCH", path, "kvalitetsledare", 422, json={"report_id": made["t2"]})
+    assert r.json()["errors"][0]["field"] == "report_id"
+    linked = (
+        await _call(svc, "PATCH", path, "kvalitetsledare", json={"report_id": made["kvalitetsrad"]})
+    ).json()
+    assert linked["report_id"] == made["kvalitetsrad"]
+
+
 async def test_a_vp_report_can_be_created_and_adopted(svc: Any) -> None:
     svc.clock.set(datetime(2026, 12, 10, 9, tzinfo=UTC))  # the plan for the coming year, before it starts
     body = {"type": "vp", "year": 2027, "unit_id": str(svc.org.units["forvaltning"])}
