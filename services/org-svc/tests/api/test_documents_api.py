@@ -3,7 +3,9 @@ the review cycle and its deadline, and the Swedish search (both databases)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from org_svc.service_layer.documents.reviews import scheduler
+from platform_shared.contracts.deviation import DeviationReported, ImprovementProposalAccepted
+from platform_shared.testing import publish as publish_events
+from platform_shared.testing import wait_until
 from tests.conftest import Harness, start
 
 D = "/documents"
@@ -324,3 +329,69 @@ async def test_the_published_ledningssystem_exports_as_one_pdf_and_one_docx(
     assert text.index("Processkarta") < text.index("Rutin: Rutin för läkemedelshantering")
     assert "Signera varje dos." in text and "Rapportera – samma dag." in text
     assert not [t for t in text if "Utkast som inte publicerats" in t]
+
+
+async def test_an_accepted_forbattringsforslag_and_a_deviation_are_proposals_on_the_rutin(
+    org: Harness,
+) -> None:
+    h = org
+    activity = await node(h, "activity", "Läkemedel", await node(h, "process", "Genomföra insatser"))
+    doc = await rutin(h, activity, "Rutin för läkemedelshantering", "Signera varje dos.")
+    await submit(h, doc)
+    await decide(h, doc, "enhetschef_a")
+    await publish(h, doc, "enhetschef_a")
+    unit, now = h.units["enhet_a"], datetime.now(UTC)
+    accepted = ImprovementProposalAccepted(
+        proposal_id=uuid.uuid4(),
+        reference="FF-2026-000003",
+        unit_id=unit,
+        outcome="rutin_revision",
+        document_id=uuid.UUID(doc),
+        accepted_at=now,
+        assessed_by=h.people["enhetschef_a"],
+    )
+    reported = DeviationReported(
+        deviation_id=uuid.uuid4(),
+        reference="AVV-2026-000042",
+        unit_id=unit,
+        occurred_at=now,
+        reported_at=now,
+        document_ids=[uuid.UUID(doc), uuid.uuid4()],  # a document org-svc does not have: no proposal
+    )
+    for _ in range(2):  # delivered again: still one proposal each
+        await publish_events(h.transport, accepted, reported, source="deviation-svc")
+
+    async def listed() -> list[dict[str, Any]]:
+        found = await h.call("GET", f"{D}/{doc}/revision-proposals", "enhetschef_a", expect=200)
+        return list(found.json()["items"])
+
+    await wait_until(lambda: _count(listed, 2))
+    by_source = {p["source"]: p for p in await listed()}
+    assert by_source["improvement"]["source_reference"] == "FF-2026-000003"
+    assert by_source["deviation"]["source_title"] == "Avvikelse"
+    assert (await h.call("GET", f"{D}/{doc}", "enhetschef_a")).json()["open_proposals"] == 2
+
+    settle = f"{D}/{doc}/revision-proposals"
+    deviation = by_source["deviation"]["id"]
+    await h.call(
+        "POST", f"{settle}/{deviation}/settle", "enhetschef_a", json={"decision": "reject"}, expect=422
+    )
+    await h.call(
+        "POST", f"{settle}/{deviation}/settle", "medarbetare_a", json={"decision": "accept"}, expect=403
+    )
+    rejected = {"decision": "reject", "motivation": "Rutinen är tydlig; den följdes inte."}
+    await h.call("POST", f"{settle}/{deviation}/settle", "enhetschef_a", json=rejected, expect=200)
+    improvement = by_source["improvement"]["id"]
+    await h.call(
+        "POST", f"{settle}/{improvement}/settle", "enhetschef_a", json={"decision": "accept"}, expect=200
+    )
+    await h.call("POST", f"{D}/{doc}/versions", "enhetschef_a", json={"body": "Signera i appen."}, expect=201)
+    await submit(h, doc, 2)
+    await decide(h, doc, "enhetschef_a", number=2)
+    await publish(h, doc, "enhetschef_a", number=2)
+    statuses = {p["source"]: p["status"] for p in await listed()}
+    assert statuses == {"improvement": "done", "deviation": "rejected"}
+
+
+async def _count(listed: Any, expected: int) -> bool:
+    return len(await listed()) == expected

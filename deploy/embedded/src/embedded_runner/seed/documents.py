@@ -1,7 +1,8 @@
 """Demo of the ledningssystem's documents, through the public API: a process map with a huvudprocess
 and a stödprocess and their activities, the nämnd's riktlinje for lex Sarah (decided at a meeting, §),
 Solgården's rutiner (one published over a year ago and now overdue for review: its owner and her chef
-are told), and the avdelning's rutin for introducing new staff, in force with a new draft in the works."""
+are told; one with a förbättringsförslag accepted as a revision of it), and the avdelning's rutin
+for introducing new staff, in force with a new draft in the works."""
 
 from __future__ import annotations
 
@@ -145,6 +146,29 @@ async def seed(demo: DemoClient) -> None:
     )
     await d.adopt(
         rutin, "erik.sand", {"body": "role", "role": "enhetschef", "decided_on": d.day(40)}, d.day(35)
+    )
+    # A förbättringsförslag Erik accepts as a revision of his rutin: org-svc shows it on the rutin.
+    proposal = await demo.call(
+        "POST",
+        "/api/v1/improvement-proposals",
+        "demo:mia.strand",
+        json={
+            "unit_id": d.units["E-SOL"]["id"],
+            "title": "Dubbelkontroll av dosetter",
+            "text": "Låt två personer kontrollera veckans dosetter när de delas, så upptäcks fel "
+            "före given dos.",
+        },
+    )
+    await demo.call(
+        "POST",
+        f"/api/v1/improvement-proposals/{proposal['id']}/assess",
+        "demo:erik.sand",
+        json={
+            "decision": "accept",
+            "outcome": "rutin_revision",
+            "document_id": rutin,
+            "revision": "Rutinen kompletteras med dubbelkontroll när dosetterna delas.",
+        },
     )
 
     # Published 13 months ago with a 12-month interval: overdue for review (Erik and his chef are told).

@@ -284,3 +284,33 @@ class AuthorityRuleRead(BaseModel):
 class AuthorityRead(BaseModel):
     rules: list[AuthorityRuleRead] = Field(description="The tenant's rules (kind before *, * before default)")
     defaults: list[AuthorityRuleRead]
+
+
+# --- revision proposals ------------------------------------------------------------------------
+
+
+class RevisionProposalRead(BaseModel):
+    id: uuid.UUID
+    document_id: uuid.UUID
+    source: Literal["deviation", "action", "risk", "person", "improvement"]
+    source_title: str
+    source_id: uuid.UUID
+    source_reference: str | None = Field(description="e.g. AVV-2026-000042 or the förbättringsförslag's")
+    proposed_at: datetime
+    status: Literal["open", "accepted", "rejected", "done", "withdrawn"]
+    status_title: str
+    motivation: str | None
+    resolved_by: uuid.UUID | None
+    resolved_at: datetime | None
+    version_id: uuid.UUID | None = Field(description="The published version that took it in")
+    version: int
+
+
+class RevisionProposalPage(BaseModel):
+    items: list[RevisionProposalRead]
+    next_cursor: str | None = None
+
+
+class RevisionProposalSettle(Strict):
+    decision: Literal["accept", "reject"]
+    motivation: str | None = Field(default=None, max_length=4000, description="Required to reject")

@@ -28,12 +28,15 @@ from org_svc.entrypoints.api.document_schemas import (
     ReviewCreate,
     ReviewPage,
     ReviewRead,
+    RevisionProposalPage,
+    RevisionProposalRead,
+    RevisionProposalSettle,
     VersionCreate,
     VersionRead,
     VersionUpdate,
 )
 from org_svc.service_layer.context import Ctx
-from org_svc.service_layer.documents import commands, export, process_map, queries
+from org_svc.service_layer.documents import commands, export, process_map, proposals, queries
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 
@@ -212,3 +215,28 @@ async def confirm_review(
 @router.get(D + "/reviews", summary="The document's reviews, newest first")
 async def list_reviews(document_id: uuid.UUID, ctx: QueryDep) -> ReviewPage:
     return ReviewPage(items=[ReviewRead.model_validate(r) for r in await queries.reviews(ctx, document_id)])
+
+
+@router.get(
+    D + "/revision-proposals", summary="Proposals to revise the document (deviations, förbättringsförslag)"
+)
+async def list_proposals(document_id: uuid.UUID, ctx: QueryDep) -> RevisionProposalPage:
+    rows = await proposals.proposals(ctx, document_id)
+    return RevisionProposalPage(items=[RevisionProposalRead.model_validate(proposals.view(p)) for p in rows])
+
+
+@router.post(
+    D + "/revision-proposals/{proposal_id}/settle",
+    summary="Accept a proposal, or reject it with a motivation",
+)
+async def settle_proposal(
+    document_id: uuid.UUID,
+    proposal_id: uuid.UUID,
+    body: RevisionProposalSettle,
+    ctx: Command,
+    response: Response,
+) -> RevisionProposalRead:
+    p = await proposals.settle(
+        ctx, proposals.Settle(document_id, proposal_id, body.decision, body.motivation)
+    )
+    return with_etag(response, RevisionProposalRead.model_validate(proposals.view(p)))
