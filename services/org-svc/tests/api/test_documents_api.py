@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from org_svc.service_layer.documents.reviews import scheduler
 from platform_shared.contracts.deviation import DeviationReported, ImprovementProposalAccepted
+from platform_shared.contracts.risk import RiskAssessed
 from platform_shared.testing import publish as publish_events
 from platform_shared.testing import wait_until
 from tests.conftest import Harness, start
@@ -331,7 +332,7 @@ async def test_the_published_ledningssystem_exports_as_one_pdf_and_one_docx(
     assert not [t for t in text if "Utkast som inte publicerats" in t]
 
 
-async def test_an_accepted_forbattringsforslag_and_a_deviation_are_proposals_on_the_rutin(
+async def test_an_accepted_forbattringsforslag_a_deviation_and_a_risk_are_proposals_on_the_rutin(
     org: Harness,
 ) -> None:
     h = org
@@ -358,18 +359,29 @@ async def test_an_accepted_forbattringsforslag_and_a_deviation_are_proposals_on_
         reported_at=now,
         document_ids=[uuid.UUID(doc), uuid.uuid4()],  # a document org-svc does not have: no proposal
     )
+    assessed = RiskAssessed(
+        risk_id=uuid.uuid4(),
+        unit_id=unit,
+        probability=3,
+        consequence=3,
+        risk_value=9,
+        assessed_at=now,
+        revises_document_id=uuid.UUID(doc),
+    )
     for _ in range(2):  # delivered again: still one proposal each
         await publish_events(h.transport, accepted, reported, source="deviation-svc")
+        await publish_events(h.transport, assessed, source="risk-svc")
 
     async def listed() -> list[dict[str, Any]]:
         found = await h.call("GET", f"{D}/{doc}/revision-proposals", "enhetschef_a", expect=200)
         return list(found.json()["items"])
 
-    await wait_until(lambda: _count(listed, 2))
+    await wait_until(lambda: _count(listed, 3))
     by_source = {p["source"]: p for p in await listed()}
     assert by_source["improvement"]["source_reference"] == "FF-2026-000003"
     assert by_source["deviation"]["source_title"] == "Avvikelse"
-    assert (await h.call("GET", f"{D}/{doc}", "enhetschef_a")).json()["open_proposals"] == 2
+    assert by_source["risk"]["source_title"] == "Risk"
+    assert (await h.call("GET", f"{D}/{doc}", "enhetschef_a")).json()["open_proposals"] == 3
 
     settle = f"{D}/{doc}/revision-proposals"
     deviation = by_source["deviation"]["id"]
@@ -390,7 +402,7 @@ async def test_an_accepted_forbattringsforslag_and_a_deviation_are_proposals_on_
     await decide(h, doc, "enhetschef_a", number=2)
     await publish(h, doc, "enhetschef_a", number=2)
     statuses = {p["source"]: p["status"] for p in await listed()}
-    assert statuses == {"improvement": "done", "deviation": "rejected"}
+    assert statuses == {"improvement": "done", "deviation": "rejected", "risk": "open"}
 
 
 async def _count(listed: Any, expected: int) -> bool:

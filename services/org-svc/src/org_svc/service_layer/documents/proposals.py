@@ -1,5 +1,6 @@
-"""Revision proposals on a document: made by deviation-svc's events (a deviation naming the rutiner it
-was not following, a förbättringsförslag accepted as a revision of a rutin), read by the owner on the
+"""Revision proposals on a document: made by deviation-svc's and risk-svc's events (a deviation naming
+the rutiner it was not following, an action or a risk revising a document, a förbättringsförslag
+accepted as a revision of a rutin), read by the owner on the
 document and settled by her (accept, or reject with a motivation); publishing a new version marks the
 accepted ones done (commands.publish). The consumer is the usual inbox: an event is handled once."""
 
@@ -27,13 +28,8 @@ from org_svc.service_layer.context import CommandCtx, QueryCtx
 from org_svc.service_layer.documents.access import readable_document, writable_document
 from platform_shared.contracts import documents as ev
 from platform_shared.contracts.base import EventPayload
-from platform_shared.contracts.deviation import (
-    DeviationReported,
-    DeviationVoided,
-    ImprovementProposalAccepted,
-)
 from platform_shared.contracts.envelope import EventEnvelope
-from platform_shared.contracts.topics import DEVIATION_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, RISK_EVENTS
 from platform_shared.errors import NotFound, check_version
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import ConsumerSpec
@@ -117,17 +113,34 @@ async def on_event(uow: UnitOfWork, _envelope: EventEnvelope, event: EventPayloa
         await _withdraw(uow, *withdrawn)
 
 
-HANDLED = (DeviationReported, DeviationVoided, ImprovementProposalAccepted)
-# Most deviations name no rutin (only category arbetssatt_rutiner does, and the released v1 schemas
-# carry no document_ids yet): these types are handled, and often change nothing.
-OFTEN_NOTHING = frozenset({DeviationReported.event_type, DeviationVoided.event_type})
+# A deviation names the rutiner it did not follow; an action or a risk the document it revises; a
+# förbättringsförslag the rutin its chef accepted it as a revision of. A voided deviation or a
+# rejected action withdraws its open proposals.
+HANDLED: tuple[str, ...] = (
+    "DeviationReported",
+    "DeviationVoided",
+    "ImprovementProposalAccepted",
+    "ActionProposed",
+    "ActionPlanned",
+    "ActionCompleted",
+    "ActionFollowedUp",
+    "ActionRejected",
+    "RiskIdentified",
+    "RiskAssessed",
+    "RiskPrioritised",
+    "RiskEscalated",
+    "RiskFollowedUp",
+)
+# Most of these name no document (and a source proposes a document once, so its later events add
+# nothing): handled, and often changing nothing.
+OFTEN_NOTHING = frozenset(HANDLED) - {"ImprovementProposalAccepted"}
 
 
 def revision_proposals_consumer() -> ConsumerSpec:
     return ConsumerSpec(
         group=GROUP,
-        topics=(DEVIATION_EVENTS,),
-        handlers={e.event_type: on_event for e in HANDLED},
+        topics=(DEVIATION_EVENTS, RISK_EVENTS),
+        handlers=dict.fromkeys(HANDLED, on_event),
         ignores=OFTEN_NOTHING,
     )
 
