@@ -14,9 +14,7 @@ from platform_shared.timeutil import local_date
 
 DOCUMENTS = "/api/v1/org/documents"
 
-LAKEMEDEL = """## Syfte
-
-Att varje boende får rätt läkemedel, i rätt dos, vid rätt tid.
+LAKEMEDEL = """Varje boende ska få rätt läkemedel, i rätt dos, vid rätt tid.
 
 ## Så här gör vi
 
@@ -26,11 +24,7 @@ Att varje boende får rätt läkemedel, i rätt dos, vid rätt tid.
    sjuksköterskan.
 """
 
-FALL = """## Syfte
-
-Att förebygga fall och fallskador hos de boende.
-
-## Så här gör vi
+FALL = """## Så här gör vi
 
 - Gör en riskbedömning för fall när en boende flyttar in och när hälsotillståndet ändras.
 - Kom överens om åtgärder i genomförandeplanen (belysning, hjälpmedel, tillsyn nattetid).
@@ -48,9 +42,7 @@ Rapporten tas emot av enhetschefen, utreds skyndsamt och anmäls till IVO när m
 allvarligt.
 """
 
-INTRODUKTION = """## Syfte
-
-Att nyanställda får veta hur vi arbetar innan de arbetar ensamma.
+INTRODUKTION = """Nyanställda ska veta hur vi arbetar innan de arbetar ensamma.
 
 ## Så här gör vi
 
