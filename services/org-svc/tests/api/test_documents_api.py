@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +230,24 @@ async def test_a_missed_review_emits_its_deadline_event_once_for_the_owners_chef
     await h.call("POST", f"{D}/{doc}/reviews", "enhetschef_a", json={}, expect=201)
     await ticks.tick()
     assert len(await outbox(h, "DeadlineMissed")) == 1  # the next review lies a year ahead
+
+
+async def test_the_owner_is_reminded_once_before_the_review_falls_due(org: Harness) -> None:
+    h = org
+    activity = await node(h, "activity", "Läkemedel", await node(h, "process", "Genomföra insatser"))
+    doc = await rutin(h, activity, "Rutin för läkemedelshantering", "Signera varje dos.")
+    await submit(h, doc)
+    in_force = (date.today() - timedelta(days=355)).isoformat()  # the review falls due in about ten days
+    await decide(h, doc, "enhetschef_a", body="role", role="enhetschef", decided_on=in_force)
+    await publish(h, doc, "enhetschef_a", valid_from=in_force)
+    ticks = scheduler(h.runtime)
+    await ticks.tick()
+    await ticks.tick()
+    [reminder] = await outbox(h, "DeadlineApproaching")
+    assert (reminder["object_id"], reminder["responsible_person_id"]) == (doc, str(h.people["enhetschef_a"]))
+    assert await outbox(h, "DeadlineMissed") == []
+    await h.call("POST", f"{D}/{doc}/withdraw", "enhetschef_a", expect=200)
+    await h.call("POST", f"{D}/{doc}/versions", "enhetschef_a", json={}, expect=409)  # upphävt
 
 
 async def test_a_search_in_swedish_finds_a_rutin_by_an_inflected_word(org: Harness) -> None:
