@@ -221,7 +221,9 @@ class ProcessNodeCreate(Strict):
     parent_id: uuid.UUID | None = Field(default=None, description="None for a process at the top")
     process_type: ProcessType | None = Field(default=None, description="Top-level processes only")
     description: str | None = Field(default=None, max_length=4000)
-    position: int | None = Field(default=None, ge=1, description="Default: last among its siblings")
+    position: int | None = Field(
+        default=None, ge=1, le=10_000, description="Default: last among its siblings"
+    )
     owner_role: Role | None = Field(default=None, description="Processägare")
     owner_unit_id: uuid.UUID | None = None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from org_svc.adapters.orm import Document, DocumentVersion
 from org_svc.domain.documents.kinds import DocumentKind
@@ -41,6 +41,7 @@ from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 
 router = APIRouter()
+Number = Annotated[int, Path(ge=1, le=100_000, description="The version's number (1, 2, …)")]
 D = "/documents/{document_id}"
 V = D + "/versions/{number}"
 
@@ -157,13 +158,15 @@ async def draft_version(
 
 
 @router.get(V, summary="One version, as it was decided and published (every version stays readable)")
-async def get_version(document_id: uuid.UUID, number: int, ctx: QueryDep, response: Response) -> VersionRead:
+async def get_version(
+    document_id: uuid.UUID, number: Number, ctx: QueryDep, response: Response
+) -> VersionRead:
     return version_model(await queries.version(ctx, document_id, number), response)
 
 
 @router.patch(V, summary="Edit the draft")
 async def edit_version(
-    document_id: uuid.UUID, number: int, body: VersionUpdate, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: VersionUpdate, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.EditVersion(document_id, number, **body.model_dump())
     return version_model(await commands.edit_version(ctx, cmd), response)
@@ -171,21 +174,21 @@ async def edit_version(
 
 @router.post(V + "/submit", summary="draft → review")
 async def submit_version(
-    document_id: uuid.UUID, number: int, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, ctx: Command, response: Response
 ) -> VersionRead:
     return version_model(await commands.step(ctx, document_id, number, "submit"), response)
 
 
 @router.post(V + "/return", summary="review or decided → draft")
 async def return_version(
-    document_id: uuid.UUID, number: int, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, ctx: Command, response: Response
 ) -> VersionRead:
     return version_model(await commands.step(ctx, document_id, number, "return"), response)
 
 
 @router.post(V + "/decide", summary="review → decided, by one who may adopt this kind at this scope")
 async def decide_version(
-    document_id: uuid.UUID, number: int, body: DecisionCreate, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: DecisionCreate, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.Decide(document_id, number, **body.model_dump())
     return version_model(await commands.decide(ctx, cmd), response)
@@ -193,7 +196,7 @@ async def decide_version(
 
 @router.post(V + "/publish", summary="decided → published; the version before is superseded")
 async def publish_version(
-    document_id: uuid.UUID, number: int, body: PublishBody, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: PublishBody, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.Publish(document_id, number, body.valid_from)
     return version_model(await commands.publish(ctx, cmd), response)
