@@ -132,7 +132,7 @@ def broken_words(text: str, vocabulary: set[str]) -> list[str]:
 
 def test_the_broken_word_check_finds_a_broken_word(tmp_path: Path) -> None:
     """The check itself: a cell too narrow for "Rättssäkerhet" breaks it, and the check sees that."""
-    from reporting_svc.adapters.documents import FONTS
+    from platform_shared.fonts import FONTS
 
     pdf = FPDF()
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))

@@ -18,7 +18,7 @@ Name = Field(min_length=1, max_length=300)
 
 
 # ---- units ---------------------------------------------------------------------------------------
-class ProviderIn(BaseModel):
+class UnitProviderIn(BaseModel):
     """Who runs a unit in private regi, and under which contract."""
 
     procurement_form: ProcurementForm = Field(description="lou (upphandling) or lov (valfrihetssystem)")
@@ -36,7 +36,7 @@ class ProviderIn(BaseModel):
         return ProviderFacts(**self.model_dump())
 
 
-class ProviderRead(BaseModel):
+class UnitProviderRead(BaseModel):
     procurement_form: ProcurementForm
     provider_name: str
     organisationsnummer: str | None
@@ -53,7 +53,7 @@ class UnitCreate(BaseModel):
     laws: list[Law] = []
     valid_from: Instant | None = None
     regi: Regi = Field(default=Regi.EGEN, description="egen, or privat (then `provider`)")
-    provider: ProviderIn | None = None
+    provider: UnitProviderIn | None = None
 
 
 class UnitUpdate(BaseModel):
@@ -64,7 +64,7 @@ class UnitUpdate(BaseModel):
     laws: list[Law] | None = None
     effective_at: Instant | None = None
     regi: Regi | None = Field(default=None, description="egen, or privat (then `provider`)")
-    provider: ProviderIn | None = None
+    provider: UnitProviderIn | None = None
 
 
 class UnitMove(BaseModel):
@@ -87,7 +87,7 @@ class UnitRead(BaseModel):
     laws: list[Law]
     regimes: list[Regime] = Field(description="lex_sarah (SoL, LSS, LVU, LVM) and/or lex_maria (HSL)")
     regi: Regi = Field(default=Regi.EGEN, description="egen, or privat: run by `provider`")
-    provider: ProviderRead | None = None
+    provider: UnitProviderRead | None = None
     valid_from: datetime
     valid_to: datetime | None
     version: int

@@ -12,7 +12,7 @@ from fastapi import Query as Param
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import Page, PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
-from platform_shared.api.types import Day
+from platform_shared.api.types import Day, Year
 from platform_shared.timeutil import local_date
 from risk_svc.adapters.scorecard_pdf import PDF_MEDIA_TYPE
 from risk_svc.entrypoints.api.deps import Command, Query
@@ -49,7 +49,7 @@ async def list_goals(
     unit_id: uuid.UUID | None = None,
     parent_id: uuid.UUID | None = None,
     status_: Annotated[Literal["active", "ended"] | None, Param(alias="status")] = None,
-    year: int | None = None,
+    year: Year | None = None,
 ) -> Page[GoalRead]:
     rows, cursor = await queries.goals(ctx, queries.GoalFilter(unit_id, parent_id, status_, year), page)
     return Page[GoalRead](
