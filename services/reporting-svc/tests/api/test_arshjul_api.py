@@ -246,6 +246,9 @@ async def test_a_feed_shows_only_what_its_person_may_see_and_a_revoked_feed_url_
     assert all("enhetschef" in str(e["DESCRIPTION"]) for e in events)  # hers, not the förvaltning's
     assert len(events) == 12
 
+    used = (await call(svc, "GET", f"{A}/calendar-feeds", "enhetschef_a")).json()["items"][0]
+    assert used["last_used_at"] is not None
+
     unit = await call(
         svc, "GET", f"{A}/calendar.ics", "enhetschef_a", params={"unit_id": str(svc.org.units["enhet_a"])}
     )
