@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import select
 
 from platform_shared import tracing
+from platform_shared.contracts.org import RoleEnded
 from platform_shared.contracts.risk import RiskAnalysisCompleted
 from platform_shared.testing import wait_until
 from reporting_svc.adapters.orm import CalendarFeedToken, Notification, messaging
@@ -308,3 +309,21 @@ async def test_a_yearly_risk_analysis_fulfils_its_activity_and_rebuild_leaves_th
     before = (await wheel(svc, "enhet_a", "enhetschef_a")).json()
     await rebuild(svc.runtime)
     assert (await wheel(svc, "enhet_a", "enhetschef_a")).json() == before
+
+
+async def test_a_feed_is_read_as_its_person_is_now_so_an_ended_role_ends_the_unit_feed(svc: Any) -> None:
+    svc.clock.set(datetime(2026, 1, 10, 9, tzinfo=UTC))
+    await generated(svc)
+    body = {"scope": "unit", "unit_id": str(svc.org.units["enhet_a"]), "label": "Enhetens årshjul"}
+    secret = (await call(svc, "POST", f"{A}/calendar-feeds", "enhetschef_a", 201, json=body)).json()["secret"]
+    assert (await svc.client.get(f"{A}/calendar.ics", params={"feed": secret})).status_code == 200
+
+    person = svc.org.people["enhetschef_a"]
+    r = svc.runtime.replica.role.c
+    async with svc.runtime.session_factory() as session:
+        assignment = await session.scalar(select(r.id).where(r.person_id == person))
+    await svc.org_events(
+        RoleEnded(person_id=person, assignment_id=assignment, ended_at=datetime(2026, 1, 9, tzinfo=UTC))
+    )
+    gone = await svc.client.get(f"{A}/calendar.ics", params={"feed": secret})
+    assert gone.status_code == 404 and gone.json()["detail"] == "Kalenderflödet finns inte"
