@@ -17,15 +17,17 @@ import httpx
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
+DOCUMENTS = "### Styrdokument in the demo"
 ARSHJUL = "### The årshjul in the demo"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 
 def walkthrough_blocks(heading: str = SECTION) -> list[str]:
+    """The shell blocks of one README section (up to the next heading of its level or above)."""
     text = README.read_text(encoding="utf-8")
     section = text[text.index(heading) + len(heading) :]
     ends = [i for i in (section.find("\n## "), section.find("\n### ")) if i >= 0]
-    section = section[: min(ends)]
+    section = section[: min(ends, default=len(section))]
     return re.findall(r"```sh\n(.*?)```", section, re.S)
 
 
@@ -100,6 +102,40 @@ def test_the_readme_walkthrough_runs_as_written_against_a_fresh_server(
         "items"
     ]
     assert [n for n in notifications if n["kind"] == "lex_sarah_file_anmalan" and reference in n["title"]]
+
+
+def test_the_readme_styrdokument_walkthrough_runs_as_written(fresh_server: str, server_dir: Path) -> None:
+    """Search in Swedish, the overdue rutin reviewed without change, the process map."""
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(DOCUMENTS)]
+    assert len(blocks) == 6
+    tokens, search, overdue, review, process_map, export = blocks
+    state = server_dir / "documents-state.sh"
+
+    def run(*parts: str) -> str:
+        source = f"source {state}\n" if state.exists() else ""
+        keep = f"\n{{ export -p; declare -f; }} > {state}.new && mv {state}.new {state}\n"
+        script = "set -euo pipefail\nset -a\n" + source + "\n".join(parts) + keep
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    run(tokens)
+    found = [d["title"] for d in json.loads(run(search))["items"]]
+    assert found[0] == "Rutin för läkemedelshantering"  # the title matches: first
+    assert "Rutin vid fallolyckor" not in found
+    document_id = run(overdue).strip()
+    before = httpx.get(f"{fresh_server}/api/v1/org/documents/{document_id}", headers=_auth(server_dir, "mia"))
+    assert before.json()["title"] == "Rutin vid fallolyckor"
+    assert before.json()["review_state"] == "overdue"
+    assert json.loads(run(review))["outcome"] == "confirmed"
+    after = httpx.get(f"{fresh_server}/api/v1/org/documents/{document_id}", headers=_auth(server_dir, "mia"))
+    assert after.json()["review_state"] == "current"
+    processes = json.loads(run(process_map))["processes"]
+    assert [p["name"] for p in processes] == ["Genomföra insatser", "Avvikelser och lex Sarah"]
+    run(export)
+    assert (server_dir / "ledningssystem.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_the_readme_arshjul_blocks_run_as_written_against_the_demo(

@@ -27,6 +27,9 @@ NATURAL_KEYS: dict[str, list[tuple[str, str]]] = {
         ("role_assignment", "person_id, role, unit_id"),
         ("delegation", "decision_type, to_person_id"),
         ("system_client", "subject"),
+        ("process_node", "name"),
+        ("document", "title"),
+        ("document_version", "document_id, number"),
     ],
     "deviation": [
         ("deviation", "source_system, source_external_id"),
@@ -58,6 +61,8 @@ COMPLETE = {
     ("deviation", "data_breach"): 1,
     ("deviation", "improvement_proposal"): 4,
     ("reporting", "report"): 2,
+    ("org", "document"): 4,
+    ("org", "document_version"): 5,  # the introduction rutin has a new draft
 }
 
 

@@ -165,3 +165,9 @@ async def test_a_version_taken_out_of_search_is_no_longer_found(db: Db) -> None:
             assert lakemedel is not None
             lakemedel.body, lakemedel.title, lakemedel.purpose = "", "Tom", None
     assert await db.search("läkemedelshantering") == []
+
+
+async def test_a_word_finds_the_compounds_it_begins(db: Db) -> None:
+    assert await db.search("läkemedel") == ["lakemedel"]
+    assert await db.search("rapporteringsskyldighet") == ["lex_sarah"]
+    assert await db.search("fallolycka") == ["fall"]

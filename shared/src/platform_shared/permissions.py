@@ -69,7 +69,10 @@ class Action(StrEnum):
     REPORT_ADOPT = "report.adopt"  # adopted, reported to the nämnd
     WEBHOOK_MANAGE = "webhook.manage"
     # every service
-    OPS_DEAD_LETTERS = "ops.dead_letters"  # list and redrive the consumers' dead letters
+    OPS_DEAD_LETTERS = "ops.dead_letters"
+    # the staff's information duty (issue 13): record that information was given; the items themselves
+    INFORMATION_RECORD = "information.record"
+    INFORMATION_MANAGE = "information.manage"  # list and redrive the consumers' dead letters
 
 
 R = Role
@@ -207,6 +210,10 @@ PERMISSIONS: dict[Action, dict[Role, tuple[Grant, ...]]] = {
     Action.REPORT_ADOPT: _g((_CHEFS, _SUB), (_TOP, _ALL), (R.MAS, _SUB), (R.KVALITETSLEDARE, _ALL)),
     Action.WEBHOOK_MANAGE: _g((R.SYSTEMADMINISTRATOR, _ALL)),
     Action.OPS_DEAD_LETTERS: _g((R.SYSTEMADMINISTRATOR, _ALL)),
+    # The chef who tells the staff records it (seed 002: at employment and yearly at an APT); the
+    # socialchef/förvaltningschef and the kvalitetsledare decide what staff must be told.
+    Action.INFORMATION_RECORD: _g((_CHEFS, _SUB), (_TOP, _ALL)),
+    Action.INFORMATION_MANAGE: _g((_TOP, _ALL), (R.KVALITETSLEDARE, _ALL)),
 }
 
 # What each action is called where a person reads it (a 403's detail: "Din roll ger inte behörighet att
@@ -240,6 +247,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REPORT_APPROVE: "granska rapporter",
     Action.REPORT_ADOPT: "anta rapporter",
     Action.WEBHOOK_MANAGE: "hantera webhooks",
+    Action.INFORMATION_RECORD: "registrera att medarbetare har informerats",
+    Action.INFORMATION_MANAGE: "hantera vad medarbetare ska informeras om",
 }
 
 # myndighetschef and stabschef take the column of the role they grant as (roles.GRANTS_AS).

@@ -79,6 +79,8 @@ report.approve       -      -     -     -       all   all    -    -      -     -
 report.adopt         -      S     S     S       all   all    S    -      all   -    -     -     -
 webhook.manage       -      -     -     -       -     -      -    -      -     -    -     -     all
 ops.dead_letters     -      -     -     -       -     -      -    -      -     -    -     -     all
+information.record   -      S     S     S       all   all    -    -      -     -    -     -     -
+information.manage   -      -     -     -       all   all    -    -      all   -    -     -     -
 """
 
 

@@ -16,6 +16,9 @@ class OrgSettings(ServiceSettings):
     bootstrap_admin_subject: str | None = None
     bootstrap_admin_email: str = "admin@example.se"
     bootstrap_admin_name: str = "Systemadministratör"
+    # Deadlines (document reviews): DeadlineApproaching/DeadlineMissed through the shared scheduler.
+    run_scheduler: bool = True
+    scheduler_interval_s: float = 60.0
 
 
 @lru_cache

@@ -6,6 +6,7 @@ from email import policy
 from email.parser import BytesParser
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 
 from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
@@ -17,8 +18,10 @@ from platform_shared.contracts.deviation import (
     LexMariaEscalated,
     LexSarahEscalated,
 )
-from platform_shared.contracts.topics import DEVIATION_EVENTS
+from platform_shared.contracts.envelope import structured_headers, wrap
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS
 from platform_shared.ids import new_id
+from platform_shared.messaging.transport import OutgoingMessage
 from reporting_svc.adapters.mailer import FileMailer, SmtpMailer
 from reporting_svc.adapters.orm import Notification
 from reporting_svc.service_layer.mail import MailWorker
@@ -232,6 +235,30 @@ async def test_deadlines_go_to_the_responsible_person_and_a_missed_one_also_to_t
     assert manager["kind"] == "deadline_missed_manager"
 
 
+async def test_a_missed_document_review_tells_its_owner_and_the_owners_chef_in_swedish(svc: Any) -> None:
+    u, p = svc.org.units, svc.org.people
+    missed = DeadlineMissed(
+        deadline_id=new_id(),
+        rule="document_review",
+        object_type="document",
+        object_id=new_id(),
+        reference="Rutin för läkemedelshantering",
+        unit_id=u["enhet_a"],
+        due_at=datetime(2026, 1, 15, 23, 0, tzinfo=UTC),
+        responsible_person_id=p["enhetschef_a"],
+        responsible_role="enhetschef",
+    )
+    before = svc.consumer(NOTIFICATIONS_GROUP).processed_total
+    await svc.deliver(svc.envelope(missed, "org-svc"), ORG_EVENTS)  # org-svc's deadlines travel on org.events
+    await svc.processed(NOTIFICATIONS_GROUP, before + 1)
+    (owner,) = await _of(svc, "enhetschef_a")
+    assert owner["kind"] == "deadline_missed"
+    assert owner["title"] == "Tidsfrist passerad: Granska styrdokumentet (Rutin för läkemedelshantering)"
+    assert 'gällande "Rutin för läkemedelshantering" var senast 15 januari 2026' in owner["body"]
+    (chef,) = await _of(svc, "socialchef")  # the owner is a chef: the chef above her answers
+    assert chef["kind"] == "deadline_missed_manager"
+
+
 async def test_a_closed_deviation_tells_its_reporter(svc: Any) -> None:
     await svc.feed(
         DeviationClosed(
@@ -388,3 +415,31 @@ async def test_a_lex_sarah_report_handed_back_tells_its_reporter_and_the_socialc
     }
     (mine,) = (await svc.client.get(NOTIFICATIONS, headers=svc.org.auth("medarbetare_a"))).json()["items"]
     assert "AVV-2026-000009" in mine["title"] and "avvikelse" in mine["body"]
+
+
+async def test_a_missed_information_duty_tells_the_units_chef_and_the_manager_above(svc: Any) -> None:
+    """org-svc's deadlines (the information duty, document reviews) come on org.events."""
+    u = svc.org.units
+    missed = DeadlineMissed(
+        deadline_id=new_id(),
+        rule="information_given",
+        object_type="information_due",
+        object_id=new_id(),
+        unit_id=u["enhet_a"],
+        due_at=DECIDED_AT,
+        responsible_role="enhetschef",
+    )
+    envelope = wrap(missed, source="org-svc", actor_id=None, correlation_id="test")
+    message = OutgoingMessage(
+        topic=ORG_EVENTS,
+        key=envelope.subject,
+        value=orjson.dumps(envelope.model_dump(mode="json")),
+        headers=structured_headers(None),
+    )
+    before = svc.consumer(NOTIFICATIONS_GROUP).processed_total
+    await svc.transport.send_batch([message])
+    await svc.processed(NOTIFICATIONS_GROUP, before + 1)
+    (chef,) = await _of(svc, "enhetschef_a")
+    assert chef["kind"] == "deadline_missed" and "Informera medarbetaren" in chef["body"]
+    (manager,) = await _of(svc, "socialchef")
+    assert manager["kind"] == "deadline_missed_manager"

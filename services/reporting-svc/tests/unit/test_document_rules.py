@@ -12,9 +12,9 @@ from docx import Document
 from fpdf import FPDF
 from openpyxl import load_workbook
 
+from platform_shared.fonts import FONTS
 from platform_shared.ids import new_id
 from reporting_svc.adapters.documents import (
-    FONTS,
     DocumentSection,
     ReportDocument,
     text_grid,

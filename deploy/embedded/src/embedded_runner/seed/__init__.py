@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import arshjul, cases, org, proposals, reports, risk
+from embedded_runner.seed import arshjul, cases, documents, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -78,6 +78,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("risks, analyses, the internkontrollplan", risk.seed),
             ("the årshjul: adopted, with done, due and late activities", arshjul.seed),
             ("reports and their documents", reports.seed),
+            ("the ledningssystem: process map, riktlinjer and rutiner", documents.seed),
         )
         for number, (what, step) in enumerate(steps, 1):
             progress(f"Demo {number}/{len(steps)}: {what} …")

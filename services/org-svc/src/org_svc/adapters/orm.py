@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from org_svc.adapters.search import FTS_SHADOW_TABLES, FTS_TABLE, SEARCH_INDEX, SEARCH_VECTOR
 from platform_shared.db import JsonType, UtcDateTime, make_metadata
+from platform_shared.deadlines.store import attach_deadline_tables
 from platform_shared.idempotency import attach_idempotency_table
 from platform_shared.messaging.tables import attach_messaging_tables
 from platform_shared.migrations import dialect_specific
@@ -338,6 +339,10 @@ class DocumentAuthorityRule(Base):
     deciders: Mapped[list[str]] = mapped_column(JsonType())
     updated_by: Mapped[uuid.UUID | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# Review deadlines of documents (rule document_review), emitted once each by the shared scheduler.
+deadlines = attach_deadline_tables(Base.metadata)
 
 
 class InformationItemRow(Base):

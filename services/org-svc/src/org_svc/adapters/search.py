@@ -2,7 +2,8 @@
 
 PostgreSQL (distributed): `document_version.search_vector`, a generated `tsvector` column over title
 (weight A), purpose (B) and body (C) with the `swedish` configuration and a GIN index; a query is
-`websearch_to_tsquery('swedish', q)`, ranked by `ts_rank_cd`.
+the websearch query parsed and stemmed here (`swedish_text`) as `to_tsquery('simple', …)` with each
+single word a prefix (Swedish compounds), ranked by `ts_rank_cd`.
 
 SQLite (embedded): the FTS5 table `document_search` holds the same columns stemmed in Python
 (`swedish_text`), written with the version; a query is the parsed websearch query as an FTS5 MATCH
@@ -97,7 +98,7 @@ def matches(dialect: str, query: str) -> Select[tuple[uuid.UUID, float]] | None:
     if parsed.empty:
         return None
     if dialect == "postgresql":
-        tsquery = func.websearch_to_tsquery(literal_column(f"'{POSTGRES_CONFIG}'::regconfig"), query)
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), parsed.tsquery())
         vector = _versions.c[SEARCH_VECTOR]
         rank = -func.ts_rank_cd(vector, tsquery)
         return select(_versions.c.id.label("version_id"), rank.label("rank")).where(vector.op("@@")(tsquery))

@@ -4,7 +4,9 @@ database (SQLite FTS5, which has no Swedish stemmer) finds what the distributed 
 "rutiner" and "rutinen" both become "rutin", "läkemedelshanteringen" becomes "läkemedelshantering".
 
 Queries follow the websearch syntax of PostgreSQL's `websearch_to_tsquery`: words must all match,
-"a quoted phrase" matches in order, `or` between words lets either match, `-word` excludes.
+"a quoted phrase" matches in order, `or` between words lets either match, `-word` excludes. A single
+word also matches as the start of a longer one, as Swedish joins words into compounds: "läkemedel"
+finds "läkemedelshanteringen" (its stem "läkemedelshanter" begins with "läkemedel").
 """
 
 from __future__ import annotations
@@ -54,10 +56,17 @@ def indexed_text(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class Term:
-    stems: tuple[str, ...]  # one stem, or a phrase
+    stems: tuple[str, ...]  # one stem (matched as a prefix, for compounds), or a phrase
 
     def fts5(self) -> str:
-        return '"' + " ".join(self.stems) + '"'
+        quoted = '"' + " ".join(self.stems) + '"'
+        return quoted + "*" if len(self.stems) == 1 else quoted
+
+    def tsquery(self) -> str:
+        """As PostgreSQL's to_tsquery('simple', …) reads it: the stems are already Swedish stems."""
+        if len(self.stems) == 1:
+            return f"'{self.stems[0]}':*"
+        return "(" + " <-> ".join(f"'{s}'" for s in self.stems) + ")"
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,13 @@ class ParsedQuery:
         for term in self.excluded:
             query += " NOT " + term.fts5()
         return query
+
+    def tsquery(self) -> str:
+        """The same query for PostgreSQL's to_tsquery with the `simple` configuration over the stems
+        (stop words are already dropped and words stemmed as the `swedish` configuration does)."""
+        parts = ["(" + " | ".join(t.tsquery() for t in group) + ")" for group in self.groups]
+        parts += ["!" + t.tsquery() for t in self.excluded]
+        return " & ".join(parts)
 
 
 def parse_query(text: str) -> ParsedQuery:

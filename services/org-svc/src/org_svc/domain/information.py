@@ -33,9 +33,12 @@ MAX_DUE_DAYS = 365
 MAX_PARTICIPANTS = 500
 
 
-class Trigger(StrEnum):
+class InformationTrigger(StrEnum):
     ROLE_START = "role_start"  # a person gets a role at a unit
     PUBLICATION = "publication"  # a version that applies to the unit is published
+
+
+Trigger = InformationTrigger
 
 
 class RecordMethod(StrEnum):

@@ -27,6 +27,7 @@ from org_svc.domain.model import (
     parse_role,
 )
 from org_svc.service_layer.context import directory, record
+from org_svc.service_layer.information import dues as information_dues
 from platform_shared.contracts import org as ev
 from platform_shared.errors import AlreadyExists, FieldError, InvalidTransition, NotFound, ValidationFailed
 from platform_shared.ids import new_id
@@ -393,6 +394,7 @@ async def add_assignment(uow: UnitOfWork, cmd: AssignRole) -> RoleAssignment:
             acting=assignment.acting,
         ),
     )
+    await information_dues.open_for_role(uow, assignment)
     return assignment
 
 
@@ -402,6 +404,7 @@ async def _end_assignment(uow: UnitOfWork, assignment: RoleAssignment, ended_at:
         uow,
         ev.RoleEnded(assignment_id=assignment.id, person_id=assignment.person_id, ended_at=ended_at),
     )
+    await information_dues.cancel_for_role(uow, assignment)
 
 
 async def _guard_last_administrator(uow: UnitOfWork, assignment: RoleAssignment, ended_at: datetime) -> None:

@@ -11,7 +11,7 @@ from typing import cast
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from reporting_svc.adapters.documents import FONTS
+from platform_shared.fonts import FONTS
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
 MARGIN = 10.0

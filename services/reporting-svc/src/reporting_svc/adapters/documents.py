@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
@@ -23,13 +22,13 @@ from docx.shared import Mm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from platform_shared.fonts import DEJAVU, DEJAVU_BOLD
 from platform_shared.timeutil import as_utc
 from reporting_svc.adapters.charts import WIDTH_MM, height_mm, render_png
 from reporting_svc.adapters.table_layout import fit_widths, measure
 from reporting_svc.domain import formats
 from reporting_svc.domain.charts import Chart, chart_for
 
-FONTS = Path(__file__).parent / "fonts"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MEDIA_TYPE = "application/pdf"
 APPLICATION = "Kvalitet"
@@ -272,8 +271,8 @@ class _Pdf(FPDF):
 
 def _new_pdf() -> _Pdf:
     pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", str(DEJAVU))
+    pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD))
     pdf.set_font("DejaVu", size=10)
     return pdf
 

@@ -275,10 +275,14 @@ def deadline_notices(
     due_at: datetime,
     responsible: Sequence[uuid.UUID],
     managers: Sequence[uuid.UUID] = (),
+    object_type: str | None = None,
 ) -> list[Notice]:
     """Approaching: the responsible person. Missed: that person and the manager above. The deadline
-    is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline)."""
+    is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline).
+    A document's review names the document (its title is the reference)."""
     what = f" för ärende {reference}" if reference else ""
+    if object_type == "document" and reference:
+        what = f' gällande "{reference}"'
     about = f" ({reference})" if reference else ""
     due = formats.deadline(due_at)
     seen: set[uuid.UUID] = set()

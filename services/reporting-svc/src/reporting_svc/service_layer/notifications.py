@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from platform_shared.contracts import common, deviation
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
-from platform_shared.contracts.topics import DEVIATION_EVENTS, REPORTING_EVENTS, RISK_EVENTS
+from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, REPORTING_EVENTS, RISK_EVENTS
 from platform_shared.deadlines.rules import LAW_DEFAULTS
 from platform_shared.ids import new_id
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
@@ -204,11 +204,9 @@ class NotificationRouting:
         }
         return ConsumerSpec(
             group=NOTIFICATIONS_GROUP,
-            topics=(
-                DEVIATION_EVENTS,
-                RISK_EVENTS,
-                REPORTING_EVENTS,
-            ),  # reporting's own: the årshjul's deadlines
+            # org.events: the ledningssystem's deadlines (document reviews, the information duty);
+            # reporting's own: the årshjul's deadlines
+            topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS, REPORTING_EVENTS),
             handlers=OutboundHandlers(handlers, webhook_enqueue(self._replica)),
         )
 
@@ -369,6 +367,7 @@ class NotificationRouting:
                 due_at=event.due_at,
                 responsible=responsible,
                 managers=managers,
+                object_type=event.object_type,
             )
         if not notices:
             log.warning("deadline without anyone to tell", rule=event.rule, unit_id=str(event.unit_id))

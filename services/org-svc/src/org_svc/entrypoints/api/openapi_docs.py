@@ -4,6 +4,8 @@ applies the table; a test fails on an entry whose route is gone)."""
 
 from __future__ import annotations
 
+from org_svc.entrypoints.api.document_docs import DOCUMENT_OPERATIONS
+from org_svc.entrypoints.api.information_docs import INFORMATION_OPERATIONS
 from platform_shared.api.openapi_doc import Operation, Operations
 from platform_shared.permissions import Action
 
@@ -179,3 +181,7 @@ OPERATIONS: Operations = {
         "org_audit_list", (Action.AUDIT_READ,), query={"person_id": PERSON, "from": "2026-01-01"}
     ),
 }
+
+# The ledningssystem's documents and the information duty (entrypoints/api/document_docs.py,
+# information_docs.py).
+OPERATIONS = {**OPERATIONS, **DOCUMENT_OPERATIONS, **INFORMATION_OPERATIONS}

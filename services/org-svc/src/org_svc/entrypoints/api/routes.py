@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from org_svc.entrypoints.api import audit, clients, delegations, imports, people, units
+from org_svc.entrypoints.api import (
+    audit,
+    clients,
+    delegations,
+    documents,
+    imports,
+    information,
+    people,
+    units,
+)
 from platform_shared.api.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1/org", tags=["org"], responses=PROBLEM_RESPONSES)
-for module in (units, people, delegations, clients, imports, audit):
+for module in (units, people, delegations, clients, imports, audit, documents, information):
     router.include_router(module.router)

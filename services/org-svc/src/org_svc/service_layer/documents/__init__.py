@@ -1,0 +1,1 @@
+"""The ledningssystem's documents: commands, queries, the review deadlines and revision proposals."""
