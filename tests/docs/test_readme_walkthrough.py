@@ -19,6 +19,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
 DOCUMENTS = "### Styrdokument in the demo"
 ARSHJUL = "### The årshjul in the demo"
+GOALS_SECTION = "### Goals, the styrkort and jämförelsetal in the demo"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 
@@ -157,3 +158,30 @@ def test_the_readme_arshjul_blocks_run_as_written_against_the_demo(
         assert " done Kvalitetsråd inför verksamhetsberättelsen" in out and " late " in out
     assert "SUMMARY:" in out and "arshjul.pdf written" in out
     assert (server_dir / "arshjul.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_goals_walkthrough_runs_as_written(fresh_server: str, server_dir: Path) -> None:
+    """The styrkort of Vård och omsorg combines its enheter's values; a value above Solgården's
+    gränsvärde without an activity is refused; the imported Kolada figures compare municipalities."""
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(GOALS_SECTION)]
+    assert len(blocks) == 4 and "curl" not in blocks[0]
+    tokens, card_block, refused_block, compare_block = blocks
+
+    def run(block: str) -> str:
+        script = "set -euo pipefail\n" + tokens + "\n" + block
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    card = json.loads(run(card_block))
+    (line,) = card["lines"]
+    assert line["name"] == "Andel besök av ordinarie personal" and line["combined"]["parts"] == 2
+    assert sorted(c["status"] for c in line["children"])[-1] == "under_threshold"
+    assert card["summary"] == "under_threshold" and len(line["trend"]) == 13
+    refused = json.loads(run(refused_block))
+    assert refused["status"] == 422 and refused["errors"][0]["field"] == "activities"
+    compared = json.loads(run(compare_block))
+    assert [s["municipality"] for s in compared["series"]] == ["0138", "1497"]
+    assert compared["title"].startswith("Exempel:") and 2024 in compared["years"]

@@ -50,7 +50,11 @@ NATURAL_KEYS: dict[str, list[tuple[str, str]]] = {
         ("self_assessment", "unit_id, area"),
         ("control_finding", "control_id"),
     ],
-    "reporting": [("report", "type, year, unit_id")],
+    "reporting": [
+        ("report", "type, year, unit_id"),
+        ("kvalitetsrad_meeting", "unit_id, meeting_on"),
+        ("kvalitetsrad_action", "meeting_id, description"),
+    ],
 }
 # What the demo holds when complete (the seed's own counts).
 COMPLETE = {
@@ -63,6 +67,8 @@ COMPLETE = {
     ("reporting", "report"): 2,
     ("org", "document"): 4,
     ("org", "document_version"): 5,  # the introduction rutin has a new draft
+    ("reporting", "kvalitetsrad_meeting"): 3,  # Solgården's justerat, the next two planned
+    ("reporting", "kvalitetsrad_action"): 2,
 }
 
 
@@ -130,12 +136,14 @@ async def test_a_seed_interrupted_at_any_step_is_completed_by_the_next_start_wit
 ) -> None:
     var = tmp_path / "var"
     # Each start dies right after the service made an object or a change the seed has not yet written
-    # down: an organisation unit, a command on a deviation, a row of the internkontrollplan, a report.
+    # down: an organisation unit, a command on a deviation, a row of the internkontrollplan, a report,
+    # a kvalitetsråd's justering.
     for method, path_part, nth in (
         ("POST", "/api/v1/org/units", 3),
         ("POST", "/receive", 2),
         ("POST", "/rows", 2),
         ("POST", "/api/v1/reports", 1),
+        ("POST", "/justera", 1),  # in doubt, the justering answers 409: done before
     ):
         with monkeypatch.context() as patch:
             kill_after(patch, method, path_part, nth)

@@ -23,6 +23,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/dashboard", "reporting"),
     ("/api/v1/webhooks", "reporting"),
     ("/api/v1/arshjul", "reporting"),
+    ("/api/v1/kvalitetsrad", "reporting"),
     # operations (dead letters) of each service
     ("/api/v1/ops/org", "org"),
     ("/api/v1/ops/deviation", "deviation"),

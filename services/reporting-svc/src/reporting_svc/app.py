@@ -18,6 +18,7 @@ from reporting_svc.config import ReportingSettings, get_settings
 from reporting_svc.entrypoints.api import (
     arshjul,
     dashboard,
+    kvalitetsrad,
     notifications,
     openapi_docs,
     reports,
@@ -99,6 +100,7 @@ DEFINITION = ServiceDefinition(
         webhooks.router,
         dashboard.router,
         arshjul.router,
+        kvalitetsrad.router,
     ],
     extra_consumers=consumers,
     extra_workers=workers,

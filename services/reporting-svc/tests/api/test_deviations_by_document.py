@@ -72,7 +72,10 @@ async def test_deviations_are_counted_per_rutin_they_name_with_its_title(svc: An
     )
 
     async def projected() -> bool:
-        return await _count(svc, DeviationFact) == 5 and await _count(svc, DocumentFact) == 2
+        async with svc.runtime.session_factory() as session:
+            gone = await session.get(DeviationFact, voided.deviation_id)
+        voided_seen = gone is not None and gone.status == "voided"
+        return voided_seen and await _count(svc, DeviationFact) == 5 and await _count(svc, DocumentFact) == 2
 
     await wait_until(projected)
     r = await svc.client.get(PATH, params=MARCH, headers=svc.org.auth("socialchef"))

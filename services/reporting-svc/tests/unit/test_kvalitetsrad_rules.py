@@ -92,7 +92,7 @@ def test_a_meeting_is_recorded_as_held_on_or_after_its_day_with_who_attended() -
     assert check_held(MeetingStatus.PLANNED, HELD_ON, HELD_ON, [SECRETARY]) is MeetingStatus.HELD
     with pytest.raises(RuleViolation) as early:
         check_held(MeetingStatus.PLANNED, HELD_ON, date(2026, 4, 19), [SECRETARY])
-    assert early.value.field == "held_on"
+    assert early.value.field == "meeting_on"
     with pytest.raises(RuleViolation):
         check_held(MeetingStatus.PLANNED, HELD_ON, HELD_ON, [])
     with pytest.raises(RuleViolation):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import arshjul, cases, documents, org, proposals, reports, risk
+from embedded_runner.seed import arshjul, cases, documents, goals, kvalitetsrad, org, proposals, reports, risk
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -76,9 +76,11 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("cases: avvikelser, Lex Sarah, Lex Maria, complaints, data breaches", cases.seed),
             ("förbättringsförslag", proposals.seed),
             ("risks, analyses, the internkontrollplan", risk.seed),
+            ("goals, indicators with a year of values, the Kolada sample", goals.seed),
             ("the årshjul: adopted, with done, due and late activities", arshjul.seed),
             ("reports and their documents", reports.seed),
             ("the ledningssystem: process map, riktlinjer and rutiner", documents.seed),
+            ("a kvalitetsråd held and justerat, the next ones planned", kvalitetsrad.seed),
         )
         for number, (what, step) in enumerate(steps, 1):
             progress(f"Demo {number}/{len(steps)}: {what} …")

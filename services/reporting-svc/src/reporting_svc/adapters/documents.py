@@ -201,7 +201,7 @@ def _docx_table(document: Any, table: Table) -> None:
             cell.text = value
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
-                if c > 0:
+                if c > 0 and not _text_columns(table):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
@@ -210,6 +210,11 @@ def _docx_table(document: Any, table: Table) -> None:
         note = document.add_paragraph().add_run(table.note)
         note.italic = True
         note.font.size = Pt(7.5)
+
+
+def _text_columns(table: Table) -> bool:
+    """A table of text (a protokoll's actions) is read left-aligned; figures are right-aligned."""
+    return bool(getattr(table, "text_columns", False))
 
 
 def _docx_widths(grid: list[list[str]]) -> tuple[float, list[float]]:
@@ -354,7 +359,7 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
         col_widths=widths,
         width=sum(widths),
         align="LEFT",
-        text_align=("LEFT", *(["RIGHT"] * (columns - 1))),
+        text_align=("LEFT", *([("LEFT" if _text_columns(table) else "RIGHT")] * (columns - 1))),
         line_height=size * 0.5,
         padding=CELL_PADDING,
         first_row_as_headings=True,

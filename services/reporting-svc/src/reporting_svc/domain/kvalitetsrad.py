@@ -201,7 +201,7 @@ def check_held(
     if status is not MeetingStatus.PLANNED:
         raise RuleViolation("Mötet är redan registrerat som hållet", state=True)
     if held_on > today:
-        raise RuleViolation("Mötet har inte hållits ännu", "held_on")
+        raise RuleViolation("Mötet har inte hållits ännu", "meeting_on")
     if not participant_ids:
         raise RuleViolation("Ange vilka som var närvarande", "participant_ids")
     return MeetingStatus.HELD

@@ -20,7 +20,16 @@ from typing import TypeVar
 
 from platform_shared.access import Action, Target
 from platform_shared.permissions import Scope
-from risk_svc.adapters.orm import Control, ControlPlan, Risk, RiskAnalysis, SelfAssessment
+from risk_svc.adapters.orm import (
+    Control,
+    ControlPlan,
+    Goal,
+    Indicator,
+    IndicatorActivity,
+    Risk,
+    RiskAnalysis,
+    SelfAssessment,
+)
 from risk_svc.service_layer.context import CommandCtx, Ctx
 
 RISK_NOT_FOUND = "Risken finns inte"
@@ -224,3 +233,91 @@ async def performed_control(ctx: CommandCtx, control_id: uuid.UUID, *, precondit
         if_match=ctx.if_match if precondition else None,
         lock=True,
     )
+
+
+# --- goals, indicators and their activities: RISK_READ to see, RISK_MANAGE at the unit to change -----
+
+GOAL_NOT_FOUND = "Målet finns inte"
+INDICATOR_NOT_FOUND = "Indikatorn finns inte"
+ACTIVITY_NOT_FOUND = "Aktiviteten finns inte"
+
+
+async def _reads_unit(ctx: Ctx, unit_id: uuid.UUID) -> bool:
+    """Goals and indicators name organisational things: read by those who read risks there, and as
+    figures by those who read its aggregates."""
+    if await ctx.caller.can(Action.RISK_READ, Target(unit_id=unit_id)):
+        return True
+    return await ctx.caller.authz.can_aggregate(ctx.caller.principal, Action.RISK_READ, unit_id)
+
+
+async def readable_goal(ctx: Ctx, goal_id: uuid.UUID) -> Goal:
+    return await ctx.load(
+        Goal, goal_id, not_found=GOAL_NOT_FOUND, visible=lambda g: _reads_unit(ctx, g.unit_id)
+    )
+
+
+async def managed_goal(ctx: CommandCtx, goal_id: uuid.UUID, *, precondition: bool = True) -> Goal:
+    """A goal to change (or to add an indicator to): RISK_MANAGE at its unit (403), If-Match (412)."""
+
+    async def permitted(goal: Goal) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, goal.unit_id)
+
+    return await ctx.load(
+        Goal,
+        goal_id,
+        not_found=GOAL_NOT_FOUND,
+        visible=lambda g: _reads_unit(ctx, g.unit_id),
+        permitted=permitted,
+        if_match=ctx.if_match if precondition else None,
+        lock=True,
+    )
+
+
+async def readable_indicator(ctx: Ctx, indicator_id: uuid.UUID) -> Indicator:
+    return await ctx.load(
+        Indicator, indicator_id, not_found=INDICATOR_NOT_FOUND, visible=lambda i: _reads_unit(ctx, i.unit_id)
+    )
+
+
+async def managed_indicator(
+    ctx: CommandCtx, indicator_id: uuid.UUID, *, precondition: bool = True
+) -> Indicator:
+    """An indicator to change or to record a value of: RISK_MANAGE at its unit (403), If-Match (412)."""
+
+    async def permitted(indicator: Indicator) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, indicator.unit_id)
+
+    return await ctx.load(
+        Indicator,
+        indicator_id,
+        not_found=INDICATOR_NOT_FOUND,
+        visible=lambda i: _reads_unit(ctx, i.unit_id),
+        permitted=permitted,
+        if_match=ctx.if_match if precondition else None,
+        lock=True,
+    )
+
+
+async def owned_activity(ctx: CommandCtx, activity_id: uuid.UUID) -> IndicatorActivity:
+    """An activity to complete or follow up: its owner, or RISK_MANAGE at its unit."""
+
+    async def visible(a: IndicatorActivity) -> bool:
+        return a.owner_id == ctx.caller.id or await _reads_unit(ctx, a.unit_id)
+
+    async def permitted(a: IndicatorActivity) -> None:
+        if a.owner_id != ctx.caller.id:
+            await ctx.caller.require(Action.RISK_MANAGE, a.unit_id)
+
+    return await ctx.load(
+        IndicatorActivity,
+        activity_id,
+        not_found=ACTIVITY_NOT_FOUND,
+        visible=visible,
+        permitted=permitted,
+        if_match=ctx.if_match,
+        lock=True,
+    )
+
+
+async def reads_unit(ctx: Ctx, unit_id: uuid.UUID) -> bool:
+    return await _reads_unit(ctx, unit_id)

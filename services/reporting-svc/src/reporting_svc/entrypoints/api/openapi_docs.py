@@ -19,6 +19,10 @@ W = "/api/v1/webhooks"
 A = "/api/v1/arshjul"
 SEES = (*STATS, *WRITE, Action.REPORT_APPROVE, Action.REPORT_ADOPT)
 ANYONE = "Any signed-in person: the feed shows what she may see."
+KR = "/api/v1/kvalitetsrad"
+PERSON = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0b01"
+SECRETARY = "0190f5a2-6c1e-7a10-9c44-2d1f6b0e0b02"
+LOCKED = "Not once the protokoll is justerat (409). Send the meeting's version as `If-Match`."
 
 OPERATIONS: Operations = {
     ("GET", f"{REP}/deviations/summary"): Operation(
@@ -200,4 +204,69 @@ OPERATIONS: Operations = {
         does="Revoke: the URL answers 404 from now.",
     ),
     ("GET", f"{A}/overview.pdf"): Operation("arshjul_overview", SEES, query={"year": 2026, "unit_id": UNIT}),
+    # --- kvalitetsråd (issue 14) ---
+    ("POST", KR): Operation(
+        "kvalitetsrad_plan",
+        WRITE,
+        example={
+            "unit_id": UNIT,
+            "occasion": "t1",
+            "meeting_on": "2026-05-12",
+            "participant_ids": [PERSON, SECRETARY],
+            "secretary_id": SECRETARY,
+            "chef_id": PERSON,
+        },
+        does="Plan a kvalitetsråd for a unit: its agenda is seed 004's dagordning, with the figures of the "
+        "period the occasion prepares (live until justerat).",
+    ),
+    ("GET", KR): Operation("kvalitetsrad_list", WRITE + STATS, query={"unit_id": UNIT, "status": "justerat"}),
+    ("GET", f"{KR}/{{meeting_id}}"): Operation(
+        "kvalitetsrad_get",
+        WRITE + STATS,
+        does="One kvalitetsråd: agenda items with notes, decisions, actions and figures; the balanslista "
+        "(open actions of the unit's earlier meetings) and the justerade protokoll one level up and down "
+        "it announces." + SMALL,
+    ),
+    ("PATCH", f"{KR}/{{meeting_id}}"): Operation(
+        "kvalitetsrad_update", WRITE, LOCKED, {"meeting_on": "2026-05-14"}
+    ),
+    ("PUT", f"{KR}/{{meeting_id}}/items/{{key}}"): Operation(
+        "kvalitetsrad_write_item",
+        WRITE,
+        LOCKED,
+        {"notes": "Två klagomål på maten under tertialen.", "decisions": "Kosten tas upp med köket."},
+    ),
+    ("POST", f"{KR}/{{meeting_id}}/actions"): Operation(
+        "kvalitetsrad_decide_action",
+        WRITE,
+        LOCKED,
+        {
+            "item_key": "klagomal",
+            "description": "Ny rutin för matbeställning",
+            "owner_id": PERSON,
+            "due_date": "2026-06-30",
+        },
+    ),
+    ("POST", f"{KR}/{{meeting_id}}/follow-ups"): Operation(
+        "kvalitetsrad_follow_up",
+        WRITE,
+        LOCKED + " The action is an open one of the unit's earlier justerade kvalitetsråd.",
+        {"action_id": UNIT, "outcome": "done", "note": "Rutinen gäller från 1 juni."},
+    ),
+    ("POST", f"{KR}/{{meeting_id}}/held"): Operation(
+        "kvalitetsrad_held",
+        WRITE,
+        "The meeting must be `planned` and its day come; who attended is required.",
+        {"participant_ids": [PERSON, SECRETARY]},
+    ),
+    ("POST", f"{KR}/{{meeting_id}}/justera"): Operation(
+        "kvalitetsrad_justera",
+        (Action.REPORT_ADOPT,),
+        "The meeting must be `held`, written down by a secretary other than the caller, every action with "
+        "owner and due date and every carried action followed up. The chef named as `chef_id` justerar "
+        "(none named: whoever may adopt reports at the unit). After it nothing changes (409).",
+    ),
+    ("GET", f"{KR}/{{meeting_id}}/protokoll"): Operation(
+        "kvalitetsrad_protokoll", WRITE + STATS, query={"format": "pdf"}
+    ),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +103,28 @@ async def compute_figures(
     """Every figure of the report's template, from the read models as they are now."""
     report_type = ReportType(report.type)
     first, last = report_period(report_type, report.year, report.tertial)
-    stats = Statistics(session, replica)
     granularity = column_granularity(report_type, report.tertial)
+    keys = figure_keys(report_type)
+    return await figures_for(session, replica, keys, first, last, report.unit_id, granularity, settings)
+
+
+async def figures_for(
+    session: AsyncSession,
+    replica: ReplicaTables,
+    keys: list[str],
+    first: date,
+    last: date,
+    unit_id: uuid.UUID,
+    granularity: Granularity,
+    settings: TenantSettings,
+) -> list[RawFigure]:
+    """The figures `keys` (report_templates.FIGURES) of a unit's subtree for a period, as they are now
+    (a report's template, a kvalitetsråd's agenda)."""
+    stats = Statistics(session, replica)
     figures: list[RawFigure] = []
-    for key in figure_keys(report_type):
+    for key in keys:
         spec = FIGURES[key]
-        request = FigureRequest(first, last, spec.granularity or granularity, [report.unit_id], spec.filters)
+        request = FigureRequest(first, last, spec.granularity or granularity, [unit_id], spec.filters)
         if spec.kind is FigureKind.RISK_MATRIX:
             figures.append(await risk_matrix_figure(session, stats, request, key=key, title=spec.title))
         elif spec.kind is FigureKind.CONTROL_STATUS:
@@ -126,7 +142,7 @@ async def compute_figures(
                 )
             )
         elif spec.kind is FigureKind.COMPARISON:
-            total = FigureRequest(first, last, Granularity.TOTAL, [report.unit_id], spec.filters)
+            total = FigureRequest(first, last, Granularity.TOTAL, [unit_id], spec.filters)
             figures.append(
                 await comparison_figure(
                     stats, total, key=key, title=spec.title, subject=spec.subject, by=spec.by
@@ -143,7 +159,7 @@ async def compute_figures(
                 last=last,
                 granularity=Granularity.TERTIAL,
                 periods=PATTERN_PERIODS,
-                roots=[report.unit_id],
+                roots=[unit_id],
                 thresholds=settings.pattern_thresholds,
             )
             figures.append(found.largest(PATTERNS_IN_REPORT))

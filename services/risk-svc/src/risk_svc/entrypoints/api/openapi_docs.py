@@ -216,3 +216,145 @@ OPERATIONS: Operations = {
         example={"bands": {"medium_from": 4, "high_from": 8, "very_high_from": 12}},
     ),
 }
+
+GOAL = "0190f5a4-2b3c-7d4e-8f5a-6b7c8d9e0f01"
+INDICATOR = "0190f5a4-3c4d-7e5f-8a6b-7c8d9e0f1a02"
+ACTIVE_GOAL = "The goal must be `active`."
+ACTIVE_INDICATOR = "The indicator must be `active`."
+GOAL_OPERATIONS: Operations = {
+    ("POST", f"{R}/goals"): Operation(
+        "goals_set",
+        MANAGE,
+        example={
+            "unit_id": UNIT,
+            "parent_id": GOAL,
+            "title": "Brukarna ska känna sig trygga med hemtjänsten",
+            "perspective": "malgrupp",
+            "prioritised": True,
+            "from_year": 2026,
+            "to_year": 2026,
+            "factors": [
+                {"kind": "kritisk_faktor", "perspective": "verksamhet", "text": "Kontinuitet i personalen"}
+            ],
+        },
+        does="Set a goal for a unit. Its level follows the unit's (nämndmål → förvaltningens → "
+        "verksamhetens → enhetens mål); every goal but a nämndmål breaks down a goal of a unit above "
+        "(`parent_id`). One prioritised goal per unit and year.",
+    ),
+    ("GET", f"{R}/goals"): Operation("goals_list", READ, query={"unit_id": UNIT, "year": 2026}),
+    ("GET", f"{R}/goals/{{goal_id}}"): Operation("goals_get", READ),
+    ("PATCH", f"{R}/goals/{{goal_id}}"): Operation(
+        "goals_update", MANAGE, ACTIVE_GOAL, {"title": "Brukarna ska känna sig trygga"}
+    ),
+    ("POST", f"{R}/goals/{{goal_id}}/end"): Operation(
+        "goals_end", MANAGE, ACTIVE_GOAL + " No active goal may be broken down from it."
+    ),
+    ("POST", f"{R}/indicators"): Operation(
+        "indicators_define",
+        MANAGE,
+        ACTIVE_GOAL,
+        {
+            "goal_id": GOAL,
+            "name": "Andel besök utförda av ordinarie personal",
+            "definition": "Besök av brukarens kontaktmannagrupp delat med alla besök under månaden",
+            "unit_of_measure": "procent",
+            "direction": "higher_is_better",
+            "target": 85,
+            "threshold": 75,
+            "frequency": "manadsvis",
+            "source": "entered",
+            "aggregation": "rate",
+            "rate_scale": 100,
+        },
+        does="Define an indicator of a goal: target (målvärde) and gränsvärde in its direction, how often "
+        "it is followed up, where its values come from and how the values of several units combine.",
+    ),
+    ("GET", f"{R}/indicators"): Operation("indicators_list", READ, query={"goal_id": GOAL}),
+    ("GET", f"{R}/indicators/{{indicator_id}}"): Operation("indicators_get", READ),
+    ("PATCH", f"{R}/indicators/{{indicator_id}}"): Operation(
+        "indicators_update", MANAGE, ACTIVE_INDICATOR, {"target": 90, "threshold": 80}
+    ),
+    ("POST", f"{R}/indicators/{{indicator_id}}/retire"): Operation(
+        "indicators_retire", MANAGE, ACTIVE_INDICATOR
+    ),
+    ("POST", f"{R}/indicators/{{indicator_id}}/measurements"): Operation(
+        "indicators_measurements_record",
+        MANAGE,
+        ACTIVE_INDICATOR + " Its source must be `entered`.",
+        {
+            "period": "2026-02",
+            "numerator": 140,
+            "denominator": 200,
+            "comment": "Många sjukskrivningar i februari",
+            "analysis": "Vikarier utan introduktion",
+            "activities": [
+                {
+                    "description": "Introducera vikariepoolen i gruppen",
+                    "owner_id": PERSON,
+                    "due_date": "2026-04-30",
+                }
+            ],
+        },
+        does="Record a period's value (a rate as numerator and denominator) with comment and analysis. A "
+        "value below the gränsvärde needs an activity with owner and due date (for a monthly indicator due "
+        "by the end of the month after the one it is recorded in) unless one is still running: else 422 "
+        "naming `activities`. A value for a period already measured replaces it (200).",
+    ),
+    ("GET", f"{R}/indicators/{{indicator_id}}/measurements"): Operation("indicators_measurements_list", READ),
+    ("POST", f"{R}/indicators/{{indicator_id}}/activities"): Operation(
+        "indicators_activities_plan",
+        MANAGE,
+        ACTIVE_INDICATOR,
+        {"description": "Schemaläggning med fasta grupper", "owner_id": PERSON, "due_date": "2026-04-30"},
+    ),
+    ("GET", f"{R}/indicators/{{indicator_id}}/activities"): Operation("indicators_activities_list", READ),
+    ("POST", f"{R}/activities/{{activity_id}}/complete"): Operation(
+        "indicator_activities_complete",
+        "The activity's owner, or `risk.manage` at its unit.",
+        "The activity must be `planned`.",
+    ),
+    ("POST", f"{R}/activities/{{activity_id}}/follow-up"): Operation(
+        "indicator_activities_follow_up",
+        "The activity's owner, or `risk.manage` at its unit.",
+        "The activity must be `completed`.",
+        {"effective": True, "effect": "Andelen steg till 82 procent i april"},
+    ),
+    ("GET", f"{R}/scorecards/{{unit_id}}"): Operation(
+        "scorecards_get",
+        (Action.RISK_READ, Action.STATS_READ),
+        query={"as_of": "2026-03-10"},
+        does="The unit's styrkort as of a day: each indicator at its latest ended period against target and "
+        "gränsvärde, the trend over 13 periods, status and open activities; each child unit's statuses "
+        "and its worst status; values combined upward only where the indicator sums or is a rate. With "
+        "`Accept: application/pdf` the same styrkort as PDF, a small chart of each indicator's trend.",
+    ),
+}
+OPERATIONS = {**OPERATIONS, **GOAL_OPERATIONS}
+
+IMPORT = "0190f5a4-4d5e-7f6a-8b7c-8d9e0f1a2b03"
+IMPORT_OPERATIONS: Operations = {
+    ("POST", f"{R}/imports"): Operation(
+        "comparison_imports_create",
+        "Permission `risk.manage` at any unit (the figures are the municipality's).",
+        example={"file": "kolada_sample.csv", "kind": "values"},
+        does="Upload a file in Kolada's open-data shape (multipart `file`; `kind=values`: columns kpi, "
+        "municipality, period, gender, value; `kind=titles`: kpi, title). CSV in UTF-8 with `,` or `;`, "
+        "or XLSX. Each row is checked on its own; refused rows come back with their row number and "
+        "reason. Idempotent per kpi/municipality/period/gender: a value held is left alone, another "
+        "replaces it. A file that cannot be read at all is refused whole (422 naming `file`).",
+    ),
+    ("GET", f"{R}/imports"): Operation(
+        "comparison_imports_list",
+        "Permission `risk.manage` or `stats.read` at any unit.",
+        query={"limit": 20},
+    ),
+    ("GET", f"{R}/imports/comparisons"): Operation(
+        "comparison_imports_compare",
+        "Permission `risk.manage` or `stats.read` at any unit.",
+        query={"kpi": "U21468", "municipality": ["0138", "0486"], "from": 2019, "to": 2024, "gender": "T"},
+    ),
+    ("GET", f"{R}/imports/{{import_id}}"): Operation(
+        "comparison_imports_get", "Permission `risk.manage` or `stats.read` at any unit."
+    ),
+}
+OPERATIONS = {**OPERATIONS, **IMPORT_OPERATIONS}

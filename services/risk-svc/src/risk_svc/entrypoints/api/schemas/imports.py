@@ -1,0 +1,50 @@
+"""Response models of comparison-figure imports and comparisons."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+
+class RefusedRowRead(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportRead(BaseModel):
+    id: uuid.UUID
+    kind: str
+    filename: str | None
+    file_format: str
+    imported: int
+    replaced: int
+    unchanged: int
+    refused_count: int
+    refused: list[RefusedRowRead]
+    kpis: list[str]
+    municipalities: list[str]
+    years: list[int]
+    summary: str
+    imported_by: uuid.UUID
+    imported_at: datetime
+
+
+class ComparisonPoint(BaseModel):
+    year: int
+    value: Decimal | None
+
+
+class ComparisonSeries(BaseModel):
+    municipality: str
+    values: list[ComparisonPoint]
+
+
+class ComparisonRead(BaseModel):
+    kpi: str
+    title: str | None
+    gender: str
+    years: list[int]
+    series: list[ComparisonSeries]

@@ -1,0 +1,1 @@
+"""Imports of published comparison figures (Kolada) and comparisons over municipalities."""
