@@ -5,7 +5,7 @@ deadlines with a Swedish notification, and calendar feeds scoped to their person
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from icalendar import Calendar
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from platform_shared import tracing
 from platform_shared.contracts.org import RoleEnded
+from platform_shared.contracts.reporting import KvalitetsradHeld
 from platform_shared.contracts.risk import RiskAnalysisCompleted
 from platform_shared.testing import wait_until
 from reporting_svc.adapters.orm import CalendarFeedToken, Notification, messaging
@@ -327,3 +328,27 @@ async def test_a_feed_is_read_as_its_person_is_now_so_an_ended_role_ends_the_uni
     )
     gone = await svc.client.get(f"{A}/calendar.ics", params={"feed": secret})
     assert gone.status_code == 404 and gone.json()["detail"] == "Kalenderflödet finns inte"
+
+
+async def test_a_kvalitetsrad_held_fulfils_the_earliest_open_kvalitetsrad_activity(svc: Any) -> None:
+    svc.clock.set(datetime(2026, 5, 2, 9, tzinfo=UTC))
+    await generated(svc)
+    copies = by_key((await wheel(svc, "enhet_a", "enhetschef_a")).json())
+    january = copies["kvalitetsrad_vb"]["id"]
+    await call(
+        svc, "POST", f"{A}/activities/{january}/complete", "enhetschef_a", json={"fulfilled_on": "2026-01-15"}
+    )
+    held = KvalitetsradHeld(
+        meeting_id=uuid.uuid4(),
+        unit_id=svc.org.units["enhet_a"],
+        occasion="t1",
+        meeting_on=date(2026, 4, 28),
+        held_at=datetime(2026, 4, 28, 13, tzinfo=UTC),
+    )
+    await svc.feed(held, group=ARSHJUL_GROUP)
+    after = by_key((await wheel(svc, "enhet_a", "enhetschef_a")).json())
+    assert (after["kvalitetsrad_t1"]["status"], after["kvalitetsrad_t1"]["evidence_type"]) == (
+        "done",
+        "KvalitetsradHeld",
+    )
+    assert after["kvalitetsrad_t2"]["status"] == "planned"
