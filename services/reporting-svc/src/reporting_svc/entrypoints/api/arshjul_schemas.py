@@ -37,7 +37,7 @@ class ArshjulAdoptBody(BaseModel):
     reference: str | None = Field(None, min_length=1, max_length=100, description="Diarienummer")
 
 
-class ActivityCreate(BaseModel):
+class ArshjulActivityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     due_on: Day
@@ -50,7 +50,7 @@ class ActivityCreate(BaseModel):
     target_id: uuid.UUID | None = Field(None, description="e.g. the ledningssystem document to review")
 
 
-class ActivityPatch(BaseModel):
+class ArshjulActivityPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(None, min_length=1, max_length=MAX_TITLE_CHARS)
     description: str | None = Field(None, max_length=4000)
@@ -58,18 +58,18 @@ class ActivityPatch(BaseModel):
     target_id: uuid.UUID | None = None
 
 
-class ActivityReschedule(BaseModel):
+class ArshjulActivityReschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     due_on: Day
 
 
-class ActivityComplete(BaseModel):
+class ArshjulActivityComplete(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fulfilled_on: Day | None = Field(None, description="The day it was done (default today)")
     note: str | None = Field(None, max_length=2000, description="What was done, e.g. where the protokoll is")
 
 
-class ActivityRead(BaseModel):
+class ArshjulActivityRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     arshjul_id: uuid.UUID
@@ -106,7 +106,7 @@ class ArshjulRead(BaseModel):
     decision: RecordedDecisionRead | None
     adopted_on: date | None
     version: int
-    activities: list[ActivityRead] = Field(description="Its own and the inherited ones, in date order")
+    activities: list[ArshjulActivityRead] = Field(description="Its own and the inherited ones, in date order")
 
 
 class ArshjulCreatedRead(BaseModel):
@@ -122,14 +122,14 @@ class ArshjulGeneratedRead(BaseModel):
     existing: int = Field(description="Units that had one for the year already (left as they are)")
 
 
-class FeedCreate(BaseModel):
+class CalendarFeedCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scope: FeedScope = Field(description="person: the caller's own activities; unit: a unit's årshjul")
     unit_id: uuid.UUID | None = Field(None, description="For scope unit: a unit the caller may see")
     label: str | None = Field(None, max_length=100)
 
 
-class FeedRead(BaseModel):
+class CalendarFeedRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     scope: FeedScope
@@ -139,10 +139,10 @@ class FeedRead(BaseModel):
     last_used_at: datetime | None
 
 
-class FeedCreatedRead(FeedRead):
+class CalendarFeedCreatedRead(CalendarFeedRead):
     secret: str | None = Field(description="Shown this once (only its hash is kept)")
     url: str | None = Field(description="The feed URL for a calendar client, with the secret")
 
 
-class FeedPage(BaseModel):
-    items: list[FeedRead]
+class CalendarFeedPage(BaseModel):
+    items: list[CalendarFeedRead]
