@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from deviation_svc.app import build_runtime as build_deviation
 from deviation_svc.config import DeviationSettings
+from org_svc.adapters.orm import Document, OrgUnit
 from org_svc.app import build_runtime as build_org
 from org_svc.config import OrgSettings
 from platform_shared.auth.tokens import DevTokens
@@ -154,6 +155,7 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
             await consumer.start()
     org = standard_org(DevTokens(tmp_path))
     await publish(transport, *org.events)
+    await a_document_the_examples_name(runtimes["org"])
     found = {name: Service(rt, list(rt.consumers), Writes(rt.engine)) for name, rt in runtimes.items()}
     for service in found.values():
         await drain(service.consumers)
@@ -161,6 +163,26 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
     for runtime in runtimes.values():
         await runtime.stop()
     await transport.stop()
+
+
+async def a_document_the_examples_name(org_svc: ServiceRuntime) -> None:
+    """The org-svc document deviation-svc's examples name (`document_id`, `document_ids`), so that its
+    revision-proposal consumer has a document to propose a revision of."""
+    now = utc_now()
+    async with org_svc.session_factory() as session, session.begin():
+        unit = OrgUnit(id=uuid.uuid4(), name="Enhet", level="enhet", laws=["SoL"], valid_from=now)
+        session.add(unit)
+        await session.flush()
+        session.add(
+            Document(
+                id=by_field_name("document_id"),
+                kind="rutin",
+                title="Rutin",
+                owner_role="enhetschef",
+                owner_unit_id=unit.id,
+                created_at=now,
+            )
+        )
 
 
 async def drain(consumers: list[EventConsumer]) -> None:

@@ -19,6 +19,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "### Calling the API"
 DOCUMENTS = "### Styrdokument in the demo"
 ARSHJUL = "### The årshjul in the demo"
+INFORMATION = "### Informationsplikt in the demo"
 GOALS_SECTION = "### Goals, the styrkort and jämförelsetal in the demo"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
@@ -185,3 +186,28 @@ def test_the_goals_walkthrough_runs_as_written(fresh_server: str, server_dir: Pa
     compared = json.loads(run(compare_block))
     assert [s["municipality"] for s in compared["series"]] == ["0138", "1497"]
     assert compared["title"].startswith("Exempel:") and 2024 in compared["years"]
+
+
+def test_the_readme_information_duty_blocks_run_as_written(fresh_server: str, server_dir: Path) -> None:
+    """Solgården's information duty partly met: lex Sarah taken up at an APT, the läkemedel rutin
+    acknowledged, lex Maria still to come (recorded by the last block), the fall rutin overdue."""
+    tokens = walkthrough_blocks()[0]
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(INFORMATION)]
+    assert len(blocks) == 3
+    script = "set -euo pipefail\n" + "\n".join([tokens, *blocks])
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(
+        line.endswith("informerade, 0 försenade: Rapporteringsskyldighet enligt lex Sarah") for line in lines
+    )
+    mine = [line for line in lines if line[:4].isdigit()]
+    assert any(" met Rapporteringsskyldighet enligt lex Sarah" in line for line in mine)
+    assert any(" met_late Ny eller reviderad rutin i din enhet" in line for line in mine)
+    assert any(" overdue Ny eller reviderad rutin i din enhet" in line for line in mine)
+    assert any(" pending Lex Maria och avvikelser i hälso- och sjukvård" in line for line in mine)
+    assert lines[-1].startswith("individual ") and lines[-1].endswith(
+        "Lex Maria och avvikelser i hälso- och sjukvård"
+    )

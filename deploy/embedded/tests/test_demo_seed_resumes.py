@@ -63,7 +63,7 @@ COMPLETE = {
     ("deviation", "ivo_notification"): 2,  # a Lex Sarah and a Lex Maria anmälan
     ("deviation", "complaint"): 2,
     ("deviation", "data_breach"): 1,
-    ("deviation", "improvement_proposal"): 4,
+    ("deviation", "improvement_proposal"): 5,
     ("reporting", "report"): 2,
     ("org", "document"): 4,
     ("org", "document_version"): 5,  # the introduction rutin has a new draft

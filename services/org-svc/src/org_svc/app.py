@@ -11,6 +11,7 @@ from org_svc.entrypoints.api.routes import router
 from org_svc.service_layer import handlers
 from org_svc.service_layer.audit import audit_consumer
 from org_svc.service_layer.context import Components
+from org_svc.service_layer.documents import proposals as document_proposals
 from org_svc.service_layer.documents import reviews as document_reviews
 from platform_shared.api.app import create_service_app
 from platform_shared.auth.tokens import DevTokens
@@ -28,7 +29,7 @@ DEFINITION = ServiceDefinition(
     replica=replica,
     alembic_ini=SERVICE_ROOT / "alembic.ini",
     routers=[router],
-    extra_consumers=lambda _rt: [audit_consumer()],
+    extra_consumers=lambda _rt: [audit_consumer(), document_proposals.revision_proposals_consumer()],
     extra_workers=document_reviews.workers,
     consumes_org_events=False,
     idempotency=idempotency,

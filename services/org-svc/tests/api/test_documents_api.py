@@ -3,7 +3,9 @@ the review cycle and its deadline, and the Swedish search (both databases)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from org_svc.service_layer.documents.reviews import scheduler
+from platform_shared.contracts.deviation import DeviationReported, ImprovementProposalAccepted
+from platform_shared.contracts.risk import RiskAssessed
+from platform_shared.testing import publish as publish_events
+from platform_shared.testing import wait_until
 from tests.conftest import Harness, start
 
 D = "/documents"
@@ -231,6 +237,24 @@ async def test_a_missed_review_emits_its_deadline_event_once_for_the_owners_chef
     assert len(await reviews_missed(h)) == 1  # the next review lies a year ahead
 
 
+async def test_the_owner_is_reminded_once_before_the_review_falls_due(org: Harness) -> None:
+    h = org
+    activity = await node(h, "activity", "Läkemedel", await node(h, "process", "Genomföra insatser"))
+    doc = await rutin(h, activity, "Rutin för läkemedelshantering", "Signera varje dos.")
+    await submit(h, doc)
+    in_force = (date.today() - timedelta(days=355)).isoformat()  # the review falls due in about ten days
+    await decide(h, doc, "enhetschef_a", body="role", role="enhetschef", decided_on=in_force)
+    await publish(h, doc, "enhetschef_a", valid_from=in_force)
+    ticks = scheduler(h.runtime)
+    await ticks.tick()
+    await ticks.tick()
+    [reminder] = [e for e in await outbox(h, "DeadlineApproaching") if e["rule"] == "document_review"]
+    assert (reminder["object_id"], reminder["responsible_person_id"]) == (doc, str(h.people["enhetschef_a"]))
+    assert [e for e in await outbox(h, "DeadlineMissed") if e["rule"] == "document_review"] == []
+    await h.call("POST", f"{D}/{doc}/withdraw", "enhetschef_a", expect=200)
+    await h.call("POST", f"{D}/{doc}/versions", "enhetschef_a", json={}, expect=409)  # upphävt
+
+
 async def test_a_search_in_swedish_finds_a_rutin_by_an_inflected_word(org: Harness) -> None:
     h = org
     activity = await node(h, "activity", "Läkemedel", await node(h, "process", "Genomföra insatser"))
@@ -329,3 +353,80 @@ async def test_the_published_ledningssystem_exports_as_one_pdf_and_one_docx(
     assert text.index("Processkarta") < text.index("Rutin: Rutin för läkemedelshantering")
     assert "Signera varje dos." in text and "Rapportera – samma dag." in text
     assert not [t for t in text if "Utkast som inte publicerats" in t]
+
+
+async def test_an_accepted_forbattringsforslag_a_deviation_and_a_risk_are_proposals_on_the_rutin(
+    org: Harness,
+) -> None:
+    h = org
+    activity = await node(h, "activity", "Läkemedel", await node(h, "process", "Genomföra insatser"))
+    doc = await rutin(h, activity, "Rutin för läkemedelshantering", "Signera varje dos.")
+    await submit(h, doc)
+    await decide(h, doc, "enhetschef_a")
+    await publish(h, doc, "enhetschef_a")
+    unit, now = h.units["enhet_a"], datetime.now(UTC)
+    accepted = ImprovementProposalAccepted(
+        proposal_id=uuid.uuid4(),
+        reference="FF-2026-000003",
+        unit_id=unit,
+        outcome="rutin_revision",
+        document_id=uuid.UUID(doc),
+        accepted_at=now,
+        assessed_by=h.people["enhetschef_a"],
+    )
+    reported = DeviationReported(
+        deviation_id=uuid.uuid4(),
+        reference="AVV-2026-000042",
+        unit_id=unit,
+        occurred_at=now,
+        reported_at=now,
+        document_ids=[uuid.UUID(doc), uuid.uuid4()],  # a document org-svc does not have: no proposal
+    )
+    assessed = RiskAssessed(
+        risk_id=uuid.uuid4(),
+        unit_id=unit,
+        probability=3,
+        consequence=3,
+        risk_value=9,
+        assessed_at=now,
+        revises_document_id=uuid.UUID(doc),
+    )
+    for _ in range(2):  # delivered again: still one proposal each
+        await publish_events(h.transport, accepted, reported, source="deviation-svc")
+        await publish_events(h.transport, assessed, source="risk-svc")
+
+    async def listed() -> list[dict[str, Any]]:
+        found = await h.call("GET", f"{D}/{doc}/revision-proposals", "enhetschef_a", expect=200)
+        return list(found.json()["items"])
+
+    await wait_until(lambda: _count(listed, 3))
+    by_source = {p["source"]: p for p in await listed()}
+    assert by_source["improvement"]["source_reference"] == "FF-2026-000003"
+    assert by_source["deviation"]["source_title"] == "Avvikelse"
+    assert by_source["risk"]["source_title"] == "Risk"
+    assert (await h.call("GET", f"{D}/{doc}", "enhetschef_a")).json()["open_proposals"] == 3
+
+    settle = f"{D}/{doc}/revision-proposals"
+    deviation = by_source["deviation"]["id"]
+    await h.call(
+        "POST", f"{settle}/{deviation}/settle", "enhetschef_a", json={"decision": "reject"}, expect=422
+    )
+    await h.call(
+        "POST", f"{settle}/{deviation}/settle", "medarbetare_a", json={"decision": "accept"}, expect=403
+    )
+    rejected = {"decision": "reject", "motivation": "Rutinen är tydlig; den följdes inte."}
+    await h.call("POST", f"{settle}/{deviation}/settle", "enhetschef_a", json=rejected, expect=200)
+    improvement = by_source["improvement"]["id"]
+    await h.call(
+        "POST", f"{settle}/{improvement}/settle", "enhetschef_a", json={"decision": "accept"}, expect=200
+    )
+    await h.call("POST", f"{D}/{doc}/versions", "enhetschef_a", json={"body": "Signera i appen."}, expect=201)
+    await submit(h, doc, 2)
+    await decide(h, doc, "enhetschef_a", number=2)
+    await publish(h, doc, "enhetschef_a", number=2)
+    statuses = {p["source"]: p["status"] for p in await listed()}
+    assert statuses == {"improvement": "done", "deviation": "rejected", "risk": "open"}
+
+
+async def _count(listed: Any, expected: int) -> bool:
+    return len(await listed()) == expected

@@ -54,6 +54,7 @@ from platform_shared.contracts.deviation import (
     ActionRejected,
     DeviationReported,
     DeviationVoided,
+    ImprovementProposalAccepted,
 )
 from platform_shared.contracts.risk import RiskAssessed
 from platform_shared.decisions import Decision
@@ -486,3 +487,25 @@ def test_accepted_proposals_are_done_when_a_new_version_is_published() -> None:
         accept(ProposalStatus.REJECTED)
     assert settled_by_publication(ProposalStatus.ACCEPTED)
     assert not settled_by_publication(ProposalStatus.OPEN)
+
+
+def test_a_forbattringsforslag_accepted_as_a_rutin_revision_proposes_revising_that_rutin() -> None:
+    proposal_id, rutin = uuid.uuid4(), uuid.uuid4()
+    accepted = ImprovementProposalAccepted(
+        proposal_id=proposal_id,
+        reference="FF-2026-000003",
+        unit_id=ENHET_A,
+        outcome="rutin_revision",
+        document_id=rutin,
+        accepted_at="2026-03-02T10:00:00+01:00",  # type: ignore[arg-type]
+        assessed_by=PERSON,
+    )
+    [request] = requests_from_event(accepted.event_type, accepted.model_dump())
+    assert (request.document_id, request.source, request.source_id, request.source_reference) == (
+        rutin,
+        ProposalSource.IMPROVEMENT,
+        proposal_id,
+        "FF-2026-000003",
+    )
+    as_action = accepted.model_copy(update={"outcome": "action", "document_id": None})
+    assert requests_from_event(as_action.event_type, as_action.model_dump()) == []

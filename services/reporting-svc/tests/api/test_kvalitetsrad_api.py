@@ -5,11 +5,14 @@ the protokoll as PDF and DOCX; and the verksamhetsplan as report type vp."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 from docx import Document
 
+from platform_shared.contracts.reporting import KvalitetsradHeld
+from reporting_svc.domain.arshjul.fulfilment import EvidenceKind, evidence_from_event
 from reporting_svc.domain.kvalitetsrad import AGENDA_KEYS, Direction, FollowUpOutcome, MeetingStatus, Occasion
 from reporting_svc.domain.report_templates import sections_of
 from reporting_svc.domain.reports import ReportType
@@ -201,6 +204,25 @@ async def test_rebuild_leaves_meetings_made_through_the_api_untouched(svc: Any) 
     assert (await _call(svc, "GET", f"{KR}/{meeting['id']}", "enhetschef_a")).json() == done
 
 
+async def test_the_meeting_links_the_units_kvalitetsrad_report_as_its_printed_underlag(svc: Any) -> None:
+    svc.clock.set(NOW)
+    unit = str(svc.org.units["enhet_a"])
+    made = {}
+    for kind in ("kvalitetsrad", "t2"):
+        body = {"type": kind, "year": 2026, "unit_id": unit}
+        made[kind] = (await _call(svc, "POST", "/api/v1/reports", "kvalitetsledare", 201, json=body)).json()[
+            "id"
+        ]
+    meeting = await _plan(svc, "enhet_a", "2026-09-10", "enhetschef_a")
+    path = f"{KR}/{meeting['id']}"
+    r = await _call(svc, "PATCH", path, "kvalitetsledare", 422, json={"report_id": made["t2"]})
+    assert r.json()["errors"][0]["field"] == "report_id"
+    linked = (
+        await _call(svc, "PATCH", path, "kvalitetsledare", json={"report_id": made["kvalitetsrad"]})
+    ).json()
+    assert linked["report_id"] == made["kvalitetsrad"]
+
+
 async def test_a_vp_report_can_be_created_and_adopted(svc: Any) -> None:
     svc.clock.set(datetime(2026, 12, 10, 9, tzinfo=UTC))  # the plan for the coming year, before it starts
     body = {"type": "vp", "year": 2027, "unit_id": str(svc.org.units["forvaltning"])}
@@ -225,3 +247,13 @@ def test_the_api_offers_exactly_the_domains_occasions_statuses_outcomes_and_dire
     pairs = ((OccasionName, Occasion), (StatusName, MeetingStatus), (OutcomeName, FollowUpOutcome))
     for literal, enum in (*pairs, (DirectionName, Direction)):
         assert set(get_args(literal)) == {e.value for e in enum}
+
+
+def test_a_held_kvalitetsrad_is_evidence_for_the_arshjul_on_the_day_it_met() -> None:
+    unit = uuid.uuid4()
+    held = KvalitetsradHeld(
+        meeting_id=uuid.uuid4(), unit_id=unit, occasion="t2", meeting_on=date(2026, 9, 10), held_at=NOW
+    )
+    evidence = evidence_from_event(held.event_type, held.model_dump())
+    assert evidence is not None and evidence.kind is EvidenceKind.MEETING_HELD
+    assert (evidence.unit_id, evidence.occurred_on) == (unit, date(2026, 9, 10))  # not when it was recorded

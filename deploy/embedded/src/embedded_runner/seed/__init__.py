@@ -17,7 +17,18 @@ from pathlib import Path
 
 import httpx
 
-from embedded_runner.seed import arshjul, cases, documents, goals, kvalitetsrad, org, proposals, reports, risk
+from embedded_runner.seed import (
+    arshjul,
+    cases,
+    documents,
+    goals,
+    information,
+    kvalitetsrad,
+    org,
+    proposals,
+    reports,
+    risk,
+)
 from embedded_runner.seed.client import ADMIN_SUBJECT, DemoClient
 from embedded_runner.seed.journal import JOURNAL_FILE, SeedJournal
 from platform_shared.auth.tokens import DevTokens
@@ -80,6 +91,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("the årshjul: adopted, with done, due and late activities", arshjul.seed),
             ("reports and their documents", reports.seed),
             ("the ledningssystem: process map, riktlinjer and rutiner", documents.seed),
+            ("the staff's information duty, partly met", information.seed),
             ("a kvalitetsråd held and justerat, the next ones planned", kvalitetsrad.seed),
         )
         for number, (what, step) in enumerate(steps, 1):

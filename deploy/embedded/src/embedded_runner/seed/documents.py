@@ -1,7 +1,8 @@
 """Demo of the ledningssystem's documents, through the public API: a process map with a huvudprocess
 and a stödprocess and their activities, the nämnd's riktlinje for lex Sarah (decided at a meeting, §),
 Solgården's rutiner (one published over a year ago and now overdue for review: its owner and her chef
-are told), and the avdelning's rutin for introducing new staff, in force with a new draft in the works."""
+are told; one with a förbättringsförslag accepted as a revision of it), and the avdelning's rutin
+for introducing new staff, in force with a new draft in the works."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from platform_shared.timeutil import local_date
 
 DOCUMENTS = "/api/v1/org/documents"
 
-LAKEMEDEL = """## Syfte
-
-Att varje boende får rätt läkemedel, i rätt dos, vid rätt tid.
+LAKEMEDEL = """Varje boende ska få rätt läkemedel, i rätt dos, vid rätt tid.
 
 ## Så här gör vi
 
@@ -25,11 +24,7 @@ Att varje boende får rätt läkemedel, i rätt dos, vid rätt tid.
    sjuksköterskan.
 """
 
-FALL = """## Syfte
-
-Att förebygga fall och fallskador hos de boende.
-
-## Så här gör vi
+FALL = """## Så här gör vi
 
 - Gör en riskbedömning för fall när en boende flyttar in och när hälsotillståndet ändras.
 - Kom överens om åtgärder i genomförandeplanen (belysning, hjälpmedel, tillsyn nattetid).
@@ -47,9 +42,7 @@ Rapporten tas emot av enhetschefen, utreds skyndsamt och anmäls till IVO när m
 allvarligt.
 """
 
-INTRODUKTION = """## Syfte
-
-Att nyanställda får veta hur vi arbetar innan de arbetar ensamma.
+INTRODUKTION = """Nyanställda ska veta hur vi arbetar innan de arbetar ensamma.
 
 ## Så här gör vi
 
@@ -145,6 +138,29 @@ async def seed(demo: DemoClient) -> None:
     )
     await d.adopt(
         rutin, "erik.sand", {"body": "role", "role": "enhetschef", "decided_on": d.day(40)}, d.day(35)
+    )
+    # A förbättringsförslag Erik accepts as a revision of his rutin: org-svc shows it on the rutin.
+    proposal = await demo.call(
+        "POST",
+        "/api/v1/improvement-proposals",
+        "demo:mia.strand",
+        json={
+            "unit_id": d.units["E-SOL"]["id"],
+            "title": "Dubbelkontroll av dosetter",
+            "text": "Låt två personer kontrollera veckans dosetter när de delas, så upptäcks fel "
+            "före given dos.",
+        },
+    )
+    await demo.call(
+        "POST",
+        f"/api/v1/improvement-proposals/{proposal['id']}/assess",
+        "demo:erik.sand",
+        json={
+            "decision": "accept",
+            "outcome": "rutin_revision",
+            "document_id": rutin,
+            "revision": "Rutinen kompletteras med dubbelkontroll när dosetterna delas.",
+        },
     )
 
     # Published 13 months ago with a 12-month interval: overdue for review (Erik and his chef are told).

@@ -125,8 +125,17 @@ def _line(
 ) -> None:
     pdf.set_font("DejaVu", "B" if bold else "", size)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(gap)
+
+
+def _item(pdf: FPDF, marker: str, text: str, indent: float = 4, size: float = 10) -> None:
+    """A list item with a hanging indent: wrapped lines start under the text, not the marker."""
+    pdf.set_font("DejaVu", "", size)
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.cell(6, size * 0.5, marker)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(0.8)
 
 
 def to_pdf(system: Ledningssystem) -> bytes:
@@ -161,17 +170,16 @@ def to_pdf(system: Ledningssystem) -> bytes:
         for label, value in document.facts:
             _line(pdf, f"{label}: {value}", 8.5, gap=0.3)
         pdf.ln(3)
-        if document.purpose:
-            _line(pdf, "Syfte", 11, bold=True)
-            _line(pdf, document.purpose)
+        if document.purpose:  # the lead: what the document is for
+            _line(pdf, document.purpose, 11, gap=2.5)
         for block in blocks(document.body):
             if block.kind == "heading":
                 pdf.ln(1)
                 _line(pdf, block.text, max(10.5, 13 - block.level), bold=True)
             elif block.kind == "bullet":
-                _line(pdf, f"•  {block.text}", indent=4, gap=0.8)
+                _item(pdf, "•", block.text)
             elif block.kind == "numbered":
-                _line(pdf, f"{block.level}.  {block.text}", indent=4, gap=0.8)
+                _item(pdf, f"{block.level}.", block.text)
             else:
                 _line(pdf, block.text, gap=2)
     return bytes(pdf.output())
@@ -206,9 +214,9 @@ def to_docx(system: Ledningssystem) -> bytes:
             fact.add_run(f"{label}: ").bold = True
             fact.add_run(value)
             fact.paragraph_format.space_after = Pt(0)
-        if exported.purpose:
-            document.add_heading("Syfte", level=2)
-            document.add_paragraph(exported.purpose)
+        if exported.purpose:  # the lead: what the document is for
+            lead = document.add_paragraph()
+            lead.add_run(exported.purpose).italic = True
         for block in blocks(exported.body):
             if block.kind == "heading":
                 document.add_heading(block.text, level=min(block.level + 1, 4))

@@ -26,6 +26,7 @@ from org_svc.domain.model import (
     check_validity,
     parse_role,
 )
+from org_svc.domain.providers import ProviderFacts, Regi, check_regi
 from org_svc.service_layer.context import directory, record
 from org_svc.service_layer.information import dues as information_dues
 from platform_shared.contracts import org as ev
@@ -43,16 +44,21 @@ class CreateUnit:
     code: str | None = None
     laws: tuple[Law, ...] = ()
     valid_from: datetime | None = None
+    regi: Regi = Regi.EGEN
+    provider: ProviderFacts | None = None
 
 
 @dataclass(frozen=True)
 class UpdateUnit:
-    """Rename and/or change the laws, from `effective_at` (default now; never in the future)."""
+    """Rename, change the laws and/or how the unit is run (regi and provider), from `effective_at`
+    (default now; never in the future)."""
 
     unit_id: uuid.UUID
     name: str | None = None
     laws: tuple[Law, ...] | None = None
     effective_at: datetime | None = None
+    regi: Regi | None = None
+    provider: ProviderFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class EndRole:
 
 # ---- units ---------------------------------------------------------------------------------------
 async def _history(uow: UnitOfWork, unit: OrgUnit, kind: ChangeKind, at: datetime) -> None:
+    regi = kind in (ChangeKind.CREATED, ChangeKind.REGI_CHANGED)
     uow.session.add(
         OrgUnitChange(
             id=new_id(),
@@ -115,9 +122,52 @@ async def _history(uow: UnitOfWork, unit: OrgUnit, kind: ChangeKind, at: datetim
             name=unit.name if kind in (ChangeKind.CREATED, ChangeKind.RENAMED) else None,
             parent_id=unit.parent_id if kind in (ChangeKind.CREATED, ChangeKind.MOVED) else None,
             laws=list(unit.laws) if kind in (ChangeKind.CREATED, ChangeKind.LAWS_CHANGED) else None,
+            **({name: getattr(unit, name) for name in REGI_COLUMNS} if regi else {}),
             actor_id=uow.actor_id,
             recorded_at=uow.clock(),
         )
+    )
+
+
+REGI_COLUMNS = (
+    "regi",
+    "procurement_form",
+    "provider_name",
+    "organisationsnummer",
+    "contract_reference",
+    "contract_from",
+    "contract_to",
+)
+
+
+def _set_regi(unit: OrgUnit, regi: Regi, facts: ProviderFacts | None) -> bool:
+    """The unit's regi columns from the facts; True when they changed."""
+    values = {
+        "regi": regi.value,
+        "procurement_form": facts.procurement_form.value if facts else None,
+        "provider_name": facts.provider_name if facts else None,
+        "organisationsnummer": facts.organisationsnummer if facts else None,
+        "contract_reference": facts.contract_reference if facts else None,
+        "contract_from": facts.contract_from if facts else None,
+        "contract_to": facts.contract_to if facts else None,
+    }
+    changed = any(getattr(unit, k) != v for k, v in values.items())
+    for k, v in values.items():
+        setattr(unit, k, v)
+    return changed
+
+
+def _regi_event(unit: OrgUnit, at: datetime) -> ev.OrgUnitRegiChanged:
+    return ev.OrgUnitRegiChanged(
+        unit_id=unit.id,
+        regi=unit.regi,
+        procurement_form=unit.procurement_form,
+        provider_name=unit.provider_name,
+        organisationsnummer=unit.organisationsnummer,
+        contract_reference=unit.contract_reference,
+        contract_from=unit.contract_from,
+        contract_to=unit.contract_to,
+        changed_at=at,
     )
 
 
@@ -150,6 +200,7 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
         check_unit_open(parent.valid_to)
     if cmd.code and await session.scalar(select(OrgUnit.id).where(OrgUnit.code == cmd.code)):
         raise AlreadyExists(f"En enhet med koden {cmd.code} finns redan")
+    facts = check_regi(cmd.regi, cmd.provider)
     unit = OrgUnit(
         id=new_id(),
         parent_id=cmd.parent_id,
@@ -159,6 +210,7 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
         laws=[law.value for law in cmd.laws],
         valid_from=cmd.valid_from or uow.clock(),
     )
+    _set_regi(unit, cmd.regi, facts)
     session.add(unit)
     await _history(uow, unit, ChangeKind.CREATED, unit.valid_from)
     await record(
@@ -173,6 +225,8 @@ async def add_unit(uow: UnitOfWork, cmd: CreateUnit) -> OrgUnit:
             valid_from=unit.valid_from,
         ),
     )
+    if unit.regi != Regi.EGEN:  # no regi event means egen regi to every replica
+        await record(uow, _regi_event(unit, unit.valid_from))
     return unit
 
 
@@ -194,6 +248,13 @@ async def change_unit(uow: UnitOfWork, cmd: UpdateUnit) -> OrgUnit:
         unit.laws = laws
         await _history(uow, unit, ChangeKind.LAWS_CHANGED, at)
         await record(uow, ev.OrgUnitLawsChanged(unit_id=unit.id, laws=laws, changed_at=at))
+    if cmd.regi is not None:
+        facts = check_regi(cmd.regi, cmd.provider)
+        if _set_regi(unit, cmd.regi, facts):
+            not_before = await _last_change(uow, unit, ChangeKind.REGI_CHANGED)
+            check_effective_date("effective_at", at, not_before=not_before, now=now, future_allowed=False)
+            await _history(uow, unit, ChangeKind.REGI_CHANGED, at)
+            await record(uow, _regi_event(unit, at))
     return unit
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_svc.adapters.orm import OrgUnit, OrgUnitChange
 from org_svc.domain.history import ChangeKind, UnitChange, UnitState, state_at
+from org_svc.domain.providers import ProcurementForm, ProviderFacts, Regi
 from platform_shared.orgreplica.responsibility import Regime, lex_regimes
 
 
@@ -49,9 +52,29 @@ async def history(session: AsyncSession, unit_ids: Iterable[uuid.UUID]) -> dict[
                 name=row.name,
                 parent_id=row.parent_id,
                 laws=tuple(row.laws) if row.laws is not None else None,
+                regi=Regi(row.regi) if row.regi else None,
+                provider=provider_of(row),
             )
         )
     return found
+
+
+def provider_of(row: OrgUnit | OrgUnitChange) -> ProviderFacts | None:
+    """The provider facts a unit (or one of its changes) holds; None in egen regi."""
+    if row.regi != Regi.PRIVAT.value or not row.provider_name or not row.procurement_form:
+        return None
+    return ProviderFacts(
+        procurement_form=ProcurementForm(row.procurement_form),
+        provider_name=row.provider_name,
+        organisationsnummer=row.organisationsnummer,
+        contract_reference=row.contract_reference or "",
+        contract_from=row.contract_from or date.min,
+        contract_to=row.contract_to,
+    )
+
+
+def provider_view(facts: ProviderFacts | None) -> dict[str, Any] | None:
+    return asdict(facts) if facts is not None else None
 
 
 async def states_at(

@@ -19,6 +19,7 @@ class ProposalSource(StrEnum):
     DEVIATION = "deviation"  # the rutin was not followed or was missing (category arbetssatt_rutiner)
     ACTION = "action"  # an action after an investigation: revise the document
     RISK = "risk"  # a risk whose treatment is to revise the document
+    IMPROVEMENT = "improvement"  # a förbättringsförslag its chef accepted as a revision of the rutin
     PERSON = "person"  # anyone who works with the document
 
 
@@ -91,6 +92,10 @@ def requests_from_event(event_type: str, facts: Mapping[str, Any]) -> list[Propo
     """Revision proposals an event makes: a deviation names rutiner, an action or a risk names the
     document it revises. Repeats are harmless: a source proposes a document once."""
     reference = facts.get("reference")
+    if event_type == "ImprovementProposalAccepted" and facts.get("document_id"):
+        return [
+            ProposalRequest(facts["document_id"], ProposalSource.IMPROVEMENT, facts["proposal_id"], reference)
+        ]
     if event_type in _ACTION_EVENTS and facts.get("revises_document_id"):
         return [
             ProposalRequest(

@@ -124,4 +124,18 @@ DOCUMENT_OPERATIONS: Operations = {
         example={"outcome": "confirmed", "reviewed_on": "2026-03-12", "note": "Granskad på APT"},
     ),
     ("GET", D + "/reviews"): Operation("org_documents_reviews_list", READ),
+    ("GET", D + "/revision-proposals"): Operation(
+        "org_documents_revision_proposals_list",
+        READ,
+        does="Proposals to revise the document: a deviation that names it (the rutin was not followed "
+        "or was missing) and a förbättringsförslag its chef accepted as a revision of it (deviation-svc's "
+        "events), with their status.",
+    ),
+    ("POST", D + "/revision-proposals/{proposal_id}/settle"): Operation(
+        "org_documents_revision_proposals_settle",
+        WRITE,
+        "The proposal must be open (to accept) or open or accepted (to reject, with a motivation). "
+        "Publishing a new version marks the accepted ones done.",
+        example={"decision": "reject", "motivation": "Rutinen är tydlig; den följdes inte."},
+    ),
 }

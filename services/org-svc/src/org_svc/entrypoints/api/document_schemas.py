@@ -221,7 +221,9 @@ class ProcessNodeCreate(Strict):
     parent_id: uuid.UUID | None = Field(default=None, description="None for a process at the top")
     process_type: ProcessType | None = Field(default=None, description="Top-level processes only")
     description: str | None = Field(default=None, max_length=4000)
-    position: int | None = Field(default=None, ge=1, description="Default: last among its siblings")
+    position: int | None = Field(
+        default=None, ge=1, le=10_000, description="Default: last among its siblings"
+    )
     owner_role: Role | None = Field(default=None, description="Processägare")
     owner_unit_id: uuid.UUID | None = None
 
@@ -284,3 +286,33 @@ class AuthorityRuleRead(BaseModel):
 class AuthorityRead(BaseModel):
     rules: list[AuthorityRuleRead] = Field(description="The tenant's rules (kind before *, * before default)")
     defaults: list[AuthorityRuleRead]
+
+
+# --- revision proposals ------------------------------------------------------------------------
+
+
+class RevisionProposalRead(BaseModel):
+    id: uuid.UUID
+    document_id: uuid.UUID
+    source: Literal["deviation", "action", "risk", "person", "improvement"]
+    source_title: str
+    source_id: uuid.UUID
+    source_reference: str | None = Field(description="e.g. AVV-2026-000042 or the förbättringsförslag's")
+    proposed_at: datetime
+    status: Literal["open", "accepted", "rejected", "done", "withdrawn"]
+    status_title: str
+    motivation: str | None
+    resolved_by: uuid.UUID | None
+    resolved_at: datetime | None
+    version_id: uuid.UUID | None = Field(description="The published version that took it in")
+    version: int
+
+
+class RevisionProposalPage(BaseModel):
+    items: list[RevisionProposalRead]
+    next_cursor: str | None = None
+
+
+class RevisionProposalSettle(Strict):
+    decision: Literal["accept", "reject"]
+    motivation: str | None = Field(default=None, max_length=4000, description="Required to reject")

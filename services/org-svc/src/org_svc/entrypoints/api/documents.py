@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from org_svc.adapters.orm import Document, DocumentVersion
 from org_svc.domain.documents.kinds import DocumentKind
@@ -28,16 +28,20 @@ from org_svc.entrypoints.api.document_schemas import (
     ReviewCreate,
     ReviewPage,
     ReviewRead,
+    RevisionProposalPage,
+    RevisionProposalRead,
+    RevisionProposalSettle,
     VersionCreate,
     VersionRead,
     VersionUpdate,
 )
 from org_svc.service_layer.context import Ctx
-from org_svc.service_layer.documents import commands, export, process_map, queries
+from org_svc.service_layer.documents import commands, export, process_map, proposals, queries
 from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import PageDep
 
 router = APIRouter()
+Number = Annotated[int, Path(ge=1, le=100_000, description="The version's number (1, 2, …)")]
 D = "/documents/{document_id}"
 V = D + "/versions/{number}"
 
@@ -154,13 +158,15 @@ async def draft_version(
 
 
 @router.get(V, summary="One version, as it was decided and published (every version stays readable)")
-async def get_version(document_id: uuid.UUID, number: int, ctx: QueryDep, response: Response) -> VersionRead:
+async def get_version(
+    document_id: uuid.UUID, number: Number, ctx: QueryDep, response: Response
+) -> VersionRead:
     return version_model(await queries.version(ctx, document_id, number), response)
 
 
 @router.patch(V, summary="Edit the draft")
 async def edit_version(
-    document_id: uuid.UUID, number: int, body: VersionUpdate, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: VersionUpdate, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.EditVersion(document_id, number, **body.model_dump())
     return version_model(await commands.edit_version(ctx, cmd), response)
@@ -168,21 +174,21 @@ async def edit_version(
 
 @router.post(V + "/submit", summary="draft → review")
 async def submit_version(
-    document_id: uuid.UUID, number: int, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, ctx: Command, response: Response
 ) -> VersionRead:
     return version_model(await commands.step(ctx, document_id, number, "submit"), response)
 
 
 @router.post(V + "/return", summary="review or decided → draft")
 async def return_version(
-    document_id: uuid.UUID, number: int, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, ctx: Command, response: Response
 ) -> VersionRead:
     return version_model(await commands.step(ctx, document_id, number, "return"), response)
 
 
 @router.post(V + "/decide", summary="review → decided, by one who may adopt this kind at this scope")
 async def decide_version(
-    document_id: uuid.UUID, number: int, body: DecisionCreate, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: DecisionCreate, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.Decide(document_id, number, **body.model_dump())
     return version_model(await commands.decide(ctx, cmd), response)
@@ -190,7 +196,7 @@ async def decide_version(
 
 @router.post(V + "/publish", summary="decided → published; the version before is superseded")
 async def publish_version(
-    document_id: uuid.UUID, number: int, body: PublishBody, ctx: Command, response: Response
+    document_id: uuid.UUID, number: Number, body: PublishBody, ctx: Command, response: Response
 ) -> VersionRead:
     cmd = commands.Publish(document_id, number, body.valid_from)
     return version_model(await commands.publish(ctx, cmd), response)
@@ -212,3 +218,28 @@ async def confirm_review(
 @router.get(D + "/reviews", summary="The document's reviews, newest first")
 async def list_reviews(document_id: uuid.UUID, ctx: QueryDep) -> ReviewPage:
     return ReviewPage(items=[ReviewRead.model_validate(r) for r in await queries.reviews(ctx, document_id)])
+
+
+@router.get(
+    D + "/revision-proposals", summary="Proposals to revise the document (deviations, förbättringsförslag)"
+)
+async def list_proposals(document_id: uuid.UUID, ctx: QueryDep) -> RevisionProposalPage:
+    rows = await proposals.proposals(ctx, document_id)
+    return RevisionProposalPage(items=[RevisionProposalRead.model_validate(proposals.view(p)) for p in rows])
+
+
+@router.post(
+    D + "/revision-proposals/{proposal_id}/settle",
+    summary="Accept a proposal, or reject it with a motivation",
+)
+async def settle_proposal(
+    document_id: uuid.UUID,
+    proposal_id: uuid.UUID,
+    body: RevisionProposalSettle,
+    ctx: Command,
+    response: Response,
+) -> RevisionProposalRead:
+    p = await proposals.settle(
+        ctx, proposals.Settle(document_id, proposal_id, body.decision, body.motivation)
+    )
+    return with_etag(response, RevisionProposalRead.model_validate(proposals.view(p)))

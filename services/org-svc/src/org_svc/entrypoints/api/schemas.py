@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from org_svc.domain.history import ChangeKind
 from org_svc.domain.imports import Outcome
 from org_svc.domain.model import Law, UnitLevel
-from platform_shared.api.types import Instant
+from org_svc.domain.providers import ProcurementForm, ProviderFacts, Regi
+from platform_shared.api.types import Day, Instant
 from platform_shared.orgreplica.responsibility import Duty, Regime
 from platform_shared.roles import Role
 
@@ -17,6 +18,33 @@ Name = Field(min_length=1, max_length=300)
 
 
 # ---- units ---------------------------------------------------------------------------------------
+class ProviderIn(BaseModel):
+    """Who runs a unit in private regi, and under which contract."""
+
+    procurement_form: ProcurementForm = Field(description="lou (upphandling) or lov (valfrihetssystem)")
+    provider_name: str = Field(min_length=1, max_length=300)
+    organisationsnummer: str | None = Field(
+        default=None,
+        max_length=13,
+        description="NNNNNN-NNNN, its check digit valid; empty for an enskild firma",
+    )
+    contract_reference: str = Field(min_length=1, max_length=100, description="The contract's diarienummer")
+    contract_from: Day
+    contract_to: Day | None = None
+
+    def facts(self) -> ProviderFacts:
+        return ProviderFacts(**self.model_dump())
+
+
+class ProviderRead(BaseModel):
+    procurement_form: ProcurementForm
+    provider_name: str
+    organisationsnummer: str | None
+    contract_reference: str
+    contract_from: date
+    contract_to: date | None
+
+
 class UnitCreate(BaseModel):
     name: str = Name
     level: UnitLevel
@@ -24,14 +52,19 @@ class UnitCreate(BaseModel):
     code: str | None = Field(default=None, max_length=100)
     laws: list[Law] = []
     valid_from: Instant | None = None
+    regi: Regi = Field(default=Regi.EGEN, description="egen, or privat (then `provider`)")
+    provider: ProviderIn | None = None
 
 
 class UnitUpdate(BaseModel):
-    """Rename and/or change the laws; from `effective_at` (default now, never in the future)."""
+    """Rename, change the laws and/or how the unit is run; from `effective_at` (default now, never in
+    the future)."""
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     laws: list[Law] | None = None
     effective_at: Instant | None = None
+    regi: Regi | None = Field(default=None, description="egen, or privat (then `provider`)")
+    provider: ProviderIn | None = None
 
 
 class UnitMove(BaseModel):
@@ -53,6 +86,8 @@ class UnitRead(BaseModel):
     level: UnitLevel
     laws: list[Law]
     regimes: list[Regime] = Field(description="lex_sarah (SoL, LSS, LVU, LVM) and/or lex_maria (HSL)")
+    regi: Regi = Field(default=Regi.EGEN, description="egen, or privat: run by `provider`")
+    provider: ProviderRead | None = None
     valid_from: datetime
     valid_to: datetime | None
     version: int

@@ -32,7 +32,8 @@ async def read_model(ctx: Ctx, unit: OrgUnit, response: Response) -> UnitRead:
 
 @router.post("/units", status_code=status.HTTP_201_CREATED, summary="Create an org unit under a parent")
 async def create_unit(body: UnitCreate, ctx: Command, response: Response) -> UnitRead:
-    cmd = commands.CreateUnit(**body.model_dump() | {"laws": tuple(body.laws)})
+    fields = body.model_dump(exclude={"provider"}) | {"laws": tuple(body.laws)}
+    cmd = commands.CreateUnit(**fields, provider=body.provider.facts() if body.provider else None)
     created = await commands.create(ctx, cmd)
     response.status_code = created.status
     return await read_model(ctx, created.value, response)
@@ -67,7 +68,9 @@ async def unit_history(unit_id: uuid.UUID, ctx: Query, page: PageDep) -> Page[Un
 @router.patch("/units/{unit_id}", summary="Rename a unit and/or change its laws (from effective_at)")
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, ctx: Command, response: Response) -> UnitRead:
     laws = tuple(body.laws) if body.laws is not None else None
-    unit = await commands.update(ctx, commands.UpdateUnit(unit_id, body.name, laws, body.effective_at))
+    provider = body.provider.facts() if body.provider else None
+    cmd = commands.UpdateUnit(unit_id, body.name, laws, body.effective_at, body.regi, provider)
+    unit = await commands.update(ctx, cmd)
     return await read_model(ctx, unit, response)
 
 

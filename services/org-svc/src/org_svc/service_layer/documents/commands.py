@@ -397,6 +397,8 @@ async def _version(
     d = await (
         writable_document(ctx, document_id, if_match=False) if write else readable_document(ctx, document_id)
     )
+    if d.status != "active":
+        raise OrgConflict("Dokumentet är upphävt")
     v = await version_of(ctx, d, number)
     await ctx.session.refresh(v, with_for_update=True)
     check_version(ctx.if_match, v.version)

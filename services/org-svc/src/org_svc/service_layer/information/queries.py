@@ -135,10 +135,12 @@ async def unit_coverage(ctx: QueryCtx, unit_id: uuid.UUID) -> dict[str, Any]:
     d = InformationDue
     rows = (await ctx.session.scalars(select(d).where(d.unit_id.in_(units), d.cancelled_on.is_(None)))).all()
     grouped: dict[tuple[uuid.UUID, uuid.UUID], list[Due]] = defaultdict(list)
+    today = local_date(ctx.now())
     for r in rows:
+        if r.opened_on > today:
+            continue  # a repeat not yet open (next year's lex Sarah): she is informed until then
         grouped[(r.unit_id, r.item_id)].append(Due("", r.person_id, r.opened_on, r.due_on, None, r.met_on))
     titles = await _titles(ctx)
-    today = local_date(ctx.now())
     found = []
     for (unit, item), dues_ in sorted(
         grouped.items(), key=lambda kv: (str(kv[0][0]), titles.get(kv[0][1], ""))

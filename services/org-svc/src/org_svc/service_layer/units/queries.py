@@ -38,6 +38,8 @@ async def view(
                 "level": unit.level,
                 "laws": list(state.laws) if state else list(unit.laws),
                 "regimes": sorted(regimes.get(unit.id, frozenset())),
+                "regi": state.regi.value if state else unit.regi,
+                "provider": views.provider_view(state.provider if state else views.provider_of(unit)),
                 "valid_from": unit.valid_from,
                 "valid_to": unit.valid_to,
                 "version": unit.version,

@@ -194,7 +194,9 @@ _SOURCES: dict[str, _Source] = {
         "version_id",
         (("target_id", "document_id"),),
     ),
-    "KvalitetsradHeld": _Source(EvidenceKind.MEETING_HELD, "unit_id", "held_at", "meeting_id"),
+    "KvalitetsradHeld": _Source(
+        EvidenceKind.MEETING_HELD, "unit_id", "meeting_on", "meeting_id"
+    ),  # the day it met
     "InformationGiven": _Source(
         EvidenceKind.INFORMATION_GIVEN,
         "unit_id",

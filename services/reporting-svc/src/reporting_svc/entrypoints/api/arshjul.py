@@ -141,8 +141,13 @@ async def complete_activity(
 @router.get(
     "/calendar.ics",
     summary="The årshjul as an iCalendar feed, a unit's or the caller's own: a bearer token or a feed URL",
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={
+        200: {"content": {"text/calendar": {}}},
+        401: {"description": "Neither a valid token nor a feed URL's secret in force"},
+    },
     response_class=Response,
+    # A bearer token, or none: a calendar client sends the feed URL's secret (`feed`) instead.
+    openapi_extra={"security": [{"bearer": []}, {}]},
 )
 async def calendar_feed(
     ctx: CalendarQuery, unit_id: uuid.UUID | None = None, feed: str | None = None

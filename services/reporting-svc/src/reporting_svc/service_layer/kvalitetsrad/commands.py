@@ -190,8 +190,8 @@ async def _plan(ctx: CommandCtx, cmd: Plan) -> Created[KvalitetsradMeeting]:
 
 
 async def edit(ctx: CommandCtx, cmd: Edit) -> KvalitetsradMeeting:
-    """Date, occasion (the period follows), participants, secretary, chef, underlag; not once held
-    for the date and participants' own check (check_held) stays the rule for who attended."""
+    """Date, occasion (the period follows), participants, secretary, chef, underlag: only the fields
+    sent; until the protokoll is justerat."""
     m = await meeting_to_record(ctx, cmd.meeting_id)
     c = cmd.changes
     if ("occasion" in c and c["occasion"] is None) or ("meeting_on" in c and c["meeting_on"] is None):

@@ -17,12 +17,12 @@ from platform_shared.timeutil import local_date
 from risk_svc.adapters.scorecard_pdf import PDF_MEDIA_TYPE
 from risk_svc.entrypoints.api.deps import Command, Query
 from risk_svc.entrypoints.api.schemas.goals import (
-    ActivityCreate,
-    ActivityFollowUp,
-    ActivityRead,
     GoalCreate,
     GoalPatch,
     GoalRead,
+    IndicatorActivityCreate,
+    IndicatorActivityFollowUp,
+    IndicatorActivityRead,
     IndicatorCreate,
     IndicatorPatch,
     IndicatorRead,
@@ -139,35 +139,37 @@ async def list_measurements(indicator_id: uuid.UUID, ctx: Query) -> list[Measure
     summary="Plan an activity of the indicator",
 )
 async def plan_activity(
-    indicator_id: uuid.UUID, body: ActivityCreate, ctx: Command, response: Response
-) -> ActivityRead:
+    indicator_id: uuid.UUID, body: IndicatorActivityCreate, ctx: Command, response: Response
+) -> IndicatorActivityRead:
     created = await commands.plan_activity(ctx, commands.PlanActivity(indicator_id, body.input()))
     response.status_code = created.status
-    return with_etag(response, ActivityRead.model_validate(created.value, from_attributes=True))
+    return with_etag(response, IndicatorActivityRead.model_validate(created.value, from_attributes=True))
 
 
 @router.get("/indicators/{indicator_id}/activities", summary="The indicator's activities")
-async def list_activities(indicator_id: uuid.UUID, ctx: Query) -> list[ActivityRead]:
+async def list_activities(indicator_id: uuid.UUID, ctx: Query) -> list[IndicatorActivityRead]:
     return [
-        ActivityRead.model_validate(a, from_attributes=True)
+        IndicatorActivityRead.model_validate(a, from_attributes=True)
         for a in await queries.activities(ctx, indicator_id)
     ]
 
 
 @router.post("/activities/{activity_id}/complete", summary="The activity is carried out")
-async def complete_activity(activity_id: uuid.UUID, ctx: Command, response: Response) -> ActivityRead:
+async def complete_activity(
+    activity_id: uuid.UUID, ctx: Command, response: Response
+) -> IndicatorActivityRead:
     a = await commands.complete_activity(ctx, activity_id)
-    return with_etag(response, ActivityRead.model_validate(a, from_attributes=True))
+    return with_etag(response, IndicatorActivityRead.model_validate(a, from_attributes=True))
 
 
 @router.post("/activities/{activity_id}/follow-up", summary="Follow up a completed activity: did it help?")
 async def follow_up_activity(
-    activity_id: uuid.UUID, body: ActivityFollowUp, ctx: Command, response: Response
-) -> ActivityRead:
+    activity_id: uuid.UUID, body: IndicatorActivityFollowUp, ctx: Command, response: Response
+) -> IndicatorActivityRead:
     a = await commands.follow_up_activity(
         ctx, commands.FollowUpActivity(activity_id, body.effective, body.effect)
     )
-    return with_etag(response, ActivityRead.model_validate(a, from_attributes=True))
+    return with_etag(response, IndicatorActivityRead.model_validate(a, from_attributes=True))
 
 
 @router.get(

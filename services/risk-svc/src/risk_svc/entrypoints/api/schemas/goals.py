@@ -149,7 +149,7 @@ class IndicatorRead(BaseModel):
     version: int
 
 
-class ActivityCreate(Input):
+class IndicatorActivityCreate(Input):
     """What is done to reach the gränsvärde again (monthly: due by the end of next month)."""
 
     description: str = Field(min_length=1, max_length=5000)
@@ -160,12 +160,12 @@ class ActivityCreate(Input):
         return ActivityInput(self.description, self.owner_id, self.due_date)
 
 
-class ActivityFollowUp(Input):
+class IndicatorActivityFollowUp(Input):
     effective: bool
     effect: str | None = Field(default=None, max_length=5000)
 
 
-class ActivityRead(BaseModel):
+class IndicatorActivityRead(BaseModel):
     id: uuid.UUID
     indicator_id: uuid.UUID
     measurement_id: uuid.UUID | None
@@ -189,7 +189,7 @@ class MeasurementCreate(Input):
     denominator: Decimal | None = Field(default=None, allow_inf_nan=False, max_digits=18, decimal_places=4)
     comment: str | None = Field(default=None, max_length=5000)
     analysis: str | None = Field(default=None, max_length=5000)
-    activities: list[ActivityCreate] = Field(default_factory=list, max_length=20)
+    activities: list[IndicatorActivityCreate] = Field(default_factory=list, max_length=20)
 
     def command(self, indicator_id: uuid.UUID) -> RecordMeasurement:
         return RecordMeasurement(
@@ -205,7 +205,7 @@ class MeasurementCreate(Input):
 
 
 class MeasurementRead(ValueRead):
-    activities: list[ActivityRead] = []
+    activities: list[IndicatorActivityRead] = []
 
 
 # --- the styrkort ----------------------------------------------------------------------------------
