@@ -5,7 +5,7 @@ deadlines with a Swedish notification, and calendar feeds scoped to their person
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from icalendar import Calendar
@@ -13,6 +13,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import select
 
 from platform_shared import tracing
+from platform_shared.contracts.org import RoleEnded
+from platform_shared.contracts.reporting import KvalitetsradHeld
 from platform_shared.contracts.risk import RiskAnalysisCompleted
 from platform_shared.testing import wait_until
 from reporting_svc.adapters.orm import CalendarFeedToken, Notification, messaging
@@ -246,6 +248,9 @@ async def test_a_feed_shows_only_what_its_person_may_see_and_a_revoked_feed_url_
     assert all("enhetschef" in str(e["DESCRIPTION"]) for e in events)  # hers, not the förvaltning's
     assert len(events) == 12
 
+    used = (await call(svc, "GET", f"{A}/calendar-feeds", "enhetschef_a")).json()["items"][0]
+    assert used["last_used_at"] is not None
+
     unit = await call(
         svc, "GET", f"{A}/calendar.ics", "enhetschef_a", params={"unit_id": str(svc.org.units["enhet_a"])}
     )
@@ -305,3 +310,45 @@ async def test_a_yearly_risk_analysis_fulfils_its_activity_and_rebuild_leaves_th
     before = (await wheel(svc, "enhet_a", "enhetschef_a")).json()
     await rebuild(svc.runtime)
     assert (await wheel(svc, "enhet_a", "enhetschef_a")).json() == before
+
+
+async def test_a_feed_is_read_as_its_person_is_now_so_an_ended_role_ends_the_unit_feed(svc: Any) -> None:
+    svc.clock.set(datetime(2026, 1, 10, 9, tzinfo=UTC))
+    await generated(svc)
+    body = {"scope": "unit", "unit_id": str(svc.org.units["enhet_a"]), "label": "Enhetens årshjul"}
+    secret = (await call(svc, "POST", f"{A}/calendar-feeds", "enhetschef_a", 201, json=body)).json()["secret"]
+    assert (await svc.client.get(f"{A}/calendar.ics", params={"feed": secret})).status_code == 200
+
+    person = svc.org.people["enhetschef_a"]
+    r = svc.runtime.replica.role.c
+    async with svc.runtime.session_factory() as session:
+        assignment = await session.scalar(select(r.id).where(r.person_id == person))
+    await svc.org_events(
+        RoleEnded(person_id=person, assignment_id=assignment, ended_at=datetime(2026, 1, 9, tzinfo=UTC))
+    )
+    gone = await svc.client.get(f"{A}/calendar.ics", params={"feed": secret})
+    assert gone.status_code == 404 and gone.json()["detail"] == "Kalenderflödet finns inte"
+
+
+async def test_a_kvalitetsrad_held_fulfils_the_earliest_open_kvalitetsrad_activity(svc: Any) -> None:
+    svc.clock.set(datetime(2026, 5, 2, 9, tzinfo=UTC))
+    await generated(svc)
+    copies = by_key((await wheel(svc, "enhet_a", "enhetschef_a")).json())
+    january = copies["kvalitetsrad_vb"]["id"]
+    await call(
+        svc, "POST", f"{A}/activities/{january}/complete", "enhetschef_a", json={"fulfilled_on": "2026-01-15"}
+    )
+    held = KvalitetsradHeld(
+        meeting_id=uuid.uuid4(),
+        unit_id=svc.org.units["enhet_a"],
+        occasion="t1",
+        meeting_on=date(2026, 4, 28),
+        held_at=datetime(2026, 4, 28, 13, tzinfo=UTC),
+    )
+    await svc.feed(held, group=ARSHJUL_GROUP)
+    after = by_key((await wheel(svc, "enhet_a", "enhetschef_a")).json())
+    assert (after["kvalitetsrad_t1"]["status"], after["kvalitetsrad_t1"]["evidence_type"]) == (
+        "done",
+        "KvalitetsradHeld",
+    )
+    assert after["kvalitetsrad_t2"]["status"] == "planned"

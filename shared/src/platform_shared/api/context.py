@@ -66,6 +66,7 @@ def query_context_or(alternative: AlternativeCaller) -> Callable[..., AsyncItera
             caller = await _caller(request, runtime, uow, principal)
             yield QueryContext(uow, caller, runtime.components, runtime.auditor)
 
+    alternative_query_context.authenticates = True  # type: ignore[attr-defined]  # (openapi_doc)
     return alternative_query_context
 
 

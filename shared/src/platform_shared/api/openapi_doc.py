@@ -223,7 +223,12 @@ def security_schemes(oidc_issuer: str | None) -> dict[str, Any]:
 
 
 def _authenticates(dependant: Dependant) -> bool:
-    return dependant.call in AUTHENTICATING or any(_authenticates(d) for d in dependant.dependencies)
+    call = dependant.call
+    return (
+        call in AUTHENTICATING
+        or bool(getattr(call, "authenticates", False))  # a context of query_context_or
+        or any(_authenticates(d) for d in dependant.dependencies)
+    )
 
 
 def _referenced(node: Any, ref: str) -> bool:

@@ -18,21 +18,21 @@ from platform_shared.api.types import Year
 from reporting_svc.adapters.documents import PDF_MEDIA_TYPE
 from reporting_svc.adapters.orm import Arshjul
 from reporting_svc.entrypoints.api.arshjul_schemas import (
-    ActivityComplete,
-    ActivityCreate,
-    ActivityPatch,
-    ActivityRead,
-    ActivityReschedule,
+    ArshjulActivityComplete,
+    ArshjulActivityCreate,
+    ArshjulActivityPatch,
+    ArshjulActivityRead,
+    ArshjulActivityReschedule,
     ArshjulAdoptBody,
     ArshjulCreate,
     ArshjulCreatedRead,
     ArshjulGenerate,
     ArshjulGeneratedRead,
     ArshjulRead,
-    FeedCreate,
-    FeedCreatedRead,
-    FeedPage,
-    FeedRead,
+    CalendarFeedCreate,
+    CalendarFeedCreatedRead,
+    CalendarFeedPage,
+    CalendarFeedRead,
 )
 from reporting_svc.entrypoints.api.deps import Command, Query
 from reporting_svc.entrypoints.api.files import attachment
@@ -58,8 +58,8 @@ async def read_wheel(ctx: Ctx, wheel: Arshjul, response: Response) -> ArshjulRea
     return with_etag(response, ArshjulRead.model_validate(await queries.view_of(ctx, wheel)))
 
 
-async def read_activity(ctx: Ctx, activity_id: uuid.UUID, response: Response) -> ActivityRead:
-    return with_etag(response, ActivityRead.model_validate(await queries.activity(ctx, activity_id)))
+async def read_activity(ctx: Ctx, activity_id: uuid.UUID, response: Response) -> ArshjulActivityRead:
+    return with_etag(response, ArshjulActivityRead.model_validate(await queries.activity(ctx, activity_id)))
 
 
 @router.get("", summary="A unit's årshjul for a year: its own and inherited activities with their status")
@@ -96,8 +96,8 @@ async def adopt_arshjul(
 
 @router.post("/{arshjul_id}/activities", status_code=status.HTTP_201_CREATED, summary="Plan an activity")
 async def add_activity(
-    arshjul_id: uuid.UUID, body: ActivityCreate, ctx: Command, response: Response
-) -> ActivityRead:
+    arshjul_id: uuid.UUID, body: ArshjulActivityCreate, ctx: Command, response: Response
+) -> ArshjulActivityRead:
     created = await commands.add_activity(ctx, commands.AddActivity(arshjul_id, **body.model_dump()))
     response.status_code = created.status
     return await read_activity(ctx, created.value.id, response)
@@ -107,16 +107,16 @@ async def add_activity(
     "/activities/{activity_id}", summary="Edit an activity's title, description or responsible role"
 )
 async def edit_activity(
-    activity_id: uuid.UUID, body: ActivityPatch, ctx: Command, response: Response
-) -> ActivityRead:
+    activity_id: uuid.UUID, body: ArshjulActivityPatch, ctx: Command, response: Response
+) -> ArshjulActivityRead:
     row = await commands.edit_activity(ctx, commands.EditActivity(activity_id, **body.model_dump()))
     return await read_activity(ctx, row.id, response)
 
 
 @router.post("/activities/{activity_id}/reschedule", summary="Move an activity within its year")
 async def reschedule_activity(
-    activity_id: uuid.UUID, body: ActivityReschedule, ctx: Command, response: Response
-) -> ActivityRead:
+    activity_id: uuid.UUID, body: ArshjulActivityReschedule, ctx: Command, response: Response
+) -> ArshjulActivityRead:
     row = await commands.reschedule(ctx, commands.Reschedule(activity_id, body.due_on))
     return await read_activity(ctx, row.id, response)
 
@@ -124,16 +124,16 @@ async def reschedule_activity(
 @router.post(
     "/activities/{activity_id}/cancel", summary="Strike an activity, and its copies on the levels below"
 )
-async def cancel_activity(activity_id: uuid.UUID, ctx: Command, response: Response) -> ActivityRead:
+async def cancel_activity(activity_id: uuid.UUID, ctx: Command, response: Response) -> ArshjulActivityRead:
     row = await commands.cancel(ctx, activity_id)
     return await read_activity(ctx, row.id, response)
 
 
 @router.post("/activities/{activity_id}/complete", summary="Mark an activity done by hand")
 async def complete_activity(
-    activity_id: uuid.UUID, ctx: Command, response: Response, body: ActivityComplete | None = None
-) -> ActivityRead:
-    done = body or ActivityComplete()
+    activity_id: uuid.UUID, ctx: Command, response: Response, body: ArshjulActivityComplete | None = None
+) -> ArshjulActivityRead:
+    done = body or ArshjulActivityComplete()
     row = await commands.complete(ctx, commands.Complete(activity_id, done.fulfilled_on, done.note))
     return await read_activity(ctx, row.id, response)
 
@@ -160,20 +160,20 @@ async def calendar_feed(
     "/calendar-feeds", status_code=status.HTTP_201_CREATED, summary="A feed URL: the secret shown once"
 )
 async def create_feed(
-    body: FeedCreate, ctx: Command, request: Request, response: Response
-) -> FeedCreatedRead:
+    body: CalendarFeedCreate, ctx: Command, request: Request, response: Response
+) -> CalendarFeedCreatedRead:
     made = await commands.create_feed(ctx, commands.CreateFeed(body.scope, body.unit_id, body.label))
     response.status_code = made.status
     secret = made.value.secret
     url = f"{request.base_url}api/v1/arshjul/calendar.ics?feed={secret}" if secret else None
-    return FeedCreatedRead.model_validate(
-        {**FeedRead.model_validate(made.value.token).model_dump(), "secret": secret, "url": url}
+    return CalendarFeedCreatedRead.model_validate(
+        {**CalendarFeedRead.model_validate(made.value.token).model_dump(), "secret": secret, "url": url}
     )
 
 
 @router.get("/calendar-feeds", summary="The caller's own feed URLs in force (without their secrets)")
-async def list_feeds(ctx: Query) -> FeedPage:
-    return FeedPage(items=[FeedRead.model_validate(t) for t in await queries.feeds(ctx)])
+async def list_feeds(ctx: Query) -> CalendarFeedPage:
+    return CalendarFeedPage(items=[CalendarFeedRead.model_validate(t) for t in await queries.feeds(ctx)])
 
 
 @router.delete(

@@ -186,6 +186,8 @@ async def calendar(ctx: QueryCtx, *, unit_id: uuid.UUID | None = None, feed: str
         if token is None or token.revoked_at is not None or token.person_id != ctx.caller.id:
             raise NotFound(FEED_NOT_FOUND)
         scope, unit = FeedScope(token.scope), token.unit_id
+        token.last_used_at = ctx.now()  # shown in the person's list: which feeds a client still reads
+        await ctx.uow.commit()
     on = today(ctx)
     rows = await _rows_around(ctx, on.year)
     by_id = {r.id: r for r in rows}
