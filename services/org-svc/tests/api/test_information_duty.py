@@ -105,6 +105,7 @@ async def test_an_overdue_item_emits_its_deadline_event_once(svc: Harness) -> No
     assert missed and {e["rule"] for e in missed} == {"information_given"}
     assert {e["object_type"] for e in missed} == {"information_due"}
     assert len({e["object_id"] for e in missed}) == len(missed)  # once each
+    assert {e["reference"] for e in missed} >= {"medarbetare_a"}  # the chef's reminder names her
     overdue = (
         await svc.call(
             "GET",
