@@ -72,7 +72,7 @@ class Action(StrEnum):
     OPS_DEAD_LETTERS = "ops.dead_letters"
     # the staff's information duty (issue 13): record that information was given; the items themselves
     INFORMATION_RECORD = "information.record"
-    INFORMATION_MANAGE = "information.manage"  # list and redrive the consumers' dead letters
+    INFORMATION_MANAGE = "information.manage"  # define and change the items (their days)
 
 
 R = Role

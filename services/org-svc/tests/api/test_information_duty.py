@@ -105,6 +105,7 @@ async def test_an_overdue_item_emits_its_deadline_event_once(svc: Harness) -> No
     assert missed and {e["rule"] for e in missed} == {"information_given"}
     assert {e["object_type"] for e in missed} == {"information_due"}
     assert len({e["object_id"] for e in missed}) == len(missed)  # once each
+    assert {e["reference"] for e in missed} >= {"medarbetare_a"}  # the chef's reminder names her
     overdue = (
         await svc.call(
             "GET",
@@ -169,3 +170,20 @@ async def test_a_published_rutin_falls_due_for_its_units_staff_who_may_acknowled
     # the enhet_b staff are not told of enhet_a's rutin
     others = await _events(svc, "InformationDueOpened")
     assert {e["unit_id"] for e in others if e["reason"] == "publication"} == {str(svc.units["enhet_a"])}
+
+
+async def test_the_tenant_sets_an_items_days_and_only_the_managers_may(svc: Harness) -> None:
+    lex_sarah = (await _items(svc))["lex_sarah_rapporteringsskyldighet"]
+    path = f"{INFO}/items/{lex_sarah}"
+    refused = await svc.call("PATCH", path, "enhetschef_a", json={"due_days": 14}, expect=403)
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    await svc.call("PATCH", path, "socialchef", json={"due_days": 999}, expect=422)
+    stale = {"If-Match": '"7"'}
+    await svc.call("PATCH", path, "socialchef", json={"due_days": 14}, headers=stale, expect=412)
+    changed = await svc.call("PATCH", path, "socialchef", json={"due_days": 14}, expect=200)
+    assert changed.json()["due_days"] == 14 and changed.json()["repeat_months"] == 12
+    await svc.person("medarbetare_c", ("medarbetare", "enhet_c"))
+    opened = await _events(svc, "InformationDueOpened")
+    (new,) = [e for e in opened if e["person_id"] == str(svc.people["medarbetare_c"])]
+    due = datetime.fromisoformat(new["due_on"]) - datetime.fromisoformat(new["opened_on"])
+    assert due == timedelta(days=14)

@@ -427,6 +427,7 @@ async def test_a_missed_information_duty_tells_the_units_chef_and_the_manager_ab
         object_id=new_id(),
         unit_id=u["enhet_a"],
         due_at=DECIDED_AT,
+        reference="Maja Medarbetare",
         responsible_role="enhetschef",
     )
     envelope = wrap(missed, source="org-svc", actor_id=None, correlation_id="test")
@@ -441,5 +442,6 @@ async def test_a_missed_information_duty_tells_the_units_chef_and_the_manager_ab
     await svc.processed(NOTIFICATIONS_GROUP, before + 1)
     (chef,) = await _of(svc, "enhetschef_a")
     assert chef["kind"] == "deadline_missed" and "Informera medarbetaren" in chef["body"]
+    assert '"Informera medarbetaren" till Maja Medarbetare var' in chef["body"]  # who is to be told
     (manager,) = await _of(svc, "socialchef")
     assert manager["kind"] == "deadline_missed_manager"

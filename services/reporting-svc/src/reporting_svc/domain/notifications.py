@@ -279,10 +279,13 @@ def deadline_notices(
 ) -> list[Notice]:
     """Approaching: the responsible person. Missed: that person and the manager above. The deadline
     is told as people say it: a deadline at midnight is "senast" the day before (formats.deadline).
-    A document's review names the document (its title is the reference)."""
+    A document's review names the document (its title is the reference); the information duty names
+    the person to be told (her name is the reference)."""
     what = f" för ärende {reference}" if reference else ""
     if object_type == "document" and reference:
         what = f' gällande "{reference}"'
+    if object_type == "information_due" and reference:
+        what = f" till {reference}"
     about = f" ({reference})" if reference else ""
     due = formats.deadline(due_at)
     seen: set[uuid.UUID] = set()

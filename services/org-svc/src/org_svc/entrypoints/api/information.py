@@ -17,10 +17,12 @@ from org_svc.entrypoints.api.information_schemas import (
     InformationItemCreate,
     InformationItemList,
     InformationItemRead,
+    InformationItemUpdate,
     InformationRecordCreate,
     InformationRecordRead,
 )
 from org_svc.service_layer.information import commands, queries
+from platform_shared.api.deps import with_etag
 from platform_shared.api.pagination import Page, PageDep
 
 router = APIRouter(prefix="/information", tags=["information duty"])
@@ -37,6 +39,14 @@ async def define_item(body: InformationItemCreate, ctx: Command, response: Respo
     created = await commands.define_item(ctx, body.command())
     response.status_code = created.status
     return InformationItemRead.model_validate(queries.item_view(created.value))
+
+
+@router.patch("/items/{item_id}", summary="Change an item: its days, title, text, repeat or use")
+async def change_item(
+    item_id: uuid.UUID, body: InformationItemUpdate, ctx: Command, response: Response
+) -> InformationItemRead:
+    row = await commands.change_item(ctx, body.command(item_id))
+    return with_etag(response, InformationItemRead.model_validate(queries.item_view(row)))
 
 
 @router.post("/records", status_code=status.HTTP_201_CREATED, summary="Record that information was given")

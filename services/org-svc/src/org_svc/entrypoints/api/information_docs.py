@@ -28,6 +28,14 @@ INFORMATION_OPERATIONS: Operations = {
             "repeat_months": 12,
         },
     ),
+    ("PATCH", f"{P}/items/{{item_id}}"): Operation(
+        "org_information_items_update",
+        (Action.INFORMATION_MANAGE,),
+        example={"due_days": 14},
+        does="The tenant sets the number of days (the defaults' come from the domain), the title, the "
+        "text, the repeat (`null` stops it) or `active`. Dues already open keep their date. Send the "
+        "item's version as `If-Match`.",
+    ),
     ("POST", f"{P}/records"): Operation(
         "org_information_records_create",
         (Action.INFORMATION_RECORD,),

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from org_svc.domain.documents.kinds import DocumentKind
 from org_svc.domain.information import MAX_DUE_DAYS, MAX_PARTICIPANTS, DueStatus, RecordMethod, Trigger
-from org_svc.service_layer.information.commands import DefineItem, RecordInformation
+from org_svc.service_layer.information.commands import ChangeItem, DefineItem, RecordInformation
 from platform_shared.api.types import Day
 from platform_shared.orgreplica.regimes import Regime
 from platform_shared.roles import Role
@@ -43,6 +43,26 @@ class InformationItemCreate(_Strict):
             document_kinds=tuple(self.document_kinds),
             self_acknowledge=self.self_acknowledge,
             description=self.description,
+        )
+
+
+class InformationItemUpdate(_Strict):
+    """Only the fields sent change; `repeat_months: null` stops the repeat."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=5000)
+    due_days: int | None = Field(default=None, ge=0, le=MAX_DUE_DAYS, description="Within this many days")
+    repeat_months: int | None = Field(default=None, ge=1, le=36, description="Then again this long after")
+    active: bool | None = Field(default=None, description="false: no new dues of it open")
+
+    def command(self, item_id: uuid.UUID) -> ChangeItem:
+        sent = self.model_fields_set
+        return ChangeItem(
+            item_id=item_id,
+            title=self.title,
+            due_days=self.due_days,
+            active=self.active,
+            **{k: getattr(self, k) for k in ("description", "repeat_months") if k in sent},
         )
 
 

@@ -4,8 +4,9 @@ arbetsplatsträff; by a medarbetare herself for a rutin she has read), and the t
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -32,11 +33,11 @@ from org_svc.domain.information import (
 from org_svc.service_layer.access import existing_unit
 from org_svc.service_layer.context import CommandCtx
 from org_svc.service_layer.information.dues import DEADLINES, RULE, open_dues
-from org_svc.service_layer.information.items import KnownItem, active_items, defined, new_row
+from org_svc.service_layer.information.items import KnownItem, active_items, as_item, defined, new_row
 from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.documents import InformationDueMet, InformationGiven
-from platform_shared.errors import Forbidden, invalid
+from platform_shared.errors import Forbidden, NotFound, check_version, invalid
 from platform_shared.ids import new_id
 from platform_shared.orgreplica.regimes import Regime
 from platform_shared.roles import Role
@@ -227,3 +228,45 @@ async def _define(ctx: CommandCtx, cmd: DefineItem) -> Created[InformationItemRo
     await ctx.created(row.id)
     await ctx.commit()
     return Created(row)
+
+
+UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """The tenant sets an item's days (the defaults come from the domain), title, text, repeat or
+    whether it is used. Dues already open keep their date; new ones follow the change."""
+
+    item_id: uuid.UUID
+    title: str | None = None
+    description: str | None = UNSET
+    due_days: int | None = None
+    repeat_months: int | None = UNSET
+    active: bool | None = None
+
+
+async def change_item(ctx: CommandCtx, cmd: ChangeItem) -> InformationItemRow:
+    if not ctx.caller.principal.may(Action.INFORMATION_MANAGE):
+        raise Forbidden(MANAGE_ITEMS)
+    await active_items(ctx.uow)  # the defaults exist before they are changed
+    row = await ctx.session.get(InformationItemRow, cmd.item_id)
+    if row is None:
+        raise NotFound("Informationen finns inte")
+    check_version(ctx.if_match, row.version)
+    item = as_item(row)
+    changed = replace(
+        item,
+        title=cmd.title if cmd.title is not None else item.title,
+        due_days=cmd.due_days if cmd.due_days is not None else item.due_days,
+        repeat_months=item.repeat_months if cmd.repeat_months is UNSET else cmd.repeat_months,
+    )  # the domain checks the days and the repeat
+    row.title, row.due_days, row.repeat_months = changed.title, changed.due_days, changed.repeat_months
+    if cmd.description is not UNSET:
+        row.description = cmd.description
+    if cmd.active is not None:
+        row.active = cmd.active
+    await ctx.session.flush()
+    ctx.emit(defined(row))
+    await ctx.commit()
+    return row

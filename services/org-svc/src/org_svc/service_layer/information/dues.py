@@ -16,6 +16,7 @@ from org_svc.adapters.orm import (
     InformationDue,
     InformationItemRow,
     OrgUnit,
+    Person,
     RoleAssignment,
     deadlines,
     replica,
@@ -36,6 +37,7 @@ OBJECT_TYPE = "information_due"
 DEADLINES = Deadlines(deadlines)
 # The unit's chef hears of it when it is missed (reporting-svc escalates by the unit's tree).
 RESPONSIBLE_ROLE = Role.ENHETSCHEF.value
+REFERENCE_MAX = 40  # the deadline's reference column
 
 
 def end_of_day(day: date) -> datetime:
@@ -45,6 +47,8 @@ def end_of_day(day: date) -> datetime:
 
 async def open_dues(uow: UnitOfWork, found: Iterable[NewDue], items: list[KnownItem], reason: str) -> None:
     ids = {k.item.key: k.id for k in items}
+    found = list(found)
+    names = await _names(uow.session, {new.person_id for new in found})
     for new in found:
         due = InformationDue(
             id=new_id(),
@@ -67,6 +71,7 @@ async def open_dues(uow: UnitOfWork, found: Iterable[NewDue], items: list[KnownI
             object_type=OBJECT_TYPE,
             object_id=due.id,
             unit_id=new.unit_id,
+            reference=names.get(new.person_id),  # the chef's reminder says who is to be told
             responsible_role=RESPONSIBLE_ROLE,
         )
         uow.emit(
@@ -131,6 +136,13 @@ async def cancel_for_role(uow: UnitOfWork, assignment: RoleAssignment) -> None:
                 cancelled_on=today,
             )
         )
+
+
+async def _names(session: AsyncSession, people: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not people:
+        return {}
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(people)))
+    return {r.id: r.name[:REFERENCE_MAX] for r in rows}
 
 
 async def _key(session: AsyncSession, item_id: uuid.UUID) -> str:
