@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 
-from platform_shared.access import Action, Target
+from platform_shared.access import Action, Scope, Target
 from platform_shared.errors import NotFound
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.pagination import PageRequest, keyset_page
 from risk_svc.adapters import scorecard_pdf
 from risk_svc.adapters.orm import Goal, Indicator, IndicatorActivity, Measurement, replica
@@ -27,7 +28,15 @@ UNIT_NOT_FOUND = "Enheten finns inte"
 
 
 async def _visible(ctx: QueryCtx, unit_column: Any) -> ColumnElement[bool]:
-    return scope_filter(await ctx.caller.visibility(Action.RISK_READ), unit_column, [], ctx.caller.id)
+    """Goals and indicators in lists as in `readable_goal`: where the caller reads risks, and where she
+    reads their aggregates (the nämnd follows its goals)."""
+    readable = scope_filter(await ctx.caller.visibility(Action.RISK_READ), unit_column, [], ctx.caller.id)
+    directory = OrgDirectory(ctx.session, replica)
+    aggregated: set[uuid.UUID] = set()
+    for scoped, grant in ctx.caller.principal.grants_for(Action.RISK_READ):
+        if grant.scope is Scope.AGGREGATE:
+            aggregated.update(await directory.subtree(scoped.unit_id))
+    return or_(readable, unit_column.in_(sorted(aggregated, key=str))) if aggregated else readable
 
 
 # --- goals -----------------------------------------------------------------------------------------
