@@ -262,6 +262,24 @@ class IvoFact(Base):
     namnd_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class InformationDueFact(Base):
+    """An item a person must be told at a unit (org-svc's information duty): due, met in time or late,
+    or cancelled when her role ended first. Ids and facts only."""
+
+    __tablename__ = "information_due_fact"
+    __table_args__ = (Index("ix_information_due_fact_due_unit", "due_at", "unit_id"),)
+
+    due_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    item_key: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the end of the due day
+    met_on: Mapped[date | None] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    cancelled: Mapped[bool | None] = mapped_column(Boolean)
+    state: Mapped[str | None] = mapped_column(String(20))
+
+
 class DeadlineFact(Base):
     """A deadline announced as approaching or missed by the service that owns it."""
 
@@ -666,6 +684,7 @@ READ_MODELS: tuple[Table, ...] = tuple(
         RiskAnalysisFact,
         IvoFact,
         DeadlineFact,
+        InformationDueFact,
         FactMonthCount,
         DeviationDocumentFact,
         DocumentFact,

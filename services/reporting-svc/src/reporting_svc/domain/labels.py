@@ -32,6 +32,7 @@ DIMENSION_TITLES: dict[str, str] = {
     "state": "Läge",
     "control_status": "Kontrollmoment",
     "outcome": "Utfall",
+    "item": "Information",
 }
 
 _VALUES: dict[str, str] = {
@@ -79,6 +80,12 @@ _VALUES: dict[str, str] = {
     "personal": "Personal",
     "organisation": "Organisation",
     "anonym": "Anonym",
+    # the information duty (org-svc) and the ledningssystem's deadlines
+    "lex_sarah_rapporteringsskyldighet": "Rapporteringsskyldighet enligt lex Sarah",
+    "lex_maria_hsl": "Lex Maria och avvikelser i hälso- och sjukvård",
+    "ny_eller_reviderad_rutin": "Ny eller reviderad rutin",
+    "information_due": "Information till medarbetare",
+    "document": "Styrdokument",
     # förbättringsförslag
     "submitted": "Inlämnat, ej bedömt",
     "forwarded": "Skickat vidare",
@@ -184,6 +191,12 @@ _IN_DIMENSION: dict[tuple[str, str], str] = {
     ("control_status", "avvikelser"): "Genomförda med avvikelser",
     ("control_status", "missed"): "Inte genomförda i tid",
     ("source", "klagomal"): "Klagomål",
+    ("state", "in_time"): "Informerade i tid",
+    ("state", "late"): "Informerade efter fristen",
+    ("state", "not_yet"): "Ännu inte informerade",
+    ("reason", "role_start"): "Ny roll",
+    ("reason", "repeat"): "Årlig påminnelse",
+    ("reason", "publication"): "Publicerad rutin",
     ("outcome", "action"): "Blir en åtgärd",
     ("outcome", "rutin_revision"): "Revidering av en rutin",
 }
@@ -260,7 +273,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "kind": ("klagomal", "synpunkt", "berom", "forbattringsforslag", "lex_sarah", "lex_maria"),
     "band": ("low", "medium", "high", "very_high"),
     "imy_required": ("ja", "nej"),
-    "state": ("open", "resolved"),
+    "state": ("open", "resolved", "in_time", "late", "not_yet"),
 }
 
 

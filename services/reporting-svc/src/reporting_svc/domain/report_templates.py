@@ -87,6 +87,13 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         FigureSpec("avvikelser_kategori", "Avvikelser per kategori", FigureKind.COUNTS, by="category"),
         FigureSpec(
+            "informationsplikt",
+            "Informationsplikt: medarbetare informerade i tid, efter fristen och ännu inte",
+            FigureKind.COUNTS,
+            subject="information_dues",
+            by="state",
+        ),
+        FigureSpec(
             "forbattringsforslag",
             "Förbättringsförslag per status i dag",
             FigureKind.COUNTS,
@@ -332,7 +339,9 @@ _KVALITETSBERATTELSE = (
     _s(
         "kvalitetsarbetet",
         "Så har kvalitetsarbetet bedrivits",
-        "Ansvar, ledningssystemet, kvalitetsråd och samverkan under året (SOSFS 2011:9 7 kap.).",
+        "Ansvar, ledningssystemet, kvalitetsråd och samverkan under året (SOSFS 2011:9 7 kap.); hur "
+        "medarbetarna har informerats om rapporteringsskyldigheten och om nya rutiner.",
+        "informationsplikt",
     ),
     _s(
         "avvikelser",

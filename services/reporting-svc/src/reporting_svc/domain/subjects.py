@@ -69,6 +69,13 @@ def _deadline_derived(row: Row) -> dict[str, Any]:
     return {"state": "resolved" if row.get("resolved_at") else "open"}
 
 
+def _information_derived(row: Row) -> dict[str, Any]:
+    """in_time / late once met; not_yet until then (after the due day: not informed in time)."""
+    if row.get("met_on") is not None:
+        return {"state": "in_time" if row.get("on_time") else "late"}
+    return {"state": "not_yet"}
+
+
 def _no_derived(_: Row) -> dict[str, Any]:
     return {}
 
@@ -225,6 +232,16 @@ SUBJECTS: dict[str, Subject] = {
             {"kind": "kind", "degree": "degree", "status": "status"},
             "Anmälningar till IVO",
             derive=_ivo_derived,
+        ),
+        Subject(
+            "information_dues",
+            "information_due_fact",
+            "due_id",
+            "due_at",
+            {"item": "item_key", "state": "state", "reason": "reason"},
+            "Informationsplikt: information till medarbetare",
+            derive=_information_derived,
+            excluded=lambda row: bool(row.get("cancelled")),
         ),
         Subject(
             "deadlines",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -26,6 +26,7 @@ from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, RISK_
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.sqlutil import insert_ignore, upsert
+from platform_shared.timeutil import start_of_local_day
 from reporting_svc.adapters.orm import (
     FACT_TABLES,
     ControlPlanFact,
@@ -198,6 +199,19 @@ def _proposal_changes(e: deviation._ProposalEvent) -> list[FactChange]:
     return [FactChange("proposals", e.proposal_id, values, creates)]
 
 
+def _information_changes(e: documents._DueEvent) -> list[FactChange]:
+    """org-svc's information duty, counted by the due day for the unit where it is due."""
+    values: dict[str, Any] = {"unit_id": e.unit_id, "item_key": e.item_key}
+    if isinstance(e, documents.InformationDueOpened):
+        values |= {"reason": e.reason, "due_at": start_of_local_day(e.due_on + timedelta(days=1))}
+    elif isinstance(e, documents.InformationDueMet):
+        values |= {"met_on": e.met_on, "on_time": e.on_time}
+    elif isinstance(e, documents.InformationDueCancelled):
+        values["cancelled"] = True
+    creates = isinstance(e, documents.InformationDueOpened)
+    return [FactChange("information_dues", e.due_id, values, creates)]
+
+
 def _breach_changes(e: deviation._BreachEvent) -> list[FactChange]:
     values: dict[str, Any] = {"reference": e.reference, "unit_id": e.unit_id, **_status(e)}
     if isinstance(e, deviation.DataBreachReported):
@@ -338,6 +352,8 @@ def changes_for(event: EventPayload, envelope: EventEnvelope) -> list[FactChange
         return _proposal_changes(event)
     if isinstance(event, risk._RiskEvent):
         return _risk_changes(event)
+    if isinstance(event, documents._DueEvent):
+        return _information_changes(event)
     return _other_changes(event, envelope)
 
 
@@ -532,11 +548,18 @@ async def project_document(uow: UnitOfWork, envelope: EventEnvelope, event: Even
 
 
 DOCUMENT_TYPES = (documents.DocumentRegistered.event_type, documents.DocumentDetailsChanged.event_type)
+# The information duty's dues (org-svc): the kvalitetsberättelse counts them.
+INFORMATION_TYPES = (
+    documents.InformationDueOpened.event_type,
+    documents.InformationDueMet.event_type,
+    documents.InformationDueCancelled.event_type,
+)
 
 
 def projection_consumer() -> ConsumerSpec:
     handlers: dict[str, Handler] = dict.fromkeys(PROJECTED_TYPES, project)
     handlers |= dict.fromkeys(DOCUMENT_TYPES, project_document)
+    handlers |= dict.fromkeys(INFORMATION_TYPES, project)
     return ConsumerSpec(
         group=PROJECTIONS_GROUP,
         topics=(DEVIATION_EVENTS, RISK_EVENTS, ORG_EVENTS),
