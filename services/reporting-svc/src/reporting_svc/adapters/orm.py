@@ -196,6 +196,7 @@ class ControlFact(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     result: Mapped[str | None] = mapped_column(String(30))
     performed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    kind: Mapped[str | None] = mapped_column(String(30))  # internkontroll | avtalsuppfoljning | mas_tillsyn
 
 
 class ControlFindingFact(Base):

@@ -113,6 +113,7 @@ _VALUES: dict[str, str] = {
     "internkontroll": "Internkontroll",
     "jamforelser": "Jämförelser",
     "avtalsuppfoljning": "Avtalsuppföljning",
+    "mas_tillsyn": "MAS-tillsyn",
     "arlig": "Årlig",
     "forandring": "Inför förändring",
     # controls and egenkontroll

@@ -87,6 +87,14 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         FigureSpec("avvikelser_kategori", "Avvikelser per kategori", FigureKind.COUNTS, by="category"),
         FigureSpec(
+            "privata_utforare",
+            "Uppföljning av privata utförare: avtalsuppföljningar och MAS-tillsyn per resultat",
+            FigureKind.COUNTS,
+            subject="controls",
+            by="result",
+            filters={"kind": ("avtalsuppfoljning", "mas_tillsyn")},
+        ),
+        FigureSpec(
             "informationsplikt",
             "Informationsplikt: medarbetare informerade i tid, efter fristen och ännu inte",
             FigureKind.COUNTS,
@@ -330,6 +338,7 @@ _TERTIAL = (
         "privata_utforare",
         "Uppföljning av privata utförare",
         "Avtalsuppföljning och avvikelser hos privata utförare.",
+        "privata_utforare",
     ),
     _s("analys", "Analys och fortsatta åtgärder", "Samlad bedömning och planerade åtgärder."),
 )

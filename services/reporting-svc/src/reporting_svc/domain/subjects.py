@@ -197,7 +197,7 @@ SUBJECTS: dict[str, Subject] = {
             "control_fact",
             "control_id",
             "performed_at",
-            {"result": "result"},
+            {"result": "result", "kind": "kind"},
             "Internkontroll: genomförda kontroller",
         ),
         Subject(

@@ -288,7 +288,7 @@ def _other_changes(e: EventPayload, envelope: EventEnvelope) -> list[FactChange]
                     "unit_id": e.unit_id,
                     "result": e.result,
                     "performed_at": e.performed_at,
-                    **_some(risk_id=e.risk_id, due_date=e.due_date),
+                    **_some(risk_id=e.risk_id, due_date=e.due_date, kind=e.kind),
                 },
             )
         ]
