@@ -67,7 +67,7 @@ async def test_provider_follow_ups_are_planned_for_units_in_private_regi_and_mas
     assert moved.json()["errors"][0]["field"] == "unit_id"
 
 
-async def test_a_missed_provider_control_emits_its_deadline(svc: Any) -> None:
+async def test_a_provider_control_missed_emits_its_deadline(svc: Any) -> None:
     plan = await _draft(svc)
     plan = await svc.json(
         "POST",
