@@ -21,6 +21,7 @@ DOCUMENTS = "### Styrdokument in the demo"
 ARSHJUL = "### The årshjul in the demo"
 INFORMATION = "### Informationsplikt in the demo"
 GOALS_SECTION = "### Goals, the styrkort and jämförelsetal in the demo"
+PROVIDERS = "### Privata utförare in the demo"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 
@@ -211,3 +212,36 @@ def test_the_readme_information_duty_blocks_run_as_written(fresh_server: str, se
     assert lines[-1].startswith("individual ") and lines[-1].endswith(
         "Lex Maria och avvikelser i hälso- och sjukvård"
     )
+
+
+def test_the_readme_provider_blocks_run_as_written(fresh_server: str, server_dir: Path) -> None:
+    """Hemtjänst Söder is run by Omsorgsbolaget AB under LOV; the internkontrollplan follows it up
+    (avtalsuppföljning, MAS-tillsyn); the verksamhetsberättelse has the provider section and Karin's
+    statistics count the follow-ups performed."""
+    tokens = walkthrough_blocks()[0]
+    blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(PROVIDERS)]
+    assert len(blocks) == 3
+    script = "set -euo pipefail\n" + "\n".join([tokens, *blocks])
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=server_dir, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Hemtjänst Söder – Omsorgsbolaget AB | privat lov | Omsorgsbolaget AB 559900-2408 | "
+        "SN 2023/214 2024-01-01 - 2027-12-31"
+    )
+    controls = [line.split(" ", 4) for line in lines[1:] if line[:4].isdigit()]
+    assert {kind for _, kind, *_ in controls} == {"avtalsuppfoljning", "mas_tillsyn"}
+    performed = [c for c in controls if c[2] == "performed"]
+    if len([c for c in performed if c[1] == "avtalsuppfoljning"]) >= 2:  # the second one's day has passed
+        assert any(c[3] == "avvikelser" and "Genomförandeplan saknades" in c[4] for c in performed)
+    at = lines.index(
+        "Uppföljning av privata utförare | "
+        "Uppföljning av privata utförare: avtalsuppföljningar och MAS-tillsyn per resultat"
+    )
+    figure = [line for line in lines[at + 1 :] if line.startswith("  ")]
+    assert {line.split(" [")[0].strip() for line in figure} <= {"Med avvikelser", "Utan anmärkning"}
+    counted = {row: int(n) for row, n in (line.rsplit(" ", 1) for line in lines[at + 1 + len(figure) :])}
+    assert sum(counted.values()) == len(performed), lines
+    assert counted.get("Med avvikelser", 0) == len([c for c in performed if c[3] == "avvikelser"])

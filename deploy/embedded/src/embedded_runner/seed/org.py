@@ -1,6 +1,7 @@
 """The demo organisation: units, people and their roles, with some history — a unit moved last year,
-an ended role, an acting (tf.) enhetschef, the socialchef's Lex Sarah IVO decision delegated to an
-avdelningschef, and the Lifecare integration — all made through the public API."""
+an ended role, an acting (tf.) enhetschef, a hemtjänst run by a private provider (LOV), the
+socialchef's Lex Sarah IVO decision delegated to an avdelningschef, and the Lifecare integration —
+all made through the public API."""
 
 from __future__ import annotations
 
@@ -29,7 +30,22 @@ UNITS: list[tuple[str, str, str, str | None, list[str]]] = [
     ("E-HTN", "Hemtjänst Norr", "enhet", "VO-AO", ["SoL", "HSL"]),
     ("E-BJO", "Gruppbostad Björken", "enhet", "VO-FS", ["LSS"]),
     ("E-DV", "Daglig verksamhet Ekan", "enhet", "VO-AO", ["LSS"]),
+    ("E-HTS", "Hemtjänst Söder – Omsorgsbolaget AB", "enhet", "VO-AO", ["SoL", "HSL"]),
 ]
+# Units run by a private provider (regi privat): Hemtjänst Söder is run by a company the brukare chose
+# in the kommun's valfrihetssystem (LOV) since the demo organisation began. No enhetschef of the kommun:
+# the provider has its own; the nämnd follows it up (the internkontrollplan's avtalsuppföljning and
+# MAS-tillsyn, seed/risk.py). The organisationsnummer is made up (its check digit valid).
+PROVIDERS: dict[str, dict[str, str]] = {
+    "E-HTS": {
+        "procurement_form": "lov",
+        "provider_name": "Omsorgsbolaget AB",
+        "organisationsnummer": "559900-2408",
+        "contract_reference": "SN 2023/214",
+        "contract_from": "2024-01-01",
+        "contract_to": "2027-12-31",
+    }
+}
 # Daglig verksamhet moved from Vård och omsorg to Funktionsstöd: last year's figures stay with VO-AO.
 MOVES: list[tuple[str, str, str]] = [("E-DV", "VO-FS", "2025-01-01T00:00:00+01:00")]
 
@@ -175,6 +191,7 @@ async def seed(demo: DemoClient) -> None:
                 "parent_id": units[parent or "ROOT"]["id"],
                 "laws": laws,
                 "valid_from": SINCE,
+                **({"regi": "privat", "provider": PROVIDERS[code]} if code in PROVIDERS else {}),
             },
             find=lambda code=code: _find_unit(demo, code),
         )

@@ -1,6 +1,7 @@
-"""Demo reports, all through the public API: the förvaltning's kvalitetsberättelse for this year,
-written and reviewed (the nämnd adopts it once the year has ended), and its tertial report for the
-last tertial that has ended, adopted by the nämnd (the socialchef records the meeting and §) and
+"""Demo reports, all through the public API: the förvaltning's kvalitetsberättelse and the quality part
+of its verksamhetsberättelse (with the follow-up of private providers) for this year, written and
+reviewed (the nämnd adopts them once the year has ended), and its tertial report for the last tertial
+that has ended, adopted by the nämnd (the socialchef records the meeting and §) and
 reported to it. Adoption freezes the figures, and reporting-svc archives each adopted report as DOCX
 and PDF under var/reports/."""
 
@@ -73,6 +74,18 @@ TERTIALRAPPORT = {
 }
 
 
+# The verksamhetsberättelse's quality part for this year, begun: the year's figures are live until the
+# nämnd adopts it after the year has ended (its provider section shows the follow-ups of seed/risk.py).
+VERKSAMHETSBERATTELSE = {
+    "sammanfattning": "Utkast: årets kvalitetsarbete sammanfattas när året är slut.",
+    "privata_utforare": (
+        "Hemtjänst Söder drivs av Omsorgsbolaget AB inom valfrihetssystemet (LOV, avtal SN 2023/214). "
+        "Nämnden följer upp avtalet varje tertial och MAS gör tillsyn av hälso- och sjukvården varje "
+        "halvår; iakttagelserna och utförarens åtgärder redovisas här."
+    ),
+}
+
+
 def last_ended_tertial(today: date) -> tuple[str, int, date]:
     """The tertial report (t1 or t2) whose period ended last before `today`, with its last day."""
     if today > date(today.year, 8, 31):
@@ -123,5 +136,6 @@ async def seed(demo: DemoClient) -> None:
     today = demo.now.astimezone(STOCKHOLM).date()
     await _settled(demo, forvaltning, today.year)
     await _report(demo, "kb", today.year, forvaltning, KVALITETSBERATTELSE, None)  # the year goes on
+    await _report(demo, "vb", today.year, forvaltning, VERKSAMHETSBERATTELSE, None)
     kind, year, last_day = last_ended_tertial(today)
     await _report(demo, kind, year, forvaltning, TERTIALRAPPORT, min(today, last_day + MEETING_AFTER))

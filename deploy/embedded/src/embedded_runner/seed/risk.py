@@ -1,6 +1,7 @@
 """Demo of the risk loop, through the public API only: what happened (deviations, including the ones
 seed/cases.py made) shows risks; the highest go into the nämnd's internkontrollplan; controls check
-them (some performed, with findings whose actions join the risk, some missed); an egenkontroll compares
+them (some performed, with findings whose actions join the risk, some missed); the plan follows up
+the hemtjänst a private provider runs (avtalsuppföljning and MAS-tillsyn); an egenkontroll compares
 Kolada figures; and next year's yearly analysis starts from all of it (its suggestions)."""
 
 from __future__ import annotations
@@ -127,6 +128,38 @@ async def _risks(demo: DemoClient, units: dict[str, Any]) -> dict[str, Any]:
     return {"falls": falls, "missed_care": missed_care, "logs": logs}
 
 
+# The nämnd's follow-up of the unit a private provider runs (seed/org.py PROVIDERS): kind, unit,
+# kontrollmoment, method, frequency, reporting occasion, responsible.
+PROVIDER_ROWS = (
+    (
+        "avtalsuppfoljning",
+        "E-HTS",
+        "Avtalsuppföljning: bemanning och kontinuitet, genomförandeplaner, klagomål och utförarens "
+        "egenkontroll enligt förfrågningsunderlaget",
+        "aktgranskning",
+        "tertialvis",
+        "t2",
+        "karin.ek",
+    ),
+    (
+        "mas_tillsyn",
+        "E-HTS",
+        "MAS-tillsyn: läkemedelshantering och delegeringar av hälso- och sjukvårdsuppgifter",
+        "stickprov",
+        "halvarsvis",
+        "arsbokslut",
+        "maria.berg",
+    ),
+)
+# What the second avtalsuppföljning found (the others found nothing to remark on).
+PROVIDER_FINDING = {
+    "description": "Genomförandeplan saknades för tre av tio granskade brukare hos Omsorgsbolaget AB.",
+    "action": {
+        "description": "Utföraren upprättar saknade genomförandeplaner; redovisas vid nästa uppföljning"
+    },
+}
+
+
 async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], year: int) -> Any:
     people = {p["email"].split("@")[0]: p["id"] for p in await demo.all("/api/v1/org/people", demo.admin)}
     plan = await demo.call(
@@ -167,6 +200,10 @@ async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], 
         found = await demo.call("GET", f"{PLANS}/{plan['id']}", "demo:karin.ek")
         return found if any(r["risk_id"] == risk_id for r in found["rows"]) else None
 
+    async def plan_with_follow_up(kind: str, unit_id: str) -> Any:
+        found = await demo.call("GET", f"{PLANS}/{plan['id']}", "demo:karin.ek")
+        return found if any((r["kind"], r["unit_id"]) == (kind, unit_id) for r in found["rows"]) else None
+
     for risk, activity, method, frequency, occasion, responsible in rows:
         plan = await demo.call(
             "POST",
@@ -181,6 +218,23 @@ async def _plan(demo: DemoClient, units: dict[str, Any], risks: dict[str, Any], 
                 "responsible_id": people[responsible],
             },
             find=lambda risk_id=risk["id"]: plan_with_row(risk_id),
+        )
+    for kind, code, activity, method, frequency, occasion, responsible in PROVIDER_ROWS:
+        unit_id = units[code]["id"]
+        plan = await demo.call(
+            "POST",
+            f"{PLANS}/{plan['id']}/rows",
+            "demo:karin.ek",
+            json={
+                "kind": kind,
+                "unit_id": unit_id,
+                "control_activity": activity,
+                "method": method,
+                "frequency": frequency,
+                "reporting_occasion": occasion,
+                "responsible_id": people[responsible],
+            },
+            find=lambda kind=kind, unit_id=unit_id: plan_with_follow_up(kind, unit_id),
         )
     return await demo.call(
         "POST",
@@ -200,7 +254,7 @@ async def _perform_controls(demo: DemoClient, plan: Any, risks: dict[str, Any], 
     }
     by_row: dict[str, list[Any]] = {}
     for control in sorted(controls, key=lambda c: c["due_date"]):
-        if date.fromisoformat(control["due_date"]) < today:
+        if control["kind"] == "internkontroll" and date.fromisoformat(control["due_date"]) < today:
             by_row.setdefault(control["row_id"], []).append(control)
     for row_controls in by_row.values():
         for index, control in enumerate(row_controls):
@@ -224,6 +278,29 @@ async def _perform_controls(demo: DemoClient, plan: Any, risks: dict[str, Any], 
                 f"demo:{performer[control['risk_id']]}",
                 json=body,
             )
+
+
+async def _follow_up_providers(demo: DemoClient, plan: Any, today: date) -> None:
+    """The provider's follow-ups due before today, all performed: the second avtalsuppföljning found
+    genomförandeplaner missing (its action stays with the follow-up: there is no risk to join)."""
+    controls = await demo.all(CONTROLS, "demo:karin.ek", plan_id=plan["id"])
+    performer = {"avtalsuppfoljning": "karin.ek", "mas_tillsyn": "maria.berg"}
+    done = [c for c in controls if c["kind"] in performer and date.fromisoformat(c["due_date"]) < today]
+    for control in sorted(done, key=lambda c: (c["kind"], c["due_date"])):
+        earlier = [c for c in done if c["kind"] == control["kind"] and c["due_date"] < control["due_date"]]
+        body: dict[str, Any] = {
+            "result": "ok",
+            "performed_on": (date.fromisoformat(control["due_date"]) - timedelta(days=5)).isoformat(),
+        }
+        if control["kind"] == "avtalsuppfoljning" and len(earlier) == 1:
+            body["result"] = "avvikelser"
+            body["findings"] = [PROVIDER_FINDING]
+        await demo.call(
+            "POST",
+            f"{CONTROLS}/{control['id']}/perform",
+            f"demo:{performer[control['kind']]}",
+            json=body,
+        )
 
 
 async def _follow_up(demo: DemoClient, plan: Any, today: date) -> None:
@@ -371,6 +448,7 @@ async def seed(demo: DemoClient) -> None:
     risks = await _risks(demo, units)
     plan = await _plan(demo, units, risks, plan_year)
     await _perform_controls(demo, plan, risks, today)
+    await _follow_up_providers(demo, plan, today)
     await _follow_up(demo, plan, today)
     await _self_assessment(demo, units, today)
     await _yearly_analysis(demo, units, today)
