@@ -231,6 +231,7 @@ def test_the_readme_provider_blocks_run_as_written(fresh_server: str, server_dir
         "Hemtjänst Söder – Omsorgsbolaget AB | privat lov | Omsorgsbolaget AB 559900-2408 | "
         "SN 2023/214 2024-01-01 - 2027-12-31"
     )
+    assert lines[1] == "history: created privat Omsorgsbolaget AB"
     controls = [line.split(" ", 4) for line in lines[1:] if line[:4].isdigit()]
     assert {kind for _, kind, *_ in controls} == {"avtalsuppfoljning", "mas_tillsyn"}
     performed = [c for c in controls if c[2] == "performed"]

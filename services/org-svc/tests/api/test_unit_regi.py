@@ -86,3 +86,25 @@ async def test_a_unit_in_egen_regi_says_so(svc: Harness) -> None:
     unit = (await svc.call("GET", f"/units/{svc.units['enhet_a']}", expect=200)).json()
     assert (unit["regi"], unit["provider"]) == ("egen", None)
     assert datetime.now(UTC) > SINCE
+
+
+async def test_a_units_history_shows_each_regi_change_with_its_provider(svc: Harness) -> None:
+    created = (
+        await svc.call("POST", "/units", json=_unit(svc, regi="privat", provider=PROVIDER), expect=201)
+    ).json()
+    new_provider = {**PROVIDER, "provider_name": "Hemtjänst i Väst AB", "organisationsnummer": None}
+    await svc.call(
+        "PATCH",
+        f"/units/{created['id']}",
+        json={"regi": "privat", "provider": new_provider, "name": "Hemtjänst Norr (LOV, Väst)"},
+        headers={"If-Match": f'"{created["version"]}"'},
+        expect=200,
+    )
+    changes = (await svc.call("GET", f"/units/{created['id']}/history", expect=200)).json()["items"]
+    told = [(c["kind"], c["regi"], (c["provider"] or {}).get("provider_name")) for c in changes]
+    assert told == [
+        ("created", "privat", "Omsorgshuset Norr AB"),
+        ("renamed", None, None),
+        ("regi_changed", "privat", "Hemtjänst i Väst AB"),
+    ]
+    assert changes[0]["provider"]["organisationsnummer"] == "556703-7485"

@@ -102,6 +102,10 @@ class UnitChangeRead(BaseModel):
     name: str | None
     parent_id: uuid.UUID | None
     laws: list[Law] | None
+    regi: Regi | None = Field(
+        default=None, description="created and regi_changed: egen, or privat (then `provider`) from then on"
+    )
+    provider: UnitProviderRead | None = None
     actor_id: uuid.UUID | None
     recorded_at: datetime
 

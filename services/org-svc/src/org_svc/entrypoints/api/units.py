@@ -58,7 +58,9 @@ async def get_unit(unit_id: uuid.UUID, ctx: Query, response: Response, at: At = 
     return with_etag(response, UnitRead.model_validate(await queries.unit(ctx, unit_id, moment(at))))
 
 
-@router.get("/units/{unit_id}/history", summary="A unit's changes: created, renamed, moved, laws, closed")
+@router.get(
+    "/units/{unit_id}/history", summary="A unit's changes: created, renamed, moved, laws, regi, closed"
+)
 async def unit_history(unit_id: uuid.UUID, ctx: Query, page: PageDep) -> Page[UnitChangeRead]:
     rows, next_cursor = await queries.history(ctx, unit_id, page)
     items = [UnitChangeRead.model_validate(r) for r in rows]

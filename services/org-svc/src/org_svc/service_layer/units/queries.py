@@ -98,7 +98,25 @@ async def units(ctx: QueryCtx, f: UnitFilter, page: PageRequest) -> tuple[list[d
 
 async def history(
     ctx: QueryCtx, unit_id: uuid.UUID, page: PageRequest
-) -> tuple[list[OrgUnitChange], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The unit's changes, each with what it set (a created or regi_changed one: the regi and the
+    provider from then on)."""
     await readable_unit(ctx, unit_id)
     stmt = select(OrgUnitChange).where(OrgUnitChange.unit_id == unit_id)
-    return await keyset_page(ctx.session, stmt, [OrgUnitChange.id], page)
+    rows, next_cursor = await keyset_page(ctx.session, stmt, [OrgUnitChange.id], page)
+    return [_change(row) for row in rows], next_cursor
+
+
+def _change(row: OrgUnitChange) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "effective_at": row.effective_at,
+        "name": row.name,
+        "parent_id": row.parent_id,
+        "laws": row.laws,
+        "regi": row.regi,
+        "provider": views.provider_view(views.provider_of(row)),
+        "actor_id": row.actor_id,
+        "recorded_at": row.recorded_at,
+    }
