@@ -151,6 +151,11 @@ def _status(text: str | None) -> ValueStatus:
         return ValueStatus.MISSING
 
 
+def _text(value: Decimal | None) -> str | None:
+    """A decimal as plain text without trailing zeros: 70.0000 → "70", 91.50 → "91.5"."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def _decimal(text: Any) -> Decimal | None:
     if text is None:
         return None
@@ -188,11 +193,11 @@ class IndicatorLine:
             "unit_id": str(self.unit_id),
             "unit_name": self.unit_name,
             "unit_of_measure": self.unit_of_measure,
-            "target": None if self.target is None else str(self.target),
-            "threshold": None if self.threshold is None else str(self.threshold),
+            "target": _text(self.target),
+            "threshold": _text(self.threshold),
             "kpi": self.kpi,
             "period": self.period,
-            "value": None if self.value is None else str(self.value),
+            "value": _text(self.value),
             "status": self.status.value,
         }
 
