@@ -200,3 +200,12 @@ def test_sending_the_anmalan_starts_the_namnd_clock_unless_already_informed() ->
 
 def test_voiding_or_closing_ends_every_open_deadline() -> None:
     assert deadlines.on_step(Step.VOID).cancel_all and deadlines.on_step(Step.CLOSE).cancel_all
+
+
+def test_a_complaint_names_each_guarantee_once_in_the_order_given() -> None:
+    import uuid
+
+    from deviation_svc.domain.complaints import guarantee_list
+
+    a, b = uuid.uuid4(), uuid.uuid4()
+    assert guarantee_list([b, a, b]) == [b, a]
