@@ -197,6 +197,8 @@ async def test_a_guarantee_is_followed_up_by_indicators_in_its_subtree(svc: Any)
     seen = await svc.json("GET", f"{GUARANTEES}/{g['id']}", "kvalitetsledare")
     assert [(i["id"], i["latest_status"]) for i in seen["indicators"]] == [(indicator["id"], "over_target")]
     assert seen["indicator_status"] == "over_target"
+    linked = await svc.json("GET", f"/api/v1/risk/indicators/{indicator['id']}", "kvalitetsledare")
+    assert linked["guarantee_ids"] == [g["id"]]
     unlinked = await svc.json(
         "PATCH",
         f"{GUARANTEES}/{g['id']}",
