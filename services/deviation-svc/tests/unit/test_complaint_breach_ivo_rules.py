@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from deviation_svc.domain.complaints import (
     ComplaintStep,
     check_escalation_type,
     deadline_rules,
+    guarantee_list,
     next_status,
 )
 from deviation_svc.domain.ivo import IvoState, check_investigation_sent, check_namnd_informed, check_sent
@@ -203,9 +205,5 @@ def test_voiding_or_closing_ends_every_open_deadline() -> None:
 
 
 def test_a_complaint_names_each_guarantee_once_in_the_order_given() -> None:
-    import uuid
-
-    from deviation_svc.domain.complaints import guarantee_list
-
     a, b = uuid.uuid4(), uuid.uuid4()
     assert guarantee_list([b, a, b]) == [b, a]
