@@ -166,8 +166,8 @@ def test_the_goals_walkthrough_runs_as_written(fresh_server: str, server_dir: Pa
     """The styrkort of Vård och omsorg combines its enheter's values; a value above Solgården's
     gränsvärde without an activity is refused; the imported Kolada figures compare municipalities."""
     blocks = [block.replace(DOCUMENTED_BASE, fresh_server) for block in walkthrough_blocks(GOALS_SECTION)]
-    assert len(blocks) == 4 and "curl" not in blocks[0]
-    tokens, card_block, refused_block, compare_block = blocks
+    assert len(blocks) == 5 and "curl" not in blocks[0]
+    tokens, card_block, refused_block, compare_block, coverage_block = blocks
 
     def run(block: str) -> str:
         script = "set -euo pipefail\n" + tokens + "\n" + block
@@ -187,6 +187,18 @@ def test_the_goals_walkthrough_runs_as_written(fresh_server: str, server_dir: Pa
     compared = json.loads(run(compare_block))
     assert [s["municipality"] for s in compared["series"]] == ["0138", "1497"]
     assert compared["title"].startswith("Exempel:") and 2024 in compared["years"]
+
+    def named(out: str) -> bool:
+        areas = {a["area"]: a for a in json.loads(out)["areas"]}
+        return any(g["complaints_not_kept"] == 1 for g in areas["trygghet"]["guarantees"])
+
+    coverage = json.loads(_until(lambda: run(coverage_block), named))
+    assert len(coverage["areas"]) == 7 and len(coverage["gaps"]) == 5
+    areas = {a["area"]: a for a in coverage["areas"]}
+    on_time = next(g for g in areas["trygghet"]["guarantees"] if g["title"] == "Vi kommer på avtalad tid")
+    assert (on_time["complaints_not_kept"], areas["sjalvbestammande"]["gap"]) == (1, False)
+    known = next(g for g in areas["trygghet"]["guarantees"] if g["indicators"])
+    assert known["indicators"][0]["name"] == "Andel besök av ordinarie personal"
 
 
 def test_the_readme_information_duty_blocks_run_as_written(fresh_server: str, server_dir: Path) -> None:

@@ -49,6 +49,7 @@ NATURAL_KEYS: dict[str, list[tuple[str, str]]] = {
         ("control_plan_follow_up", "plan_id, occasion"),
         ("self_assessment", "unit_id, area"),
         ("control_finding", "control_id"),
+        ("guarantee", "unit_id, title"),
     ],
     "reporting": [
         ("report", "type, year, unit_id"),
@@ -61,7 +62,8 @@ COMPLETE = {
     ("org", "person"): 13,  # with the bootstrapped systemadministratör
     ("deviation", "deviation"): 14,
     ("deviation", "ivo_notification"): 2,  # a Lex Sarah and a Lex Maria anmälan
-    ("deviation", "complaint"): 2,
+    ("deviation", "complaint"): 3,  # one names a värdighetsgaranti as not kept
+    ("risk", "guarantee"): 3,
     ("deviation", "data_breach"): 1,
     ("deviation", "improvement_proposal"): 5,
     ("reporting", "report"): 3,  # the kvalitetsberättelse, the verksamhetsberättelse, a tertial report

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from deviation_svc.domain.complaints import (
     ComplaintStep,
     check_escalation_type,
     deadline_rules,
+    guarantee_list,
     next_status,
 )
 from deviation_svc.domain.ivo import IvoState, check_investigation_sent, check_namnd_informed, check_sent
@@ -200,3 +202,8 @@ def test_sending_the_anmalan_starts_the_namnd_clock_unless_already_informed() ->
 
 def test_voiding_or_closing_ends_every_open_deadline() -> None:
     assert deadlines.on_step(Step.VOID).cancel_all and deadlines.on_step(Step.CLOSE).cancel_all
+
+
+def test_a_complaint_names_each_guarantee_once_in_the_order_given() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    assert guarantee_list([b, a, b]) == [b, a]

@@ -1,7 +1,7 @@
 """The demo organisation and a lived-in set of cases, created through the public API.
 
-Order: the organisation; then, once every service's org replica has it, cases, risks, the årshjul
-and reports.
+Order: the organisation; then, once every service's org replica has it, cases, risks, goals, the
+värdighetsgarantier, the årshjul and reports.
 Each part lives in its own module. Every change is a journaled step (seed/journal.py): a seed that was
 interrupted (a crash, `kill -9`) completes on the next start, and nothing is made twice.
 
@@ -22,6 +22,7 @@ from embedded_runner.seed import (
     cases,
     documents,
     goals,
+    guarantees,
     information,
     kvalitetsrad,
     org,
@@ -88,6 +89,7 @@ async def seed_demo(http: httpx.AsyncClient, var_dir: Path, admin: str = ADMIN_S
             ("förbättringsförslag", proposals.seed),
             ("risks, analyses, the internkontrollplan", risk.seed),
             ("goals, indicators with a year of values, the Kolada sample", goals.seed),
+            ("värdighetsgarantier for äldreomsorgen, one named by a complaint", guarantees.seed),
             ("the årshjul: adopted, with done, due and late activities", arshjul.seed),
             ("reports and their documents", reports.seed),
             ("the ledningssystem: process map, riktlinjer and rutiner", documents.seed),

@@ -8,6 +8,8 @@ vårdskada came to light) creates a linked deviation; the complaint stays open f
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -149,3 +151,10 @@ def deadline_rules(anonymous: bool, kind: ComplaintKind = ComplaintKind.KLAGOMAL
     if anonymous or kind is ComplaintKind.BEROM:
         return ()
     return ("complaint_acknowledge", "complaint_response")
+
+
+def guarantee_list(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The värdighetsgarantier a complaint names as not kept: references to risk-svc's garantier, each
+    named once in the order given (as a deviation's rutiner); risk-svc counts those that applied to
+    the complaint's unit when it was received."""
+    return list(dict.fromkeys(ids))

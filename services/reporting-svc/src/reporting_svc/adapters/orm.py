@@ -1,17 +1,18 @@
 """reporting-svc's tables.
 
 Read models, built only from other services' events (rebuildable, see docs/reporting.md): one fact row
-per case, risk, control and deadline, ids and facts only, and `fact_month_count`, the monthly
-pre-aggregate of every fact per unit and dimension value. Reporting's own data: notifications, IVO
-reminders, e-mails, webhook subscriptions and deliveries, reports, the tenant's settings, the årshjul
-(year plans, their activities and calendar feed tokens), and kvalitetsråd meetings and their protokoll:
-data people create, never rebuilt.
+per case, risk, control, deadline, indicator and indicator value, ids and facts only, and
+`fact_month_count`, the monthly pre-aggregate of every fact per unit and dimension value. Reporting's
+own data: notifications, IVO reminders, e-mails, webhook subscriptions and deliveries, reports, the
+tenant's settings, the årshjul (year plans, their activities and calendar feed tokens), and
+kvalitetsråd meetings and their protokoll: data people create, never rebuilt.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Table,
     Text,
@@ -38,6 +40,9 @@ from platform_shared.orgreplica.tables import attach_replica_tables
 
 class Base(DeclarativeBase):
     metadata = make_metadata()
+
+
+Amount = Numeric(20, 4)  # indicator values, targets and gränsvärden: exact decimals (as risk-svc keeps them)
 
 
 # --- read models ------------------------------------------------------------------------------
@@ -300,6 +305,46 @@ class DeadlineFact(Base):
     missed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     state: Mapped[str | None] = mapped_column(String(20))
+
+
+class IndicatorFact(Base):
+    """An indicator of the styrkort (risk-svc): what it measures, for which goal and unit, its målvärde
+    and gränsvärde as they are now, and whether it is still followed up."""
+
+    __tablename__ = "indicator_fact"
+    __table_args__ = (Index("ix_indicator_fact_unit", "unit_id"),)
+
+    indicator_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    goal_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    name: Mapped[str] = mapped_column(String(300))
+    unit_of_measure: Mapped[str | None] = mapped_column(String(60))
+    target: Mapped[Decimal | None] = mapped_column(Amount)
+    threshold: Mapped[Decimal | None] = mapped_column(Amount)  # gränsvärde
+    direction: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(20))  # entered | computed | imported
+    kpi: Mapped[str | None] = mapped_column(String(40))
+    municipality: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))  # active | retired
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class IndicatorMeasurementFact(Base):
+    """A period's value of an indicator and its status against målvärde and gränsvärde; a later
+    measurement of the same period replaces it."""
+
+    __tablename__ = "indicator_measurement_fact"
+
+    indicator_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)  # 2026-03 | 2026-T1 | 2026
+    measurement_id: Mapped[uuid.UUID] = mapped_column()
+    unit_id: Mapped[uuid.UUID] = mapped_column()
+    period_end: Mapped[date | None] = mapped_column(Date)  # the period's last day
+    value: Mapped[Decimal] = mapped_column(Amount)
+    status: Mapped[str] = mapped_column(String(30))  # over_target | between | under_threshold
+    source: Mapped[str | None] = mapped_column(String(20))
+    measured_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class FactMonthCount(Base):
@@ -660,6 +705,8 @@ fact_month_count = _table(FactMonthCount)
 ivo_reminder = _table(IvoReminder)
 control_plan_fact = _table(ControlPlanFact)
 document_fact = _table(DocumentFact)
+indicator_fact = _table(IndicatorFact)
+indicator_measurement_fact = _table(IndicatorMeasurementFact)
 deviation_document_fact = _table(DeviationDocumentFact)
 tenant_settings = _table(TenantSettingsRow)
 webhook_delivery = _table(WebhookDelivery)
@@ -689,6 +736,8 @@ READ_MODELS: tuple[Table, ...] = tuple(
         FactMonthCount,
         DeviationDocumentFact,
         DocumentFact,
+        IndicatorFact,
+        IndicatorMeasurementFact,
     )
 )
 FACT_TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}

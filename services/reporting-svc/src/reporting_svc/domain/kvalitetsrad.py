@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from reporting_svc.domain.indicators import IndicatorView
 from reporting_svc.domain.model import RuleViolation
 from reporting_svc.domain.periods import tertial_range, year_range
 
@@ -56,12 +57,18 @@ class AgendaItemSpec:
     guidance: str
     figures: tuple[str, ...] = ()  # report_templates.FIGURES filled in for the period
     filled_from: str | None = None  # other data the item is filled from
+    indicators: IndicatorView | None = None  # the styrkort's indicators (domain/indicators.py)
 
 
 def _i(
-    key: str, heading: str, guidance: str, *figures: str, filled_from: str | None = None
+    key: str,
+    heading: str,
+    guidance: str,
+    *figures: str,
+    filled_from: str | None = None,
+    indicators: IndicatorView | None = None,
 ) -> AgendaItemSpec:
-    return AgendaItemSpec(key, heading, guidance, figures, filled_from)
+    return AgendaItemSpec(key, heading, guidance, figures, filled_from, indicators)
 
 
 # Seed 004's dagordning, in its order.
@@ -71,7 +78,8 @@ AGENDA: tuple[AgendaItemSpec, ...] = (
         "maluppfyllelse",
         "Måluppfyllelse av nämndmål, åtaganden, indikatorer och aktiviteter",
         "Styrkortets indikatorer mot mål- och gränsvärden, och aktiviteterna under gränsvärdet.",
-        filled_from="styrkort (risk-svc: mål, indikatorer, mätvärden, aktiviteter)",
+        filled_from="styrkort (risk-svc: indikatorer och mätvärden)",
+        indicators=IndicatorView.FULFILMENT,
     ),
     _i(
         "klagomal",
@@ -116,6 +124,7 @@ AGENDA: tuple[AgendaItemSpec, ...] = (
         "Jämförelser över tid och med liknande kommuner.",
         "jamforelse_avvikelser",
         filled_from="importerade jämförelsetal (risk-svc: Kolada)",
+        indicators=IndicatorView.COMPARISON,
     ),
     _i(
         "ledningssystemet",

@@ -267,6 +267,35 @@ def new_report_notices(
     ]
 
 
+Wording = tuple[str, str]  # a notice's title and body
+
+
+def escalating_notices(
+    *,
+    missed: bool,
+    responsible: Sequence[uuid.UUID],
+    managers: Sequence[uuid.UUID],
+    approaching: Wording,
+    late: Wording,
+    to_manager: Wording,
+) -> list[Notice]:
+    """Something due soon tells the responsible; once late, the responsible and the manager above
+    (each person once, the responsible first)."""
+    seen: set[uuid.UUID] = set()
+    if not missed:
+        return [
+            _notice(p, NotificationKind.DEADLINE_APPROACHING, approaching) for p in _unique(responsible, seen)
+        ]
+    return [_notice(p, NotificationKind.DEADLINE_MISSED, late) for p in _unique(responsible, seen)] + [
+        _notice(p, NotificationKind.DEADLINE_MISSED_MANAGER, to_manager) for p in _unique(managers, seen)
+    ]
+
+
+def _notice(recipient_id: uuid.UUID, kind: NotificationKind, wording: Wording) -> Notice:
+    title, body = wording
+    return Notice(recipient_id=recipient_id, kind=kind, title=title, body=body)
+
+
 def deadline_notices(
     *,
     missed: bool,
@@ -288,39 +317,21 @@ def deadline_notices(
         what = f" till {reference}"
     about = f" ({reference})" if reference else ""
     due = formats.deadline(due_at)
-    seen: set[uuid.UUID] = set()
-    if not missed:
-        return [
-            Notice(
-                recipient_id=person_id,
-                kind=NotificationKind.DEADLINE_APPROACHING,
-                title=f"Tidsfrist närmar sig: {rule_title}{about}",
-                body=f'Tidsfristen för "{rule_title}"{what} är {due}.',
-            )
-            for person_id in _unique(responsible, seen)
-        ]
-    notices = [
-        Notice(
-            recipient_id=person_id,
-            kind=NotificationKind.DEADLINE_MISSED,
-            title=f"Tidsfrist passerad: {rule_title}{about}",
-            body=f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. Åtgärda det snarast.',
-        )
-        for person_id in _unique(responsible, seen)
-    ]
-    notices += [
-        Notice(
-            recipient_id=person_id,
-            kind=NotificationKind.DEADLINE_MISSED_MANAGER,
-            title=f"Tidsfrist passerad hos din medarbetare eller enhet: {rule_title}{about}",
-            body=(
-                f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat. '
-                "Du informeras som närmaste chef ovanför den ansvarige."
-            ),
-        )
-        for person_id in _unique(managers, seen)
-    ]
-    return notices
+    passed = f'Tidsfristen för "{rule_title}"{what} var {due} och har passerat.'
+    return escalating_notices(
+        missed=missed,
+        responsible=responsible,
+        managers=managers,
+        approaching=(
+            f"Tidsfrist närmar sig: {rule_title}{about}",
+            f'Tidsfristen för "{rule_title}"{what} är {due}.',
+        ),
+        late=(f"Tidsfrist passerad: {rule_title}{about}", f"{passed} Åtgärda det snarast."),
+        to_manager=(
+            f"Tidsfrist passerad hos din medarbetare eller enhet: {rule_title}{about}",
+            f"{passed} Du informeras som närmaste chef ovanför den ansvarige.",
+        ),
+    )
 
 
 def arshjul_notices(
@@ -334,38 +345,21 @@ def arshjul_notices(
     """An årshjul activity due soon (the responsible) or late (the responsible and the manager above),
     named by its title and day."""
     day = formats.day(due_on)
-    seen: set[uuid.UUID] = set()
-    if not missed:
-        return [
-            Notice(
-                recipient_id=person_id,
-                kind=NotificationKind.DEADLINE_APPROACHING,
-                title=f"Årshjulet: {title} ska vara klar senast {day}",
-                body=f'Aktiviteten "{title}" i årshjulet ska vara klar senast {day}.',
-            )
-            for person_id in _unique(responsible, seen)
-        ]
-    notices = [
-        Notice(
-            recipient_id=person_id,
-            kind=NotificationKind.DEADLINE_MISSED,
-            title=f"Försenad i årshjulet: {title}",
-            body=f'Aktiviteten "{title}" i årshjulet skulle vara klar senast {day} och är försenad. '
-            "Genomför den snarast eller flytta den i årshjulet.",
-        )
-        for person_id in _unique(responsible, seen)
-    ]
-    notices += [
-        Notice(
-            recipient_id=person_id,
-            kind=NotificationKind.DEADLINE_MISSED_MANAGER,
-            title=f"Försenad i årshjulet hos din enhet: {title}",
-            body=f'Aktiviteten "{title}" i årshjulet skulle vara klar senast {day} och är försenad. '
-            "Du informeras som närmaste chef ovanför den ansvarige.",
-        )
-        for person_id in _unique(managers, seen)
-    ]
-    return notices
+    late = f'Aktiviteten "{title}" i årshjulet skulle vara klar senast {day} och är försenad.'
+    return escalating_notices(
+        missed=missed,
+        responsible=responsible,
+        managers=managers,
+        approaching=(
+            f"Årshjulet: {title} ska vara klar senast {day}",
+            f'Aktiviteten "{title}" i årshjulet ska vara klar senast {day}.',
+        ),
+        late=(f"Försenad i årshjulet: {title}", f"{late} Genomför den snarast eller flytta den i årshjulet."),
+        to_manager=(
+            f"Försenad i årshjulet hos din enhet: {title}",
+            f"{late} Du informeras som närmaste chef ovanför den ansvarige.",
+        ),
+    )
 
 
 def closed_notice(reference: str, reporter_id: uuid.UUID | None) -> list[Notice]:

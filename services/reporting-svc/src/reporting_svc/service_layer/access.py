@@ -39,6 +39,19 @@ async def may_read_report(ctx: Ctx, unit_id: uuid.UUID) -> bool:
     return False
 
 
+async def report_readable_units(ctx: Ctx) -> set[uuid.UUID] | None:
+    """The units whose reports (and kvalitetsråd) the caller may read, as `may_read_report` decides
+    one by one, for filtering a list; None when she may read them everywhere."""
+    principal = ctx.caller.principal
+    units: set[uuid.UUID] = set()
+    for action in REPORT_READ_ACTIONS:
+        found = await ctx.caller.authz.aggregate_units(principal, action)
+        if found is None:
+            return None
+        units |= found
+    return units
+
+
 async def readable_report(ctx: Ctx, report_id: uuid.UUID) -> Report:
     async def visible(r: Report) -> bool:
         return await may_read_report(ctx, r.unit_id)

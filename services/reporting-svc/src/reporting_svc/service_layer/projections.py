@@ -26,7 +26,7 @@ from platform_shared.contracts.topics import DEVIATION_EVENTS, ORG_EVENTS, RISK_
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.sqlutil import insert_ignore, upsert
-from platform_shared.timeutil import start_of_local_day
+from platform_shared.timeutil import as_utc, start_of_local_day
 from reporting_svc.adapters.orm import (
     FACT_TABLES,
     ControlPlanFact,
@@ -35,8 +35,11 @@ from reporting_svc.adapters.orm import (
     deviation_document_fact,
     document_fact,
     fact_month_count,
+    indicator_fact,
+    indicator_measurement_fact,
 )
 from reporting_svc.domain.deadlines import rules_resolved_by
+from reporting_svc.domain.indicators import period_end
 from reporting_svc.domain.subjects import SUBJECTS, Cell, Subject, cell_deltas
 
 PROJECTIONS_GROUP = "reporting.projections"
@@ -81,6 +84,9 @@ _DEFAULT_STATUS: dict[str, str] = {
     "RiskPrioritised": "prioritised",
     "RiskFollowedUp": "followed_up",
     "RiskClosed": "closed",
+    "IndicatorDefined": "active",
+    "IndicatorChanged": "active",
+    "IndicatorRetired": "retired",
 }
 
 
@@ -489,6 +495,58 @@ async def project(uow: UnitOfWork, envelope: EventEnvelope, event: EventPayload)
     await resolve_deadlines(session, event, envelope.time)
     await _control_plan(session, event)
     await _named_documents(session, event)
+    await _indicators(session, event)
+
+
+async def _indicators(session: AsyncSession, event: EventPayload) -> None:
+    """The styrkort's indicators as they are now, and each period's latest value (the kvalitetsråd's
+    måluppfyllelse and jämförelsetal): upserts, so a replay changes nothing."""
+    if isinstance(event, risk._IndicatorEvent):
+        await upsert(
+            session,
+            indicator_fact,
+            {
+                "indicator_id": event.indicator_id,
+                "goal_id": event.goal_id,
+                "unit_id": event.unit_id,
+                "name": event.name,
+                "unit_of_measure": event.unit_of_measure,
+                "target": event.target,
+                "threshold": event.threshold,
+                "direction": event.direction,
+                "frequency": event.frequency,
+                "source": event.source,
+                "kpi": event.kpi,
+                "municipality": event.municipality,
+                "status": _status(event)["status"],
+                "retired_at": event.retired_at if isinstance(event, risk.IndicatorRetired) else None,
+            },
+            ["indicator_id"],
+        )
+    elif isinstance(event, risk.IndicatorMeasured):
+        m = indicator_measurement_fact
+        period = event.period[:20]
+        held = await session.scalar(
+            select(m.c.measured_at).where(m.c.indicator_id == event.indicator_id, m.c.period == period)
+        )
+        if held is not None and as_utc(held) > event.measured_at:
+            return  # an earlier measurement of the period, delivered late: the later one stays
+        await upsert(
+            session,
+            m,
+            {
+                "indicator_id": event.indicator_id,
+                "period": period,
+                "measurement_id": event.measurement_id,
+                "unit_id": event.unit_id,
+                "period_end": period_end(event.period),
+                "value": event.value,
+                "status": event.status,
+                "source": event.source,
+                "measured_at": event.measured_at,
+            },
+            ["indicator_id", "period"],
+        )
 
 
 async def _named_documents(session: AsyncSession, event: EventPayload) -> None:
@@ -503,8 +561,9 @@ async def _named_documents(session: AsyncSession, event: EventPayload) -> None:
         await insert_ignore(session, links, {"deviation_id": event.deviation_id, "document_id": document_id})
 
 
-# Goals, indicators, comparison data, värdighetsgarantier and the actions of förbättringsförslag have no
-# read model here yet: acknowledged and skipped until one is built on them.
+# Goals, the comparison imports as such (the jämförelsetal read the imported indicators' IndicatorMeasured),
+# värdighetsgarantier, the indicators' activities and the actions of förbättringsförslag have no read
+# model here yet: acknowledged and skipped until one is built on them.
 NOT_PROJECTED: frozenset[str] = frozenset(
     {
         "ComparisonDataImported",
@@ -519,10 +578,6 @@ NOT_PROJECTED: frozenset[str] = frozenset(
         "IndicatorActivityCompleted",
         "IndicatorActivityFollowedUp",
         "IndicatorActivityPlanned",
-        "IndicatorChanged",
-        "IndicatorDefined",
-        "IndicatorMeasured",
-        "IndicatorRetired",
     }
 )
 

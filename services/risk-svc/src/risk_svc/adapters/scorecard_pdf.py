@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from platform_shared.fonts import DEJAVU, DEJAVU_BOLD
 from platform_shared.timeutil import as_utc
 
-FONTS = Path(__file__).parent / "fonts"
 PDF_MEDIA_TYPE = "application/pdf"
 MARGIN = 15.0
 CHART_W, CHART_H = 62.0, 20.0
@@ -65,8 +64,8 @@ def to_pdf(card: Mapping[str, Any], created: datetime) -> bytes:
     pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
     title = f"Styrkort – {card['unit_name']}"
     pdf.heading = f"{title} per {card['as_of']}"
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", str(DEJAVU))
+    pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_title(title)
     pdf.set_creator("Kvalitet")

@@ -19,18 +19,22 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from platform_shared.access import Action, Target
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.permissions import Scope
 from risk_svc.adapters.orm import (
     Control,
     ControlPlan,
     Goal,
+    Guarantee,
     Indicator,
     IndicatorActivity,
     Risk,
     RiskAnalysis,
     SelfAssessment,
+    replica,
 )
 from risk_svc.service_layer.context import CommandCtx, Ctx
+from risk_svc.service_layer.lists import visible_units
 
 RISK_NOT_FOUND = "Risken finns inte"
 ANALYSIS_NOT_FOUND = "Riskanalysen finns inte"
@@ -321,3 +325,53 @@ async def owned_activity(ctx: CommandCtx, activity_id: uuid.UUID) -> IndicatorAc
 
 async def reads_unit(ctx: Ctx, unit_id: uuid.UUID) -> bool:
     return await _reads_unit(ctx, unit_id)
+
+
+# --- värdighetsgarantier: seen where they apply, RISK_MANAGE at the unit to change -------------------
+
+GUARANTEE_NOT_FOUND = "Värdighetsgarantin finns inte"
+
+
+async def guarantee_units(ctx: Ctx) -> set[uuid.UUID] | None:
+    """Units whose garantier the caller sees (None: all): as goals, where she reads risks or their
+    aggregates, and the units above those, since a garanti applies to its unit's subtree (the people
+    of an enhet see the promises made to those it serves)."""
+    units = visible_units(await ctx.caller.visibility(Action.RISK_READ))
+    if units is None:
+        return None
+    directory = OrgDirectory(ctx.session, replica)
+    for scoped, grant in ctx.caller.principal.grants_for(Action.RISK_READ):
+        if grant.scope is Scope.AGGREGATE:
+            units.update(await directory.subtree(scoped.unit_id))
+    seen: set[uuid.UUID] = set(units)
+    for unit_id in sorted(units, key=str):
+        seen.update(await directory.ancestors_and_self(unit_id))
+    return seen
+
+
+async def _sees_guarantee(ctx: Ctx, g: Guarantee) -> bool:
+    units = await guarantee_units(ctx)
+    return units is None or g.unit_id in units
+
+
+async def readable_guarantee(ctx: Ctx, guarantee_id: uuid.UUID) -> Guarantee:
+    return await ctx.load(
+        Guarantee, guarantee_id, not_found=GUARANTEE_NOT_FOUND, visible=lambda g: _sees_guarantee(ctx, g)
+    )
+
+
+async def managed_guarantee(ctx: CommandCtx, guarantee_id: uuid.UUID) -> Guarantee:
+    """A garanti to change or withdraw: RISK_MANAGE at its unit (403), If-Match (412)."""
+
+    async def permitted(g: Guarantee) -> None:
+        await ctx.caller.require(Action.RISK_MANAGE, g.unit_id)
+
+    return await ctx.load(
+        Guarantee,
+        guarantee_id,
+        not_found=GUARANTEE_NOT_FOUND,
+        visible=lambda g: _sees_guarantee(ctx, g),
+        permitted=permitted,
+        if_match=ctx.if_match,
+        lock=True,
+    )

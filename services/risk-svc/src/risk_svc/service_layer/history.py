@@ -1,6 +1,7 @@
 """risk-svc's read model of what happened (consumer group `risk.deviation-history`, topic
 deviation.events): deviation and complaint facts per unit, category and time, escalations and missed
-deadlines. Suggestions for risk analyses and risk links are built from it. Ids and facts only."""
+deadlines, and the värdighetsgarantier a complaint names as not kept. Suggestions for risk analyses and
+risk links are built from it. Ids and facts only."""
 
 from __future__ import annotations
 
@@ -15,8 +16,19 @@ from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.topics import DEVIATION_EVENTS
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.sqlutil import insert_ignore, upsert
-from risk_svc.adapters.orm import complaint_fact, deviation_fact, missed_deadline_fact
+from platform_shared.timeutil import local_date
+from risk_svc.adapters.orm import (
+    Guarantee,
+    complaint_fact,
+    complaint_guarantee_fact,
+    deviation_fact,
+    missed_deadline_fact,
+    replica,
+)
+from risk_svc.domain.guarantees import GuaranteeStatus, check_named_in_complaint
+from risk_svc.domain.model import RuleViolation
 
 GROUP = "risk.deviation-history"
 
@@ -92,6 +104,7 @@ async def on_complaint(uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -
     )
     if isinstance(event, dev.ComplaintReceived):
         values["received_at"] = event.received_at
+        await _guarantees_named(uow, event)
     if isinstance(event, dev.ComplaintEscalated):
         values["escalated_deviation_id"] = event.deviation_id
     await insert_ignore(
@@ -100,6 +113,33 @@ async def on_complaint(uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -
     await uow.session.execute(
         update(complaint_fact).where(complaint_fact.c.complaint_id == event.complaint_id).values(**values)
     )
+
+
+async def _guarantees_named(uow: UnitOfWork, event: dev.ComplaintReceived) -> None:
+    """The garantier the complaint names as not kept count against them only if they applied to the
+    complaint's unit when it was received (in force, the unit in their subtree); others are left out."""
+    if not event.guarantee_ids:
+        return
+    above = set(await OrgDirectory(uow.session, replica).ancestors_and_self(event.unit_id, event.received_at))
+    for guarantee_id in dict.fromkeys(event.guarantee_ids):
+        g = await uow.session.get(Guarantee, guarantee_id)
+        if g is None:
+            continue
+        try:
+            check_named_in_complaint(
+                GuaranteeStatus(g.status),
+                g.valid_from,
+                g.valid_to,
+                local_date(event.received_at),
+                g.unit_id in above,
+            )
+        except RuleViolation:
+            continue
+        await insert_ignore(
+            uow.session,
+            complaint_guarantee_fact,
+            {"complaint_id": event.complaint_id, "guarantee_id": guarantee_id},
+        )
 
 
 async def on_deadline_missed(uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from deviation_svc.adapters.orm import Complaint, SubjectRef, reference_counter
+from deviation_svc.adapters.orm import Complaint, ComplaintGuarantee, SubjectRef, reference_counter
 from deviation_svc.domain.categories import check_category
 from deviation_svc.domain.complaints import (
     WHO,
@@ -21,6 +21,7 @@ from deviation_svc.domain.complaints import (
     ComplaintStep,
     check_escalation_type,
     deadline_rules,
+    guarantee_list,
     next_status,
 )
 from deviation_svc.domain.lifecycle import check_report_times
@@ -79,6 +80,7 @@ class RegisterComplaint:
     received_at: datetime | None = None
     category: str | None = None
     subject: subjects.SubjectInput | None = None
+    guarantee_ids: tuple[uuid.UUID, ...] = ()  # värdighetsgarantier (risk-svc) it names as not kept
 
 
 async def register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complaint]:
@@ -116,6 +118,9 @@ async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complain
         return await proposals.submit_from_complaint(ctx, c)
     due = await deadlines.open_rules(ctx, _subject(c), _rules(c), start=received_at)
     c.response_due_at = due.get("complaint_response")
+    named = guarantee_list(cmd.guarantee_ids)
+    for guarantee_id in named:
+        ctx.session.add(ComplaintGuarantee(complaint_id=c.id, guarantee_id=guarantee_id))
     ctx.emit(
         ComplaintReceived(
             **facts_of(c),
@@ -124,6 +129,7 @@ async def _register(ctx: CommandCtx, cmd: RegisterComplaint) -> Created[Complain
             received_at=received_at,
             response_due_at=c.response_due_at,
             registered_by=ctx.caller.id,
+            guarantee_ids=named,
         )
     )
     await ctx.created(c.id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import not_, select
 
-from deviation_svc.adapters.orm import Complaint
+from deviation_svc.adapters.orm import Complaint, ComplaintGuarantee
 from deviation_svc.service_layer import subjects
 from deviation_svc.service_layer.access import load_case
 from deviation_svc.service_layer.context import Ctx, QueryCtx
@@ -27,7 +27,13 @@ async def complaint(ctx: QueryCtx, complaint_id: uuid.UUID) -> dict[str, Any]:
 
 async def view(ctx: Ctx, c: Complaint) -> dict[str, Any]:
     people = await subjects.of(ctx.session, ctx.parts.cipher, c.id)
+    named = await ctx.session.scalars(
+        select(ComplaintGuarantee.guarantee_id)
+        .where(ComplaintGuarantee.complaint_id == c.id)
+        .order_by(ComplaintGuarantee.guarantee_id)
+    )
     return columns_of(c) | {
+        "guarantee_ids": list(named.all()),
         "subjects": [asdict(s) for s in people],
         "deadlines": await deadlines_of(ctx, c.id),
     }

@@ -114,6 +114,39 @@ class KvalitetsradProtokollRead(BaseModel):
     direction_label: str
 
 
+class KvalitetsradIndicatorRead(BaseModel):
+    indicator_id: uuid.UUID
+    name: str
+    unit_id: uuid.UUID
+    unit_name: str
+    unit_of_measure: str | None
+    target: str | None = Field(description="Målvärde (a decimal as text)")
+    threshold: str | None = Field(description="Gränsvärde (a decimal as text)")
+    kpi: str | None = Field(description="The Kolada KPI an imported indicator shows")
+    period: str | None = Field(description="The period of the latest value: 2026-03, 2026-T1 or 2026")
+    period_label: str | None
+    value: str | None = Field(description="The latest value up to the end of the period (null: none)")
+    status: Literal["over_target", "between", "under_threshold", "missing"]
+    status_label: str
+
+
+class KvalitetsradIndicatorCountRead(BaseModel):
+    status: Literal["over_target", "between", "under_threshold", "missing"]
+    label: str
+    count: int
+
+
+class KvalitetsradIndicatorsRead(BaseModel):
+    view: Literal["fulfilment", "comparison"] = Field(
+        description="fulfilment: every indicator of the unit and its subtree; comparison: the imported ones"
+    )
+    title: str
+    counts: list[KvalitetsradIndicatorCountRead]
+    total: int
+    under_threshold: list[KvalitetsradIndicatorRead]
+    indicators: list[KvalitetsradIndicatorRead]
+
+
 class KvalitetsradItemRead(BaseModel):
     key: str
     position: int
@@ -129,6 +162,11 @@ class KvalitetsradItemRead(BaseModel):
     )
     protokoll: list[KvalitetsradProtokollRead] | None = Field(
         None, description="Anmälan av protokoll: justerade protokoll one level up and down"
+    )
+    indicators: KvalitetsradIndicatorsRead | None = Field(
+        None,
+        description="Måluppfyllelse and jämförelsetal: the styrkort's indicators with their latest value "
+        "up to the end of the period",
     )
 
 

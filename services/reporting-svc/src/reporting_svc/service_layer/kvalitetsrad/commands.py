@@ -53,6 +53,7 @@ from reporting_svc.domain.reports import ReportType
 from reporting_svc.service_layer.context import CommandCtx, require_unit, tenant_settings
 from reporting_svc.service_layer.kvalitetsrad import protokoll
 from reporting_svc.service_layer.kvalitetsrad.access import meeting_to_justera, meeting_to_record
+from reporting_svc.service_layer.kvalitetsrad.indicators import live_indicators
 from reporting_svc.service_layer.reports import snapshot
 
 
@@ -322,6 +323,7 @@ async def justera(ctx: CommandCtx, meeting_id: uuid.UUID) -> KvalitetsradMeeting
     assert m.secretary_id is not None  # check_justera
     settings = await tenant_settings(ctx)
     figures = await protokoll.live_figures(ctx.session, m, settings)
+    indicators = await live_indicators(ctx.session, m)
     balans = await protokoll.balanslista(ctx.session, m)
     due = await protokoll.protokoll_due(ctx.session, m)
     for p, direction in due:
@@ -333,7 +335,11 @@ async def justera(ctx: CommandCtx, meeting_id: uuid.UUID) -> KvalitetsradMeeting
                 announced_at=now,
             )
         )
-    m.figures = {**snapshot(figures, settings.suppression_threshold, now), "carried": balans}
+    m.figures = {
+        **snapshot(figures, settings.suppression_threshold, now),
+        "indicators": {k: f.to_json() for k, f in indicators.items()},
+        "carried": balans,
+    }
     m.status, m.justerat_at, m.justerat_by, m.updated_at = status.value, now, me, now
     if m.chef_id is None:
         m.chef_id = me

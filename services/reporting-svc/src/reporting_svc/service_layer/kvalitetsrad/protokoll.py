@@ -27,6 +27,7 @@ from reporting_svc.adapters.orm import (
 )
 from reporting_svc.domain import formats
 from reporting_svc.domain.figures import RawFigure, Rendered, figure_from_json
+from reporting_svc.domain.indicators import IndicatorFigure
 from reporting_svc.domain.kvalitetsrad import (
     AGENDA,
     OCCASION_TITLES,
@@ -43,6 +44,7 @@ from reporting_svc.domain.settings import TenantSettings
 from reporting_svc.domain.suppression import suppression_rule_text
 from reporting_svc.domain.tables import CountTable, LeadTimeTable
 from reporting_svc.service_layer.context import Ctx, tenant_settings, unit_name
+from reporting_svc.service_layer.kvalitetsrad.indicators import live_indicators
 from reporting_svc.service_layer.reports import figures_for
 
 STATUS_TITLES: dict[MeetingStatus, str] = {
@@ -231,6 +233,7 @@ class MeetingView:
     figures: dict[str, Rendered]
     suppressed: bool
     threshold: int
+    indicators: dict[str, IndicatorFigure] = field(default_factory=dict)  # by agenda item
     people: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
@@ -241,9 +244,11 @@ async def gather(ctx: Ctx, m: KvalitetsradMeeting) -> MeetingView:
     if m.status == MeetingStatus.JUSTERAT.value and m.figures is not None:
         raw = [figure_from_json(f) for f in m.figures["figures"]]
         threshold = int(m.figures["threshold"])
+        indicators = {k: IndicatorFigure.from_json(f) for k, f in m.figures.get("indicators", {}).items()}
     else:
         raw = await live_figures(session, m, settings)
         threshold = settings.suppression_threshold
+        indicators = await live_indicators(session, m)
     rendered = {f.key: f.render(suppress=aggregates_only, threshold=threshold) for f in raw}
     items = {
         i.key: i
@@ -266,6 +271,7 @@ async def gather(ctx: Ctx, m: KvalitetsradMeeting) -> MeetingView:
         rendered,
         aggregates_only,
         threshold,
+        indicators,
     )
 
 
@@ -325,6 +331,8 @@ def read_model(v: MeetingView) -> dict[str, Any]:
             "figures": [figure_json(k, v.figures[k]) for k in spec.figures if k in v.figures],
             "actions": by_item.get(spec.key, []),
         }
+        if spec.key in v.indicators:
+            item["indicators"] = v.indicators[spec.key].as_json()
         if spec.key == "balanslistor":
             item["carried_actions"] = v.carried
         if spec.key == "anmalan_av_protokoll":
@@ -410,6 +418,8 @@ def document(v: MeetingView, now: datetime | None = None) -> ReportDocument:
         if row and row.decisions:
             parts.append(f"Beslut: {row.decisions}")
         tables: list[Any] = [v.figures[k] for k in spec.figures if k in v.figures]
+        if spec.key in v.indicators:
+            tables.extend(v.indicators[spec.key].tables())
         decided = by_item.get(spec.key, [])
         if decided:
             tables.append(

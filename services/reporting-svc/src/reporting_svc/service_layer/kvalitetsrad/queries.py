@@ -16,7 +16,7 @@ from platform_shared.pagination import PageRequest, page_by_id
 from reporting_svc.adapters.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, to_docx, to_pdf
 from reporting_svc.adapters.orm import KvalitetsradMeeting
 from reporting_svc.domain.kvalitetsrad import MeetingStatus
-from reporting_svc.service_layer.access import REPORT_READ_ACTIONS
+from reporting_svc.service_layer.access import report_readable_units
 from reporting_svc.service_layer.context import Ctx, QueryCtx
 from reporting_svc.service_layer.kvalitetsrad import protokoll
 from reporting_svc.service_layer.kvalitetsrad.access import readable_meeting
@@ -45,16 +45,9 @@ async def meetings_page(
     ctx: QueryCtx, f: MeetingFilter, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Meetings the caller may read, in the order they were planned."""
-    units: set[uuid.UUID] = set()
-    everything = False
-    for action in REPORT_READ_ACTIONS:
-        found = await ctx.caller.authz.aggregate_units(ctx.caller.principal, action)
-        if found is None:
-            everything = True
-            break
-        units |= found
+    units = await report_readable_units(ctx)
     stmt = select(KvalitetsradMeeting)
-    if not everything:
+    if units is not None:
         stmt = stmt.where(KvalitetsradMeeting.unit_id.in_(sorted(units, key=str)))
     if f.unit_id is not None:
         stmt = stmt.where(KvalitetsradMeeting.unit_id == f.unit_id)

@@ -29,7 +29,7 @@ from reporting_svc.domain.reports import (
 )
 from reporting_svc.domain.tables import CountTable, LeadTimeTable
 from reporting_svc.service_layer import reports
-from reporting_svc.service_layer.access import REPORT_READ_ACTIONS, readable_report
+from reporting_svc.service_layer.access import readable_report, report_readable_units
 from reporting_svc.service_layer.context import Ctx, QueryCtx, tenant_settings, unit_name
 
 DocumentFormat = Literal["docx", "pdf", "xlsx"]
@@ -59,16 +59,9 @@ async def reports_page(
     ctx: QueryCtx, f: ReportFilter, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Reports the caller may read, oldest first."""
-    units: set[uuid.UUID] = set()
-    everything = False
-    for action in REPORT_READ_ACTIONS:
-        found = await ctx.caller.authz.aggregate_units(ctx.caller.principal, action)
-        if found is None:
-            everything = True
-            break
-        units |= found
+    units = await report_readable_units(ctx)
     stmt = select(Report)
-    if not everything:
+    if units is not None:
         stmt = stmt.where(Report.unit_id.in_(sorted(units, key=str)))
     if f.unit_id is not None:
         stmt = stmt.where(Report.unit_id == f.unit_id)

@@ -331,6 +331,61 @@ GOAL_OPERATIONS: Operations = {
 }
 OPERATIONS = {**OPERATIONS, **GOAL_OPERATIONS}
 
+GUARANTEE = "0190f5a4-5e6f-7a7b-8c8d-9e0f1a2b3c04"
+ACTIVE_GUARANTEE = "The garanti must be `active`."
+G = f"{R}/guarantees"
+GUARANTEE_OPERATIONS: Operations = {
+    ("POST", G): Operation(
+        "guarantees_adopt",
+        MANAGE,
+        example={
+            "unit_id": UNIT,
+            "area": "sjalvbestammande",
+            "title": "Du får bestämma när du vill duscha",
+            "commitment": "Du och personalen kommer överens om dag och tid för din dusch. Kan tiden inte "
+            "hållas får du en ny tid samma vecka.",
+            "valid_from": "2026-01-01",
+            "indicator_ids": [INDICATOR],
+        },
+        does="Adopt a värdighetsgaranti (seed 003 §2.3) in one of the seven areas of the national "
+        "värdegrund, for the unit and the units below it. The indicators named follow it up (active, in "
+        "its unit's subtree). Complaints name it as not kept (deviation-svc, `guarantee_ids`).",
+    ),
+    ("GET", G): Operation(
+        "guarantees_list",
+        "Where the caller reads risks or their aggregates, and the garantier of the units above those.",
+        query={"unit_id": UNIT, "area": "trygghet", "status": "active"},
+        does="Garantier with their indicators' latest status and the complaints that named them as not kept "
+        "(in all and this year). `unit_id`: those that apply to the unit, its own and those of the units "
+        "above it.",
+    ),
+    ("GET", f"{G}/coverage"): Operation(
+        "guarantees_coverage",
+        READ,
+        query={"unit_id": UNIT, "as_of": "2026-03-10"},
+        does="The seven areas of the värdegrund for a unit, each with the garantier in force there that day "
+        "(its own and those of the units above); an area without one is shown as a gap.",
+    ),
+    ("GET", f"{G}/{{guarantee_id}}"): Operation(
+        "guarantees_get",
+        "Where the caller reads risks or their aggregates, or a unit below the garanti's.",
+    ),
+    ("PATCH", f"{G}/{{guarantee_id}}"): Operation(
+        "guarantees_update",
+        MANAGE,
+        ACTIVE_GUARANTEE,
+        {"valid_to": "2026-12-31", "indicator_ids": [INDICATOR]},
+    ),
+    ("POST", f"{G}/{{guarantee_id}}/withdraw"): Operation(
+        "guarantees_withdraw",
+        MANAGE,
+        ACTIVE_GUARANTEE,
+        does="Withdraw a garanti: kept with its indicators and the complaints that named it; no complaint "
+        "received from now on counts against it.",
+    ),
+}
+OPERATIONS = {**OPERATIONS, **GUARANTEE_OPERATIONS}
+
 IMPORT = "0190f5a4-4d5e-7f6a-8b7c-8d9e0f1a2b03"
 IMPORT_OPERATIONS: Operations = {
     ("POST", f"{R}/imports"): Operation(

@@ -30,7 +30,14 @@ from platform_shared.contracts.risk import (
 from platform_shared.errors import invalid
 from platform_shared.ids import new_id
 from platform_shared.timeutil import start_of_local_day
-from risk_svc.adapters.orm import Goal, Indicator, IndicatorActivity, Measurement, deadlines
+from risk_svc.adapters.orm import (
+    Goal,
+    Indicator,
+    IndicatorActivity,
+    IndicatorGuarantee,
+    Measurement,
+    deadlines,
+)
 from risk_svc.domain import goals as goal_rules
 from risk_svc.domain import indicators as rules
 from risk_svc.domain.computed_indicators import computed_source
@@ -277,6 +284,16 @@ def _indicator_facts(i: Indicator) -> dict[str, Any]:
     }
 
 
+async def _guarantee_ids(ctx: CommandCtx, i: Indicator) -> list[uuid.UUID]:
+    """The värdighetsgarantier the indicator follows up (linked by the garanti, service_layer/guarantees)."""
+    rows = await ctx.session.scalars(
+        select(IndicatorGuarantee.guarantee_id)
+        .where(IndicatorGuarantee.indicator_id == i.id)
+        .order_by(IndicatorGuarantee.guarantee_id)
+    )
+    return list(rows.all())
+
+
 async def _check_indicator(ctx: CommandCtx, i: Indicator) -> None:
     d = rules.check_definition(definition_of(i))
     if d.computed_source is not None:
@@ -372,7 +389,11 @@ async def edit_indicator(ctx: CommandCtx, cmd: EditIndicator) -> Indicator:
             setattr(i, name, cmd.changes[name])
     await _check_indicator(ctx, i)
     touch(i, ctx)
-    ctx.emit(IndicatorChanged(**_indicator_facts(i), changed_at=ctx.now()))
+    ctx.emit(
+        IndicatorChanged(
+            **_indicator_facts(i), guarantee_ids=await _guarantee_ids(ctx, i), changed_at=ctx.now()
+        )
+    )
     await ctx.commit()
     return i
 
@@ -382,7 +403,11 @@ async def retire_indicator(ctx: CommandCtx, indicator_id: uuid.UUID) -> Indicato
     _check_open(i)
     i.status = RETIRED
     touch(i, ctx)
-    ctx.emit(IndicatorRetired(**_indicator_facts(i), retired_at=ctx.now()))
+    ctx.emit(
+        IndicatorRetired(
+            **_indicator_facts(i), guarantee_ids=await _guarantee_ids(ctx, i), retired_at=ctx.now()
+        )
+    )
     await ctx.commit()
     return i
 

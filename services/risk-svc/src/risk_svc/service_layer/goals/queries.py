@@ -15,7 +15,14 @@ from platform_shared.errors import NotFound
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.pagination import PageRequest, keyset_page
 from risk_svc.adapters import scorecard_pdf
-from risk_svc.adapters.orm import Goal, Indicator, IndicatorActivity, Measurement, replica
+from risk_svc.adapters.orm import (
+    Goal,
+    Indicator,
+    IndicatorActivity,
+    IndicatorGuarantee,
+    Measurement,
+    replica,
+)
 from risk_svc.domain.indicators import STATUS_TITLES, ActivityStatus, IndicatorStatus, Value
 from risk_svc.domain.periods import IndicatorFrequency, Period, parse_period
 from risk_svc.domain.scorecards import TREND_PERIODS, IndicatorFacts, Scorecard, scorecard
@@ -96,7 +103,15 @@ async def indicator_view(ctx: Ctx, i: Indicator) -> dict[str, Any]:
         .order_by(Measurement.period_start.desc())
         .limit(1)
     )
-    return columns_of(i) | {"latest": measurement_view(latest) if latest else None}
+    guarantees = await ctx.session.scalars(
+        select(IndicatorGuarantee.guarantee_id)
+        .where(IndicatorGuarantee.indicator_id == i.id)
+        .order_by(IndicatorGuarantee.guarantee_id)
+    )
+    return columns_of(i) | {
+        "latest": measurement_view(latest) if latest else None,
+        "guarantee_ids": list(guarantees.all()),
+    }
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,20 @@ class ComplaintCreate(Strict):
     received_at: AwareInstant | None = Field(default=None, description="Default: now")
     category: str | None = Field(default=None, max_length=100)
     subject: SubjectIn | None = None
+    guarantee_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Värdighetsgarantier (risk-svc) the complaint names as not kept; each named once. "
+        "risk-svc counts those that applied to the unit when the complaint was received",
+    )
 
     def command(self) -> RegisterComplaint:
-        fields = self.model_dump(exclude={"subject"})
-        return RegisterComplaint(**fields, subject=self.subject.input() if self.subject else None)
+        fields = self.model_dump(exclude={"subject", "guarantee_ids"})
+        return RegisterComplaint(
+            **fields,
+            subject=self.subject.input() if self.subject else None,
+            guarantee_ids=tuple(self.guarantee_ids),
+        )
 
 
 class ComplaintPatch(Strict):
@@ -68,6 +78,9 @@ class ComplaintRead(BaseModel):
         default=None, description="Kind forbattringsforslag: the improvement proposal it is now"
     )
     version: int
+    guarantee_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Värdighetsgarantier it names as not kept"
+    )
     subjects: list[SubjectRead]
     deadlines: list[DeadlineRead]
 

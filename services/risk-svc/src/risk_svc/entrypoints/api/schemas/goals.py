@@ -142,6 +142,9 @@ class IndicatorRead(BaseModel):
     kpi: str | None
     municipality: str | None
     parent_indicator_id: uuid.UUID | None
+    guarantee_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="The värdighetsgarantier it follows up"
+    )
     status: Literal["active", "retired"]
     latest: ValueRead | None = None
     created_at: datetime
