@@ -64,3 +64,25 @@ async def test_provider_follow_ups_are_counted_apart_and_shown_in_the_tertial_re
     # the ordinary internkontroll is not in it (the counts themselves are small cells, hidden in a
     # report for the nämnd)
     assert {row["key"] for row in figure["counts"]["rows"]} == {"ok", "avvikelser"}
+
+
+async def test_a_control_recorded_later_counts_in_the_period_it_was_carried_out(svc: Any) -> None:
+    unit = svc.org.units["enhet_b"]
+    late_record = _performed(unit, "avtalsuppfoljning").model_copy(
+        update={"performed_at": datetime(2026, 9, 3, 9, tzinfo=UTC), "performed_on": AT.date()}
+    )
+    await svc.publish(late_record)
+
+    async def projected() -> bool:
+        async with svc.runtime.session_factory() as session:
+            return await session.scalar(select(func.count()).select_from(ControlFact)) == 1
+
+    await wait_until(projected)
+    r = await svc.client.get(
+        "/api/v1/reports/statistics/controls",
+        params={"from": "2026-05-01", "to": "2026-08-31", "by": "kind", "kind": ["avtalsuppfoljning"]},
+        headers=svc.org.auth("socialchef"),
+    )
+    assert r.status_code == 200, r.text
+    rows = {row["key"]: row["values"] for row in r.json()["table"]["rows"]}
+    assert rows == {"avtalsuppfoljning": [1]}

@@ -128,9 +128,10 @@ class _ControlEvent(EventPayload):
 class ControlPerformed(_ControlEvent):
     event_type = "ControlPerformed"
     result: str  # ok | avvikelser
-    performed_at: datetime
+    performed_at: datetime  # when the result was recorded
     performed_by: uuid.UUID | None = None
     on_time: bool | None = None  # performed by its due date
+    performed_on: date | None = None  # the day it was carried out (added: a result may be recorded later)
 
 
 class ControlFindingRecorded(_ControlEvent):

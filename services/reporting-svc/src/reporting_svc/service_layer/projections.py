@@ -293,7 +293,8 @@ def _other_changes(e: EventPayload, envelope: EventEnvelope) -> list[FactChange]
                     "row_id": e.row_id,
                     "unit_id": e.unit_id,
                     "result": e.result,
-                    "performed_at": e.performed_at,
+                    # counted in the period it was carried out, not when its result was recorded
+                    "performed_at": start_of_local_day(e.performed_on) if e.performed_on else e.performed_at,
                     **_some(risk_id=e.risk_id, due_date=e.due_date, kind=e.kind),
                 },
             )

@@ -112,6 +112,7 @@ async def perform(ctx: CommandCtx, cmd: Perform) -> Control:
             performed_at=now,
             performed_by=ctx.caller.id,
             on_time=on_time,
+            performed_on=performed_on,
         )
     )
     await ctx.commit()
