@@ -191,7 +191,11 @@ def test_a_rate_names_its_scale_and_a_computed_or_imported_indicator_its_source(
     check_definition(definition(source=Source.COMPUTED, computed_source="controls_on_time"))
     with pytest.raises(RuleViolation):
         check_definition(definition(source=Source.IMPORTED, kpi="U21468"))
-    check_definition(definition(source=Source.IMPORTED, kpi="U21468", municipality="0138"))
+    imported = {"source": Source.IMPORTED, "kpi": "U21468", "municipality": "0138"}
+    check_definition(definition(**imported, frequency=IndicatorFrequency.ARSVIS))
+    with pytest.raises(RuleViolation) as monthly:
+        check_definition(definition(**imported))
+    assert monthly.value.field == "frequency"
 
 
 def test_only_entered_indicators_take_values_typed_in() -> None:
