@@ -109,8 +109,20 @@ async def indicator_view(ctx: Ctx, i: Indicator) -> dict[str, Any]:
         .order_by(Measurement.period_start.desc())
         .limit(1)
     )
-    needed = latest is not None and activity_needed(
-        IndicatorStatus(latest.status), await _covered(ctx, i, latest, today(ctx))
+    # The latest value of a period that has ended (a computed indicator's current month grows while it
+    # runs; comparison figures come a year or more late).
+    on = today(ctx)
+    followed_up = await ctx.session.scalar(
+        select(Measurement)
+        .where(
+            Measurement.indicator_id == i.id,
+            Measurement.period_start <= last_closed_period(on, IndicatorFrequency(i.frequency)).start,
+        )
+        .order_by(Measurement.period_start.desc())
+        .limit(1)
+    )
+    needed = followed_up is not None and activity_needed(
+        IndicatorStatus(followed_up.status), await _covered(ctx, i, followed_up, on)
     )
     return columns_of(i) | {"latest": measurement_view(latest) if latest else None, "activity_needed": needed}
 

@@ -146,8 +146,8 @@ class IndicatorRead(BaseModel):
     latest: ValueRead | None = None
     activity_needed: bool = Field(
         default=False,
-        description="The latest value is below the gränsvärde and no activity covers it (a computed or "
-        "imported value is recorded without one)",
+        description="The latest value of an ended period is below the gränsvärde and no activity covers "
+        "it (a computed or imported value is recorded without one)",
     )
     created_at: datetime
     updated_at: datetime
