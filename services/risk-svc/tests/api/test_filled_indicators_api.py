@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from platform_shared.contracts.deviation import DeviationReported, DeviationVoided
+from platform_shared.contracts.deviation import (
+    ComplaintReceived,
+    ComplaintResponded,
+    DeviationReported,
+    DeviationVoided,
+)
 from platform_shared.ids import new_id
 from risk_svc.service_layer.goals.filling import compute_indicators
 
@@ -177,6 +182,50 @@ async def test_a_computed_value_below_the_gransvarde_is_recorded_and_shows_that_
     assert line["activity_needed"] is False
     shown = await svc.json("GET", f"{INDICATORS}/{indicator['id']}", "kvalitetsledare")
     assert shown["activity_needed"] is False
+
+
+async def test_complaints_answered_in_time_are_computed_from_the_complaint_history(svc: Any) -> None:
+    body = {
+        **DEVIATIONS_PER_MONTH,
+        "name": "Andel klagomål besvarade i tid",
+        "unit_of_measure": "procent",
+        "direction": "higher_is_better",
+        "target": 90,
+        "threshold": 75,
+        "computed_source": "complaints_answered_in_time",
+        "aggregation": "rate",
+        "rate_scale": 100,
+    }
+    indicator = await _indicator(svc, await _omsorg_goal(svc), body)
+
+    def received(n: int, complainant: str) -> ComplaintReceived:
+        return ComplaintReceived(
+            complaint_id=new_id(),
+            reference=f"KLG-2026-{n}",
+            unit_id=svc.org.units["enhet_a"],
+            kind="klagomal",
+            complainant_type=complainant,
+            received_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
+            response_due_at=datetime(2026, 2, 2, 9, tzinfo=UTC),
+        )
+
+    in_time, late, anonymous = received(1, "brukare"), received(2, "narstaende"), received(3, "anonym")
+    answered = [
+        ComplaintResponded(
+            complaint_id=c.complaint_id,
+            reference=c.reference,
+            unit_id=c.unit_id,
+            responded_at=datetime(2026, 1, 20, 9, tzinfo=UTC)  # before its deadline, 2 February
+            if c is in_time
+            else datetime(2026, 2, 10, 9, tzinfo=UTC),
+        )
+        for c in (in_time, late)
+    ]
+    await svc.feed(in_time, late, anonymous, *answered)
+    await compute_indicators(svc.runtime)
+    january = (await _values(svc, indicator))["2026-01"]
+    assert (float(january["value"]), float(january["numerator"]), float(january["denominator"])) == (50, 1, 2)
+    assert january["status"] == "under_threshold"
 
 
 async def test_a_computed_indicator_takes_no_values_typed_in(svc: Any) -> None:

@@ -94,6 +94,12 @@ async def on_complaint(uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -
         values["received_at"] = event.received_at
     if isinstance(event, dev.ComplaintEscalated):
         values["escalated_deviation_id"] = event.deviation_id
+    # The computed indicator "complaints answered in time" (issue 14) needs who complained, the
+    # answer deadline and when the answer was sent.
+    if isinstance(event, dev.ComplaintReceived):
+        values |= _present(complainant_type=event.complainant_type, response_due_at=event.response_due_at)
+    if isinstance(event, dev.ComplaintResponded):
+        values["responded_at"] = event.responded_at
     await insert_ignore(
         uow.session, complaint_fact, {"complaint_id": event.complaint_id, "unit_id": event.unit_id}
     )
