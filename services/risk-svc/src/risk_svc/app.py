@@ -30,7 +30,7 @@ from risk_svc.service_layer.history import history_consumer
 from risk_svc.service_layer.scheduler import DeadlineWorker
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
-COMPUTE_INTERVAL_S = 300.0  # computed indicators: a new deviation shows in the month's value within minutes
+COMPUTE_INTERVAL_S = 60.0  # computed indicators: a new deviation shows in the month's value within a minute
 
 
 def consumers(_: ServiceRuntime) -> list[ConsumerSpec]:
