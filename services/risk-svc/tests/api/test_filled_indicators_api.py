@@ -294,6 +294,9 @@ async def test_a_kpi_title_entered_by_hand_is_shown_in_comparisons(svc: Any) -> 
     assert "U21468" in [k["kpi"] for k in listed["items"]]
     row = await svc.json("PUT", f"{IMPORTS}/kpis/u21468", "kvalitetsledare", json=title)
     assert (row["kpi"], row["title"], row["source"]) == ("U21468", title["title"], "manual")
+    assert row["version"] == 1
+    stale = svc.at_version("kvalitetsledare", 7)
+    await svc.call("PUT", f"{IMPORTS}/kpis/U21468", "kvalitetsledare", 412, json=title, headers=stale)
     compared = await svc.json(
         "GET", f"{IMPORTS}/comparisons", "namnd", params={"kpi": "U21468", "municipality": ["0138"]}
     )

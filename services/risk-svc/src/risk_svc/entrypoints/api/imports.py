@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from fastapi import Query as Param
 
+from platform_shared.api.deps import with_etag
 from platform_shared.api.limits import body_limit
 from platform_shared.api.pagination import Page, PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
@@ -75,9 +76,9 @@ async def list_kpis(ctx: Query, page: PageDep) -> Page[ComparisonKpiRead]:
 
 
 @router.put("/kpis/{kpi}", summary="Enter a KPI's title by hand")
-async def set_kpi_title(kpi: str, body: KpiTitleWrite, ctx: Command) -> ComparisonKpiRead:
+async def set_kpi_title(kpi: str, body: KpiTitleWrite, ctx: Command, response: Response) -> ComparisonKpiRead:
     row = await commands.set_kpi_title(ctx, commands.SetKpiTitle(kpi, body.title))
-    return ComparisonKpiRead.model_validate(queries.kpi_view(row))
+    return with_etag(response, ComparisonKpiRead.model_validate(queries.kpi_view(row)))
 
 
 @router.get("/{import_id}", summary="One import and its report (refused rows with their reasons)")

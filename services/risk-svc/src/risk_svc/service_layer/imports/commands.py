@@ -15,7 +15,7 @@ from sqlalchemy import select
 from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.risk import ComparisonDataImported
-from platform_shared.errors import Forbidden, invalid
+from platform_shared.errors import Forbidden, check_version, invalid
 from platform_shared.ids import new_id
 from platform_shared.permissions import ACTION_LABELS
 from risk_svc.adapters.orm import ComparisonImport, ComparisonKpi, ComparisonValue
@@ -165,7 +165,8 @@ class SetKpiTitle:
 
 
 async def set_kpi_title(ctx: CommandCtx, cmd: SetKpiTitle) -> ComparisonKpi:
-    """A KPI's title entered by hand (source `manual`); a later titles file may replace it."""
+    """A KPI's title entered by hand (source `manual`; If-Match honoured once it has one); a later
+    titles file may replace it."""
     require_somewhere(ctx, Action.RISK_MANAGE)
     try:
         kpi = kolada.parse_kpi(cmd.kpi)
@@ -176,6 +177,8 @@ async def set_kpi_title(ctx: CommandCtx, cmd: SetKpiTitle) -> ComparisonKpi:
     except ValueError as problem:
         raise invalid("title", str(problem), str(problem)) from None
     row = await ctx.session.get(ComparisonKpi, kpi)
+    if row is not None:
+        check_version(ctx.if_match, row.version)
     if row is None:
         row = ComparisonKpi(kpi=kpi)
         ctx.session.add(row)

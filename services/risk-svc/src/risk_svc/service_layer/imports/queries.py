@@ -60,14 +60,19 @@ async def kpis(ctx: QueryCtx, page: PageRequest) -> tuple[list[Any], str | None]
     (`file`, `manual`; null: no title yet)."""
     _readers(ctx)
     known = union(select(ComparisonValue.kpi), select(ComparisonKpi.kpi)).subquery()
-    stmt = select(known.c.kpi, ComparisonKpi.title, ComparisonKpi.source, ComparisonKpi.updated_at).outerjoin(
-        ComparisonKpi, ComparisonKpi.kpi == known.c.kpi
-    )
+    k = ComparisonKpi
+    stmt = select(known.c.kpi, k.title, k.source, k.updated_at, k.version).outerjoin(k, k.kpi == known.c.kpi)
     return await keyset_page(ctx.session, stmt, [known.c.kpi], page, scalars=False)
 
 
 def kpi_view(row: Any) -> dict[str, Any]:
-    return {"kpi": row.kpi, "title": row.title, "source": row.source, "updated_at": row.updated_at}
+    return {
+        "kpi": row.kpi,
+        "title": row.title,
+        "source": row.source,
+        "updated_at": row.updated_at,
+        "version": row.version,
+    }
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,4 @@ class ComparisonKpiRead(BaseModel):
     title: str | None = Field(description="Null while neither a titles file nor a person has given one")
     source: str | None = Field(description="`file` (a titles file) or `manual` (entered by hand)")
     updated_at: datetime | None
+    version: int | None = Field(description="The title's version (its ETag); null while it has none")
