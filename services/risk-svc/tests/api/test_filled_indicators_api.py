@@ -140,7 +140,8 @@ async def test_a_computed_indicator_gets_its_monthly_value_from_the_deviations_r
 
 
 async def test_recomputing_an_unchanged_period_records_nothing(svc: Any) -> None:
-    indicator = await _indicator(svc, await _omsorg_goal(svc), DEVIATIONS_PER_MONTH)
+    goal = await _omsorg_goal(svc)
+    indicator = await _indicator(svc, goal, DEVIATIONS_PER_MONTH)
     await svc.feed(_reported(svc, "enhet_a", datetime(2026, 3, 2, 9, tzinfo=UTC)))
     assert await compute_indicators(svc.runtime) == 3
     assert await compute_indicators(svc.runtime) == 0
@@ -156,6 +157,10 @@ async def test_recomputing_an_unchanged_period_records_nothing(svc: Any) -> None
     assert latest["replaces_measurement_id"] == before["id"]
     after = (await _values(svc, indicator))["2026-03"]
     assert after["id"] == before["id"] and after["version"] == before["version"] + 1
+    # An ended goal keeps its indicators' values as they were.
+    await svc.call("POST", f"{GOALS}/{goal['id']}/end", "kvalitetsledare", 200)
+    await svc.feed(_reported(svc, "enhet_b", datetime(2026, 3, 9, 10, tzinfo=UTC)))
+    assert await compute_indicators(svc.runtime) == 0
 
 
 async def test_a_computed_value_below_the_gransvarde_is_recorded_and_shows_that_an_activity_is_needed(

@@ -138,15 +138,15 @@ async def compute_indicator(uow: UnitOfWork, indicator_id: uuid.UUID) -> int:
     (as the organisation stands now) and recorded where it changed. Returns the values recorded."""
     found = (
         await uow.session.execute(
-            select(Indicator, Goal.from_year)
+            select(Indicator, Goal.from_year, Goal.status)
             .join(Goal, Goal.id == Indicator.goal_id)
             .where(Indicator.id == indicator_id)
         )
     ).first()
     if found is None:
         return 0
-    i, from_year = found
-    if i.status != ACTIVE or i.source != Source.COMPUTED.value or i.computed_source is None:
+    i, from_year, goal_status = found
+    if (i.status, goal_status) != (ACTIVE, ACTIVE) or i.computed_source is None:
         return 0
     today = local_date(uow.clock())
     periods = computing.periods_to_compute(today, IndicatorFrequency(i.frequency), from_year)
@@ -163,13 +163,19 @@ async def compute_indicator(uow: UnitOfWork, indicator_id: uuid.UUID) -> int:
 
 
 async def compute_indicators(runtime: ServiceRuntime) -> int:
-    """Every active computed indicator, each in its own transaction (one that fails, or that another
-    replica's job wrote meanwhile, is left for the next round). Returns the values recorded."""
+    """Every active computed indicator of an active goal, each in its own transaction (one that fails,
+    or that another replica's job wrote meanwhile, is left for the next round). Returns the values
+    recorded."""
     async with runtime.session_factory() as session:
         ids = (
             await session.scalars(
                 select(Indicator.id)
-                .where(Indicator.status == ACTIVE, Indicator.source == Source.COMPUTED.value)
+                .join(Goal, Goal.id == Indicator.goal_id)
+                .where(
+                    Indicator.status == ACTIVE,
+                    Goal.status == ACTIVE,
+                    Indicator.source == Source.COMPUTED.value,
+                )
                 .order_by(Indicator.id)
             )
         ).all()
@@ -210,8 +216,10 @@ async def fill_imported(
     indicators = (
         await uow.session.scalars(
             select(Indicator)
+            .join(Goal, Goal.id == Indicator.goal_id)
             .where(
                 Indicator.status == ACTIVE,
+                Goal.status == ACTIVE,  # an ended goal keeps its indicators' values as they were
                 Indicator.source == Source.IMPORTED.value,
                 Indicator.kpi.in_(kpis),
             )
