@@ -26,10 +26,12 @@ from risk_svc.entrypoints.api import (
     settings,
 )
 from risk_svc.service_layer.context import Components
+from risk_svc.service_layer.goals.filling import ComputedIndicatorWorker
 from risk_svc.service_layer.history import history_consumer
 from risk_svc.service_layer.scheduler import DeadlineWorker
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+COMPUTE_INTERVAL_S = 60.0  # computed indicators: a new deviation shows in the month's value within a minute
 
 
 def consumers(_: ServiceRuntime) -> list[ConsumerSpec]:
@@ -45,7 +47,10 @@ def workers(runtime: ServiceRuntime) -> list[Loop]:
     if isinstance(settings, RiskSettings) and not settings.run_scheduler:
         return []
     interval = settings.scheduler_interval_s if isinstance(settings, RiskSettings) else 30.0
-    return [Loop("deadlines", deadline_worker(runtime).tick, interval_s=interval)]
+    return [
+        Loop("deadlines", deadline_worker(runtime).tick, interval_s=interval),
+        Loop("computed-indicators", ComputedIndicatorWorker(runtime).tick, interval_s=COMPUTE_INTERVAL_S),
+    ]
 
 
 DEFINITION = ServiceDefinition(

@@ -11,10 +11,13 @@ from risk_svc.domain.computed_indicators import (
     ComplaintFact,
     ControlFact,
     DeviationFact,
+    Facts,
     complaints_answered_in_time,
+    compute,
     computed_source,
     controls_on_time,
     deviations_reported,
+    periods_to_compute,
 )
 from risk_svc.domain.goals import (
     Factor,
@@ -40,6 +43,7 @@ from risk_svc.domain.indicators import (
     Thresholds,
     Value,
     activity_deadline,
+    activity_needed,
     check_definition,
     check_link,
     check_measurement,
@@ -47,6 +51,7 @@ from risk_svc.domain.indicators import (
     check_value,
     next_activity_status,
     status_of,
+    system_value_changed,
     worst_status,
 )
 from risk_svc.domain.model import RuleViolation
@@ -191,7 +196,11 @@ def test_a_rate_names_its_scale_and_a_computed_or_imported_indicator_its_source(
     check_definition(definition(source=Source.COMPUTED, computed_source="controls_on_time"))
     with pytest.raises(RuleViolation):
         check_definition(definition(source=Source.IMPORTED, kpi="U21468"))
-    check_definition(definition(source=Source.IMPORTED, kpi="U21468", municipality="0138"))
+    imported = {"source": Source.IMPORTED, "kpi": "U21468", "municipality": "0138"}
+    check_definition(definition(**imported, frequency=IndicatorFrequency.ARSVIS))
+    with pytest.raises(RuleViolation) as monthly:
+        check_definition(definition(**imported))
+    assert monthly.value.field == "frequency"
 
 
 def test_only_entered_indicators_take_values_typed_in() -> None:
@@ -400,3 +409,42 @@ def test_every_computed_source_makes_a_valid_indicator_definition() -> None:
         )
     with pytest.raises(RuleViolation):
         computed_source("avvikelser")
+
+
+def test_a_computed_indicator_covers_the_current_period_and_twelve_before_but_none_before_its_goal() -> None:
+    window = periods_to_compute(date(2026, 3, 10), MONTHLY, None)
+    assert (len(window), window[0].key, window[-1].key) == (13, "2025-03", "2026-03")
+    assert [p.key for p in periods_to_compute(date(2026, 3, 10), MONTHLY, 2026)] == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+    ]
+    yearly = periods_to_compute(date(2026, 3, 10), IndicatorFrequency.ARSVIS, 2025)
+    assert [p.key for p in yearly] == ["2025", "2026"]
+
+
+def test_a_computation_is_chosen_by_its_key() -> None:
+    facts = Facts(
+        deviations=(DeviationFact(date(2026, 3, 2)),),
+        controls=(ControlFact(date(2026, 3, 31), date(2026, 3, 30)),),
+    )
+    assert compute("deviations_reported", facts, MARCH, RECORDED) == Value(Decimal(1))
+    on_time = Value(Decimal("100.00"), Decimal(1), Decimal(1))
+    assert compute("controls_on_time", facts, MARCH, RECORDED) == on_time
+    assert compute("complaints_answered_in_time", facts, MARCH, RECORDED) is None
+    with pytest.raises(RuleViolation):
+        compute("avvikelser", facts, MARCH, RECORDED)
+
+
+def test_recomputing_an_unchanged_value_records_nothing() -> None:
+    assert system_value_changed(None, BELOW)
+    assert not system_value_changed(Value(Decimal("80.0000"), Decimal("16.0000"), Decimal(20)), BELOW)
+    assert system_value_changed(BELOW, Value(Decimal("80.00"), Decimal(32), Decimal(40)))
+    assert system_value_changed(Value(Decimal(3)), Value(Decimal(4)))
+
+
+def test_a_system_value_below_the_gransvarde_shows_that_an_activity_is_needed_until_one_covers_it() -> None:
+    assert activity_needed(IndicatorStatus.UNDER_THRESHOLD, covered=False)
+    assert not activity_needed(IndicatorStatus.UNDER_THRESHOLD, covered=True)
+    assert not activity_needed(IndicatorStatus.BETWEEN, covered=False)
+    assert not activity_needed(IndicatorStatus.MISSING, covered=False)

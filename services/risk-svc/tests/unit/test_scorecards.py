@@ -174,3 +174,14 @@ def test_combining_follows_the_indicators_rule() -> None:
     assert combine(count_definition(), [None, None]) is None
     combined = combine(rate_definition(), [rate(1, 4), rate(3, 4)])
     assert combined is not None and combined.value == Value(Decimal("50.00"), Decimal(4), Decimal(8))
+
+
+def test_a_units_own_value_below_the_gransvarde_without_an_activity_shows_that_one_is_needed() -> None:
+    below = IndicatorFacts(IDS["rate"], IDS["goal"], rate_definition(), {MARCH: rate(6, 10)})
+    (line,) = scorecard(uuid.uuid4(), AS_OF, [below]).lines
+    assert (line.status, line.activity_needed) == (IndicatorStatus.UNDER_THRESHOLD, True)
+    covered = IndicatorFacts(
+        IDS["rate"], IDS["goal"], rate_definition(), {MARCH: rate(6, 10)}, activity_covered=True
+    )
+    (line,) = scorecard(uuid.uuid4(), AS_OF, [covered]).lines
+    assert line.activity_needed is False

@@ -18,8 +18,11 @@ def _runtime(tmp_path: Path, run_scheduler: bool) -> ServiceRuntime:
     )
 
 
-def test_the_deadline_worker_is_registered_as_an_extra_worker_unless_switched_off(tmp_path: Path) -> None:
-    assert len(DEFINITION.extra_workers(_runtime(tmp_path, True))) == 1
+def test_the_deadline_and_computed_indicator_workers_are_registered_as_extra_workers_unless_switched_off(
+    tmp_path: Path,
+) -> None:
+    loops = DEFINITION.extra_workers(_runtime(tmp_path, True))
+    assert [loop.name for loop in loops] == ["deadlines", "computed-indicators"]
     assert DEFINITION.extra_workers(_runtime(tmp_path, False)) == []
 
 

@@ -1,7 +1,8 @@
 """Demo goals and the styrkort, through the public API: a nämndmål broken down through the förvaltning
 and Vård och omsorg to Hemtjänst Norr and Solgården; each enhet's indicator with a year of monthly
 values (Hemtjänst Norr's share of visits by its own staff feeds Vård och omsorg's, which combines
-them); Hemtjänst Norr's latest month is below its gränsvärde and comes with an activity. Then the
+them); Hemtjänst Norr's latest month is below its gränsvärde and comes with an activity; Solgården also
+follows the deviations reported per month, computed by risk-svc's job. Then the
 Kolada sample (values and titles) is imported for comparisons."""
 
 from __future__ import annotations
@@ -120,6 +121,22 @@ async def seed(demo: DemoClient) -> None:
         target=3,
         threshold=5,
         frequency="manadsvis",
+        aggregation="sum",
+    )
+    # Computed by risk-svc's job from the deviations reported at Solgården (and any unit below it):
+    # nobody enters its values.
+    await g.indicator(
+        "erik.sand",
+        solgarden,
+        "Rapporterade avvikelser per månad",
+        definition="Avvikelser rapporterade under månaden i Solgården, räknade ur avvikelsehistoriken",
+        unit_of_measure="antal",
+        direction="lower_is_better",
+        target=4,
+        threshold=8,
+        frequency="manadsvis",
+        source="computed",
+        computed_source="deviations_reported",
         aggregation="sum",
     )
     owner = await g.person_id("lena.dahl")

@@ -138,6 +138,8 @@ def _line(pdf: FPDF, line: Mapping[str, Any]) -> None:
         rows.append(f"• {child['unit_name']}: {STATUS_TITLES.get(child['status'], '')}")
     for activity in line.get("open_activities", []):
         rows.append(f"Aktivitet till {activity['due_date']}: {activity['description']}")
+    if line.get("activity_needed"):
+        rows.append("Under gränsvärdet: en aktivitet behövs")
     for row in rows:
         pdf.multi_cell(text_w, LINE, row, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     text_bottom = pdf.get_y()

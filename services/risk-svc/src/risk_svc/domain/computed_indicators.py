@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from risk_svc.domain.indicators import Aggregation, Direction, Value, rate_value
 from risk_svc.domain.model import RuleViolation
-from risk_svc.domain.periods import IndicatorFrequency, Period
+from risk_svc.domain.periods import IndicatorFrequency, Period, period_containing
 
 PERCENT = Decimal(100)
 ANSWERED_KINDS = frozenset({"klagomal", "synpunkt"})  # beröm and förbättringsförslag get no answer clock
@@ -156,3 +156,36 @@ def controls_on_time(facts: Iterable[ControlFact], period: Period, today: date) 
 def _rate(numerator: int, denominator: int) -> Value:
     n, d = Decimal(numerator), Decimal(denominator)
     return Value(rate_value(n, d, PERCENT), n, d)
+
+
+# --- which periods, and one computation by its key ---------------------------------------------------
+
+COMPUTED_PERIODS = 13  # the current period and the twelve before it: a styrkort's trend
+
+
+def periods_to_compute(today: date, frequency: IndicatorFrequency, from_year: int | None) -> list[Period]:
+    """The periods a computed indicator gets values for, oldest first: from the start of its goal's
+    first year (`from_year`), but at most the last 13 periods, up to the current one (whose value
+    grows while it runs and is recorded again when it changes)."""
+    current = period_containing(today, frequency)
+    window = [current.shifted(-offset) for offset in range(COMPUTED_PERIODS - 1, -1, -1)]
+    return [p for p in window if from_year is None or p.year >= from_year]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the unit and the units below it hold for the periods computed."""
+
+    deviations: tuple[DeviationFact, ...] = ()
+    complaints: tuple[ComplaintFact, ...] = ()
+    controls: tuple[ControlFact, ...] = ()
+
+
+def compute(key: str, facts: Facts, period: Period, today: date) -> Value | None:
+    """The value of computation `key` for a period; None when there is nothing to count."""
+    computed_source(key)
+    if key == "deviations_reported":
+        return deviations_reported(facts.deviations, period)
+    if key == "complaints_answered_in_time":
+        return complaints_answered_in_time(facts.complaints, period, today)
+    return controls_on_time(facts.controls, period, today)

@@ -127,6 +127,10 @@ def check_definition(d: IndicatorDefinition) -> IndicatorDefinition:
         raise RuleViolation("En beräknad indikator, och bara den, anger sin beräkning", "computed_source")
     if (d.source is Source.IMPORTED) != (d.kpi is not None and d.municipality is not None):
         raise RuleViolation("En importerad indikator, och bara den, anger KPI och kommun", "kpi")
+    if d.source is Source.IMPORTED and d.frequency is not IndicatorFrequency.ARSVIS:
+        raise RuleViolation(
+            "Jämförelsetal publiceras per år: en importerad indikator följs upp årsvis", "frequency"
+        )
     return d
 
 
@@ -284,6 +288,25 @@ def check_measurement(
             "Värdet är under gränsvärdet: beskriv en aktivitet med ansvarig och slutdatum", "activities"
         )
     return status
+
+
+def system_value_changed(held: Value | None, new: Value) -> bool:
+    """A computed or imported value is recorded only when it differs from the one held for the period
+    (value, numerator and denominator): recomputing or importing the same figures again records
+    nothing and announces nothing."""
+    return held is None or (held.value, held.numerator, held.denominator) != (
+        new.value,
+        new.numerator,
+        new.denominator,
+    )
+
+
+def activity_needed(status: IndicatorStatus, covered: bool) -> bool:
+    """A value below the gränsvärde needs an activity. An entered value is refused without one (unless
+    one is running); a computed or imported value has nobody entering it, so it is recorded anyway
+    and the styrkort says an activity is needed until one covers it: an activity of the indicator
+    still running, or one planned with or since the value (`covered`)."""
+    return status is IndicatorStatus.UNDER_THRESHOLD and not covered
 
 
 def check_source_allows_entry(d: IndicatorDefinition) -> None:

@@ -23,6 +23,7 @@ from risk_svc.domain.indicators import (
     IndicatorStatus,
     Thresholds,
     Value,
+    activity_needed,
     rate_value,
     status_of,
     worst_status,
@@ -42,6 +43,7 @@ class IndicatorFacts:
     values: Mapping[Period, Value] = field(default_factory=dict)
     parent_indicator_id: uuid.UUID | None = None  # the indicator one level up it feeds
     open_activities: int = 0
+    activity_covered: bool = False  # an activity runs, or was planned with or since the latest value
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class ScorecardLine:
     open_activities: int
     children: tuple[ChildStatus, ...]  # each child unit's status for this indicator, side by side
     history: Mapping[Period, Value] = field(default_factory=dict)  # own or combined, per period
+    activity_needed: bool = False  # its own value is below the gränsvärde and no activity covers it
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,8 @@ def _line(facts: IndicatorFacts, as_of: date, children: Sequence[Scorecard]) -> 
             history[p] = chosen
     points = trend(d.thresholds, history, period)
     value = history.get(period)
+    status = status_of(d.thresholds, value.value if value is not None else None)
+    own = facts.values.get(period)
     return ScorecardLine(
         indicator_id=facts.indicator_id,
         goal_id=facts.goal_id,
@@ -176,12 +181,13 @@ def _line(facts: IndicatorFacts, as_of: date, children: Sequence[Scorecard]) -> 
         period=period,
         value=value,
         combined=combined_by_period[period],
-        status=status_of(d.thresholds, value.value if value is not None else None),
+        status=status,
         trend=points,
         change=change_since(d.thresholds, points),
         open_activities=facts.open_activities,
         children=tuple(ChildStatus(unit, line.indicator_id, line.status) for unit, line in linked),
         history=history,
+        activity_needed=own is not None and activity_needed(status, facts.activity_covered),
     )
 
 

@@ -104,9 +104,13 @@ async def on_complaint(uow: UnitOfWork, _: EventEnvelope, event: EventPayload) -
     )
     if isinstance(event, dev.ComplaintReceived):
         values["received_at"] = event.received_at
+        # who complained and the answer deadline: for the computed indicator "answered in time"
+        values |= _present(complainant_type=event.complainant_type, response_due_at=event.response_due_at)
         await _guarantees_named(uow, event)
     if isinstance(event, dev.ComplaintEscalated):
         values["escalated_deviation_id"] = event.deviation_id
+    if isinstance(event, dev.ComplaintResponded):
+        values["responded_at"] = event.responded_at
     await insert_ignore(
         uow.session, complaint_fact, {"complaint_id": event.complaint_id, "unit_id": event.unit_id}
     )

@@ -9,12 +9,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from fastapi import Query as Param
 
+from platform_shared.api.deps import with_etag
 from platform_shared.api.limits import body_limit
 from platform_shared.api.pagination import Page, PageDep
 from platform_shared.api.problems import PROBLEM_RESPONSES
 from risk_svc.domain.kolada import Gender
 from risk_svc.entrypoints.api.deps import Command, Query
-from risk_svc.entrypoints.api.schemas.imports import ComparisonRead, ImportRead
+from risk_svc.entrypoints.api.schemas.imports import (
+    ComparisonKpiRead,
+    ComparisonRead,
+    ImportRead,
+    KpiTitleWrite,
+)
 from risk_svc.service_layer.imports import commands, queries
 
 router = APIRouter(prefix="/api/v1/risk/imports", tags=["jämförelsetal"], responses=PROBLEM_RESPONSES)
@@ -59,6 +65,20 @@ async def compare(
 ) -> ComparisonRead:
     q = queries.Compare(kpi, tuple(municipality), from_, to, gender)
     return ComparisonRead.model_validate(await queries.comparison(ctx, q))
+
+
+@router.get("/kpis", summary="KPIs with imported values or a title, with the title and its source")
+async def list_kpis(ctx: Query, page: PageDep) -> Page[ComparisonKpiRead]:
+    rows, cursor = await queries.kpis(ctx, page)
+    return Page[ComparisonKpiRead](
+        items=[ComparisonKpiRead.model_validate(queries.kpi_view(r)) for r in rows], next_cursor=cursor
+    )
+
+
+@router.put("/kpis/{kpi}", summary="Enter a KPI's title by hand")
+async def set_kpi_title(kpi: str, body: KpiTitleWrite, ctx: Command, response: Response) -> ComparisonKpiRead:
+    row = await commands.set_kpi_title(ctx, commands.SetKpiTitle(kpi, body.title))
+    return with_etag(response, ComparisonKpiRead.model_validate(queries.kpi_view(row)))
 
 
 @router.get("/{import_id}", summary="One import and its report (refused rows with their reasons)")

@@ -411,5 +411,19 @@ IMPORT_OPERATIONS: Operations = {
     ("GET", f"{R}/imports/{{import_id}}"): Operation(
         "comparison_imports_get", "Permission `risk.manage` or `stats.read` at any unit."
     ),
+    ("GET", f"{R}/imports/kpis"): Operation(
+        "comparison_kpis_list",
+        "Permission `risk.manage` or `stats.read` at any unit.",
+        query={"limit": 50},
+        does="Every KPI with imported values or a title, in id order: its title (null while it has none) "
+        "and where the title came from (`file`, `manual`).",
+    ),
+    ("PUT", f"{R}/imports/kpis/{{kpi}}"): Operation(
+        "comparison_kpis_set_title",
+        "Permission `risk.manage` at any unit (the figures are the municipality's).",
+        example={"title": "Brukarbedömning hemtjänst äldreomsorg - helhetssyn, andel (%)"},
+        does="Enter a KPI's title by hand (source `manual`); comparisons show it. The KPI id is a letter "
+        "and five digits (`U21468`, 422 naming `kpi` otherwise). A later titles file replaces it.",
+    ),
 }
 OPERATIONS = {**OPERATIONS, **IMPORT_OPERATIONS}

@@ -56,6 +56,7 @@ from risk_svc.domain.model import RuleViolation
 from risk_svc.domain.periods import IndicatorFrequency, parse_period
 from risk_svc.service_layer.access import managed_goal, managed_indicator, owned_activity
 from risk_svc.service_layer.context import CommandCtx, require_people, require_unit, today, touch
+from risk_svc.service_layer.goals.filling import fill_defined
 
 ACTIVITY_RULE = "actions_due"
 ACTIVITY_OBJECT_TYPE = "indicator_activity"
@@ -358,6 +359,7 @@ async def _define(ctx: CommandCtx, goal: Goal, cmd: DefineIndicator) -> Created[
     await _check_indicator(ctx, i)
     ctx.session.add(i)
     ctx.emit(IndicatorDefined(**_indicator_facts(i), defined_at=now))
+    await fill_defined(ctx.uow, i)  # an imported indicator gets the figures already imported
     await ctx.created(i.id)
     await ctx.commit()
     return Created(i)

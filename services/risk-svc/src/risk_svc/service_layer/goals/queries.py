@@ -14,6 +14,7 @@ from platform_shared.access import Action, Scope, Target
 from platform_shared.errors import NotFound
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.pagination import PageRequest, keyset_page
+from platform_shared.timeutil import as_utc
 from risk_svc.adapters import scorecard_pdf
 from risk_svc.adapters.orm import (
     Goal,
@@ -23,11 +24,11 @@ from risk_svc.adapters.orm import (
     Measurement,
     replica,
 )
-from risk_svc.domain.indicators import STATUS_TITLES, ActivityStatus, IndicatorStatus, Value
-from risk_svc.domain.periods import IndicatorFrequency, Period, parse_period
+from risk_svc.domain.indicators import STATUS_TITLES, ActivityStatus, IndicatorStatus, Value, activity_needed
+from risk_svc.domain.periods import IndicatorFrequency, Period, last_closed_period, parse_period
 from risk_svc.domain.scorecards import TREND_PERIODS, IndicatorFacts, Scorecard, scorecard
 from risk_svc.service_layer.access import readable_goal, readable_indicator, reads_unit
-from risk_svc.service_layer.context import Ctx, QueryCtx, columns_of
+from risk_svc.service_layer.context import Ctx, QueryCtx, columns_of, today
 from risk_svc.service_layer.goals.commands import ACTIVE, definition_of
 from risk_svc.service_layer.lists import scope_filter
 
@@ -96,12 +97,39 @@ async def indicator(ctx: QueryCtx, indicator_id: uuid.UUID) -> dict[str, Any]:
     return await indicator_view(ctx, await readable_indicator(ctx, indicator_id))
 
 
+async def _covered(ctx: Ctx, i: Indicator, m: Measurement | None, on: date) -> bool:
+    """An activity of the indicator runs (planned, not past due) or was planned with or since `m`."""
+    found = (
+        await ctx.session.scalars(select(IndicatorActivity).where(IndicatorActivity.indicator_id == i.id))
+    ).all()
+    return any(
+        (a.status == ActivityStatus.PLANNED.value and a.due_date >= on)
+        or (m is not None and (a.measurement_id == m.id or as_utc(a.created_at) >= as_utc(m.recorded_at)))
+        for a in found
+    )
+
+
 async def indicator_view(ctx: Ctx, i: Indicator) -> dict[str, Any]:
     latest = await ctx.session.scalar(
         select(Measurement)
         .where(Measurement.indicator_id == i.id)
         .order_by(Measurement.period_start.desc())
         .limit(1)
+    )
+    # The latest value of a period that has ended (a computed indicator's current month grows while it
+    # runs; comparison figures come a year or more late).
+    on = today(ctx)
+    followed_up = await ctx.session.scalar(
+        select(Measurement)
+        .where(
+            Measurement.indicator_id == i.id,
+            Measurement.period_start <= last_closed_period(on, IndicatorFrequency(i.frequency)).start,
+        )
+        .order_by(Measurement.period_start.desc())
+        .limit(1)
+    )
+    needed = followed_up is not None and activity_needed(
+        IndicatorStatus(followed_up.status), await _covered(ctx, i, followed_up, on)
     )
     guarantees = await ctx.session.scalars(
         select(IndicatorGuarantee.guarantee_id)
@@ -111,6 +139,7 @@ async def indicator_view(ctx: Ctx, i: Indicator) -> dict[str, Any]:
     return columns_of(i) | {
         "latest": measurement_view(latest) if latest else None,
         "guarantee_ids": list(guarantees.all()),
+        "activity_needed": needed,
     }
 
 
@@ -230,7 +259,18 @@ async def _facts(ctx: Ctx, unit_id: uuid.UUID, as_of: date, data: CardData) -> l
             ).all()
         )
         data.goals[g.id], data.indicators[i.id], data.activities[i.id] = g, i, open_
-        facts.append(IndicatorFacts(i.id, g.id, definition_of(i), values, i.parent_indicator_id, len(open_)))
+        latest = next((m for m in measured if m.period == last_closed_period(as_of, frequency).key), None)
+        facts.append(
+            IndicatorFacts(
+                i.id,
+                g.id,
+                definition_of(i),
+                values,
+                i.parent_indicator_id,
+                len(open_),
+                await _covered(ctx, i, latest, as_of),
+            )
+        )
     return facts
 
 
@@ -291,6 +331,7 @@ def card_view(data: CardData) -> dict[str, Any]:
                     {"period": p.period.key, "value": p.value, "status": p.status.value} for p in line.trend
                 ],
                 "change": line.change.value if line.change else None,
+                "activity_needed": line.activity_needed,
                 "open_activities": [
                     {"id": a.id, "description": a.description, "owner_id": a.owner_id, "due_date": a.due_date}
                     for a in data.activities.get(i.id, [])

@@ -5,7 +5,9 @@ it), the report stored and announced (ComparisonDataImported)."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from sqlalchemy import select
@@ -13,13 +15,14 @@ from sqlalchemy import select
 from platform_shared.access import Action
 from platform_shared.context import Created
 from platform_shared.contracts.risk import ComparisonDataImported
-from platform_shared.errors import Forbidden
+from platform_shared.errors import Forbidden, check_version, invalid
 from platform_shared.ids import new_id
 from platform_shared.permissions import ACTION_LABELS
 from risk_svc.adapters.orm import ComparisonImport, ComparisonKpi, ComparisonValue
 from risk_svc.domain import kolada
 from risk_svc.domain.kolada import Gender, KoladaKey, RefusedRow
 from risk_svc.service_layer.context import CommandCtx, Ctx, today
+from risk_svc.service_layer.goals.filling import fill_imported
 
 ImportKind = Literal["values", "titles"]
 
@@ -109,6 +112,11 @@ async def _values(ctx: CommandCtx, row: ComparisonImport, parsed: kolada.ParsedV
     for r in plan.changed:
         existing = held[r.key]
         existing.value, existing.import_id, existing.updated_at = r.value, row.id, now
+    yearly: dict[tuple[str, str], list[tuple[int, Decimal | None]]] = defaultdict(list)
+    for r in plan.to_write:
+        if r.key.gender is Gender.T:
+            yearly[(r.key.kpi, r.key.municipality)].append((r.key.period, r.value))
+    await fill_imported(ctx.uow, yearly)  # the indicators that follow these figures, in this transaction
     report = kolada.report(plan)
     row.file_format = parsed.format.value
     row.imported, row.replaced, row.unchanged = report.imported, report.replaced, report.unchanged
@@ -148,3 +156,33 @@ async def _titles(ctx: CommandCtx, row: ComparisonImport, parsed: kolada.ParsedT
     row.imported, row.replaced, row.unchanged = new, replaced, unchanged
     row.refused_count, row.refused = len(parsed.refused), _refused(parsed.refused)
     row.kpis, row.municipalities, row.years = sorted(parsed.titles), [], []
+
+
+@dataclass(frozen=True)
+class SetKpiTitle:
+    kpi: str
+    title: str
+
+
+async def set_kpi_title(ctx: CommandCtx, cmd: SetKpiTitle) -> ComparisonKpi:
+    """A KPI's title entered by hand (source `manual`; If-Match honoured once it has one); a later
+    titles file may replace it."""
+    require_somewhere(ctx, Action.RISK_MANAGE)
+    try:
+        kpi = kolada.parse_kpi(cmd.kpi)
+    except ValueError as problem:
+        raise invalid("kpi", str(problem), str(problem)) from None
+    try:
+        title = kolada.check_title(cmd.title)
+    except ValueError as problem:
+        raise invalid("title", str(problem), str(problem)) from None
+    row = await ctx.session.get(ComparisonKpi, kpi)
+    if row is not None:
+        check_version(ctx.if_match, row.version)
+    if row is None:
+        row = ComparisonKpi(kpi=kpi)
+        ctx.session.add(row)
+    row.title, row.source, row.import_id = title, "manual", None
+    row.updated_by, row.updated_at = ctx.caller.id, ctx.now()
+    await ctx.commit()
+    return row

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from platform_shared.access import Action
 from platform_shared.errors import NotFound, invalid
@@ -53,6 +53,26 @@ async def one(ctx: QueryCtx, import_id: uuid.UUID) -> dict[str, Any]:
 async def imports(ctx: QueryCtx, page: PageRequest) -> tuple[list[ComparisonImport], str | None]:
     _readers(ctx)
     return await keyset_page(ctx.session, select(ComparisonImport), [ComparisonImport.id], page)
+
+
+async def kpis(ctx: QueryCtx, page: PageRequest) -> tuple[list[Any], str | None]:
+    """Every KPI with imported values or a title, in id order, with its title and where it came from
+    (`file`, `manual`; null: no title yet)."""
+    _readers(ctx)
+    known = union(select(ComparisonValue.kpi), select(ComparisonKpi.kpi)).subquery()
+    k = ComparisonKpi
+    stmt = select(known.c.kpi, k.title, k.source, k.updated_at, k.version).outerjoin(k, k.kpi == known.c.kpi)
+    return await keyset_page(ctx.session, stmt, [known.c.kpi], page, scalars=False)
+
+
+def kpi_view(row: Any) -> dict[str, Any]:
+    return {
+        "kpi": row.kpi,
+        "title": row.title,
+        "source": row.source,
+        "updated_at": row.updated_at,
+        "version": row.version,
+    }
 
 
 @dataclass(frozen=True)

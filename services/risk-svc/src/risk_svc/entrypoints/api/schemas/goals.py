@@ -147,6 +147,11 @@ class IndicatorRead(BaseModel):
     )
     status: Literal["active", "retired"]
     latest: ValueRead | None = None
+    activity_needed: bool = Field(
+        default=False,
+        description="The latest value of an ended period is below the gränsvärde and no activity covers "
+        "it (a computed or imported value is recorded without one)",
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -264,6 +269,10 @@ class CardLine(BaseModel):
     status_title: str
     trend: list[CardTrendPoint]
     change: str | None
+    activity_needed: bool = Field(
+        default=False,
+        description="The unit's own value is below the gränsvärde and no activity covers it",
+    )
     open_activities: list[CardActivity]
     children: list[CardChildStatus]
 

@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from risk_svc.entrypoints.api.schemas.common import Input
 
 
 class RefusedRowRead(BaseModel):
@@ -48,3 +50,15 @@ class ComparisonRead(BaseModel):
     gender: str
     years: list[int]
     series: list[ComparisonSeries]
+
+
+class KpiTitleWrite(Input):
+    title: str = Field(min_length=1, max_length=500, description="The KPI's title as people read it")
+
+
+class ComparisonKpiRead(BaseModel):
+    kpi: str = Field(description="Kolada's KPI id: a letter and five digits (U21468)")
+    title: str | None = Field(description="Null while neither a titles file nor a person has given one")
+    source: str | None = Field(description="`file` (a titles file) or `manual` (entered by hand)")
+    updated_at: datetime | None
+    version: int | None = Field(description="The title's version (its ETag); null while it has none")
