@@ -185,3 +185,20 @@ def test_a_units_own_value_below_the_gransvarde_without_an_activity_shows_that_o
     )
     (line,) = scorecard(uuid.uuid4(), AS_OF, [covered]).lines
     assert line.activity_needed is False
+
+
+def test_an_imported_indicator_is_judged_on_its_latest_published_year() -> None:
+    yearly = IndicatorFrequency.ARSVIS
+    kolada = replace(
+        index_definition(), frequency=yearly, source=Source.IMPORTED, kpi="U21468", municipality="0138"
+    )
+    published = {Period(2023, 1, yearly): Value(Decimal(82)), Period(2024, 1, yearly): Value(Decimal(72))}
+    (line,) = scorecard(
+        uuid.uuid4(), AS_OF, [IndicatorFacts(IDS["index"], IDS["goal"], kolada, published)]
+    ).lines
+    assert (line.period, line.status) == (Period(2024, 1, yearly), IndicatorStatus.BETWEEN)
+    entered = replace(kolada, source=Source.ENTERED, kpi=None, municipality=None)
+    (line,) = scorecard(
+        uuid.uuid4(), AS_OF, [IndicatorFacts(IDS["index"], IDS["goal"], entered, published)]
+    ).lines
+    assert (line.period, line.status) == (Period(2025, 1, yearly), IndicatorStatus.MISSING)

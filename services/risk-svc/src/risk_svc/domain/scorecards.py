@@ -21,6 +21,7 @@ from risk_svc.domain.indicators import (
     Aggregation,
     IndicatorDefinition,
     IndicatorStatus,
+    Source,
     Thresholds,
     Value,
     activity_needed,
@@ -156,9 +157,19 @@ def _linked(children: Iterable[Scorecard], indicator_id: uuid.UUID) -> list[tupl
     ]
 
 
+def followed_up_period(d: IndicatorDefinition, measured: Iterable[Period], as_of: date) -> Period:
+    """The period a styrkort made on `as_of` judges: the latest one that has ended; for imported
+    comparison figures (published a year or more late) the latest ended year that has a figure."""
+    closed = last_closed_period(as_of, d.frequency)
+    if d.source is not Source.IMPORTED:
+        return closed
+    published = [p for p in measured if p.start <= closed.start]
+    return max(published, key=lambda p: p.start, default=closed)
+
+
 def _line(facts: IndicatorFacts, as_of: date, children: Sequence[Scorecard]) -> ScorecardLine:
     d = facts.definition
-    period = last_closed_period(as_of, d.frequency)
+    period = followed_up_period(d, facts.values, as_of)
     window = [period.shifted(-offset) for offset in range(TREND_PERIODS)]
     linked = _linked(children, facts.indicator_id)
     combined_by_period = {

@@ -26,7 +26,7 @@ from risk_svc.adapters.orm import (
 )
 from risk_svc.domain.indicators import STATUS_TITLES, ActivityStatus, IndicatorStatus, Value, activity_needed
 from risk_svc.domain.periods import IndicatorFrequency, Period, last_closed_period, parse_period
-from risk_svc.domain.scorecards import TREND_PERIODS, IndicatorFacts, Scorecard, scorecard
+from risk_svc.domain.scorecards import TREND_PERIODS, IndicatorFacts, Scorecard, followed_up_period, scorecard
 from risk_svc.service_layer.access import readable_goal, readable_indicator, reads_unit
 from risk_svc.service_layer.context import Ctx, QueryCtx, columns_of, today
 from risk_svc.service_layer.goals.commands import ACTIVE, definition_of
@@ -259,12 +259,14 @@ async def _facts(ctx: Ctx, unit_id: uuid.UUID, as_of: date, data: CardData) -> l
             ).all()
         )
         data.goals[g.id], data.indicators[i.id], data.activities[i.id] = g, i, open_
-        latest = next((m for m in measured if m.period == last_closed_period(as_of, frequency).key), None)
+        definition = definition_of(i)
+        judged = followed_up_period(definition, values, as_of).key
+        latest = next((m for m in measured if m.period == judged), None)
         facts.append(
             IndicatorFacts(
                 i.id,
                 g.id,
-                definition_of(i),
+                definition,
                 values,
                 i.parent_indicator_id,
                 len(open_),
