@@ -271,21 +271,6 @@ class ComplaintGuarantee(Base):
     guarantee_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
 
 
-class GuaranteeRef(Base):
-    """risk-svc's värdighetsgarantier as its events tell them: what a complaint may name."""
-
-    __tablename__ = "guarantee_ref"
-    __table_args__ = (Index("ix_guarantee_ref_unit", "unit_id"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    unit_id: Mapped[uuid.UUID] = mapped_column()  # the unit and its subtree
-    area: Mapped[str] = mapped_column(String(60))
-    title: Mapped[str] = mapped_column(String(300))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))  # active | withdrawn
-
-
 class ImprovementProposal(Base):
     """A förbättringsförslag (domain/proposals.py). `proposer_id` is kept even when anonymous, so the
     proposer can follow it; the unit is not shown who it is."""
