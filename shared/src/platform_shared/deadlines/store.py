@@ -87,6 +87,7 @@ class Deadlines:
         self._overrides = overrides  # the tenant's overrides kept per process (see overrides.py)
         o = tables.override.c
         self._override_query = select(o.amount, o.unit).where(o.rule == bindparam("rule_id"))
+        self._insert = tables.deadline.insert()  # built once: executed with each row's values
 
     @property
     def overrides(self) -> OverrideCache | None:
@@ -129,18 +130,19 @@ class Deadlines:
         rule = await self.rule(uow.session, rule_id)
         due = due_at(rule, start)
         await uow.session.execute(
-            self._t.deadline.insert().values(
-                id=new_id(),
-                rule=rule_id,
-                object_type=object_type,
-                object_id=object_id,
-                reference=reference,
-                unit_id=unit_id,
-                due_at=due,
-                warn_at=due - rule.warn_before,
-                responsible_person_id=responsible_person_id,
-                responsible_role=responsible_role,
-            )
+            self._insert,
+            {
+                "id": new_id(),
+                "rule": rule_id,
+                "object_type": object_type,
+                "object_id": object_id,
+                "reference": reference,
+                "unit_id": unit_id,
+                "due_at": due,
+                "warn_at": due - rule.warn_before,
+                "responsible_person_id": responsible_person_id,
+                "responsible_role": responsible_role,
+            },
         )
         return due
 
