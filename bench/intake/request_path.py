@@ -78,6 +78,16 @@ class Counts:
 
         sync.dialect.do_ping = _ping
 
+        @event.listens_for(sync.pool, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # every query the driver sends (the pings' and the transactions' own included)
+            driver = getattr(dbapi_connection, "_connection", None)
+            if driver is not None and hasattr(driver, "add_query_logger"):
+                driver.add_query_logger(_driver_query)
+
+        def _driver_query(record: Any) -> None:
+            self.words["driver_queries"] += 1
+
         @event.listens_for(sync.pool, "checkout")
         def _checkout(*_: Any) -> None:
             self.words["checkout"] += 1
