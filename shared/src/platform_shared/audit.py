@@ -35,6 +35,7 @@ def attach_audit_table(metadata: MetaData) -> Table:
 class Auditor:
     def __init__(self, table: Table, service: str) -> None:
         self._table = table
+        self._insert = table.insert()  # built once: executed with each row's values
         self._service = service
 
     async def record(
@@ -51,15 +52,16 @@ class Auditor:
         actor_id = None if principal is None or principal.is_client else principal.person_id
         client_id = principal.person_id if principal is not None and principal.is_client else None
         await uow.session.execute(
-            self._table.insert().values(
-                id=audit_id,
-                actor_id=actor_id,
-                client_id=client_id,
-                object_type=object_type,
-                object_id=object_id,
-                action=action,
-                at=at,
-            )
+            self._insert,
+            {
+                "id": audit_id,
+                "actor_id": actor_id,
+                "client_id": client_id,
+                "object_type": object_type,
+                "object_id": object_id,
+                "action": action,
+                "at": at,
+            },
         )
         uow.emit(
             AuditRecorded(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util.concurrency import await_
 
 from platform_shared.timeutil import as_utc
 
@@ -94,7 +95,36 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # checkout (one round trip) replaces a dead connection; recycling keeps idle timeouts from biting.
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_recycle", 1800)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.driver == "asyncpg":
+        _ping_in_one_round_trip(engine)
+    return engine
+
+
+def _ping_in_one_round_trip(engine: AsyncEngine) -> None:
+    """The pre-ping as one round trip: the empty query (`;`, prepared once per connection by the
+    driver's statement cache) on an idle connection, and no round trip at all for a connection its
+    driver already saw closed.
+
+    SQLAlchemy's asyncpg ping wraps `;` in BEGIN … ROLLBACK (three round trips, for PgBouncer's
+    transaction mode, which asyncpg's prepared statements do not support anyway). A failure is
+    judged as before (`is_disconnect`: the driver's connection closed) and replaces the connection."""
+    dialect = engine.dialect
+    ping_in_transaction = dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        driver = dbapi_connection._connection  # the asyncpg connection
+        if dbapi_connection._transaction is not None:  # not at checkout: keep the driver's ping
+            return bool(ping_in_transaction(dbapi_connection))
+        if driver.is_closed():
+            return False
+        try:
+            await_(driver.fetchrow(";"))
+        except Exception as error:
+            dbapi_connection._handle_exception(error)  # raised as the DBAPI's error
+        return True
+
+    dialect.do_ping = do_ping  # type: ignore[method-assign]
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -21,6 +21,7 @@ from deviation_svc.entrypoints.api import (
 from deviation_svc.service_layer.context import Components
 from deviation_svc.service_layer.proposals.moved import MovedProposals
 from platform_shared.api.app import create_service_app
+from platform_shared.deadlines.overrides import OverrideCache
 from platform_shared.deadlines.store import Deadlines, DeadlineScheduler
 from platform_shared.loops import Loop
 from platform_shared.messaging.transport import Transport
@@ -87,9 +88,13 @@ class DeviationRuntime(ServiceRuntime):
         self.components = Components(
             settings=settings,
             cipher=settings.cipher(),
-            deadlines=Deadlines(deadline_tables),
+            deadlines=Deadlines(deadline_tables, OverrideCache(settings.database_url)),
             attachments=attachments or LocalDirectoryStore(settings.attachments_path()),
         )
+
+    async def stop(self) -> None:
+        await self.components.deadlines.close()  # the override listener's connection
+        await super().stop()
 
 
 def build_runtime(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import insert
 
 from deviation_svc.adapters.orm import deadline_tables
 from deviation_svc.app import deadline_scheduler
+from platform_shared.testing import wait_until
 
 
 async def _action(svc: Any, deviation_id: str, **body: Any) -> dict[str, Any]:
@@ -175,3 +177,33 @@ async def test_an_action_past_its_due_date_makes_the_case_overdue(svc: Any) -> N
     svc.clock.advance(days=3)
     listed = (await svc.call("GET", "/api/v1/deviations", "enhetschef_a", params=overdue)).json()["items"]
     assert [x["id"] for x in listed] == [d["id"]]
+
+
+async def test_a_changed_tenant_override_applies_to_the_next_report_once_its_notice_arrives(svc: Any) -> None:
+    """The overrides are kept per process on PostgreSQL while it announces every change (NOTIFY from
+    the table's trigger); SQLite reads them on every use."""
+    overrides = svc.runtime.components.deadlines.overrides
+    first = await svc.report("enhetschef_a", type="avvikelse")
+    assert _due(first, "receive").startswith("2026-03-05T09:00")  # one working day
+    if svc.runtime.engine.dialect.name == "postgresql":
+        await wait_until(_true(lambda: overrides.listening))
+        await svc.report("enhetschef_a", type="avvikelse")  # read once more while listening: now kept
+        assert overrides.lookup("receive") == (True, None)
+    async with svc.runtime.session_factory() as session, session.begin():
+        await session.execute(
+            insert(deadline_tables.override).values(rule="receive", amount=3, unit="calendar_days")
+        )
+    await wait_until(_true(lambda: not overrides.lookup("receive")[0]))  # the notice made it forget
+    second = await svc.report("enhetschef_a", type="avvikelse")
+    assert _due(second, "receive").startswith("2026-03-07T09:00")
+
+
+def _due(deviation: dict[str, Any], rule: str) -> str:
+    return str(next(d["due_at"] for d in deviation["deadlines"] if d["rule"] == rule))
+
+
+def _true(check: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
+    async def predicate() -> bool:
+        return check()
+
+    return predicate

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    bindparam,
     select,
     update,
 )
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_shared import metrics
 from platform_shared.contracts.common import DeadlineApproaching, DeadlineMissed
 from platform_shared.db import UtcDateTime
+from platform_shared.deadlines.overrides import Override, OverrideCache
 from platform_shared.deadlines.rules import LAW_DEFAULTS, DeadlineRule, Unit, deadline_status, due_at
 from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
@@ -80,15 +82,37 @@ class DeadlineView:
 class Deadlines:
     """Open, meet and list the deadlines of an object inside the caller's UnitOfWork."""
 
-    def __init__(self, tables: DeadlineTables) -> None:
+    def __init__(self, tables: DeadlineTables, overrides: OverrideCache | None = None) -> None:
         self._t = tables
+        self._overrides = overrides  # the tenant's overrides kept per process (see overrides.py)
+        o = tables.override.c
+        self._override_query = select(o.amount, o.unit).where(o.rule == bindparam("rule_id"))
+        self._insert = tables.deadline.insert()  # built once: executed with each row's values
+
+    @property
+    def overrides(self) -> OverrideCache | None:
+        return self._overrides
 
     async def rule(self, session: AsyncSession, rule_id: str) -> DeadlineRule:
         base = LAW_DEFAULTS[rule_id]
-        row = (
-            await session.execute(select(self._t.override).where(self._t.override.c.rule == rule_id))
-        ).first()
-        return base.with_override(row.amount, Unit(row.unit)) if row else base
+        cache = self._overrides
+        if cache is None:
+            override = await self._read_override(session, rule_id)
+        else:
+            hit, override = cache.lookup(rule_id)
+            if not hit:
+                generation = cache.generation()
+                override = await self._read_override(session, rule_id)
+                cache.keep(rule_id, override, generation)
+        return base.with_override(override[0], Unit(override[1])) if override else base
+
+    async def _read_override(self, session: AsyncSession, rule_id: str) -> Override:
+        row = (await session.execute(self._override_query, {"rule_id": rule_id})).first()
+        return (row.amount, row.unit) if row else None
+
+    async def close(self) -> None:
+        if self._overrides is not None:
+            await self._overrides.close()
 
     async def open(
         self,
@@ -106,18 +130,19 @@ class Deadlines:
         rule = await self.rule(uow.session, rule_id)
         due = due_at(rule, start)
         await uow.session.execute(
-            self._t.deadline.insert().values(
-                id=new_id(),
-                rule=rule_id,
-                object_type=object_type,
-                object_id=object_id,
-                reference=reference,
-                unit_id=unit_id,
-                due_at=due,
-                warn_at=due - rule.warn_before,
-                responsible_person_id=responsible_person_id,
-                responsible_role=responsible_role,
-            )
+            self._insert,
+            {
+                "id": new_id(),
+                "rule": rule_id,
+                "object_type": object_type,
+                "object_id": object_id,
+                "reference": reference,
+                "unit_id": unit_id,
+                "due_at": due,
+                "warn_at": due - rule.warn_before,
+                "responsible_person_id": responsible_person_id,
+                "responsible_role": responsible_role,
+            },
         )
         return due
 

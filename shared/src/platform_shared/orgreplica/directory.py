@@ -6,8 +6,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, Table, Uuid, and_, cast, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    Table,
+    Uuid,
+    and_,
+    bindparam,
+    cast,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_shared.orgreplica.tables import ReplicaTables
@@ -108,6 +122,42 @@ def _valid_at(table: Table, at: datetime) -> ColumnElement[bool]:
     return and_(c.valid_from <= at, or_(c.valid_to.is_(None), c.valid_to > at))
 
 
+def _valid_at_param(table: Table) -> ColumnElement[bool]:
+    """`_valid_at` with the time as the bind parameter `at`."""
+    c = table.c
+    at = bindparam("at", type_=c.valid_from.type)
+    return and_(c.valid_from <= at, or_(c.valid_to.is_(None), c.valid_to > at))
+
+
+@dataclass(frozen=True)
+class _CallerQueries:
+    """The queries every request runs to resolve its caller, built once per replica (their compiled
+    form then comes from SQLAlchemy's cache without building and keying a new statement each time)."""
+
+    person_and_roles: Select[Any]
+    delegations: Select[Any]
+    unit_exists: Select[Any]
+
+
+@lru_cache(maxsize=16)
+def _caller_queries(t: ReplicaTables) -> _CallerQueries:
+    p, r, d = t.person, t.role, t.delegation.c
+    held = and_(r.c.person_id == p.c.id, _valid_at_param(r))
+    return _CallerQueries(
+        person_and_roles=select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
+        .select_from(p.outerjoin(r, held))
+        .where(p.c.subject == bindparam("subject")),
+        delegations=select(d.decision_type, d.from_role, d.unit_id, d.to_person_id, d.to_role).where(
+            _valid_at_param(t.delegation),
+            or_(
+                d.to_person_id == bindparam("person_id"),
+                d.to_role.in_(bindparam("role_names", expanding=True)),
+            ),
+        ),
+        unit_exists=select(t.unit.c.id).where(t.unit.c.id == bindparam("unit_id")),
+    )
+
+
 class OrgDirectory:
     def __init__(self, session: AsyncSession, tables: ReplicaTables) -> None:
         self._session = session
@@ -123,14 +173,9 @@ class OrgDirectory:
         self, subject: str, at: datetime | None = None
     ) -> tuple[PersonRecord, list[ScopedRole]] | None:
         """`person_by_subject` and `roles_of` in one query (every request resolves its caller)."""
-        p, r = self._t.person, self._t.role
-        held = and_(r.c.person_id == p.c.id, _valid_at(r, at or utc_now()))
+        q = _caller_queries(self._t)
         rows = (
-            await self._session.execute(
-                select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
-                .select_from(p.outerjoin(r, held))
-                .where(p.c.subject == subject)
-            )
+            await self._session.execute(q.person_and_roles, {"subject": subject, "at": at or utc_now()})
         ).all()
         if not rows:
             return None
@@ -178,13 +223,9 @@ class OrgDirectory:
         avdelningschef given a decision "for the förvaltning" decides for their own avdelning, and one
         given it for a single enhet decides only there.
         """
-        d = self._t.delegation.c
-        role_names = sorted({r.role for r in roles})
         rows = await self._session.execute(
-            select(d.decision_type, d.from_role, d.unit_id, d.to_person_id, d.to_role).where(
-                _valid_at(self._t.delegation, at or utc_now()),
-                or_(d.to_person_id == person_id, d.to_role.in_(role_names)),
-            )
+            _caller_queries(self._t).delegations,
+            {"person_id": person_id, "role_names": sorted({r.role for r in roles}), "at": at or utc_now()},
         )
         found: list[Delegation] = []
         for row in rows:
@@ -250,7 +291,7 @@ class OrgDirectory:
         return UnitRecord(**values)
 
     async def unit_exists(self, unit_id: uuid.UUID) -> bool:
-        found = await self._session.scalar(select(self._t.unit.c.id).where(self._t.unit.c.id == unit_id))
+        found = await self._session.scalar(_caller_queries(self._t).unit_exists, {"unit_id": unit_id})
         return found is not None
 
     async def unit_open(self, unit_id: uuid.UUID, at: datetime | None = None) -> bool:
