@@ -1,7 +1,7 @@
 """drop guarantee_ref: complaints name garantier as references, risk-svc decides which count
 
 Revision ID: 81385405bf02
-Revises: 1ec5b3fd3a3b
+Revises: 5b1f0c2d9e47
 Create Date: 2026-12-04 22:35:45.298662
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '81385405bf02'
-down_revision: str | None = '1ec5b3fd3a3b'
+down_revision: str | None = '5b1f0c2d9e47'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
