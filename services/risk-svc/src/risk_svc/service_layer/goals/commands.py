@@ -359,7 +359,7 @@ async def _define(ctx: CommandCtx, goal: Goal, cmd: DefineIndicator) -> Created[
     await _check_indicator(ctx, i)
     ctx.session.add(i)
     ctx.emit(IndicatorDefined(**_indicator_facts(i), defined_at=now))
-    await fill_defined(ctx.uow, i)  # an imported indicator gets the figures already imported
+    await fill_defined(ctx.uow, i)  # a computed or imported indicator has its values at once
     await ctx.created(i.id)
     await ctx.commit()
     return Created(i)

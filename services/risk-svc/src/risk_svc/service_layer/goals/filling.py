@@ -241,7 +241,10 @@ async def fill_imported(
 
 
 async def fill_defined(uow: UnitOfWork, i: Indicator) -> int:
-    """A newly defined imported indicator gets the yearly values already imported."""
+    """A newly defined indicator has its values at once: a computed one from the facts already held
+    (the job keeps them current), an imported one the yearly values already imported."""
+    if i.source == Source.COMPUTED.value:
+        return await compute_indicator(uow, i.id)
     if i.source != Source.IMPORTED.value or i.kpi is None or i.municipality is None:
         return 0
     held = (
