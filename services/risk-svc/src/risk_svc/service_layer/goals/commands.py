@@ -24,7 +24,6 @@ from platform_shared.contracts.risk import (
     IndicatorActivityPlanned,
     IndicatorChanged,
     IndicatorDefined,
-    IndicatorMeasured,
     IndicatorRetired,
 )
 from platform_shared.errors import invalid
@@ -57,6 +56,7 @@ from risk_svc.domain.periods import IndicatorFrequency, parse_period
 from risk_svc.service_layer.access import managed_goal, managed_indicator, owned_activity
 from risk_svc.service_layer.context import CommandCtx, require_people, require_unit, today, touch
 from risk_svc.service_layer.goals.filling import fill_defined
+from risk_svc.service_layer.goals.measurements import held_measurement, measured, write_measurement
 
 ACTIVITY_RULE = "actions_due"
 ACTIVITY_OBJECT_TYPE = "indicator_activity"
@@ -513,40 +513,13 @@ async def _record(ctx: CommandCtx, i: Indicator, cmd: RecordMeasurement) -> Crea
     )
     await require_people(ctx, "activities", [a.owner_id for a in cmd.activities])
     now = ctx.now()
-    m = await ctx.session.scalar(
-        select(Measurement).where(Measurement.indicator_id == i.id, Measurement.period == period.key)
-    )
+    m = await held_measurement(ctx.session, i, period)
     replaces = m.id if m is not None else None
-    if m is None:
-        m = Measurement(id=new_id(), indicator_id=i.id, unit_id=i.unit_id, period=period.key)
-        ctx.session.add(m)
-    m.period_start, m.value, m.numerator, m.denominator = (
-        period.start,
-        value.value,
-        value.numerator,
-        value.denominator,
-    )
-    m.status, m.source, m.comment, m.analysis = status.value, i.source, cmd.comment, cmd.analysis
-    m.recorded_by, m.recorded_at = ctx.caller.id, now
+    m = write_measurement(ctx.session, i, m, period, value, status, ctx.caller.id, now)
+    m.comment, m.analysis = cmd.comment, cmd.analysis
     for spec in cmd.activities:
         await _plan_activity(ctx, i, spec, m.id)
-    ctx.emit(
-        IndicatorMeasured(
-            measurement_id=m.id,
-            indicator_id=i.id,
-            goal_id=i.goal_id,
-            unit_id=i.unit_id,
-            period=period.key,
-            value=value.value,
-            numerator=value.numerator,
-            denominator=value.denominator,
-            status=status.value,
-            source=i.source,
-            measured_at=now,
-            recorded_by=ctx.caller.id,
-            replaces_measurement_id=replaces,
-        )
-    )
+    ctx.emit(measured(i, m, replaces))
     answer = 200 if replaces else 201
     await ctx.created(m.id, answer)
     await ctx.commit()

@@ -19,8 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from platform_shared.contracts.risk import IndicatorMeasured
-from platform_shared.ids import new_id
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.orgreplica.directory import OrgDirectory
 from platform_shared.runtime import ServiceRuntime
@@ -30,7 +28,6 @@ from risk_svc.adapters.orm import (
     Control,
     Goal,
     Indicator,
-    Measurement,
     complaint_fact,
     deviation_fact,
     replica,
@@ -41,6 +38,7 @@ from risk_svc.domain.computed_indicators import ComplaintFact, ControlFact, Devi
 from risk_svc.domain.indicators import Direction, Source, Thresholds, Value
 from risk_svc.domain.kolada import Gender
 from risk_svc.domain.periods import IndicatorFrequency, Period
+from risk_svc.service_layer.goals.measurements import held_measurement, measured, write_measurement
 
 log = structlog.get_logger(__name__)
 
@@ -50,42 +48,14 @@ ANONYMOUS = "anonym"  # deviation-svc's complainant type of an anonymous complai
 
 async def record_system_value(uow: UnitOfWork, i: Indicator, period: Period, value: Value) -> bool:
     """The period's computed or imported value, when it differs from the one held (True: recorded)."""
-    m = await uow.session.scalar(
-        select(Measurement).where(Measurement.indicator_id == i.id, Measurement.period == period.key)
-    )
+    m = await held_measurement(uow.session, i, period)
     held = Value(m.value, m.numerator, m.denominator) if m is not None else None
     if not rules.system_value_changed(held, value):
         return False
     status = rules.status_of(Thresholds(Direction(i.direction), i.target, i.threshold), value.value)
-    now = uow.clock()
     replaces = m.id if m is not None else None
-    if m is None:
-        m = Measurement(id=new_id(), indicator_id=i.id, unit_id=i.unit_id, period=period.key)
-        uow.session.add(m)
-    m.period_start, m.value, m.numerator, m.denominator = (
-        period.start,
-        value.value,
-        value.numerator,
-        value.denominator,
-    )
-    m.status, m.source, m.recorded_by, m.recorded_at = status.value, i.source, None, now
-    uow.emit(
-        IndicatorMeasured(
-            measurement_id=m.id,
-            indicator_id=i.id,
-            goal_id=i.goal_id,
-            unit_id=i.unit_id,
-            period=period.key,
-            value=value.value,
-            numerator=value.numerator,
-            denominator=value.denominator,
-            status=status.value,
-            source=i.source,
-            measured_at=now,
-            recorded_by=None,
-            replaces_measurement_id=replaces,
-        )
-    )
+    m = write_measurement(uow.session, i, m, period, value, status, None, uow.clock())
+    uow.emit(measured(i, m, replaces))
     return True
 
 
