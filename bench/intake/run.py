@@ -11,6 +11,11 @@ transaction per report with the statements the service writes for one report —
 counter (insert-if-missing, increment returning), the deviation row, its deadline row, the audit row,
 the two outbox rows, and marking them published — as prepared statements, nothing else.
 
+The bus: the distributed deployment's, a real Kafka broker, when one is given (KAFKA_BOOTSTRAP_SERVERS,
+or KAFKA_START to start one on free ports for this run: `KAFKA_START=../shared/kafka/start-kafka`);
+otherwise the local bus in a SQLite file beside the service (a combination no deployment uses, kept
+so the benchmark runs anywhere). The line `bus=…` says which.
+
 Prints one line per concurrency (`concurrency=8 project_rps=… raw_tps=… ratio=… p95_ms=…
 cpu_ms_per_report=…` and p50/p99), the row count, the git commit; writes every figure and raw timing
 to bench/intake/last-run.json. Server CPU per report: the service's processes' CPU time (user +
@@ -40,7 +45,10 @@ import asyncpg
 import orjson
 
 from platform_shared.auth.tokens import DevTokens
+from platform_shared.contracts.topics import TOPICS
 from platform_shared.ids import new_id
+from platform_shared.messaging.broker_command import Broker, free_port, start_broker, stop_broker
+from platform_shared.messaging.kafka import KafkaTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "last-run.json"
@@ -278,12 +286,36 @@ def latency(timings: list[float]) -> dict[str, float]:
 # --- the service under test ------------------------------------------------------------------------
 
 
+BUS: dict[str, str] = {}  # the service's bus settings: Kafka when a broker is given (main)
+
+
+async def kafka_broker() -> Broker | None:
+    """A real broker from the environment, its topics created (auto-creation is off), or None."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        broker = Broker(os.environ["KAFKA_BOOTSTRAP_SERVERS"], "real", "KAFKA_BOOTSTRAP_SERVERS")
+    elif os.environ.get("KAFKA_START"):
+        data = Path(tempfile.mkdtemp(prefix="intake-kafka-"))
+        env = {
+            "KAFKA_PORT": str(free_port()),
+            "KAFKA_CONTROLLER_PORT": str(free_port()),
+            "KAFKA_DATA": str(data),
+        }
+        broker = start_broker(env, "started by KAFKA_START for this benchmark")
+    else:
+        return None
+    transport = KafkaTransport(broker.bootstrap, client_id="bench-intake-topics")
+    await transport.ensure_topics(TOPICS)
+    await transport.stop()
+    return broker
+
+
 def start_service(key_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DEVIATION_DATABASE_URL": seed.sqlalchemy_url(DB_NAME),
         "DEVIATION_DEV_KEY_DIR": str(key_dir),
         "DEVIATION_LOCAL_BUS_URL": f"sqlite+aiosqlite:///{key_dir / 'bus.sqlite'}",
+        **BUS,
         "DEVIATION_DATA_KEY": "bench-only-key",
         "DEVIATION_LOG_LEVEL": "WARNING",
     }
@@ -440,15 +472,23 @@ async def main() -> None:
 
     random.seed(11)
     org = await seed.prepare(args.reseed)
+    broker = await kafka_broker()
+    if broker is not None:
+        BUS.update({"DEVIATION_BUS": "kafka", "DEVIATION_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap})
     load = os.getloadavg()
     results: dict[str, Any] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": seed.git_commit(),
         "label": args.label,
         "rows": org["rows"],
+        "bus": f"kafka {broker.describe()}" if broker else "local (SQLite file)",
         "load_average_at_start": load,
-        "postgres": await measure_postgres(org, args),
     }
+    try:
+        results["postgres"] = await measure_postgres(org, args)
+    finally:
+        if broker is not None and broker.started:
+            stop_broker(broker)
     if not args.skip_embedded:
         results["embedded"] = await measure_embedded(args)
     results["rows_after"] = await _rows()
@@ -468,7 +508,7 @@ async def _rows() -> int:
 def print_summary(results: dict[str, Any]) -> None:
     print(
         f"commit={results['git_commit']} rows={results['rows']} rows_after={results['rows_after']} "
-        f"load={results['load_average_at_start']} {results['label']}"
+        f"load={results['load_average_at_start']} bus={results['bus']} {results['label']}"
     )
     pg = results["postgres"]
     for c in pg["concurrency"]:

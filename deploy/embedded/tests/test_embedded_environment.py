@@ -79,7 +79,7 @@ async def test_production_mode_from_the_unprefixed_setting_refuses_dev_tokens_in
     assert {name: rt.settings.mode for name, rt in embedded.runtimes.items()} == dict.fromkeys(
         ("org", "deviation", "risk", "reporting"), "production"
     )
-    assert all(isinstance(rt.verifier, OidcTokens) for rt in embedded.runtimes.values())
+    assert all(isinstance(rt.verifier.inner, OidcTokens) for rt in embedded.runtimes.values())
     async with embedded.front.router.lifespan_context(embedded.front):
         assert not (var / "dev-tokens.json").exists()  # no demo in production
         dev_token = DevTokens(var).mint("demo:sam.systemsson")
@@ -104,7 +104,7 @@ def test_a_prefixed_setting_overrides_the_environment_for_one_service_in_the_emb
     monkeypatch.setenv("RISK_AUTH_MODE", "dev")
     embedded = build_embedded(tmp_path / "var")
     assert embedded.runtimes["risk"].settings.mode == "embedded"
-    assert isinstance(embedded.runtimes["risk"].verifier, DevTokens)
+    assert isinstance(embedded.runtimes["risk"].verifier.inner, DevTokens)
     assert embedded.runtimes["org"].settings.mode == "production"
 
 

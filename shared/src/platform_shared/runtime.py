@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from platform_shared import tracing
 from platform_shared.audit import Auditor
-from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier
+from platform_shared.auth.tokens import DevTokens, OidcTokens, TokenVerifier, VerifiedTokens
 from platform_shared.db import make_engine, make_session_factory, pool_options
 from platform_shared.loops import Loop, Supervisor
 from platform_shared.loops import cancel_all as cancel_all  # re-exported
@@ -79,7 +79,11 @@ def make_transport(settings: ServiceSettings, client_id: str) -> Transport:
     return LocalTransport(settings.local_bus_url)
 
 
-def make_verifier(settings: ServiceSettings) -> TokenVerifier:
+def make_verifier(settings: ServiceSettings) -> VerifiedTokens:
+    return VerifiedTokens(_signature_verifier(settings))
+
+
+def _signature_verifier(settings: ServiceSettings) -> TokenVerifier:
     if settings.auth_mode == "oidc":
         assert settings.oidc_issuer
         return OidcTokens(

@@ -50,7 +50,8 @@ class OrgRuntime(ServiceRuntime):
 
     def _mint(self, subject: str) -> str | None:
         """A dev token for the subject in dev auth mode; None otherwise."""
-        return self.verifier.mint(subject) if isinstance(self.verifier, DevTokens) else None
+        signer = self.verifier.inner
+        return signer.mint(subject) if isinstance(signer, DevTokens) else None
 
     async def start(self) -> None:
         await super().start()

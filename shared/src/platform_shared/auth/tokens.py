@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -315,4 +317,47 @@ class OidcTokens:
             if not isinstance(subject, str) or not subject:
                 raise InvalidToken(f"Token saknar anspråket {self._subject_claim}")
             claims = {**claims, "sub": subject}  # `sub` is what the org's subjects are matched against
+        return claims
+
+
+class VerifiedTokens:
+    """A verifier that remembers the tokens it has verified, for `ttl_s` and never past their `exp`.
+
+    Checking an ES256 or RSA signature costs more CPU than the rest of resolving a caller, and a case
+    system sends the same access token for minutes. A token is the same bytes each time, so a verified
+    one need not be checked again until it expires; a refused one is never remembered. The price: a
+    key withdrawn from the issuer's JWKS stops tokens already seen at most `ttl_s` later (the JWKS
+    itself is kept five minutes). At most `max_entries` tokens are kept, the least recently used
+    forgotten first; they are kept by their SHA-256, not as bearer secrets.
+    """
+
+    def __init__(
+        self,
+        inner: TokenVerifier,
+        *,
+        ttl_s: float = 60.0,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.inner = inner
+        self._ttl_s = ttl_s
+        self._max_entries = max_entries
+        self._clock = clock
+        self._kept: OrderedDict[bytes, tuple[float, dict[str, Any]]] = OrderedDict()
+
+    async def verify(self, token: str) -> dict[str, Any]:
+        key = hashlib.sha256(token.encode()).digest()
+        now = self._clock()
+        kept = self._kept.get(key)
+        if kept is not None:
+            if now < kept[0]:
+                self._kept.move_to_end(key)
+                return dict(kept[1])
+            del self._kept[key]
+        claims = await self.inner.verify(token)
+        until = min(now + self._ttl_s, float(claims["exp"]))
+        if until > now:
+            self._kept[key] = (until, dict(claims))
+            if len(self._kept) > self._max_entries:
+                self._kept.popitem(last=False)
         return claims
