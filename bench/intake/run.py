@@ -353,8 +353,11 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
             figures: dict[str, Any] = {"concurrency": concurrency, "project": [], "raw": []}
             for _ in range(args.rounds):  # interleaved: the machine's other load hits both sides alike
                 cpu_before = cpu_seconds(service.pid)
+                sampler = py_spy(args, service.pid, f"c{concurrency}")
                 done, elapsed, timings = await closed_loop(project.worker, concurrency, args.seconds)
                 cpu = cpu_seconds(service.pid) - cpu_before
+                if sampler is not None:
+                    sampler.wait()
                 figures["project"].append({"n": done, "s": elapsed, "cpu_s": cpu, "timings": timings})
                 done, elapsed, timings = await closed_loop(raw.worker, concurrency, args.seconds)
                 figures["raw"].append({"n": done, "s": elapsed, "timings": timings})
@@ -377,6 +380,29 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
     if not args.skip_workers:
         results["workers"] = await measure_workers(org, args)
     return results
+
+
+def py_spy(args: argparse.Namespace, pid: int, name: str) -> subprocess.Popen[bytes] | None:
+    """With --py-spy: the service sampled during a closed-loop round (raw stacks, `<out>.<name>.txt`)."""
+    if not args.py_spy:
+        return None
+    out = args.out.with_suffix(f".{name}.txt")
+    seconds = str(max(1, int(args.seconds) - 1))
+    command = [
+        args.py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "-r",
+        "200",
+        "-d",
+        seconds,
+        "-f",
+        "raw",
+        "-o",
+        str(out),
+    ]
+    return subprocess.Popen([*command, "--subprocesses", "--nonblocking"], stdout=subprocess.DEVNULL)
 
 
 def summarise(figures: dict[str, Any]) -> dict[str, Any]:
@@ -468,6 +494,7 @@ async def main() -> None:
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--label", default="", help="a note stored with the figures")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--py-spy", default="", help="path of py-spy: sample the service in each round")
     args = parser.parse_args()
 
     random.seed(11)

@@ -180,10 +180,9 @@ class Authorizer:
 async def principal_for(directory: OrgDirectory, subject: str, at: datetime) -> Principal | None:
     """Who a token's subject is: an active person (roles and delegations in force at `at`, from the
     replica, never from token claims) or an active registered system client; None: neither."""
-    found = await directory.person_and_roles(subject, at)
+    found = await directory.caller(subject, at)
     if found is not None and found[0].active:
-        person, roles = found
-        delegations = await directory.delegations_of(person.id, roles, at)
+        person, roles, delegations = found
         return Principal(
             person_id=person.id,
             subject=person.subject,

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     Subquery,
     Table,
@@ -19,8 +20,10 @@ from sqlalchemy import (
     bindparam,
     cast,
     literal,
+    null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,20 +137,59 @@ class _CallerQueries:
     """The queries every request runs to resolve its caller, built once per replica (their compiled
     form then comes from SQLAlchemy's cache without building and keying a new statement each time)."""
 
+    caller: CompoundSelect
     person_and_roles: Select[Any]
     delegations: Select[Any]
     unit_exists: Select[Any]
+
+
+def _typed_null(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    return cast(null(), column.type)
 
 
 @lru_cache(maxsize=16)
 def _caller_queries(t: ReplicaTables) -> _CallerQueries:
     p, r, d = t.person, t.role, t.delegation.c
     held = and_(r.c.person_id == p.c.id, _valid_at_param(r))
-    return _CallerQueries(
-        person_and_roles=select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
+    person_and_roles = (
+        select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
+        .select_from(p.outerjoin(r, held))
+        .where(p.c.subject == bindparam("subject"))
+    )
+    the_person = select(p.c.id).where(p.c.subject == bindparam("subject")).scalar_subquery()
+    held_roles = (
+        select(r.c.role)
+        .select_from(p.join(r, held))
+        .where(p.c.subject == bindparam("subject"))
+        .scalar_subquery()
+    )
+    delegation_columns = (d.decision_type, d.from_role, d.unit_id, d.to_person_id, d.to_role)
+    person_columns = (p.c.id, p.c.subject, p.c.email, p.c.name, p.c.active, r.c.role, r.c.unit_id, r.c.acting)
+    # The person, their roles and the delegations to them or to a role they hold, in one round trip:
+    # rows of kind "r" (the person, with one role or none) and of kind "d" (a delegation).
+    caller = union_all(
+        select(
+            literal("r").label("kind"),
+            *person_columns[:6],
+            r.c.unit_id.label("role_unit_id"),
+            r.c.acting,
+            *(_typed_null(c).label(c.name) for c in delegation_columns),
+        )
         .select_from(p.outerjoin(r, held))
         .where(p.c.subject == bindparam("subject")),
-        delegations=select(d.decision_type, d.from_role, d.unit_id, d.to_person_id, d.to_role).where(
+        select(
+            literal("d"),
+            *(_typed_null(c) for c in person_columns),
+            *delegation_columns,
+        ).where(
+            _valid_at_param(t.delegation),
+            or_(d.to_person_id == the_person, d.to_role.in_(held_roles)),
+        ),
+    )
+    return _CallerQueries(
+        caller=caller,
+        person_and_roles=person_and_roles,
+        delegations=select(*delegation_columns).where(
             _valid_at_param(t.delegation),
             or_(
                 d.to_person_id == bindparam("person_id"),
@@ -183,6 +225,23 @@ class OrgDirectory:
         person = PersonRecord(first.id, first.subject, first.email, first.name, first.active)
         roles = [ScopedRole(row.role, row.role_unit_id, row.acting) for row in rows if row.role is not None]
         return person, roles
+
+    async def caller(
+        self, subject: str, at: datetime | None = None
+    ) -> tuple[PersonRecord, list[ScopedRole], list[Delegation]] | None:
+        """`person_and_roles` and `delegations_of` in one round trip (every request resolves its caller)."""
+        at = at or utc_now()
+        rows = (
+            await self._session.execute(_caller_queries(self._t).caller, {"subject": subject, "at": at})
+        ).all()
+        people = [row for row in rows if row.kind == "r"]
+        if not people:
+            return None
+        first = people[0]
+        person = PersonRecord(first.id, first.subject, first.email, first.name, first.active)
+        roles = [ScopedRole(row.role, row.role_unit_id, row.acting) for row in people if row.role is not None]
+        granted = [row for row in rows if row.kind == "d"]
+        return person, roles, await self._delegations_in_scope(person.id, roles, granted, at)
 
     async def person(self, person_id: uuid.UUID) -> PersonRecord | None:
         row = (
@@ -227,6 +286,11 @@ class OrgDirectory:
             _caller_queries(self._t).delegations,
             {"person_id": person_id, "role_names": sorted({r.role for r in roles}), "at": at or utc_now()},
         )
+        return await self._delegations_in_scope(person_id, roles, list(rows), at)
+
+    async def _delegations_in_scope(
+        self, person_id: uuid.UUID, roles: list[ScopedRole], rows: list[Any], at: datetime | None
+    ) -> list[Delegation]:
         found: list[Delegation] = []
         for row in rows:
             scopes: list[uuid.UUID] = []
