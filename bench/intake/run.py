@@ -7,8 +7,8 @@ one, and the embedded default.
     uv run --no-sync python bench/intake/run.py --skip-embedded --skip-workers
 
 The raw side is fixed (issue 11): asyncpg, one pooled connection per concurrent worker, one
-transaction per report with the statements the service writes for one report — the reference
-counter (insert-if-missing, increment returning), the deviation row, its deadline row, the audit row,
+transaction per report with the statements the service writes for one report — the next number of
+the year's reference sequence, the deviation row, its deadline row, the audit row,
 the two outbox rows, and marking them published — as prepared statements, nothing else.
 
 The bus: the distributed deployment's, a real Kafka broker, when one is given (KAFKA_BOOTSTRAP_SERVERS,
@@ -148,10 +148,9 @@ class Project:
 
 
 RAW_STATEMENTS = {
-    "counter": "INSERT INTO reference_counter (prefix, year, last_number) VALUES ($1, $2, 0) "
-    "ON CONFLICT DO NOTHING",
-    "next": "UPDATE reference_counter SET last_number = last_number + 1 "
-    "WHERE prefix = $1 AND year = $2 RETURNING last_number",
+    # the year's reference sequence, as the service takes it (platform_shared/references.py; the
+    # service's warm-up, which runs first, makes it)
+    "next": "SELECT nextval($1::regclass)",
     "deviation": "INSERT INTO deviation (id, reference, type, status, unit_id, occurred_at, reported_at, "
     "description, category, reporter_id, version, no_immediate_measures_needed, updated_at) "
     "VALUES ($1, $2, 'avvikelse', 'reported', $3, $4, $5, $6, $7, $8, 1, false, $5)",
@@ -180,8 +179,7 @@ class Raw:
             unit = uuid.UUID(str(self.org["units"][index % len(self.org["units"])]))
             deviation_id = new_id()
             async with self.pool.acquire() as conn, conn.transaction():
-                await conn.execute(RAW_STATEMENTS["counter"], "AVV", now.year)
-                number = await conn.fetchval(RAW_STATEMENTS["next"], "AVV", now.year)
+                number = await conn.fetchval(RAW_STATEMENTS["next"], f"reference_counter_avv_{now.year}")
                 reference = f"AVV-{now.year}-{number:06d}"
                 await conn.execute(
                     RAW_STATEMENTS["deviation"],
