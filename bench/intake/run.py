@@ -9,7 +9,11 @@ one, and the embedded default.
 The raw side is fixed (issue 11): asyncpg, one pooled connection per concurrent worker, one
 transaction per report with the statements the service writes for one report — the next number of
 the year's reference sequence, the deviation row, its deadline row, the audit row,
-the two outbox rows, and marking them published — as prepared statements, nothing else.
+the two outbox rows, and marking them published — as prepared statements, nothing else. The issue's
+original baseline took the number from a counter row (insert-if-missing, increment returning), which
+every concurrent transaction then waits for until the holder commits; the service no longer does
+(a sequence per year on PostgreSQL), but that baseline is measured too, interleaved, and printed as
+`raw_counter_row_tps` and `ratio_counter_row`, so figures stay comparable with earlier runs.
 
 The bus: the distributed deployment's, a real Kafka broker, when one is given (KAFKA_BOOTSTRAP_SERVERS,
 or KAFKA_START to start one on free ports for this run: `KAFKA_START=../shared/kafka/start-kafka`);
@@ -151,6 +155,12 @@ RAW_STATEMENTS = {
     # the year's reference sequence, as the service takes it (platform_shared/references.py; the
     # service's warm-up, which runs first, makes it)
     "next": "SELECT nextval($1::regclass)",
+    # the issue's original baseline took the number from a counter row instead (insert-if-missing,
+    # increment returning); it is measured too, under a prefix of its own (RAW), for comparison
+    "counter": "INSERT INTO reference_counter (prefix, year, last_number) VALUES ($1, $2, 0) "
+    "ON CONFLICT DO NOTHING",
+    "counter_next": "UPDATE reference_counter SET last_number = last_number + 1 "
+    "WHERE prefix = $1 AND year = $2 RETURNING last_number",
     "deviation": "INSERT INTO deviation (id, reference, type, status, unit_id, occurred_at, reported_at, "
     "description, category, reporter_id, version, no_immediate_measures_needed, updated_at) "
     "VALUES ($1, $2, 'avvikelse', 'reported', $3, $4, $5, $6, $7, $8, 1, false, $5)",
@@ -168,8 +178,8 @@ RAW_STATEMENTS = {
 class Raw:
     """The same write set straight through asyncpg: the baseline the project is measured against."""
 
-    def __init__(self, pool: asyncpg.Pool, org: dict[str, Any]) -> None:
-        self.pool, self.org = pool, org
+    def __init__(self, pool: asyncpg.Pool, org: dict[str, Any], *, counter_row: bool = False) -> None:
+        self.pool, self.org, self.counter_row = pool, org, counter_row
         self.reporter = uuid.UUID(str(org["people"]["medarbetare"]))
         self.headers = orjson.dumps({"content-type": "application/cloudevents+json"}).decode()
 
@@ -179,8 +189,13 @@ class Raw:
             unit = uuid.UUID(str(self.org["units"][index % len(self.org["units"])]))
             deviation_id = new_id()
             async with self.pool.acquire() as conn, conn.transaction():
-                number = await conn.fetchval(RAW_STATEMENTS["next"], f"reference_counter_avv_{now.year}")
-                reference = f"AVV-{now.year}-{number:06d}"
+                if self.counter_row:
+                    await conn.execute(RAW_STATEMENTS["counter"], "RAW", now.year)
+                    number = await conn.fetchval(RAW_STATEMENTS["counter_next"], "RAW", now.year)
+                    reference = f"RAW-{now.year}-{number:06d}"
+                else:
+                    number = await conn.fetchval(RAW_STATEMENTS["next"], f"reference_counter_avv_{now.year}")
+                    reference = f"AVV-{now.year}-{number:06d}"
                 await conn.execute(
                     RAW_STATEMENTS["deviation"],
                     deviation_id,
@@ -345,10 +360,17 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
         await served(base_url, service)
         project = Project(base_url, DevTokens(key_dir).mint("bench:medarbetare"), org)
         raw = Raw(pool, org)
+        raw_counter = Raw(pool, org, counter_row=True)
         await closed_loop(project.worker, 4, 3)  # warm-up: both sides' statements prepared and cached
         await closed_loop(raw.worker, 4, 2)
+        await closed_loop(raw_counter.worker, 4, 1)
         for concurrency in args.concurrency:
-            figures: dict[str, Any] = {"concurrency": concurrency, "project": [], "raw": []}
+            figures: dict[str, Any] = {
+                "concurrency": concurrency,
+                "project": [],
+                "raw": [],
+                "raw_counter_row": [],
+            }
             for _ in range(args.rounds):  # interleaved: the machine's other load hits both sides alike
                 cpu_before = cpu_seconds(service.pid)
                 sampler = py_spy(args, service.pid, f"c{concurrency}")
@@ -359,6 +381,8 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
                 figures["project"].append({"n": done, "s": elapsed, "cpu_s": cpu, "timings": timings})
                 done, elapsed, timings = await closed_loop(raw.worker, concurrency, args.seconds)
                 figures["raw"].append({"n": done, "s": elapsed, "timings": timings})
+                done, elapsed, timings = await closed_loop(raw_counter.worker, concurrency, args.seconds)
+                figures["raw_counter_row"].append({"n": done, "s": elapsed, "timings": timings})
             results["concurrency"].append(summarise(figures))
         if project.failures:
             results["failures"] = counts(project.failures)
@@ -408,6 +432,8 @@ def summarise(figures: dict[str, Any]) -> dict[str, Any]:
     n = sum(r["n"] for r in project)
     project_rps = n / sum(r["s"] for r in project)
     raw_tps = sum(r["n"] for r in raw) / sum(r["s"] for r in raw)
+    counter_row = figures["raw_counter_row"]
+    counter_row_tps = sum(r["n"] for r in counter_row) / sum(r["s"] for r in counter_row)
     timings = [t for r in project for t in r["timings"]]
     raw_timings = [t for r in raw for t in r["timings"]]
     return {
@@ -415,12 +441,18 @@ def summarise(figures: dict[str, Any]) -> dict[str, Any]:
         "project_rps": round(project_rps, 1),
         "raw_tps": round(raw_tps, 1),
         "ratio": round(project_rps / raw_tps, 2),
+        "raw_counter_row_tps": round(counter_row_tps, 1),
+        "ratio_counter_row": round(project_rps / counter_row_tps, 2),
         **latency(timings),
         "cpu_ms_per_report": round(1000 * sum(r["cpu_s"] for r in project) / max(n, 1), 2),
         "raw": latency(raw_timings),
         "rounds": [
-            {"project_rps": round(p["n"] / p["s"], 1), "raw_tps": round(r["n"] / r["s"], 1)}
-            for p, r in zip(project, raw, strict=True)
+            {
+                "project_rps": round(p["n"] / p["s"], 1),
+                "raw_tps": round(r["n"] / r["s"], 1),
+                "raw_counter_row_tps": round(c["n"] / c["s"], 1),
+            }
+            for p, r, c in zip(project, raw, counter_row, strict=True)
         ],
         "timings": [round(t, 1) for t in timings],
         "raw_timings": [round(t, 1) for t in raw_timings],
@@ -539,6 +571,7 @@ def print_summary(results: dict[str, Any]) -> None:
     for c in pg["concurrency"]:
         print(
             f"concurrency={c['concurrency']} project_rps={c['project_rps']} raw_tps={c['raw_tps']} "
+            f"raw_counter_row_tps={c['raw_counter_row_tps']} ratio_counter_row={c['ratio_counter_row']} "
             f"ratio={c['ratio']} p50_ms={c['p50_ms']} p95_ms={c['p95_ms']} p99_ms={c['p99_ms']} "
             f"cpu_ms_per_report={c['cpu_ms_per_report']} rounds={c['rounds']}"
         )
