@@ -17,6 +17,8 @@ from deviation_svc.entrypoints.api.schemas.deviations import (
     CloseBody,
     CompleteInvestigationBody,
     DecisionBody,
+    DeviationBatch,
+    DeviationBatchRead,
     DeviationCreate,
     DeviationListItem,
     DeviationPage,
@@ -58,6 +60,18 @@ async def report_deviation(body: DeviationCreate, ctx: Command, response: Respon
     response.status_code = created.status
     full = await handles(ctx, created.value, new=created.new)
     return await read_model(ctx, created.value, response, full=full)
+
+
+@router.post(
+    "/batch",
+    summary="Report up to 200 deviations from a case system at once (backfills): all or nothing",
+    description="Each report carries its `source`; one already reported (or repeated in the batch) answers "
+    "`already_reported` with its deviation, so a batch may be sent again. Every report is checked as a "
+    "single report is; one refused refuses the batch (the error names `reports[i]`) and nothing is "
+    "written. One transaction: the deviations, their deadlines, events and audit.",
+)
+async def report_deviation_batch(body: DeviationBatch, ctx: Command) -> DeviationBatchRead:
+    return DeviationBatchRead.of(await commands.report_batch(ctx, body.command()))
 
 
 @router.get("", summary="List deviations visible to the caller (newest first, keyset pages)")

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from deviation_svc.adapters.orm import (
@@ -70,9 +72,9 @@ from platform_shared.contracts.deviation import (
     InvestigationCompleted,
     InvestigationStarted,
 )
-from platform_shared.errors import invalid
+from platform_shared.errors import AlreadyExists, DomainError, invalid
 from platform_shared.ids import new_id
-from platform_shared.references import next_reference
+from platform_shared.references import next_reference, next_references
 from platform_shared.timeutil import local_date
 
 REFERENCE_PREFIX = "AVV"
@@ -113,16 +115,16 @@ async def find_by_source(ctx: CommandCtx, system: str, external_id: str) -> Devi
     )
 
 
-async def create_deviation(ctx: CommandCtx, cmd: ReportDeviation) -> Deviation:
-    """Add a reported deviation with its subject refs, deadlines, event and audit; no commit."""
+async def create_deviation(ctx: CommandCtx, cmd: ReportDeviation, reference: str | None = None) -> Deviation:
+    """Add a reported deviation with its subject refs, deadlines, event and audit; no commit. `reference`:
+    one taken already (a batch takes all of its references in one statement)."""
     now = ctx.now()
     check_report_times(cmd.occurred_at, cmd.discovered_at, now)
     check_category(cmd.category, ctx.parts.settings.categories)
     d = Deviation(
         id=new_id(),
-        reference=await next_reference(
-            ctx.session, reference_counter, REFERENCE_PREFIX, local_date(now).year
-        ),
+        reference=reference
+        or await next_reference(ctx.session, reference_counter, REFERENCE_PREFIX, local_date(now).year),
         type=cmd.type.value,
         status=Status.REPORTED.value,
         unit_id=cmd.unit_id,
@@ -196,6 +198,102 @@ async def _report(ctx: CommandCtx, cmd: ReportDeviation) -> Created[Deviation]:
                 return Created(existing, 200)
         raise
     return Created(d, new=True)
+
+
+# --- a case system's batch (backfills, migrations) ---------------------------------------------
+
+BATCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ReportBatch:
+    """Reports from one case system, each with its source ids: one command, one transaction."""
+
+    reports: tuple[ReportDeviation, ...]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    index: int
+    deviation: Deviation
+    new: bool
+
+
+async def report_batch(ctx: CommandCtx, cmd: ReportBatch) -> list[BatchItem]:
+    """All or nothing: every report is checked as a single report is (its unit, the right to report
+    there, its times and category); one refused refuses the batch, naming its index, and nothing is
+    written. A source already reported, or repeated in the batch, answers with the deviation it has.
+    A concurrent batch with some of the same sources that commits first makes this one 409, nothing
+    written: sent again, those answer as already reported."""
+    check_batch(cmd)
+    for index, report in enumerate(cmd.reports):
+        async with item_errors(index):
+            await require_unit(ctx, report.unit_id)
+            await ctx.caller.require(Action.CASE_CREATE, report.unit_id)
+    try:
+        return await _report_batch(ctx, cmd)
+    except IntegrityError as err:
+        await ctx.session.rollback()
+        raise AlreadyExists(
+            "En annan sats med några av samma källor sparades samtidigt; skicka satsen igen"
+        ) from err
+
+
+def check_batch(cmd: ReportBatch) -> None:
+    if not 1 <= len(cmd.reports) <= BATCH_LIMIT:
+        raise invalid("reports", f"1–{BATCH_LIMIT} rapporter per sats")
+    for index, report in enumerate(cmd.reports):
+        if not (report.source_system and report.source_external_id):
+            raise invalid(
+                f"reports[{index}].source",
+                "varje rapport i en sats anger sitt källsystem och sitt id där",
+                f"Rapport {index} i satsen saknar källa",
+            )
+
+
+@asynccontextmanager
+async def item_errors(index: int) -> AsyncIterator[None]:
+    """An error about one report of a batch names it: `reports[3].unit_id`, "Rapport 3 i satsen: …"."""
+    try:
+        yield
+    except DomainError as err:
+        err.detail = f"Rapport {index} i satsen: {err.detail}"
+        err.args = (err.detail,)
+        for field_error in err.errors:
+            field_error.field = f"reports[{index}].{field_error.field}"
+        raise
+
+
+async def _report_batch(ctx: CommandCtx, cmd: ReportBatch) -> list[BatchItem]:
+    keys = [(r.source_system or "", r.source_external_id or "") for r in cmd.reports]
+    known = await deviations_by_source(ctx, set(keys))
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    fresh = [i for i, key in enumerate(keys) if key not in known and first[key] == i]
+    year = local_date(ctx.now()).year
+    references = await next_references(ctx.session, reference_counter, REFERENCE_PREFIX, year, len(fresh))
+    created: dict[tuple[str, str], Deviation] = {}
+    for index, reference in zip(fresh, references, strict=True):
+        async with item_errors(index):
+            created[keys[index]] = await create_deviation(ctx, cmd.reports[index], reference)
+    await ctx.commit()
+    new = set(fresh)
+    return [
+        BatchItem(i, created[key], True) if i in new else BatchItem(i, known.get(key) or created[key], False)
+        for i, key in enumerate(keys)
+    ]
+
+
+async def deviations_by_source(
+    ctx: CommandCtx, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], Deviation]:
+    if not keys:
+        return {}
+    rows = await ctx.session.scalars(
+        select(Deviation).where(
+            tuple_(Deviation.source_system, Deviation.source_external_id).in_(sorted(keys))
+        )
+    )
+    return {(d.source_system or "", d.source_external_id or ""): d for d in rows}
 
 
 # --- receive, investigate ----------------------------------------------------------------------

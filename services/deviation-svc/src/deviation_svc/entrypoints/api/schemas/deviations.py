@@ -20,7 +20,12 @@ from deviation_svc.entrypoints.api.schemas.common import (
     SubjectRead,
     Text,
 )
-from deviation_svc.service_layer.deviations.commands import ReportDeviation
+from deviation_svc.service_layer.deviations.commands import (
+    BATCH_LIMIT,
+    BatchItem,
+    ReportBatch,
+    ReportDeviation,
+)
 from platform_shared.api.types import AwareInstant, Count, Day
 
 
@@ -52,6 +57,48 @@ class DeviationCreate(Strict):
             source_system=self.source.system if self.source else None,
             source_external_id=self.source.external_id if self.source else None,
             subjects=tuple(s.input() for s in self.subjects),
+        )
+
+
+class DeviationBatchReport(DeviationCreate):
+    """One report of a batch: as a single report, its source required (a resent batch is then safe)."""
+
+    source: SourceRef
+
+
+class DeviationBatch(Strict):
+    reports: list[DeviationBatchReport] = Field(min_length=1, max_length=BATCH_LIMIT)
+
+    def command(self) -> ReportBatch:
+        return ReportBatch(tuple(r.command() for r in self.reports))
+
+
+class DeviationBatchItem(BaseModel):
+    index: int = Field(description="The report's place in the batch, from 0")
+    id: uuid.UUID
+    reference: str
+    outcome: Literal["created", "already_reported"]
+
+
+class DeviationBatchRead(BaseModel):
+    items: list[DeviationBatchItem]
+    created: int
+    already_reported: int
+
+    @classmethod
+    def of(cls, items: list[BatchItem]) -> DeviationBatchRead:
+        return cls(
+            items=[
+                DeviationBatchItem(
+                    index=i.index,
+                    id=i.deviation.id,
+                    reference=i.deviation.reference,
+                    outcome="created" if i.new else "already_reported",
+                )
+                for i in items
+            ],
+            created=sum(i.new for i in items),
+            already_reported=sum(not i.new for i in items),
         )
 
 
