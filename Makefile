@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := scripts/uv
 
-.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-intake bench-reporting bench-event-lag bench-overload
+.PHONY: run run-distributed test install node-tools postgres compose-tool compose-check poppler-tool promtool browser gallery lint typecheck bench-deviations bench-intake bench-backfill bench-reporting bench-event-lag bench-overload
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -64,6 +64,9 @@ bench-deviations: install postgres
 
 bench-intake: install postgres
 	$(UV) run --no-sync python bench/intake/run.py
+
+bench-backfill: install postgres
+	$(UV) run --no-sync python bench/intake/backfill.py
 
 bench-reporting: install postgres
 	$(UV) run --no-sync python bench/reporting/bench.py
