@@ -272,9 +272,10 @@ async def _report_batch(ctx: CommandCtx, cmd: ReportBatch) -> list[BatchItem]:
     year = local_date(ctx.now()).year
     references = await next_references(ctx.session, reference_counter, REFERENCE_PREFIX, year, len(fresh))
     created: dict[tuple[str, str], Deviation] = {}
-    for index, reference in zip(fresh, references, strict=True):
-        async with item_errors(index):
-            created[keys[index]] = await create_deviation(ctx, cmd.reports[index], reference)
+    with ctx.session.no_autoflush:  # the deviations inserted together at the commit, not one by one
+        for index, reference in zip(fresh, references, strict=True):
+            async with item_errors(index):
+                created[keys[index]] = await create_deviation(ctx, cmd.reports[index], reference)
     await ctx.commit()
     new = set(fresh)
     return [
