@@ -496,8 +496,11 @@ async def measure_embedded(args: argparse.Namespace) -> dict[str, Any]:
         project = Project(target.base_url, reporter["token"], org)
         await closed_loop(project.worker, 4, 3)
         cpu_before = cpu_seconds(target.process.pid)
+        sampler = py_spy(args, target.process.pid, "embedded")
         done, elapsed, timings = await closed_loop(project.worker, 8, args.seconds)
         cpu = cpu_seconds(target.process.pid) - cpu_before
+        if sampler is not None:
+            sampler.wait()
         return {
             "concurrency": 8,
             "rps": round(done / elapsed, 1),
@@ -522,6 +525,7 @@ async def main() -> None:
     parser.add_argument("--rate-seconds", type=int, default=15)
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--only-embedded", action="store_true", help="the embedded default alone")
     parser.add_argument("--label", default="", help="a note stored with the figures")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--py-spy", default="", help="path of py-spy: sample the service in each round")
@@ -542,7 +546,8 @@ async def main() -> None:
         "load_average_at_start": load,
     }
     try:
-        results["postgres"] = await measure_postgres(org, args)
+        if not args.only_embedded:
+            results["postgres"] = await measure_postgres(org, args)
     finally:
         if broker is not None and broker.started:
             stop_broker(broker)
@@ -567,7 +572,7 @@ def print_summary(results: dict[str, Any]) -> None:
         f"commit={results['git_commit']} rows={results['rows']} rows_after={results['rows_after']} "
         f"load={results['load_average_at_start']} bus={results['bus']} {results['label']}"
     )
-    pg = results["postgres"]
+    pg = results.get("postgres", {"concurrency": []})
     for c in pg["concurrency"]:
         print(
             f"concurrency={c['concurrency']} project_rps={c['project_rps']} raw_tps={c['raw_tps']} "
