@@ -77,6 +77,24 @@ OPERATIONS: Operations = {
         "SoL 14 kap., LSS 24 a §) or a vårdskada (`hsl`, Lex Maria). With `source` (the case system's "
         "id) or an `Idempotency-Key` a repeat answers 200 with the first report.",
     ),
+    ("POST", f"{D}/batch"): Operation(
+        "deviations_report_batch",
+        CREATE,
+        example={
+            "reports": [
+                {
+                    "type": "avvikelse",
+                    "unit_id": UNIT,
+                    "occurred_at": "2025-11-03T14:20:00+01:00",
+                    "description": "Insats uteblev; brukaren fick vänta på hjälp med måltiden.",
+                    "source": {"system": "lifecare", "external_id": "AVV-LC-20251103-17"},
+                }
+            ]
+        },
+        does="A case system's backfill: up to 200 reports, each with its `source`, in one transaction, "
+        "all or nothing (an error names `reports[i]`). A source reported before, or repeated in the "
+        "batch, answers `already_reported` with its deviation, so the batch may be sent again.",
+    ),
     ("GET", D): Operation(
         "deviations_list",
         READ,
