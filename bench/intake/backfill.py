@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import subprocess
@@ -28,17 +27,16 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import asyncpg
 import httpx
+import run as intake  # the intake benchmark beside this script: its seed, broker and service start
 
 from platform_shared.auth.tokens import DevTokens
-from platform_shared.contracts.topics import TOPICS
-from platform_shared.messaging.broker_command import Broker, free_port, start_broker, stop_broker
-from platform_shared.messaging.kafka import KafkaTransport
+from platform_shared.messaging.broker_command import Broker, free_port, stop_broker
 from platform_shared.migrations import upgrade_to_head
+from platform_shared.testing import create_pg_database, drop_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "backfill-last-run.json"
@@ -46,57 +44,9 @@ GOAL_S = 600.0
 BATCH = 200
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-seed = _load("bench_deviations_run", ROOT / "bench" / "deviations" / "run.py")  # dsn, seed_org, git_commit
-overload = _load("bench_overload_run", ROOT / "bench" / "overload" / "run.py")  # wait_ready
-
-
-async def broker_from_environment(work: Path) -> Broker:
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        broker = Broker(os.environ["KAFKA_BOOTSTRAP_SERVERS"], "real", "KAFKA_BOOTSTRAP_SERVERS")
-    elif os.environ.get("KAFKA_START"):
-        env = {
-            "KAFKA_PORT": str(free_port()),
-            "KAFKA_CONTROLLER_PORT": str(free_port()),
-            "KAFKA_DATA": str(work / "kafka"),
-        }
-        broker = start_broker(env, "started by KAFKA_START for this benchmark")
-    else:
-        sys.exit("a real broker is needed: set KAFKA_BOOTSTRAP_SERVERS or KAFKA_START")
-    transport = KafkaTransport(broker.bootstrap, client_id="bench-backfill-topics")
-    await transport.ensure_topics(TOPICS)
-    await transport.stop()
-    return broker
-
-
-async def fresh_database(name: str) -> str:
-    admin = await asyncpg.connect(seed.dsn("postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return seed.dsn(name)
-
-
-async def drop_database(name: str) -> None:
-    admin = await asyncpg.connect(seed.dsn("postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
-def asyncpg_url(dsn: str) -> str:
-    return dsn.replace("postgresql://", "postgresql+asyncpg://")
+def driver_dsn(url: str) -> str:
+    """asyncpg's DSN of a SQLAlchemy URL."""
+    return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
 def start(service: str, env: dict[str, str], work: Path, port: int) -> subprocess.Popen[bytes]:
@@ -129,19 +79,22 @@ def clock(seconds: float) -> str:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="intake-backfill-"))
-    suffix = f"{os.getpid()}"
-    deviation_db, reporting_db = f"backfill_deviation_{suffix}", f"backfill_reporting_{suffix}"
-    broker = await broker_from_environment(work)
+    broker = await intake.kafka_broker()
+    if broker is None:
+        sys.exit("a real broker is needed: set KAFKA_BOOTSTRAP_SERVERS or KAFKA_START")
     processes: list[subprocess.Popen[bytes]] = []
+    databases: list[str] = []
     try:
-        deviation_dsn = await fresh_database(deviation_db)
-        reporting_dsn = await fresh_database(reporting_db)
+        deviation_url = await create_pg_database("backfill_deviation")
+        databases.append(deviation_url)
+        reporting_url = await create_pg_database("backfill_reporting")
+        databases.append(reporting_url)
         await asyncio.to_thread(
-            upgrade_to_head, ROOT / "services" / "deviation-svc" / "alembic.ini", asyncpg_url(deviation_dsn)
+            upgrade_to_head, ROOT / "services" / "deviation-svc" / "alembic.ini", deviation_url
         )
-        conn = await asyncpg.connect(deviation_dsn)
+        conn = await asyncpg.connect(driver_dsn(deviation_url))
         try:
-            org = await seed.seed_org(conn)
+            org = await intake.seed.seed_org(conn)
         finally:
             await conn.close()
         common = {
@@ -156,7 +109,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 "deviation",
                 {f"DEVIATION_{k}": v for k, v in common.items()}
                 | {
-                    "DEVIATION_DATABASE_URL": asyncpg_url(deviation_dsn),
+                    "DEVIATION_DATABASE_URL": deviation_url,
                     "DEVIATION_DATA_KEY": "bench-only-key",
                 },
                 work,
@@ -167,16 +120,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             start(
                 "reporting",
                 {f"REPORTING_{k}": v for k, v in common.items()}
-                | {"REPORTING_DATABASE_URL": asyncpg_url(reporting_dsn), "REPORTING_MAIL_MODE": "off"},
+                | {"REPORTING_DATABASE_URL": reporting_url, "REPORTING_MAIL_MODE": "off"},
                 work,
                 reporting_port,
             )
         )
         base_url = f"http://127.0.0.1:{deviation_port}"
-        await overload.wait_ready(base_url, processes[0])
-        await overload.wait_ready(f"http://127.0.0.1:{reporting_port}", processes[1])
+        await intake.overload.wait_ready(base_url, processes[0])
+        await intake.overload.wait_ready(f"http://127.0.0.1:{reporting_port}", processes[1])
         token = DevTokens(work).mint("bench:medarbetare")
-        reporting = await asyncpg.connect(reporting_dsn)
+        reporting = await asyncpg.connect(driver_dsn(reporting_url))
         try:
             return await backfill(args, org, base_url, token, reporting, broker)
         finally:
@@ -191,8 +144,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 process.kill()
         if broker.started:
             stop_broker(broker)
-        await drop_database(deviation_db)
-        await drop_database(reporting_db)
+        for url in databases:
+            await drop_pg_database(url)
 
 
 async def backfill(
@@ -290,7 +243,7 @@ def main() -> None:
     figures = asyncio.run(run(args))
     result = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": seed.git_commit(),
+        "git_commit": intake.seed.git_commit(),
         "load_average_at_start": load,
         "load_average_at_end": os.getloadavg(),
         **figures,

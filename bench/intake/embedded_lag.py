@@ -17,31 +17,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-
-def _intake() -> ModuleType:
-    """The intake benchmark (run.py): its client, loops and the embedded default's start."""
-    spec = importlib.util.spec_from_file_location("bench_intake_run", Path(__file__).with_name("run.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-intake = _intake()
+import run as intake  # the intake benchmark beside this script: its client, loops, embedded start
 
 OUT = Path(__file__).resolve().parent / "embedded-lag-last-run.json"
 

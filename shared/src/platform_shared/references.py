@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, Select, String, Table, bindparam, cast, func, select, text
 from sqlalchemy.dialects.postgresql import REGCLASS
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -55,23 +54,23 @@ async def next_references(
     if count < 1:
         return []
     bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        name = await _sequence(bind, counter, prefix, year)
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine.dialect.name == "postgresql":
+        name = await _sequence(engine, counter, prefix, year)
         taken = await session.scalars(_take_from_sequence(), {"sequence": name, "count": count})
         numbers = [int(n) for n in taken]
     else:
-        stmt = _take_next(counter, bind.dialect.name)
+        stmt = _take_from_counter(counter)
         last = int(await session.scalar(stmt, {"prefix": prefix, "year": year, "count": count}) or 0)
         numbers = list(range(last - count + 1, last + 1))
     return [format_reference(prefix, year, n) for n in sorted(numbers)]
 
 
 @lru_cache(maxsize=32)
-def _take_next(counter: Table, dialect: str) -> ReturningInsert[Any]:
-    """The counter upsert, built once per table and dialect (its compiled form is then cached)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+def _take_from_counter(counter: Table) -> ReturningInsert[Any]:
+    """SQLite's counter upsert, built once per table (its compiled form is then cached)."""
     return (
-        insert(counter)
+        sqlite_insert(counter)
         .values(prefix=bindparam("prefix"), year=bindparam("year"), last_number=bindparam("count"))
         .on_conflict_do_update(
             index_elements=[counter.c.prefix, counter.c.year],

@@ -138,8 +138,6 @@ class _CallerQueries:
     form then comes from SQLAlchemy's cache without building and keying a new statement each time)."""
 
     caller: CompoundSelect
-    person_and_roles: Select[Any]
-    delegations: Select[Any]
     unit_exists: Select[Any]
 
 
@@ -151,11 +149,6 @@ def _typed_null(column: ColumnElement[Any]) -> ColumnElement[Any]:
 def _caller_queries(t: ReplicaTables) -> _CallerQueries:
     p, r, d = t.person, t.role, t.delegation.c
     held = and_(r.c.person_id == p.c.id, _valid_at_param(r))
-    person_and_roles = (
-        select(p, r.c.role, r.c.unit_id.label("role_unit_id"), r.c.acting)
-        .select_from(p.outerjoin(r, held))
-        .where(p.c.subject == bindparam("subject"))
-    )
     the_person = select(p.c.id).where(p.c.subject == bindparam("subject")).scalar_subquery()
     held_roles = (
         select(r.c.role)
@@ -188,14 +181,6 @@ def _caller_queries(t: ReplicaTables) -> _CallerQueries:
     )
     return _CallerQueries(
         caller=caller,
-        person_and_roles=person_and_roles,
-        delegations=select(*delegation_columns).where(
-            _valid_at_param(t.delegation),
-            or_(
-                d.to_person_id == bindparam("person_id"),
-                d.to_role.in_(bindparam("role_names", expanding=True)),
-            ),
-        ),
         unit_exists=select(t.unit.c.id).where(t.unit.c.id == bindparam("unit_id")),
     )
 
@@ -211,25 +196,11 @@ class OrgDirectory:
         ).first()
         return PersonRecord(**row._mapping) if row else None
 
-    async def person_and_roles(
-        self, subject: str, at: datetime | None = None
-    ) -> tuple[PersonRecord, list[ScopedRole]] | None:
-        """`person_by_subject` and `roles_of` in one query (every request resolves its caller)."""
-        q = _caller_queries(self._t)
-        rows = (
-            await self._session.execute(q.person_and_roles, {"subject": subject, "at": at or utc_now()})
-        ).all()
-        if not rows:
-            return None
-        first = rows[0]
-        person = PersonRecord(first.id, first.subject, first.email, first.name, first.active)
-        roles = [ScopedRole(row.role, row.role_unit_id, row.acting) for row in rows if row.role is not None]
-        return person, roles
-
     async def caller(
         self, subject: str, at: datetime | None = None
     ) -> tuple[PersonRecord, list[ScopedRole], list[Delegation]] | None:
-        """`person_and_roles` and `delegations_of` in one round trip (every request resolves its caller)."""
+        """The person with the subject, their roles and the delegations in force to them or to a role
+        they hold, in one round trip (every request resolves its caller); None: no such person."""
         at = at or utc_now()
         rows = (
             await self._session.execute(_caller_queries(self._t).caller, {"subject": subject, "at": at})
@@ -273,24 +244,12 @@ class OrgDirectory:
         )
         return [ScopedRole(row.role, row.unit_id, row.acting) for row in rows]
 
-    async def delegations_of(
-        self, person_id: uuid.UUID, roles: list[ScopedRole], at: datetime | None = None
-    ) -> list[Delegation]:
-        """Delegations in force to this person, or to a role the person holds.
-
-        A delegation to a role reaches where both the delegation and the holder's role reach: an
-        avdelningschef given a decision "for the förvaltning" decides for their own avdelning, and one
-        given it for a single enhet decides only there.
-        """
-        rows = await self._session.execute(
-            _caller_queries(self._t).delegations,
-            {"person_id": person_id, "role_names": sorted({r.role for r in roles}), "at": at or utc_now()},
-        )
-        return await self._delegations_in_scope(person_id, roles, list(rows), at)
-
     async def _delegations_in_scope(
         self, person_id: uuid.UUID, roles: list[ScopedRole], rows: list[Any], at: datetime | None
     ) -> list[Delegation]:
+        """Where each delegation reaches. A delegation to a role reaches where both the delegation and
+        the holder's role reach: an avdelningschef given a decision "for the förvaltning" decides for
+        their own avdelning, and one given it for a single enhet decides only there."""
         found: list[Delegation] = []
         for row in rows:
             scopes: list[uuid.UUID] = []

@@ -108,11 +108,7 @@ class ReportDeviation:
 
 
 async def find_by_source(ctx: CommandCtx, system: str, external_id: str) -> Deviation | None:
-    return await ctx.session.scalar(
-        select(Deviation).where(
-            Deviation.source_system == system, Deviation.source_external_id == external_id
-        )
-    )
+    return (await deviations_by_source(ctx, {(system, external_id)})).get((system, external_id))
 
 
 async def create_deviation(ctx: CommandCtx, cmd: ReportDeviation, reference: str | None = None) -> Deviation:
@@ -226,10 +222,13 @@ async def report_batch(ctx: CommandCtx, cmd: ReportBatch) -> list[BatchItem]:
     A concurrent batch with some of the same sources that commits first makes this one 409, nothing
     written: sent again, those answer as already reported."""
     check_batch(cmd)
+    checked: set[uuid.UUID] = set()
     for index, report in enumerate(cmd.reports):
-        async with item_errors(index):
-            await require_unit(ctx, report.unit_id)
-            await ctx.caller.require(Action.CASE_CREATE, report.unit_id)
+        if report.unit_id not in checked:  # an error names the first report of the unit
+            async with item_errors(index):
+                await require_unit(ctx, report.unit_id)
+                await ctx.caller.require(Action.CASE_CREATE, report.unit_id)
+            checked.add(report.unit_id)
     try:
         return await _report_batch(ctx, cmd)
     except IntegrityError as err:
@@ -287,6 +286,7 @@ async def _report_batch(ctx: CommandCtx, cmd: ReportBatch) -> list[BatchItem]:
 async def deviations_by_source(
     ctx: CommandCtx, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], Deviation]:
+    """The deviations reported from these sources (case system, its id), in one query."""
     if not keys:
         return {}
     rows = await ctx.session.scalars(
