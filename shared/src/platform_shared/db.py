@@ -19,6 +19,8 @@ from sqlalchemy.util.concurrency import await_
 
 from platform_shared.timeutil import as_utc
 
+SQLITE_BUSY_TIMEOUT_S = 30
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -85,7 +87,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             kwargs.setdefault("poolclass", StaticPool)
             for option in ("pool_size", "max_overflow", "pool_timeout"):
                 kwargs.pop(option, None)  # one shared connection: no pool to size
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        else:
+            # A SQLite connection is a file handle and a thread: cheap to keep, dear to open (a thread
+            # started, the file opened, the pragmas run). Keep every one the pool opens.
+            kwargs["pool_size"] = kwargs.get("pool_size", 5) + kwargs.pop("max_overflow", 10)
+            kwargs["max_overflow"] = 0
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
@@ -134,7 +141,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections.abc import Callable
 
 import orjson
@@ -23,6 +25,7 @@ from sqlalchemy import (
     func,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -66,6 +69,8 @@ class LocalTransport:
         self._append_lock = asyncio.Lock()
         self._arrived = asyncio.Condition()
         self._generation = 0  # bumped on every append, so a fetch never sleeps past new records
+        # bumped per topic on every append: a subscription reads only the topics that had any
+        self._appended: dict[str, int] = {}
         self.fail_sends: bool = False  # lets tests take the bus "down"
         # lets tests make the bus refuse a message: returns the reason, or None to accept it
         self.refuse: Callable[[OutgoingMessage], str | None] | None = None
@@ -118,6 +123,7 @@ class LocalTransport:
     async def _append(self, messages: list[OutgoingMessage]) -> None:
         async with self._append_lock, self.engine.begin() as conn:
             next_by_topic: dict[str, int] = {}
+            rows = []
             for message in messages:
                 if message.topic not in next_by_topic:
                     current = await conn.scalar(
@@ -125,17 +131,20 @@ class LocalTransport:
                     )
                     next_by_topic[message.topic] = -1 if current is None else current
                 next_by_topic[message.topic] += 1
-                await conn.execute(
-                    _record.insert().values(
-                        topic=message.topic,
-                        offset=next_by_topic[message.topic],
-                        key=message.key,
-                        value=message.value,
-                        headers=orjson.dumps(message.headers).decode(),
-                    )
+                rows.append(
+                    {
+                        "topic": message.topic,
+                        "offset": next_by_topic[message.topic],
+                        "key": message.key,
+                        "value": message.value,
+                        "headers": orjson.dumps(message.headers).decode(),
+                    }
                 )
+            await conn.execute(_record.insert(), rows)
         async with self._arrived:
             self._generation += 1
+            for topic in next_by_topic:
+                self._appended[topic] = self._appended.get(topic, 0) + 1
             self._arrived.notify_all()
 
     async def subscribe(self, topics: list[str], group: str) -> LocalSubscription:
@@ -155,14 +164,21 @@ class LocalTransport:
         async with self.engine.begin() as conn:
             await conn.execute(_group_offset.delete().where(_group_offset.c.group_id == group))
 
-    async def _read(self, topic: str, start: int, limit: int) -> list[IncomingMessage]:
+    async def _read(self, positions: dict[str, int], limit: int) -> list[IncomingMessage]:
+        """Up to `limit` records of each topic from its position, in one statement."""
+        if not positions:
+            return []
+        parts = [
+            select(_record)
+            .where(_record.c.topic == topic, _record.c.offset >= position)
+            .order_by(_record.c.offset)
+            .limit(limit)
+            .subquery()
+            .select()
+            for topic, position in positions.items()
+        ]
         async with self.engine.connect() as conn:
-            rows = await conn.execute(
-                select(_record)
-                .where(_record.c.topic == topic, _record.c.offset >= start)
-                .order_by(_record.c.offset)
-                .limit(limit)
-            )
+            rows = await conn.execute(parts[0] if len(parts) == 1 else union_all(*parts))
             return [
                 IncomingMessage(
                     topic=row.topic,
@@ -181,13 +197,15 @@ class LocalTransport:
             async with asyncio.timeout(timeout_s), self._arrived:
                 await self._arrived.wait_for(lambda: self._generation != seen_generation)
 
-    async def _commit(self, group: str, topic: str, next_offset: int) -> None:
+    async def _commit(self, group: str, next_offsets: dict[str, int]) -> None:
+        rows = [{"group_id": group, "topic": t, "next_offset": o} for t, o in next_offsets.items()]
+        stmt = sqlite_insert(_group_offset)
         async with self.engine.begin() as conn:
-            stmt = sqlite_insert(_group_offset).values(group_id=group, topic=topic, next_offset=next_offset)
             await conn.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=["group_id", "topic"], set_={"next_offset": next_offset}
-                )
+                    index_elements=["group_id", "topic"], set_={"next_offset": stmt.excluded.next_offset}
+                ),
+                rows,
             )
 
 
@@ -196,27 +214,46 @@ class LocalSubscription:
         self._transport = transport
         self._group = group
         self._positions = positions
+        # per topic, the transport's append count up to which everything has been read (None: read it)
+        self._read_up_to: dict[str, int | None] = dict.fromkeys(positions)
+        self._all_read_at = -math.inf
 
     async def fetch(self, max_records: int, timeout_s: float) -> list[IncomingMessage]:
+        """The next records of the subscribed topics. Only the topics appended to in this process since
+        they were last read to the end are read, and every topic at least once per `timeout_s` (another
+        process may append to the same file)."""
         for attempt in range(2):
+            appended = dict(self._transport._appended)
             generation = self._transport._generation
+            if time.monotonic() - self._all_read_at >= timeout_s:
+                self._read_up_to = dict.fromkeys(self._positions)
+                self._all_read_at = time.monotonic()
+            due = {
+                topic: position
+                for topic, position in self._positions.items()
+                if self._read_up_to[topic] is None or self._read_up_to[topic] != appended.get(topic, 0)
+            }
+            records = await self._transport._read(due, max_records)
+            by_topic: dict[str, list[IncomingMessage]] = {topic: [] for topic in due}
+            for record in records:
+                by_topic[record.topic].append(record)
             batch: list[IncomingMessage] = []
-            for topic, position in self._positions.items():
-                records = await self._transport._read(topic, position, max_records - len(batch))
-                if records:
-                    self._positions[topic] = records[-1].offset + 1
-                    batch.extend(records)
-                if len(batch) >= max_records:
-                    break
+            for topic, read in by_topic.items():
+                taken = read[: max_records - len(batch)]
+                if taken:
+                    self._positions[topic] = taken[-1].offset + 1
+                    batch.extend(taken)
+                whole = len(taken) == len(read) and len(read) < max_records
+                self._read_up_to[topic] = appended.get(topic, 0) if whole else None
             if batch or attempt == 1:
                 return batch
             await self._transport._wait_for_records(generation, timeout_s)
         return []
 
     async def commit(self, messages: list[IncomingMessage]) -> None:
-        last = {m.topic: m for m in messages}
-        for message in last.values():
-            await self._transport._commit(self._group, message.topic, message.offset + 1)
+        next_offsets = {m.topic: m.offset + 1 for m in messages}
+        if next_offsets:
+            await self._transport._commit(self._group, next_offsets)
 
     def assigned(self, topic: str, partition: int) -> bool:
         return topic in self._positions
