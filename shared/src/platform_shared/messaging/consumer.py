@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,8 +77,11 @@ class EventConsumer:
         retry_delay_s: float = 0.1,
         fetch_timeout_s: float = 0.5,
         max_records: int = 100,
+        commit_interval_s: float = 0.1,
     ) -> None:
         self.spec = spec
+        self._commit_interval_s = commit_interval_s
+        self._last_commit_at = -math.inf
         self._factory = session_factory
         self._tables = tables
         self._transport = transport
@@ -112,6 +117,9 @@ class EventConsumer:
         if committing is not None:
             with contextlib.suppress(Exception):  # not committed: redelivered, and the inbox drops it
                 await committing
+        if self._subscription is not None and self._done:
+            with contextlib.suppress(Exception):  # the same
+                await self._commit(self._subscription, dict(self._done))
         self._pending = []
         self._done = {}
         if self._subscription is not None:
@@ -149,8 +157,12 @@ class EventConsumer:
         if self._pending:
             await self._apply_pending()
         if overlap_commit and count:
-            await self._settle_commit()
-            self._committing = asyncio.create_task(self._commit(subscription, dict(self._done)))
+            # At most one offset commit per interval: an offset not yet committed is only redelivered
+            # after a crash, and the inbox drops it; a caught-up consumer commits at its next empty fetch.
+            if time.monotonic() - self._last_commit_at >= self._commit_interval_s:
+                await self._settle_commit()
+                self._last_commit_at = time.monotonic()
+                self._committing = asyncio.create_task(self._commit(subscription, dict(self._done)))
         else:
             await self._commit_done(subscription)
         return count

@@ -27,13 +27,17 @@ from aiokafka.errors import (
     CommitFailedError,
     ConsumerStoppedError,
     IllegalStateError,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
     InvalidTopicError,
     KafkaError,
     KafkaTimeoutError,
     MessageSizeTooLargeError,
     NoError,
+    OutOfOrderSequenceNumber,
     TopicAlreadyExistsError,
     TopicAuthorizationFailedError,
+    UnknownProducerId,
     for_code,
 )
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
@@ -51,6 +55,16 @@ from platform_shared.messaging.transport import (
 )
 
 log = structlog.get_logger(__name__)
+
+# The broker lost or rejects the producer's idempotence state (typically after it restarted): nothing is
+# wrong with the records. The producer is replaced and the records are sent again (the consumers'
+# inboxes drop what arrived twice), instead of each being refused and its key held.
+_PRODUCER_STATE_LOST = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+)
 
 # Settings the transport's guarantees rest on; they cannot be overridden through the option dicts.
 _PRODUCER_MANAGED = frozenset(
@@ -209,7 +223,9 @@ class KafkaTransport:
         kept: it holds the records in order and keeps retrying them without duplicates, so when the
         relay sends them again the copies land after the originals and order per key still holds for
         the (deduplicating) consumers. After a refused delivery the producer is replaced (fresh
-        producer id). Raises `TransportUnavailable` when the cluster cannot be reached at all."""
+        producer id); a delivery failed because the broker lost the producer's sequence state
+        (`_PRODUCER_STATE_LOST`) is `TransportUnavailable`, sent again by the fresh producer. Raises
+        `TransportUnavailable` when the cluster cannot be reached at all."""
         outcomes: list[SendOutcome] = [None] * len(messages)
         if not messages:
             return outcomes
@@ -256,7 +272,10 @@ class KafkaTransport:
             elif delivery.cancelled():
                 outcomes[index] = TransportUnavailable("Kafka delivery was cancelled")
             elif (error := delivery.exception()) is not None:
-                if (
+                if isinstance(error, _PRODUCER_STATE_LOST):
+                    outcomes[index] = TransportUnavailable(f"Kafka did not accept ({_describe(error)})")
+                    refused_by_broker = True  # the producer is replaced
+                elif (
                     isinstance(error, KafkaError)
                     and not error.retriable
                     and not isinstance(error, KafkaTimeoutError)
