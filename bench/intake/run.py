@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -334,7 +336,8 @@ def start_service(key_dir: Path, port: int, workers: int) -> subprocess.Popen[by
     }
     command = [sys.executable, "-m", "deviation_svc.cli", "serve", "--port", str(port)]
     command += ["--workers", str(workers)] if workers > 1 else []
-    return subprocess.Popen(command, env=env, cwd=ROOT)
+    # a session of its own: stop() ends the worker processes with it
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
 
 
 async def served(base_url: str, process: subprocess.Popen[bytes]) -> None:
@@ -342,11 +345,24 @@ async def served(base_url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
+    """Stop a process; one started in a session of its own (the service) with every worker process it
+    started (a worker left behind would take CPU and connections from the next phase)."""
     try:
+        group = os.getpgid(process.pid) if os.getpgid(process.pid) == process.pid else None
+    except ProcessLookupError:
+        group = None
+    signal_all(process, group, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    signal_all(process, group, signal.SIGKILL)
+
+
+def signal_all(process: subprocess.Popen[bytes], group: int | None, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        if group is not None:
+            os.killpg(group, sig)
+        elif process.poll() is None:
+            process.send_signal(sig)
 
 
 async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
