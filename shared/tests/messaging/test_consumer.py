@@ -242,3 +242,28 @@ async def test_the_batch_path_keeps_each_events_trace_for_what_its_handler_emits
         )
     assert [h["traceparent"].split("-")[1] for h in headers] == traces
     await transport.stop()
+
+
+async def committed_offset(transport: LocalTransport) -> int:
+    fresh = await transport.subscribe(["risk.events"], "test.projection")
+    return fresh._positions["risk.events"]
+
+
+async def test_offsets_are_committed_at_most_once_per_interval_and_the_rest_on_stop(
+    db: Db, tmp_path: Path
+) -> None:
+    consumer, transport, handler = await make_consumer(db, tmp_path)
+    consumer._commit_interval_s = 3600.0  # one commit, then none until the stop
+    first, second = envelope(), envelope()
+    await transport.send_batch([message(first)])
+    assert await consumer.poll_once(overlap_commit=True) == 1
+    await consumer._settle_commit()
+    assert await committed_offset(transport) == 1
+    await transport.send_batch([message(second)])
+    assert await consumer.poll_once(overlap_commit=True) == 1
+    await consumer._settle_commit()
+    assert handler.applied == [first.id, second.id]
+    assert await committed_offset(transport) == 1  # applied, its offset not committed yet
+    await consumer.stop()
+    assert await committed_offset(transport) == 2
+    await transport.stop()

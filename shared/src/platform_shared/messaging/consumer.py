@@ -46,6 +46,7 @@ log = structlog.get_logger(__name__)
 
 Handler = Callable[[UnitOfWork, EventEnvelope, EventPayload], Awaitable[None]]
 DLQ_COPY_TIMEOUT_S = 5.0
+FINAL_COMMIT_TIMEOUT_S = 5.0  # on stop, the offsets applied since the last commit
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,9 @@ class EventConsumer:
             with contextlib.suppress(Exception):  # not committed: redelivered, and the inbox drops it
                 await committing
         if self._subscription is not None and self._done:
-            with contextlib.suppress(Exception):  # the same
-                await self._commit(self._subscription, dict(self._done))
+            with contextlib.suppress(Exception):  # the same; a bus that does not answer holds no shutdown
+                async with asyncio.timeout(FINAL_COMMIT_TIMEOUT_S):
+                    await self._commit(self._subscription, dict(self._done))
         self._pending = []
         self._done = {}
         if self._subscription is not None:
