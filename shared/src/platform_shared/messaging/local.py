@@ -237,6 +237,8 @@ class LocalSubscription:
             by_topic: dict[str, list[IncomingMessage]] = {topic: [] for topic in due}
             for record in records:
                 by_topic[record.topic].append(record)
+            for read in by_topic.values():
+                read.sort(key=lambda r: r.offset)  # a compound SELECT promises no order of its own
             batch: list[IncomingMessage] = []
             for topic, read in by_topic.items():
                 taken = read[: max_records - len(batch)]
