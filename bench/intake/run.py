@@ -348,9 +348,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     """Stop a process; one started in a session of its own (the service) with every worker process it
     started (a worker left behind would take CPU and connections from the next phase)."""
     try:
-        group = os.getpgid(process.pid) if os.getpgid(process.pid) == process.pid else None
+        leads_group = os.getpgid(process.pid) == process.pid
     except ProcessLookupError:
-        group = None
+        leads_group = False
+    group = process.pid if leads_group else None
     signal_all(process, group, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
