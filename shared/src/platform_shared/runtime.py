@@ -27,6 +27,7 @@ from platform_shared.messaging.tables import MessagingTables
 from platform_shared.messaging.transport import Transport
 from platform_shared.messaging.unit_of_work import UnitOfWork
 from platform_shared.migrations import upgrade_to_head
+from platform_shared.orgreplica.callers import ReplicaCache
 from platform_shared.orgreplica.projector import replica_consumer
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.private_files import private_file
@@ -128,6 +129,8 @@ class ServiceRuntime:
         tracing.instrument_engine(self.engine, self.name)
         watch_pool(self.name, self.engine)
         self.tracer = tracing.tracer(self.name)
+        # Callers and units as the replica last showed them (orgreplica.callers: dropped on change).
+        self.replica_cache = ReplicaCache()
         self.session_factory = make_session_factory(self.engine)
         self._owns_transport = transport is None
         self.transport = transport or make_transport(settings, client_id=f"{self.name}-svc")

@@ -38,7 +38,7 @@ async def _caller(
 ) -> Caller:
     principal = principal or await resolve_principal(request, runtime, uow.session)
     uow.actor_id = principal.person_id
-    directory = OrgDirectory(uow.session, runtime.replica)
+    directory = OrgDirectory(uow.session, runtime.replica, runtime.replica_cache)
     return Caller(principal, Authorizer(directory), directory)
 
 

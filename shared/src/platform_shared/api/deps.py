@@ -44,9 +44,9 @@ def bearer_token(request: Request) -> str:
 async def resolve_principal(request: Request, runtime: ServiceRuntime, session: AsyncSession) -> Principal:
     """The caller from the token's subject: a person, or a registered integration client."""
     claims = await runtime.verifier.verify(bearer_token(request))
-    principal = await principal_for(
-        OrgDirectory(session, runtime.replica), str(claims["sub"]), runtime.clock()
-    )
+    subject, at = str(claims["sub"]), runtime.clock()
+    directory = OrgDirectory(session, runtime.replica, runtime.replica_cache)
+    principal = await runtime.replica_cache.caller(subject, at, lambda: principal_for(directory, subject, at))
     if principal is None:
         raise InvalidToken("Tokenens subjekt är inte en aktiv person eller klient i organisationen")
     return principal
@@ -60,7 +60,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 async def get_directory(runtime: RuntimeDep, session: SessionDep) -> OrgDirectory:
-    return OrgDirectory(session, runtime.replica)
+    return OrgDirectory(session, runtime.replica, runtime.replica_cache)
 
 
 DirectoryDep = Annotated[OrgDirectory, Depends(get_directory)]

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_shared.orgreplica.callers import ReplicaCache
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.timeutil import utc_now
 
@@ -186,9 +187,12 @@ def _caller_queries(t: ReplicaTables) -> _CallerQueries:
 
 
 class OrgDirectory:
-    def __init__(self, session: AsyncSession, tables: ReplicaTables) -> None:
+    def __init__(
+        self, session: AsyncSession, tables: ReplicaTables, cache: ReplicaCache | None = None
+    ) -> None:
         self._session = session
         self._t = tables
+        self._cache = cache
 
     async def person_by_subject(self, subject: str) -> PersonRecord | None:
         row = (
@@ -314,6 +318,11 @@ class OrgDirectory:
         return UnitRecord(**values)
 
     async def unit_exists(self, unit_id: uuid.UUID) -> bool:
+        if self._cache is not None:
+            return await self._cache.unit_exists(unit_id, utc_now(), lambda: self._unit_exists(unit_id))
+        return await self._unit_exists(unit_id)
+
+    async def _unit_exists(self, unit_id: uuid.UUID) -> bool:
         found = await self._session.scalar(_caller_queries(self._t).unit_exists, {"unit_id": unit_id})
         return found is not None
 

@@ -18,6 +18,7 @@ from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.topics import ORG_EVENTS
 from platform_shared.messaging.consumer import ConsumerSpec, Handler
 from platform_shared.messaging.unit_of_work import UnitOfWork
+from platform_shared.orgreplica.callers import changes_replica
 from platform_shared.orgreplica.tables import ReplicaTables
 from platform_shared.sqlutil import upsert
 
@@ -52,6 +53,7 @@ class ReplicaProjector:
         applier = self._appliers.get(event.event_type)
         if applier is not None:
             await applier(session, event)
+            changes_replica(session)
 
     async def _unit_created(self, session: AsyncSession, e: ev.OrgUnitCreated) -> None:
         values = {
