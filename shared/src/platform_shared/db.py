@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -10,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -20,6 +22,9 @@ from sqlalchemy.util.concurrency import await_
 from platform_shared.timeutil import as_utc
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# A pooled PostgreSQL connection idle longer than this is pinged (a round trip) before it is handed
+# out; one returned more recently is only checked for a close its driver saw (no round trip).
+PING_AFTER_IDLE_S = 1.0
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -98,40 +103,42 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    # A database restart must not fail the next request on each pooled connection: a ping before each
-    # checkout (one round trip) replaces a dead connection; recycling keeps idle timeouts from biting.
-    kwargs.setdefault("pool_pre_ping", True)
+    # A database restart must not fail the next request on each pooled connection: a connection is
+    # checked at checkout (_check_at_checkout); recycling keeps idle timeouts from biting.
     kwargs.setdefault("pool_recycle", 1800)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.driver == "asyncpg":
-        _ping_in_one_round_trip(engine)
+        _check_at_checkout(engine)
     return engine
 
 
-def _ping_in_one_round_trip(engine: AsyncEngine) -> None:
-    """The pre-ping as one round trip: the empty query (`;`, prepared once per connection by the
-    driver's statement cache) on an idle connection, and no round trip at all for a connection its
-    driver already saw closed.
+def _check_at_checkout(engine: AsyncEngine) -> None:
+    """The pre-ping, only where it can find something: a connection its driver saw closed (a restart
+    or an administrator ends every backend, and the server says so on each connection) is replaced
+    without a round trip; one idle for PING_AFTER_IDLE_S or longer (a proxy or a network may have
+    dropped it silently) is pinged with the empty query (`;`, one round trip, prepared once per
+    connection) and replaced when that fails; one returned to the pool a moment ago is handed out as
+    it is. Under load that is no round trip at all, where SQLAlchemy's pre-ping for asyncpg is three
+    per checkout (`;` wrapped in BEGIN … ROLLBACK). Raising DisconnectionError at checkout is how
+    SQLAlchemy's pool is told to replace a connection (and try the next)."""
+    pool = engine.sync_engine.pool
 
-    SQLAlchemy's asyncpg ping wraps `;` in BEGIN … ROLLBACK (three round trips, for PgBouncer's
-    transaction mode, which asyncpg's prepared statements do not support anyway). A failure is
-    judged as before (`is_disconnect`: the driver's connection closed) and replaces the connection."""
-    dialect = engine.dialect
-    ping_in_transaction = dialect.do_ping
+    @event.listens_for(pool, "connect")
+    @event.listens_for(pool, "checkin")
+    def _used(_dbapi_connection: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
 
-    def do_ping(dbapi_connection: Any) -> bool:
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         driver = dbapi_connection._connection  # the asyncpg connection
-        if dbapi_connection._transaction is not None:  # not at checkout: keep the driver's ping
-            return bool(ping_in_transaction(dbapi_connection))
         if driver.is_closed():
-            return False
+            raise DisconnectionError("closed by the server")
+        if time.monotonic() - record.info.get("used_at", -math.inf) < PING_AFTER_IDLE_S:
+            return
         try:
             await_(driver.fetchrow(";"))
         except Exception as error:
-            dbapi_connection._handle_exception(error)  # raised as the DBAPI's error
-        return True
-
-    dialect.do_ping = do_ping  # type: ignore[method-assign]
+            raise DisconnectionError(f"ping failed: {error!r}") from error
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -71,12 +71,11 @@ async def test_a_projector_transaction_rolled_back_changes_nothing_kept(sqlite_r
     person = org.person("chef", ("enhetschef", "enhet_a"))
     await sqlite_replica.apply(*org.events)
     before = callers.generation()
-    async with sqlite_replica.factory() as session:
-        async with session.begin():
-            await ReplicaProjector(tables).apply(
-                session, PersonDeactivated(person_id=person, deactivated_at=utc_now())
-            )
-            await session.rollback()
+    async with sqlite_replica.factory() as session, session.begin():
+        await ReplicaProjector(tables).apply(
+            session, PersonDeactivated(person_id=person, deactivated_at=utc_now())
+        )
+        await session.rollback()
     assert callers.generation() == before
 
 

@@ -1,5 +1,6 @@
 """A pooled PostgreSQL connection dropped by the server (a restart, an administrator, a proxy's idle
-timeout) is replaced before it is handed out: the next request does not fail on it."""
+timeout) is replaced before it is handed out: the next request does not fail on it. Only a connection
+idle for a while costs a round trip to check."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
+from platform_shared import db
 from platform_shared.testing import PG_ADMIN_DSN
 
 from ..conftest import Db  # type: ignore[import-not-found]
@@ -38,16 +40,22 @@ async def test_every_pooled_connection_dropped_by_the_server_is_replaced_before_
         assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
 
 
-async def test_a_checkout_pings_in_one_round_trip_outside_any_transaction(pg_db: Db) -> None:
+async def test_only_a_connection_idle_for_a_while_is_pinged_in_one_round_trip(
+    pg_db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await _pids(pg_db, 1)
     statements: list[str] = []
-    raw = await pg_db.engine.raw_connection()  # checked out: pinged
+    raw = await pg_db.engine.raw_connection()
     try:
         driver = raw.driver_connection
         assert driver is not None
         driver.add_query_logger(lambda record: statements.append(record.query))
     finally:
         raw.close()
-    async with pg_db.engine.connect():  # the next checkout's ping is logged
+    async with pg_db.engine.connect():  # returned a moment ago: handed out without a round trip
+        pass
+    assert statements == []
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_S", 0.0)
+    async with pg_db.engine.connect():  # idle "long enough": pinged, outside any transaction
         pass
     assert statements == [";"]

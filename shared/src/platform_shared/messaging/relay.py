@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 import structlog
-from sqlalchemy import exists, select, text, update
+from sqlalchemy import Select, Table, Update, bindparam, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from platform_shared import metrics
@@ -43,6 +43,34 @@ log = structlog.get_logger(__name__)
 def relay_lock_key(service: str) -> int:
     """The key of the service's relay advisory lock (stable, fits PostgreSQL's bigint)."""
     return zlib.crc32(f"outbox-relay:{service}".encode()) - 2**31
+
+
+def _statements(o: Table, batch_size: int) -> tuple[Select[Any], Update]:
+    """The relay's two statements, built once: each round runs them, their compiled form then found
+    without building a new statement and its cache key. The due rows (oldest first, none behind a
+    refused row of its key that waits for its next attempt) and marking rows published."""
+    held = o.alias("held")
+    now = bindparam("now", type_=o.c.created_at.type)
+    behind_a_refused_row = exists().where(
+        held.c.published_at.is_(None),
+        held.c.next_attempt_at.is_not(None),
+        held.c.next_attempt_at > now,
+        held.c.topic == o.c.topic,
+        held.c.key == o.c.key,
+        held.c.seq <= o.c.seq,
+    )
+    due = (
+        select(o.c.seq, o.c.topic, o.c.key, o.c.payload, o.c.headers, o.c.attempts)
+        .where(o.c.published_at.is_(None), ~behind_a_refused_row)
+        .order_by(o.c.seq)
+        .limit(batch_size)
+    )
+    mark = (
+        update(o)
+        .where(o.c.seq.in_(bindparam("seqs", expanding=True)))
+        .values(published_at=now, next_attempt_at=None)
+    )
+    return due, mark
 
 
 class OutboxRelay:
@@ -72,6 +100,7 @@ class OutboxRelay:
         self._refused_backoff_max_s = refused_backoff_max_s
         self._wakeup = asyncio.Event()
         self._leader: AsyncConnection | None = None
+        self._due_rows, self._mark_published = _statements(tables.outbox, batch_size)
         self._published = metrics.counter(
             f"{service}_outbox_published_total", "Outbox events published to the bus"
         )
@@ -151,23 +180,7 @@ class OutboxRelay:
         return len(published)
 
     async def _due(self, conn: AsyncConnection) -> list[Any]:
-        o = self._outbox
-        held = o.alias("held")
-        now = utc_now()
-        behind_a_refused_row = exists().where(
-            held.c.published_at.is_(None),
-            held.c.next_attempt_at.is_not(None),
-            held.c.next_attempt_at > now,
-            held.c.topic == o.c.topic,
-            held.c.key == o.c.key,
-            held.c.seq <= o.c.seq,
-        )
-        result = await conn.execute(
-            select(o.c.seq, o.c.topic, o.c.key, o.c.payload, o.c.headers, o.c.attempts)
-            .where(o.c.published_at.is_(None), ~behind_a_refused_row)
-            .order_by(o.c.seq)
-            .limit(self._batch_size)
-        )
+        result = await conn.execute(self._due_rows, {"now": utc_now()})
         return list(result.all())
 
     async def _record(
@@ -176,9 +189,7 @@ class OutboxRelay:
         o = self._outbox
         now = utc_now()
         if published:
-            await conn.execute(
-                update(o).where(o.c.seq.in_(published)).values(published_at=now, next_attempt_at=None)
-            )
+            await conn.execute(self._mark_published, {"seqs": published, "now": now})
         for row, reason in refused:
             attempts = row.attempts + 1
             delay = min(self._refused_backoff_max_s, self._refused_backoff_s * 2 ** (attempts - 1))
