@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope, wrap
 from platform_shared.contracts.risk import RiskAssessed
+from platform_shared.messaging import consumer as consumer_module
 from platform_shared.messaging.consumer import ConsumerSpec, EventConsumer
 from platform_shared.messaging.dead_letters import DeadLetters
 from platform_shared.messaging.local import LocalTransport
@@ -266,4 +268,49 @@ async def test_offsets_are_committed_at_most_once_per_interval_and_the_rest_on_s
     assert await committed_offset(transport) == 1  # applied, its offset not committed yet
     await consumer.stop()
     assert await committed_offset(transport) == 2
+    await transport.stop()
+
+
+async def test_the_batch_path_knows_the_open_dead_letters_keys_without_asking_each_batch(
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consumer, transport, handler = await make_consumer(db, tmp_path)
+    asked: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def _statement(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM dead_letter" in statement:
+            asked.append(statement)
+
+    for _ in range(3):
+        await transport.send_batch([message(envelope())])
+        assert await consumer.poll_once() == 1
+    assert len(asked) == 1  # read once, then known
+    assert len(handler.applied) == 3
+
+    # A dead letter another process wrote (a key this member's fast path did not see): read again
+    # within OPEN_KEYS_MAX_AGE_S, the later events of its key then wait behind it.
+    risk = uuid.uuid4()
+    async with db.factory() as session, session.begin():
+        await session.execute(
+            db.tables.dead_letter.insert().values(
+                consumer="test.projection",
+                topic="risk.events",
+                partition=0,
+                offset=999,
+                key=str(risk),
+                value=b"{}",
+                headers={},
+                error="written elsewhere",
+                attempts=3,
+                failed_at=utc_now(),
+            )
+        )
+    monkeypatch.setattr(consumer_module, "OPEN_KEYS_MAX_AGE_S", 0.0)
+    held = envelope(2, risk)
+    await transport.send_batch([message(held)])
+    assert await consumer.poll_once() == 1
+    assert held.id not in handler.applied
+    dead = await DeadLetters(db.factory, db.tables, [consumer]).entries()
+    assert [d.event_id for d in dead] == [None, held.id]
     await transport.stop()

@@ -47,6 +47,9 @@ log = structlog.get_logger(__name__)
 Handler = Callable[[UnitOfWork, EventEnvelope, EventPayload], Awaitable[None]]
 DLQ_COPY_TIMEOUT_S = 5.0
 FINAL_COMMIT_TIMEOUT_S = 5.0  # on stop, the offsets applied since the last commit
+# The keys of the group's open dead letters are read again at least this often (and after every
+# rebalance that gave this member partitions); what this consumer dead-letters itself is known at once.
+OPEN_KEYS_MAX_AGE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class EventConsumer:
         self._pending: list[IncomingMessage] = []  # fetched, not yet applied
         self._done: dict[tuple[str, int], IncomingMessage] = {}  # applied, offset not yet committed
         self._committing: asyncio.Task[None] | None = None  # the last batch's offsets, on their way
+        # Keys held behind an open dead letter of this group, as last read (None: read before use).
+        self._open_keys: set[str] | None = None
+        self._open_keys_read_at = -math.inf
+        self._open_keys_assignments = -1
         self.processed_total = 0
         self._tracer = tracing.tracer(service)
         self._lag = metrics.gauge(
@@ -303,14 +310,31 @@ class EventConsumer:
         return "applied"
 
     async def _held_keys(self, session: AsyncSession, keys: set[str | None]) -> set[str]:
-        wanted = [k for k in keys if k]
+        """Those of `keys` held behind an open dead letter (the batch path: without a statement
+        per batch; the path one by one asks the database itself)."""
+        wanted = {k for k in keys if k}
         if not wanted:
             return set()
-        dl = self._tables.dead_letter.c
-        rows = await session.scalars(
-            select(dl.key).where(dl.consumer == self.spec.group, dl.resolved_at.is_(None), dl.key.in_(wanted))
-        )
-        return {k for k in rows.all() if k}
+        return wanted & await self._open_dead_letter_keys(session)
+
+    async def _open_dead_letter_keys(self, session: AsyncSession) -> set[str]:
+        """The keys of the group's open dead letters: read again after a rebalance gave this member
+        partitions (their previous owner may have dead-lettered keys of them) and at least every
+        OPEN_KEYS_MAX_AGE_S; what this consumer dead-letters is added at once, what it redrives
+        makes it read them again."""
+        assignments = self._subscription.assignments if self._subscription is not None else -1
+        stale = time.monotonic() - self._open_keys_read_at >= OPEN_KEYS_MAX_AGE_S
+        if self._open_keys is None or stale or assignments != self._open_keys_assignments:
+            dl = self._tables.dead_letter.c
+            rows = await session.scalars(
+                select(dl.key)
+                .distinct()
+                .where(dl.consumer == self.spec.group, dl.resolved_at.is_(None), dl.key.is_not(None))
+            )
+            self._open_keys = {k for k in rows.all() if k}
+            self._open_keys_read_at = time.monotonic()
+            self._open_keys_assignments = assignments
+        return self._open_keys
 
     async def _held_by(self, session: AsyncSession, key: str | None, before: int | None = None) -> int | None:
         if not key:
@@ -355,6 +379,8 @@ class EventConsumer:
                 )
         if known is not None:
             return
+        if self._open_keys is not None and message.key:
+            self._open_keys.add(message.key)
         self._dead.inc()
         log.error(
             "message moved to dead letters",
@@ -386,6 +412,7 @@ class EventConsumer:
         handler = self.spec.handlers.get(envelope.type)
         with self._handling(envelope, dead_letter.topic, dead_letter.headers):
             resolution = await self._redrive(dead_letter, envelope, handler)
+        self._open_keys = None  # its key may be free now
         if resolution == "applied":
             self.processed_total += 1
         return resolution

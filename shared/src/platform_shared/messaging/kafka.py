@@ -21,6 +21,7 @@ from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import (
@@ -352,9 +353,10 @@ class KafkaTransport:
         if not topics:
             raise ValueError("subscribe needs at least one topic")
         consumer = AIOKafkaConsumer(**self._consumer_config(group))
+        assignments = _Assignments()
         try:
             await consumer.start()
-            consumer.subscribe(topics=list(topics))
+            consumer.subscribe(topics=list(topics), listener=assignments)
         except BaseException as exc:
             await _stop_quietly(consumer)
             if isinstance(exc, KafkaError | OSError | TimeoutError):
@@ -362,7 +364,9 @@ class KafkaTransport:
                     f"Kafka at {self._bootstrap_servers} is not reachable ({_describe(exc)})"
                 ) from exc
             raise
-        subscription = KafkaSubscription(consumer, group, on_close=self._subscriptions.discard)
+        subscription = KafkaSubscription(
+            consumer, group, assignments=assignments, on_close=self._subscriptions.discard
+        )
         self._subscriptions.add(subscription)
         return subscription
 
@@ -429,15 +433,30 @@ class KafkaTransport:
                 log.debug("kafka admin client did not close cleanly", error=_describe(exc))
 
 
+class _Assignments(ConsumerRebalanceListener):
+    """Counts the rebalances that gave this member partitions."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.count += 1
+
+
 class KafkaSubscription:
     def __init__(
         self,
         consumer: AIOKafkaConsumer,
         group: str,
         *,
+        assignments: _Assignments | None = None,
         on_close: Callable[[KafkaSubscription], None] | None = None,
     ) -> None:
         self._consumer = consumer
+        self._assignments = assignments or _Assignments()
         self._group = group
         self._on_close = on_close
         self._closed = False
@@ -445,6 +464,10 @@ class KafkaSubscription:
     @property
     def group(self) -> str:
         return self._group
+
+    @property
+    def assignments(self) -> int:
+        return self._assignments.count
 
     def assignment(self) -> set[tuple[str, int]]:
         """(topic, partition) pairs this member owns now; empty before the group join completes."""

@@ -257,6 +257,9 @@ class LocalSubscription:
         if next_offsets:
             await self._transport._commit(self._group, next_offsets)
 
+    # One member per group and process: its partitions never move.
+    assignments = 1
+
     def assigned(self, topic: str, partition: int) -> bool:
         return topic in self._positions
 

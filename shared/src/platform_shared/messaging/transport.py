@@ -25,6 +25,10 @@ class IncomingMessage:
 
 
 class Subscription(Protocol):
+    # How many times the group gave this member partitions: when it changes, another member may
+    # have held some of them meanwhile (and dead-lettered keys of them).
+    assignments: int
+
     async def fetch(self, max_records: int, timeout_s: float) -> list[IncomingMessage]:
         """Next records after the last fetched; at most timeout_s of waiting when there are none."""
         ...
