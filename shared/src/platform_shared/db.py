@@ -120,7 +120,7 @@ def _check_at_checkout(engine: AsyncEngine) -> None:
     connection) and replaced when that fails; one returned to the pool a moment ago is handed out as
     it is. Under load that is no round trip at all, where SQLAlchemy's pre-ping for asyncpg is three
     per checkout (`;` wrapped in BEGIN … ROLLBACK). Raising DisconnectionError at checkout is how
-    SQLAlchemy's pool is told to replace a connection (and try the next)."""
+    SQLAlchemy's pool is told to replace the connection (it opens a new one in its place)."""
     pool = engine.sync_engine.pool
 
     @event.listens_for(pool, "connect")

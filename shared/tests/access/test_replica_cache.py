@@ -66,17 +66,31 @@ async def test_a_change_the_projector_commits_is_seen_by_the_next_request(sqlite
     assert read.count == 4
 
 
-async def test_a_projector_transaction_rolled_back_changes_nothing_kept(sqlite_replica: Replica) -> None:
+async def test_a_projector_transaction_rolled_back_drops_what_was_read_inside_it(
+    sqlite_replica: Replica,
+) -> None:
     org = tree(sqlite_replica)
     person = org.person("chef", ("enhetschef", "enhet_a"))
     await sqlite_replica.apply(*org.events)
-    before = callers.generation()
+    cache = ReplicaCache(ttl_s=60)
     async with sqlite_replica.factory() as session, session.begin():
         await ReplicaProjector(tables).apply(
             session, PersonDeactivated(person_id=person, deactivated_at=utc_now())
         )
+        inside = await cache.unit_exists(org.units["enhet_a"], utc_now(), _true)  # read in the change
         await session.rollback()
-    assert callers.generation() == before
+    reads: list[bool] = []
+
+    async def read_again() -> bool:
+        reads.append(True)
+        return True
+
+    assert inside and await cache.unit_exists(org.units["enhet_a"], utc_now(), read_again)
+    assert reads == [True]
+
+
+async def _true() -> bool:
+    return True
 
 
 async def test_what_was_read_while_a_change_committed_is_not_kept(sqlite_replica: Replica) -> None:

@@ -196,3 +196,25 @@ async def test_openapi_lists_every_route_with_a_summary_and_its_problem_response
         for method, op in ops.items():
             assert op.get("summary"), (method, path)
             assert {"401", "403", "404", "409", "412", "422"} <= set(op["responses"]), (method, path)
+
+
+async def test_a_repeat_racing_the_first_of_the_same_source_answers_200_with_it(
+    svc: Any, monkeypatch: Any
+) -> None:
+    from deviation_svc.service_layer.deviations import commands
+
+    body = _body(svc.org.units["enhet_a"], source={"system": "lifecare", "external_id": "LC-race"})
+    first = await svc.client.post("/api/v1/deviations", json=body, headers=svc.org.auth("medarbetare_a"))
+    real = commands.find_by_source
+    calls = 0
+
+    async def not_yet_committed(*args: Any) -> Any:  # the repeat looked before the first committed
+        nonlocal calls
+        calls += 1
+        return None if calls == 1 else await real(*args)
+
+    monkeypatch.setattr(commands, "find_by_source", not_yet_committed)
+    second = await svc.client.post("/api/v1/deviations", json=body, headers=svc.org.auth("medarbetare_a"))
+    assert (first.status_code, second.status_code) == (201, 200), second.text
+    assert first.json()["id"] == second.json()["id"]
+    assert (await _outbox_types(svc)).count("DeviationReported") == 1

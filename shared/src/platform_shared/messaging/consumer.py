@@ -118,6 +118,7 @@ class EventConsumer:
         return f"consumer:{self.spec.group}"
 
     async def start(self) -> None:
+        self._open_keys = None  # a new subscription counts its assignments from the start again
         self._subscription = await self._transport.subscribe(list(self.spec.topics), self.spec.group)
 
     async def stop(self) -> None:

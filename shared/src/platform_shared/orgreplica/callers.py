@@ -49,6 +49,7 @@ def changes_replica(session: AsyncSession) -> None:
 
     def rolled_back(_session: Any, _previous: Any) -> None:
         sync.info.pop("changes_replica", None)
+        replica_changed()  # what was read inside the transaction showed what it no longer holds
 
     event.listen(sync, "after_commit", committed, once=True)
     event.listen(sync, "after_soft_rollback", rolled_back, once=True)
@@ -88,11 +89,7 @@ class ReplicaCache:
     ) -> Any:
         current = _generation
         entry = entries.get(key)
-        if (
-            entry is not None
-            and entry.generation == current
-            and entry.read_at <= at < entry.read_at + self._ttl
-        ):
+        if entry is not None and entry.generation == current and self._fresh(entry, at):
             return entry.value
         value = await read()
         # Kept only when no change committed while it was read (it might show the state before).

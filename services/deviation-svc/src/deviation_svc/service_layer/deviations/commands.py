@@ -185,9 +185,9 @@ async def _report(ctx: CommandCtx, cmd: ReportDeviation) -> Created[Deviation]:
             await ctx.created(existing.id, 200)
             await ctx.commit()
             return Created(existing, 200)
-    d = await create_deviation(ctx, cmd)
-    await ctx.created(d.id)
     try:
+        d = await create_deviation(ctx, cmd)
+        await ctx.created(d.id)
         await ctx.commit()
     except IntegrityError:
         # A concurrent repeat of the same source won the race: answer with its deviation.
