@@ -543,6 +543,7 @@ async def main() -> None:
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--only-embedded", action="store_true", help="the embedded default alone")
+    parser.add_argument("--only-workers", action="store_true", help="one worker against two, alone")
     parser.add_argument("--label", default="", help="a note stored with the figures")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--py-spy", default="", help="path of py-spy: sample the service in each round")
@@ -563,12 +564,14 @@ async def main() -> None:
         "load_average_at_start": load,
     }
     try:
-        if not args.only_embedded:
+        if args.only_workers:
+            results["postgres"] = {"concurrency": [], "workers": await measure_workers(org, args)}
+        elif not args.only_embedded:
             results["postgres"] = await measure_postgres(org, args)
     finally:
         if broker is not None and broker.started:
             stop_broker(broker)
-    if not args.skip_embedded:
+    if not (args.skip_embedded or args.only_workers):
         results["embedded"] = await measure_embedded(args)
     results["rows_after"] = await _rows()
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")

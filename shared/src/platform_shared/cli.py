@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
+from unittest import mock
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess, multiprocess
 
 from platform_shared.api.app import create_service_app
 from platform_shared.logs import configure_logging
@@ -58,23 +63,58 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
         os.environ[_RUNTIME_FACTORY] = f"{build_runtime.__module__}:{build_runtime.__qualname__}"
         if runtime.settings.run_migrations:  # once, before the workers start (not each of them)
             asyncio.run(runtime.migrate())
-        uvicorn.run(
-            f"{__name__}:worker_app",
-            factory=True,
-            workers=args.workers,
-            # A worker imports the whole service before it answers: slow on a busy machine.
-            timeout_worker_healthcheck=120,
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            access_log=False,
-        )
+        _serve_workers(args.host, args.port, args.workers)
         return
     app = create_service_app(runtime)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 _RUNTIME_FACTORY = "PLATFORM_RUNTIME_FACTORY"
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """uvicorn's supervisor (health checks, a dead worker replaced), each worker listening on a
+    socket of its own. On one shared socket the first worker woken accepts every connection queued
+    (asyncio accepts up to the backlog at once), so a client's keep-alive connections, opened
+    together, mostly land on one worker; with SO_REUSEPORT the kernel spreads them by address."""
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=workers,
+        # A worker imports the whole service before it answers: slow on a busy machine.
+        timeout_worker_healthcheck=120,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )
+    # A port in use fails once, here, not in each worker; and a forgotten process of an earlier run
+    # listening with SO_REUSEPORT is found too (a socket without it cannot share its port).
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    # uvicorn's supervisor makes every worker with this name; ours binds its own socket first.
+    with mock.patch.object(multiprocess, "Process", _OwnSocketWorker):
+        Multiprocess(config, sockets=[]).run()
+
+
+def reuse_port_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+class _OwnSocketWorker(multiprocess.Process):
+    def target(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            own = reuse_port_socket(self.config.host, self.config.port)
+        except OSError as error:  # the supervisor stops rather than restart it again and again
+            logging.getLogger("uvicorn.error").error("port %s: %s", self.config.port, error)
+            sys.exit(STARTUP_FAILURE)
+        super().target([own])
 
 
 def worker_app() -> FastAPI:

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.schema import CreateTable
 
 from platform_shared.db import make_engine
 from platform_shared.messaging.transport import (
@@ -86,7 +87,9 @@ class LocalTransport:
             return
         self._engine = make_engine(self._url)
         async with self._engine.begin() as conn:
-            await conn.run_sync(_metadata.create_all)
+            # IF NOT EXISTS: the workers of `serve --workers N` start on the same file at once.
+            for table in _metadata.sorted_tables:
+                await conn.execute(CreateTable(table, if_not_exists=True))
 
     async def stop(self) -> None:
         if self._engine is not None:
