@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -150,6 +153,27 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
+
+
+_writer_turns: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def writer_turn(factory: async_sessionmaker[AsyncSession]) -> contextlib.AbstractAsyncContextManager[Any]:
+    """The turn of a background writer (a consumer's transaction) on its SQLite file, shared by the
+    writers of the same engine in this process: they wait for one another in order, awake, instead
+    of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms) and so holds a waiting
+    writer long after the file is free. Another database needs no turn: PostgreSQL locks rows."""
+    engine = factory.kw.get("bind")
+    if engine is None or engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    turns = _writer_turns.setdefault(engine.sync_engine, {})
+    loop = asyncio.get_running_loop()
+    turn = turns.get(loop)
+    if turn is None:
+        turn = turns[loop] = asyncio.Lock()
+    return turn
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

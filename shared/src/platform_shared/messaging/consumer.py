@@ -34,6 +34,7 @@ from platform_shared.contracts.base import EventPayload
 from platform_shared.contracts.envelope import EventEnvelope
 from platform_shared.contracts.registry import decode
 from platform_shared.contracts.topics import dead_letter_topic
+from platform_shared.db import writer_turn
 from platform_shared.loops import describe
 from platform_shared.messaging.inbox import claim, claim_many
 from platform_shared.messaging.tables import MessagingTables
@@ -225,7 +226,7 @@ class EventConsumer:
         if not work:
             return True
         try:
-            async with self._uow_factory() as uow:
+            async with writer_turn(self._factory), self._uow_factory() as uow:
                 if await self._held_keys(uow.session, {m.key for m, _, _ in work}):
                     return False
                 fresh = await claim_many(
@@ -300,7 +301,7 @@ class EventConsumer:
     ) -> Literal["applied", "duplicate"] | int:
         """Applied, a duplicate (already applied: a redelivery), or the id of the open dead letter
         of the same key it is held behind."""
-        async with self._uow_factory() as uow:
+        async with writer_turn(self._factory), self._uow_factory() as uow:
             held = await self._held_by(uow.session, key)
             if held is not None:
                 return held
