@@ -13,11 +13,11 @@ from collections.abc import Callable
 from unittest import mock
 
 import uvicorn
-from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess, multiprocess
 
 from platform_shared.api.app import create_service_app
+from platform_shared.gc_tuning import FreezeAfterStartup
 from platform_shared.logs import configure_logging
 from platform_shared.runtime import ServiceRuntime
 
@@ -65,7 +65,7 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
             asyncio.run(runtime.migrate())
         _serve_workers(args.host, args.port, args.workers)
         return
-    app = create_service_app(runtime)
+    app = FreezeAfterStartup(create_service_app(runtime))
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
@@ -117,14 +117,14 @@ class _OwnSocketWorker(multiprocess.Process):
         super().target([own])
 
 
-def worker_app() -> FastAPI:
+def worker_app() -> FreezeAfterStartup:
     """One worker process's app (`serve --workers N`): the runtime from the factory `serve` named."""
     module_name, _, attribute = os.environ[_RUNTIME_FACTORY].partition(":")
     build_runtime: Callable[[], ServiceRuntime] = getattr(importlib.import_module(module_name), attribute)
     runtime = build_runtime()
     runtime.settings.run_migrations = False  # `serve` migrated before it started the workers
     configure_logging(runtime.settings.log_level, runtime.settings.log_json)
-    return create_service_app(runtime)
+    return FreezeAfterStartup(create_service_app(runtime))
 
 
 async def _topics(runtime: ServiceRuntime, replication: int, wait_s: float) -> int:

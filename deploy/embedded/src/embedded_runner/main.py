@@ -45,11 +45,14 @@ def main() -> None:
     import uvicorn
 
     from embedded_runner.app import build_embedded
+    from platform_shared.gc_tuning import FreezeAfterStartup
 
     embedded = build_embedded(Path(args.var_dir).resolve(), seed=not args.no_seed)
     # The services write their own access line (no query string, with the correlation id).
     print(f"kvalitet-embedded: http://{args.host}:{args.port}/docs once it says it is running", flush=True)
-    uvicorn.run(embedded.app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(
+        FreezeAfterStartup(embedded.app), host=args.host, port=args.port, log_config=None, access_log=False
+    )
 
 
 if __name__ == "__main__":
