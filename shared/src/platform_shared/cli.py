@@ -70,6 +70,7 @@ def run_cli(name: str, build_runtime: Callable[[], ServiceRuntime], default_port
 
 
 _RUNTIME_FACTORY = "PLATFORM_RUNTIME_FACTORY"
+_log = logging.getLogger("uvicorn.error")
 
 
 def _serve_workers(host: str, port: int, workers: int) -> None:
@@ -92,10 +93,20 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     # listening with SO_REUSEPORT is found too (a socket without it cannot share its port).
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            _log.error("port %s: %s", port, error)
+            sys.exit(STARTUP_FAILURE)
+    _log.info("%s workers on http://%s:%d, each on a socket of its own", workers, host, port)
     # uvicorn's supervisor makes every worker with this name; ours binds its own socket first.
     with mock.patch.object(multiprocess, "Process", _OwnSocketWorker):
-        Multiprocess(config, sockets=[]).run()
+        supervisor = Multiprocess(config, sockets=[])
+        supervisor.run()
+    # The supervisor stops when a worker cannot start (its app or its port): say so to whatever
+    # restarts this process, as uvicorn does with one worker.
+    if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+        sys.exit(STARTUP_FAILURE)
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -112,7 +123,7 @@ class _OwnSocketWorker(multiprocess.Process):
         try:
             own = reuse_port_socket(self.config.host, self.config.port)
         except OSError as error:  # the supervisor stops rather than restart it again and again
-            logging.getLogger("uvicorn.error").error("port %s: %s", self.config.port, error)
+            _log.error("port %s: %s", self.config.port, error)
             sys.exit(STARTUP_FAILURE)
         super().target([own])
 

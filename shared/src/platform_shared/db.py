@@ -155,9 +155,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
 
-_writer_turns: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
+_writer_turns: weakref.WeakKeyDictionary[
+    Any, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
 
 
 def writer_turn(factory: async_sessionmaker[AsyncSession]) -> contextlib.AbstractAsyncContextManager[Any]:
@@ -168,7 +168,7 @@ def writer_turn(factory: async_sessionmaker[AsyncSession]) -> contextlib.Abstrac
     engine = factory.kw.get("bind")
     if engine is None or engine.dialect.name != "sqlite":
         return contextlib.nullcontext()
-    turns = _writer_turns.setdefault(engine.sync_engine, {})
+    turns = _writer_turns.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
     loop = asyncio.get_running_loop()
     turn = turns.get(loop)
     if turn is None:

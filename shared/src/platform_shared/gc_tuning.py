@@ -27,6 +27,8 @@ class FreezeAfterStartup:
         self.app = app
 
     def __getattr__(self, name: str) -> Any:  # the wrapped app's attributes (state, routes …)
+        if name == "app":  # not set yet (a copy): no endless lookup
+            raise AttributeError(name)
         return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

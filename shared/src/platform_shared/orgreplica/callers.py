@@ -37,7 +37,7 @@ def replica_changed() -> None:
 
 def changes_replica(session: AsyncSession) -> None:
     """The replica is written in this session's transaction: every cache forgets what it read once
-    the transaction commits (a rollback changed nothing)."""
+    the transaction ends, committed or not (what was read inside it may show an uncommitted change)."""
     sync = session.sync_session
     if sync.info.get("changes_replica"):
         return
@@ -47,12 +47,14 @@ def changes_replica(session: AsyncSession) -> None:
         sync.info.pop("changes_replica", None)
         replica_changed()
 
-    def rolled_back(_session: Any, _previous: Any) -> None:
+    def ended(_session: Any, _transaction: Any) -> None:
+        # Rolled back, or closed unfinished (a unit of work leaving on an error): what was read
+        # inside the transaction showed what the database no longer holds. After a commit: again.
         sync.info.pop("changes_replica", None)
-        replica_changed()  # what was read inside the transaction showed what it no longer holds
+        replica_changed()
 
     event.listen(sync, "after_commit", committed, once=True)
-    event.listen(sync, "after_soft_rollback", rolled_back, once=True)
+    event.listen(sync, "after_transaction_end", ended, once=True)
 
 
 @dataclass(frozen=True)
