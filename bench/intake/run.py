@@ -15,6 +15,12 @@ every concurrent transaction then waits for until the holder commits; the servic
 (a sequence per year on PostgreSQL), but that baseline is measured too, interleaved, and printed as
 `raw_counter_row_tps` and `ratio_counter_row`, so figures stay comparable with earlier runs.
 
+Beside them, interleaved the same way, the floor (floor_app.py): the same statements (write_set.py)
+through the least the fixed stack can be, a FastAPI route with a pydantic body running SQLAlchemy Core
+on one pooled asyncpg connection under uvicorn, with no authentication, permission, audit, rule or
+event logic. Its line says what the framework, SQLAlchemy and the driver cost by themselves:
+`floor_rps`, `floor_ratio` (against the raw side), `project_of_floor` and `floor_cpu_ms_per_report`.
+
 The bus: the distributed deployment's, a real Kafka broker, when one is given (KAFKA_BOOTSTRAP_SERVERS,
 or KAFKA_START to start one on free ports for this run: `KAFKA_START=../shared/kafka/start-kafka`);
 otherwise the local bus in a SQLite file beside the service (a combination no deployment uses, kept
@@ -41,7 +47,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -52,7 +58,6 @@ import orjson
 
 from platform_shared.auth.tokens import DevTokens
 from platform_shared.contracts.topics import TOPICS
-from platform_shared.ids import new_id
 from platform_shared.messaging.broker_command import Broker, free_port, start_broker, stop_broker
 from platform_shared.messaging.kafka import KafkaTransport
 
@@ -74,6 +79,8 @@ def _load(name: str, path: Path) -> ModuleType:
 # The deviation benchmark's bulk seed (COPY) and the overload benchmark's lean HTTP client.
 seed = _load("bench_deviations_run", ROOT / "bench" / "deviations" / "run.py")
 overload = _load("bench_overload_run", ROOT / "bench" / "overload" / "run.py")
+# The write set of one report (the raw side's and the floor app's statements).
+write_set = _load("write_set", ROOT / "bench" / "intake" / "write_set.py")
 RawClient = overload.RawClient
 DB_NAME: str = seed.DB_NAME
 TICK = os.sysconf("SC_CLK_TCK")
@@ -153,28 +160,7 @@ class Project:
         return one
 
 
-RAW_STATEMENTS = {
-    # the year's reference sequence, as the service takes it (platform_shared/references.py; the
-    # service's warm-up, which runs first, makes it)
-    "next": "SELECT nextval($1::regclass)",
-    # the issue's original baseline took the number from a counter row instead (insert-if-missing,
-    # increment returning); it is measured too, under a prefix of its own (RAW), for comparison
-    "counter": "INSERT INTO reference_counter (prefix, year, last_number) VALUES ($1, $2, 0) "
-    "ON CONFLICT DO NOTHING",
-    "counter_next": "UPDATE reference_counter SET last_number = last_number + 1 "
-    "WHERE prefix = $1 AND year = $2 RETURNING last_number",
-    "deviation": "INSERT INTO deviation (id, reference, type, status, unit_id, occurred_at, reported_at, "
-    "description, category, reporter_id, version, no_immediate_measures_needed, updated_at) "
-    "VALUES ($1, $2, 'avvikelse', 'reported', $3, $4, $5, $6, $7, $8, 1, false, $5)",
-    "deadline": "INSERT INTO deadline (id, rule, object_type, object_id, reference, unit_id, due_at, "
-    "responsible_role, warn_at) VALUES ($1, 'receive', 'deviation', $2, $3, $4, $5, 'enhetschef', $6)",
-    "audit": "INSERT INTO audit_log (id, actor_id, object_type, object_id, action, at) "
-    "VALUES ($1, $2, 'deviation', $3, 'create', $4)",
-    "outbox": "INSERT INTO outbox_message (event_id, topic, key, event_type, payload, headers, created_at) "
-    "VALUES ($1, 'deviation.events', $2, 'DeviationReported', $3, $4, $5), "
-    "($6, 'deviation.events', $2, 'AuditRecorded', $7, $4, $5) RETURNING seq",
-    "published": "UPDATE outbox_message SET published_at = $1 WHERE seq = ANY($2::bigint[])",
-}
+ROWLESS = {"counter", "deviation", "deadline", "audit", "published"}
 
 
 class Raw:
@@ -183,65 +169,37 @@ class Raw:
     def __init__(self, pool: asyncpg.Pool, org: dict[str, Any], *, counter_row: bool = False) -> None:
         self.pool, self.org, self.counter_row = pool, org, counter_row
         self.reporter = uuid.UUID(str(org["people"]["medarbetare"]))
-        self.headers = orjson.dumps({"content-type": "application/cloudevents+json"}).decode()
 
     def worker(self) -> Callable[[int], Awaitable[bool]]:
         async def one(index: int) -> bool:
-            now = datetime.now(UTC)
             unit = uuid.UUID(str(self.org["units"][index % len(self.org["units"])]))
-            deviation_id = new_id()
             async with self.pool.acquire() as conn, conn.transaction():
-                if self.counter_row:
-                    await conn.execute(RAW_STATEMENTS["counter"], "RAW", now.year)
-                    number = await conn.fetchval(RAW_STATEMENTS["counter_next"], "RAW", now.year)
-                    reference = f"RAW-{now.year}-{number:06d}"
-                else:
-                    number = await conn.fetchval(RAW_STATEMENTS["next"], f"reference_counter_avv_{now.year}")
-                    reference = f"AVV-{now.year}-{number:06d}"
-                await conn.execute(
-                    RAW_STATEMENTS["deviation"],
-                    deviation_id,
-                    reference,
-                    unit,
-                    now - timedelta(hours=2),
-                    now,
-                    "Mätning: rapport under last",
-                    "arbetssatt_rutiner",
-                    self.reporter,
-                )
-                due = now + timedelta(days=3)
-                await conn.execute(
-                    RAW_STATEMENTS["deadline"],
-                    new_id(),
-                    deviation_id,
-                    reference,
-                    unit,
-                    due,
-                    due - timedelta(hours=4),
-                )
-                await conn.execute(RAW_STATEMENTS["audit"], new_id(), self.reporter, deviation_id, now)
-                reported = {
-                    "type": "DeviationReported",
-                    "data": {
-                        "deviation_id": str(deviation_id),
-                        "reference": reference,
-                        "unit_id": str(unit),
-                        "status": "reported",
-                    },
-                }
-                audited = {"type": "AuditRecorded", "data": {"object_id": str(deviation_id)}}
-                rows = await conn.fetch(
-                    RAW_STATEMENTS["outbox"],
-                    new_id(),
-                    str(deviation_id),
-                    orjson.dumps(reported).decode(),
-                    self.headers,
-                    now,
-                    new_id(),
-                    orjson.dumps(audited).decode(),
-                )
-                await conn.execute(RAW_STATEMENTS["published"], now, [r["seq"] for r in rows])
+
+                async def run(key: str, args: Sequence[Any]) -> Sequence[Sequence[Any]]:
+                    if key in ROWLESS:
+                        await conn.execute(write_set.STATEMENTS[key], *args)
+                        return []
+                    return await conn.fetch(write_set.STATEMENTS[key], *args)
+
+                await write_set.write_report(run, unit, self.reporter, counter_row=self.counter_row)
             return True
+
+        return one
+
+
+class Floor:
+    """floor_app.py: the same write set through FastAPI + SQLAlchemy Core + uvicorn, nothing else."""
+
+    def __init__(self, base_url: str, org: dict[str, Any]) -> None:
+        self.base_url, self.org = base_url, org
+
+    def worker(self) -> Callable[[int], Awaitable[bool]]:
+        client = RawClient(self.base_url, timeout_s=30)
+
+        async def one(index: int) -> bool:
+            body = report_body(self.org, index)
+            status = await client.request("POST", "/reports", {}, body, "application/json")
+            return status == 201
 
         return one
 
@@ -366,11 +324,19 @@ def signal_all(process: subprocess.Popen[bytes], group: int | None, sig: signal.
             process.send_signal(sig)
 
 
+def start_floor(port: int, org: dict[str, Any]) -> subprocess.Popen[bytes]:
+    dsn = seed.sqlalchemy_url(DB_NAME)
+    command = [sys.executable, str(ROOT / "bench" / "intake" / "floor_app.py"), "--port", str(port)]
+    command += ["--dsn", dsn, "--reporter", str(org["people"]["medarbetare"])]
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+
+
 async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     key_dir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
-    port = overload.free_port()
+    port, floor_port = overload.free_port(), overload.free_port()
     base_url = f"http://127.0.0.1:{port}"
     service = start_service(key_dir, port, 1)
+    floor_app = start_floor(floor_port, org)
     pool = await asyncpg.create_pool(seed.dsn(DB_NAME), min_size=1, max_size=max(args.concurrency))
     results: dict[str, Any] = {"concurrency": []}
     try:
@@ -378,17 +344,20 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
         project = Project(base_url, DevTokens(key_dir).mint("bench:medarbetare"), org)
         raw = Raw(pool, org)
         raw_counter = Raw(pool, org, counter_row=True)
-        await closed_loop(project.worker, 4, 3)  # warm-up: both sides' statements prepared and cached
+        floor = Floor(f"http://127.0.0.1:{floor_port}", org)
+        await closed_loop(project.worker, 4, 3)  # warm-up: every side's statements prepared and cached
         await closed_loop(raw.worker, 4, 2)
         await closed_loop(raw_counter.worker, 4, 1)
+        await closed_loop(floor.worker, 4, 2)
         for concurrency in args.concurrency:
             figures: dict[str, Any] = {
                 "concurrency": concurrency,
                 "project": [],
                 "raw": [],
                 "raw_counter_row": [],
+                "floor": [],
             }
-            for _ in range(args.rounds):  # interleaved: the machine's other load hits both sides alike
+            for _ in range(args.rounds):  # interleaved: the machine's other load hits every side alike
                 cpu_before = cpu_seconds(service.pid)
                 sampler = py_spy(args, service.pid, f"c{concurrency}")
                 done, elapsed, timings = await closed_loop(project.worker, concurrency, args.seconds)
@@ -400,6 +369,10 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
                 figures["raw"].append({"n": done, "s": elapsed, "timings": timings})
                 done, elapsed, timings = await closed_loop(raw_counter.worker, concurrency, args.seconds)
                 figures["raw_counter_row"].append({"n": done, "s": elapsed, "timings": timings})
+                cpu_before = cpu_seconds(floor_app.pid)
+                done, elapsed, timings = await closed_loop(floor.worker, concurrency, args.seconds)
+                cpu = cpu_seconds(floor_app.pid) - cpu_before
+                figures["floor"].append({"n": done, "s": elapsed, "cpu_s": cpu, "timings": timings})
             results["concurrency"].append(summarise(figures))
         if project.failures:
             results["failures"] = counts(project.failures)
@@ -415,6 +388,7 @@ async def measure_postgres(org: dict[str, Any], args: argparse.Namespace) -> dic
             }
     finally:
         stop(service)
+        stop(floor_app)
         await pool.close()
     if not args.skip_workers:
         results["workers"] = await measure_workers(org, args)
@@ -451,6 +425,9 @@ def summarise(figures: dict[str, Any]) -> dict[str, Any]:
     raw_tps = sum(r["n"] for r in raw) / sum(r["s"] for r in raw)
     counter_row = figures["raw_counter_row"]
     counter_row_tps = sum(r["n"] for r in counter_row) / sum(r["s"] for r in counter_row)
+    floor = figures["floor"]
+    floor_n = sum(r["n"] for r in floor)
+    floor_rps = floor_n / sum(r["s"] for r in floor)
     timings = [t for r in project for t in r["timings"]]
     raw_timings = [t for r in raw for t in r["timings"]]
     return {
@@ -463,13 +440,19 @@ def summarise(figures: dict[str, Any]) -> dict[str, Any]:
         **latency(timings),
         "cpu_ms_per_report": round(1000 * sum(r["cpu_s"] for r in project) / max(n, 1), 2),
         "raw": latency(raw_timings),
+        "floor_rps": round(floor_rps, 1),
+        "floor_ratio": round(floor_rps / raw_tps, 2),
+        "project_of_floor": round(project_rps / floor_rps, 2),
+        "floor_cpu_ms_per_report": round(1000 * sum(r["cpu_s"] for r in floor) / max(floor_n, 1), 2),
+        "floor_latency": latency([t for r in floor for t in r["timings"]]),
         "rounds": [
             {
                 "project_rps": round(p["n"] / p["s"], 1),
                 "raw_tps": round(r["n"] / r["s"], 1),
                 "raw_counter_row_tps": round(c["n"] / c["s"], 1),
+                "floor_rps": round(f["n"] / f["s"], 1),
             }
-            for p, r, c in zip(project, raw, counter_row, strict=True)
+            for p, r, c, f in zip(project, raw, counter_row, floor, strict=True)
         ],
         "timings": [round(t, 1) for t in timings],
         "raw_timings": [round(t, 1) for t in raw_timings],
@@ -599,6 +582,13 @@ def print_summary(results: dict[str, Any]) -> None:
             f"raw_counter_row_tps={c['raw_counter_row_tps']} ratio_counter_row={c['ratio_counter_row']} "
             f"ratio={c['ratio']} p50_ms={c['p50_ms']} p95_ms={c['p95_ms']} p99_ms={c['p99_ms']} "
             f"cpu_ms_per_report={c['cpu_ms_per_report']} rounds={c['rounds']}"
+        )
+        print(
+            f"  floor (floor_app.py: FastAPI + SQLAlchemy Core, the same statements) concurrency="
+            f"{c['concurrency']} floor_rps={c['floor_rps']} floor_ratio={c['floor_ratio']} "
+            f"project_of_floor={c['project_of_floor']} "
+            f"floor_cpu_ms_per_report={c['floor_cpu_ms_per_report']} "
+            f"floor_p95_ms={c['floor_latency']['p95_ms']}"
         )
     if "open_loop" in pg:
         o = pg["open_loop"]

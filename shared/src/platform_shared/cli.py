@@ -91,13 +91,11 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     )
     # A port in use fails once, here, not in each worker; and a forgotten process of an earlier run
     # listening with SO_REUSEPORT is found too (a socket without it cannot share its port).
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            _log.error("port %s: %s", port, error)
-            sys.exit(STARTUP_FAILURE)
+    try:
+        bound_socket(host, port, share_port=False).close()
+    except OSError as error:
+        _log.error("port %s: %s", port, error)
+        sys.exit(STARTUP_FAILURE)
     _log.info("%s workers on http://%s:%d, each on a socket of its own", workers, host, port)
     # uvicorn's supervisor makes every worker with this name; ours binds its own socket first.
     with mock.patch.object(multiprocess, "Process", _OwnSocketWorker):
@@ -109,19 +107,24 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         sys.exit(STARTUP_FAILURE)
 
 
-def reuse_port_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+def bound_socket(host: str, port: int, *, share_port: bool) -> socket.socket:
+    """A TCP socket bound to host:port; `share_port`: with SO_REUSEPORT (a worker's own listener)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
 class _OwnSocketWorker(multiprocess.Process):
     def target(self, sockets: list[socket.socket] | None = None) -> None:
         try:
-            own = reuse_port_socket(self.config.host, self.config.port)
+            own = bound_socket(self.config.host, self.config.port, share_port=True)
         except OSError as error:  # the supervisor stops rather than restart it again and again
             _log.error("port %s: %s", self.config.port, error)
             sys.exit(STARTUP_FAILURE)

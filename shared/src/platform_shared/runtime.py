@@ -141,6 +141,7 @@ class ServiceRuntime:
             self.transport,
             service=self.name,
             poll_interval_s=settings.relay_poll_interval_s,
+            linger_s=settings.relay_linger_s,
         )
         specs = [
             *([replica_consumer(self.name, definition.replica)] if definition.consumes_org_events else []),

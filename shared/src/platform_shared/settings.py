@@ -47,6 +47,7 @@ class ServiceSettings(BaseSettings):
     run_migrations: bool = True
     run_workers: bool = True
     relay_poll_interval_s: float = 0.5
+    relay_linger_s: float = 0.005  # after a commit's wake-up: the commits right behind it join the round
     log_level: str = "INFO"
     # Traces (platform_shared/tracing.py): the OTLP/HTTP collector's base URL (`/v1/traces` is added);
     # none: no spans are recorded, the trace context still travels and log lines carry its ids.
@@ -57,10 +58,12 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     max_header_bytes: int = 16 * 1024
     max_token_bytes: int = 8 * 1024
-    # Overload (api/overload.py): API requests served at once per process (more wait up to
-    # request_queue_timeout_s, then 503 with Retry-After), and the database connection pool
-    # (a request waiting longer than db_pool_timeout_s for a connection answers 503).
+    # Overload (api/overload.py): API requests served at once per process (up to request_queue_depth
+    # more wait, each at most request_queue_timeout_s, then 503 with Retry-After; beyond the depth a
+    # 503 at once), and the database connection pool (a request waiting longer than db_pool_timeout_s
+    # for a connection answers 503).
     max_concurrent_requests: int = 8
+    request_queue_depth: int = 32
     request_queue_timeout_s: float = 0.25
     db_pool_size: int = 10
     db_max_overflow: int = 10

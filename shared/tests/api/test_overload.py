@@ -44,7 +44,7 @@ async def _timed(http: httpx.AsyncClient, path: str) -> tuple[httpx.Response, fl
 
 
 async def test_a_saturated_service_answers_503_with_retry_after_within_a_second_and_recovers() -> None:
-    limiter = ConcurrencyLimiter(max_concurrent=2, queue_timeout_s=0.3)
+    limiter = ConcurrencyLimiter(max_concurrent=2, queue_timeout_s=0.3, queue_depth=2)
     app = slow_app(limiter, hold_s=1.5)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as http:
         answers = await asyncio.gather(*[_timed(http, "/api/v1/things") for _ in range(6)])
@@ -61,6 +61,15 @@ async def test_a_saturated_service_answers_503_with_retry_after_within_a_second_
     assert sorted(seconds < 0.2 for _, seconds in shed) == [False, False, True, True]
     assert health.status_code == 200 and after.status_code == 200
     assert limiter.shed_total == 4
+
+
+async def test_requests_in_the_waiting_room_are_served_in_turn_when_slots_free_in_time() -> None:
+    limiter = ConcurrencyLimiter(max_concurrent=2, queue_timeout_s=1.0, queue_depth=6)
+    app = slow_app(limiter, hold_s=0.2)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as http:
+        answers = await asyncio.gather(*[_timed(http, "/api/v1/things") for _ in range(8)])
+    assert [r.status_code for r, _ in answers] == [200] * 8
+    assert limiter.shed_total == 0
 
 
 async def test_a_request_that_gets_no_database_connection_in_time_answers_503(tmp_path: Path) -> None:

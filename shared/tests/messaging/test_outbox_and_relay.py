@@ -130,6 +130,33 @@ async def test_relay_loses_nothing_while_the_bus_is_down_and_blames_no_row(db: D
     await transport.stop()
 
 
+async def test_commits_right_behind_a_woken_relay_are_published_in_its_round(db: Db, tmp_path: Path) -> None:
+    transport = LocalTransport(f"sqlite+aiosqlite:///{tmp_path / 'bus.sqlite'}")
+    await transport.start()
+    rounds: list[int] = []
+    send_each = transport.send_each
+
+    async def counted(messages: Any) -> Any:
+        rounds.append(len(messages))
+        return await send_each(messages)
+
+    transport.send_each = counted  # type: ignore[method-assign]
+    relay = OutboxRelay(db.factory, db.tables, transport, service="test", poll_interval_s=30, linger_s=0.5)
+    supervisor = Supervisor("relaytest", initial_backoff_s=0.01, max_backoff_s=0.05)
+    supervisor.start(Loop("relay", relay.step))
+    try:
+        await asyncio.sleep(0.1)  # the relay's first round found nothing and waits for a commit
+        for n in range(3):
+            await emit(db, risk_event(n + 1))
+            relay.wake()
+        await wait_until(lambda: _zero(db))
+    finally:
+        await supervisor.stop()
+        await relay.close()
+        await transport.stop()
+    assert rounds == [3]
+
+
 async def test_a_row_the_bus_refuses_waits_with_its_key_while_every_other_key_flows(
     db: Db, tmp_path: Path
 ) -> None:

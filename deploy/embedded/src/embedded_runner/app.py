@@ -111,7 +111,7 @@ def build_embedded(var_dir: Path, *, seed: bool = True) -> Embedded:
         "reporting": build_reporting(reporting, transport=transport),
     }
     # One process, one CPU budget: the four apps share one concurrency limit.
-    limiter = ConcurrencyLimiter(environment.max_concurrent_requests, environment.request_queue_timeout_s)
+    limiter = ConcurrencyLimiter.from_settings(environment)
     apps = {
         name: create_service_app(rt, manage_lifecycle=False, limiter=limiter) for name, rt in runtimes.items()
     }

@@ -102,9 +102,7 @@ def install_middleware(
 ) -> None:
     """Edge, header limits and the concurrency limit on `app` (`limiter`: one shared by several apps
     in one process; by default the app gets its own from `settings`)."""
-    limiter = limiter or ConcurrencyLimiter(
-        settings.max_concurrent_requests, settings.request_queue_timeout_s
-    )
+    limiter = limiter or ConcurrencyLimiter.from_settings(settings)
     # add_middleware puts each layer outside the ones added before it.
     app.add_middleware(BodyLimitsMiddleware, settings=settings)
     app.add_middleware(ConcurrencyLimitMiddleware, limiter=limiter)

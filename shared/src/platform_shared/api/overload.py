@@ -1,8 +1,10 @@
 """Overload: shed load early with a 503 and `Retry-After` instead of queueing until a 30 s timeout.
 
-At most `max_concurrent_requests` API requests run at once per process; as many more wait up to
-`request_queue_timeout_s` for a free slot, and any beyond those answer 503 at once (a long queue on a
-busy event loop only makes every answer late). A request that gets no database connection within
+At most `max_concurrent_requests` API requests run at once per process; up to `request_queue_depth`
+more wait for a free slot, each at most `request_queue_timeout_s`, and any beyond those answer 503 at
+once. The timeout, not the depth, is what keeps answers from getting late: a waiting request costs the
+event loop nothing, so a client that keeps a few dozen requests in flight (a case system's backfill)
+is served in turn instead of being refused half of the time. A request that gets no database connection within
 `db_pool_timeout_s` answers 503 as well. Operational paths (`/health`, `/ready`, `/metrics`) are
 never limited.
 """
@@ -16,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from platform_shared.api.http_problems import http_problem
 from platform_shared.api.problems import Problem
 from platform_shared.db import is_database_busy
+from platform_shared.settings import ServiceSettings
 
 RETRY_AFTER_S = 1
 
@@ -23,12 +26,19 @@ RETRY_AFTER_S = 1
 class ConcurrencyLimiter:
     """The slots of one process (shared by the four apps of the embedded runner)."""
 
-    def __init__(self, max_concurrent: int, queue_timeout_s: float) -> None:
+    def __init__(self, max_concurrent: int, queue_timeout_s: float, queue_depth: int) -> None:
         self.max_concurrent = max_concurrent
         self.queue_timeout_s = queue_timeout_s
+        self.queue_depth = queue_depth
         self._slots = asyncio.Semaphore(max_concurrent)
         self._waiting = 0
         self.shed_total = 0
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> ConcurrencyLimiter:
+        return cls(
+            settings.max_concurrent_requests, settings.request_queue_timeout_s, settings.request_queue_depth
+        )
 
     async def acquire(self) -> bool:
         """True with a slot (release it); False when the queue is full or no slot came free within
@@ -36,7 +46,7 @@ class ConcurrencyLimiter:
         if not self._slots.locked():
             await self._slots.acquire()
             return True
-        if self._waiting >= self.max_concurrent:
+        if self._waiting >= self.queue_depth:
             self.shed_total += 1
             return False
         self._waiting += 1

@@ -83,6 +83,7 @@ class OutboxRelay:
         service: str,
         batch_size: int = 200,
         poll_interval_s: float = 0.5,
+        linger_s: float = 0.0,
         refused_backoff_s: float = 1.0,
         refused_backoff_max_s: float = 60.0,
     ) -> None:
@@ -96,6 +97,7 @@ class OutboxRelay:
         self._transport = transport
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
+        self._linger_s = linger_s
         self._refused_backoff_s = refused_backoff_s
         self._refused_backoff_max_s = refused_backoff_max_s
         self._wakeup = asyncio.Event()
@@ -121,7 +123,7 @@ class OutboxRelay:
 
     async def step(self) -> None:
         """One round for the supervising loop: publish what is due, then wait for the next commit
-        (or the poll interval)."""
+        (or the poll interval), and after a commit linger a moment for the commits right behind it."""
         self._wakeup.clear()
         published = await self.publish_pending()
         if published >= self._batch_size:
@@ -129,6 +131,10 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._poll_interval_s):  # not wait_for: see local.py
                 await self._wakeup.wait()
+        if self._linger_s and self._wakeup.is_set():
+            # Reports arriving one by one would each cost a round of their own (read, send, mark);
+            # a few milliseconds let the next ones join it, as a Kafka producer's linger.ms does.
+            await asyncio.sleep(self._linger_s)
 
     async def drain(self) -> int:
         total = 0

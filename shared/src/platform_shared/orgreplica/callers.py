@@ -43,17 +43,12 @@ def changes_replica(session: AsyncSession) -> None:
         return
     sync.info["changes_replica"] = True
 
-    def committed(_session: Any) -> None:
-        sync.info.pop("changes_replica", None)
-        replica_changed()
-
     def ended(_session: Any, _transaction: Any) -> None:
-        # Rolled back, or closed unfinished (a unit of work leaving on an error): what was read
-        # inside the transaction showed what the database no longer holds. After a commit: again.
+        # Committed, rolled back, or closed unfinished (a unit of work leaving on an error): either
+        # the replica changed, or what was read inside the transaction showed what it no longer holds.
         sync.info.pop("changes_replica", None)
         replica_changed()
 
-    event.listen(sync, "after_commit", committed, once=True)
     event.listen(sync, "after_transaction_end", ended, once=True)
 
 
