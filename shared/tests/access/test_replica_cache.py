@@ -4,6 +4,11 @@ any change the projector commits in this process, after the bound, or when the c
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.access import Principal, principal_for
 from platform_shared.contracts.org import PersonDeactivated, RoleAssigned
@@ -124,3 +129,34 @@ async def test_a_unit_known_to_exist_is_not_read_again_an_unknown_one_is(sqlite_
     for unit_id in (known, known, unknown, unknown):
         await cache.unit_exists(unit_id, utc_now(), lambda u=unit_id: exists(u))
     assert reads == [known, unknown, unknown]
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Row(_Base):
+    __tablename__ = "row"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback", "close"])
+async def test_a_flush_inside_a_replica_transaction_does_not_end_it_for_the_caches(
+    tmp_path: Path, end: str
+) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'flush.sqlite'}")
+    async with engine.begin() as conn:
+        await conn.run_sync(_Base.metadata.create_all)
+    try:
+        session = AsyncSession(engine)
+        start = callers.generation()
+        callers.changes_replica(session)
+        session.add(_Row(id=1))
+        await session.flush()  # an inner transaction ends here; the replica's has not
+        assert callers.generation() == start
+        await getattr(session, end)()
+        assert callers.generation() == start + 1
+        await session.close()
+        assert callers.generation() == start + 1
+    finally:
+        await engine.dispose()

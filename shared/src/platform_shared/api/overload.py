@@ -2,11 +2,11 @@
 
 At most `max_concurrent_requests` API requests run at once per process; up to `request_queue_depth`
 more wait for a free slot, each at most `request_queue_timeout_s`, and any beyond those answer 503 at
-once. The timeout, not the depth, is what keeps answers from getting late: a waiting request costs the
-event loop nothing, so a client that keeps a few dozen requests in flight (a case system's backfill)
-is served in turn instead of being refused half of the time. A request that gets no database connection within
-`db_pool_timeout_s` answers 503 as well. Operational paths (`/health`, `/ready`, `/metrics`) are
-never limited.
+once. The timeout bounds the wait for a slot, so the depth can be several times the slots: a waiting
+request costs the event loop nothing, and a client that keeps a few dozen requests in flight (a case
+system's backfill) is served in turn instead of being refused half of the time. A request that gets
+no database connection within `db_pool_timeout_s` answers 503 as well. Operational paths (`/health`,
+`/ready`, `/metrics`) are never limited.
 """
 
 from __future__ import annotations

@@ -43,13 +43,20 @@ def changes_replica(session: AsyncSession) -> None:
         return
     sync.info["changes_replica"] = True
 
-    def ended(_session: Any, _transaction: Any) -> None:
+    ended_once = False
+
+    def ended(_session: Any, transaction: Any) -> None:
         # Committed, rolled back, or closed unfinished (a unit of work leaving on an error): either
         # the replica changed, or what was read inside the transaction showed what it no longer holds.
+        # Only the outermost transaction counts: every ORM flush opens and ends one inside it.
+        nonlocal ended_once
+        if ended_once or transaction.parent is not None:
+            return
+        ended_once = True
         sync.info.pop("changes_replica", None)
         replica_changed()
 
-    event.listen(sync, "after_transaction_end", ended, once=True)
+    event.listen(sync, "after_transaction_end", ended)
 
 
 @dataclass(frozen=True)
